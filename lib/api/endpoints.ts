@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { endpoint } from "./endpoint";
+import * as s from "./schemas";
+
+const nameParam = z.object({ name: s.userName });
+const groupParam = z.object({ name: s.groupName });
+const err = (description: string) => ({ description, schema: s.errorModel });
+const authErrors = { 401: err("No valid credentials"), 403: err("Not allowed") };
+
+export const endpoints = {
+  health: endpoint({
+    method: "GET", path: "/api/health", tag: "system", auth: "none", summary: "Liveness and database health",
+    responses: { 200: { description: "Healthy", schema: s.healthModel }, 503: { description: "Database unavailable", schema: s.healthModel } },
+  }),
+  openapi: endpoint({
+    method: "GET", path: "/api/openapi.json", tag: "system", auth: "none", summary: "This OpenAPI document",
+    responses: { 200: { description: "OpenAPI 3.1 document" } },
+  }),
+  metrics: endpoint({
+    method: "GET", path: "/metrics", tag: "system", auth: "admin", summary: "Prometheus metrics (admin unless KILN_METRICS_PUBLIC)",
+    responses: { 200: { description: "Prometheus text format" }, ...authErrors },
+  }),
+  signUp: endpoint({
+    method: "POST", path: "/api/auth/signup", tag: "auth", auth: "none", summary: "Create an account with email and password",
+    body: s.signUpBody,
+    responses: {
+      201: { description: "Created; sign in next", schema: s.userModel },
+      400: err("Invalid field"), 403: err("Sign-up is closed"), 409: err("Email or name already taken"), 429: err("Too many attempts"),
+    },
+  }),
+  getSettings: endpoint({
+    method: "GET", path: "/api/settings", tag: "admin", auth: "admin", summary: "Instance settings",
+    responses: { 200: { description: "Settings", schema: s.settingsModel }, ...authErrors },
+  }),
+  patchSettings: endpoint({
+    method: "PATCH", path: "/api/settings", tag: "admin", auth: "admin", summary: "Change instance settings (open or close sign-up)",
+    body: s.patchSettingsBody,
+    responses: { 200: { description: "Settings", schema: s.settingsModel }, 400: err("Invalid field"), ...authErrors },
+  }),
+  currentUser: endpoint({
+    method: "GET", path: "/hub/api/user", tag: "users", auth: "user", summary: "The user (or service) owning the credentials",
+    responses: { 200: { description: "Current identity", schema: z.union([s.userModel, s.serviceModel]) }, 401: err("No valid credentials") },
+  }),
+  listUsers: endpoint({
+    method: "GET", path: "/hub/api/users", tag: "users", auth: "admin", summary: "List users",
+    query: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    responses: { 200: { description: "Users", schema: z.array(s.userModel) }, ...authErrors },
+  }),
+  createUsers: endpoint({
+    method: "POST", path: "/hub/api/users", tag: "users", auth: "admin", summary: "Create several users",
+    body: s.createUsersBody,
+    responses: { 201: { description: "Created users", schema: z.array(s.userModel) }, 400: err("Invalid field"), 409: err("All exist"), ...authErrors },
+  }),
+  getUser: endpoint({
+    method: "GET", path: "/hub/api/users/{name}", tag: "users", auth: "user", summary: "One user (the user themself or an admin)",
+    params: nameParam,
+    responses: { 200: { description: "User", schema: s.userModel }, 404: err("No such user"), ...authErrors },
+  }),
+  createUser: endpoint({
+    method: "POST", path: "/hub/api/users/{name}", tag: "users", auth: "admin", summary: "Create a user",
+    params: nameParam, body: s.createUserBody,
+    responses: { 201: { description: "Created", schema: s.userModel }, 400: err("Invalid field"), 409: err("Exists"), ...authErrors },
+  }),
+  patchUser: endpoint({
+    method: "PATCH", path: "/hub/api/users/{name}", tag: "users", auth: "admin", summary: "Change a user (admin flag, display name)",
+    params: nameParam, body: s.patchUserBody,
+    responses: { 200: { description: "Changed", schema: s.userModel }, 400: err("Invalid field"), 404: err("No such user"), 422: err("Would leave no admin"), ...authErrors },
+  }),
+  deleteUser: endpoint({
+    method: "DELETE", path: "/hub/api/users/{name}", tag: "users", auth: "admin", summary: "Delete a user and their tokens",
+    params: nameParam,
+    responses: { 204: { description: "Deleted" }, 404: err("No such user"), 422: err("Would leave no admin"), ...authErrors },
+  }),
+  listTokens: endpoint({
+    method: "GET", path: "/hub/api/users/{name}/tokens", tag: "tokens", auth: "user", summary: "A user's API tokens",
+    params: nameParam,
+    responses: { 200: { description: "Tokens", schema: z.object({ api_tokens: z.array(s.tokenModel), oauth_tokens: z.array(z.unknown()) }) }, 404: err("No such user"), ...authErrors },
+  }),
+  createToken: endpoint({
+    method: "POST", path: "/hub/api/users/{name}/tokens", tag: "tokens", auth: "user", summary: "Create an API token (the secret is returned once)",
+    params: nameParam, body: s.createTokenBody,
+    responses: { 201: { description: "Created", schema: s.newTokenModel }, 400: err("Invalid field"), 404: err("No such user"), ...authErrors },
+  }),
+  getToken: endpoint({
+    method: "GET", path: "/hub/api/users/{name}/tokens/{token_id}", tag: "tokens", auth: "user", summary: "One API token",
+    params: nameParam.extend({ token_id: s.tokenId }),
+    responses: { 200: { description: "Token", schema: s.tokenModel }, 404: err("No such token"), ...authErrors },
+  }),
+  deleteToken: endpoint({
+    method: "DELETE", path: "/hub/api/users/{name}/tokens/{token_id}", tag: "tokens", auth: "user", summary: "Revoke an API token",
+    params: nameParam.extend({ token_id: s.tokenId }),
+    responses: { 204: { description: "Revoked" }, 404: err("No such token"), ...authErrors },
+  }),
+  listGroups: endpoint({
+    method: "GET", path: "/hub/api/groups", tag: "groups", auth: "admin", summary: "List groups",
+    responses: { 200: { description: "Groups", schema: z.array(s.groupModel) }, ...authErrors },
+  }),
+  getGroup: endpoint({
+    method: "GET", path: "/hub/api/groups/{name}", tag: "groups", auth: "admin", summary: "One group",
+    params: groupParam,
+    responses: { 200: { description: "Group", schema: s.groupModel }, 404: err("No such group"), ...authErrors },
+  }),
+  createGroup: endpoint({
+    method: "POST", path: "/hub/api/groups/{name}", tag: "groups", auth: "admin", summary: "Create a group",
+    params: groupParam, body: s.createGroupBody,
+    responses: { 201: { description: "Created", schema: s.groupModel }, 400: err("Unknown user"), 409: err("Exists"), ...authErrors },
+  }),
+  deleteGroup: endpoint({
+    method: "DELETE", path: "/hub/api/groups/{name}", tag: "groups", auth: "admin", summary: "Delete a group",
+    params: groupParam,
+    responses: { 204: { description: "Deleted" }, 404: err("No such group"), ...authErrors },
+  }),
+  addGroupUsers: endpoint({
+    method: "POST", path: "/hub/api/groups/{name}/users", tag: "groups", auth: "admin", summary: "Add users to a group",
+    params: groupParam, body: s.groupUsersBody,
+    responses: { 200: { description: "Group", schema: s.groupModel }, 400: err("Unknown user"), 404: err("No such group"), ...authErrors },
+  }),
+  removeGroupUsers: endpoint({
+    method: "DELETE", path: "/hub/api/groups/{name}/users", tag: "groups", auth: "admin", summary: "Remove users from a group",
+    params: groupParam, body: s.groupUsersBody,
+    responses: { 200: { description: "Group", schema: s.groupModel }, 404: err("No such group"), ...authErrors },
+  }),
+};

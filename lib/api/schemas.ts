@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
+
+/** User names are URL path segments, container and volume names: keep them plain. */
+export const userName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "must be 1-63 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+  .describe("JupyterHub-style user name");
+
+export const groupName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be 1-63 characters: letters, digits, '.', '_' or '-'")
+  .describe("Group name");
+
+export const email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email("must be an email address"))
+  .transform((e) => e.toLowerCase());
+
+const timestamp = z.string().describe("ISO 8601 timestamp");
+
+export const userModel = z
+  .object({
+    kind: z.literal("user"),
+    name: userName,
+    admin: z.boolean(),
+    roles: z.array(z.string()),
+    groups: z.array(z.string()),
+    created: timestamp,
+    last_activity: timestamp.nullable(),
+    server: z.string().nullable().describe("URL of the default server, when it is ready"),
+    pending: z.string().nullable(),
+    servers: z.record(z.string(), z.unknown()).describe("Named servers (filled by the servers feature)"),
+    email: z.string().nullable().optional().describe("Shown to the user and to admins only"),
+    display_name: z.string().nullable().optional(),
+  })
+  .describe("A user, in JupyterHub's shape");
+
+export const serviceModel = z.object({
+  kind: z.literal("service"),
+  name: z.string(),
+  admin: z.literal(true),
+  roles: z.array(z.string()),
+});
+
+export const tokenModel = z
+  .object({
+    id: z.string().describe("Token id, e.g. 'a12'"),
+    kind: z.literal("api_token"),
+    user: z.string(),
+    note: z.string(),
+    prefix: z.string().describe("The first characters of the token"),
+    created: timestamp,
+    expires_at: timestamp.nullable(),
+    last_activity: timestamp.nullable(),
+  })
+  .describe("An API token (never the secret itself, except once on creation)");
+
+export const newTokenModel = tokenModel.extend({ token: z.string().describe("The secret: shown only in this response") });
+
+export const groupModel = z.object({
+  kind: z.literal("group"),
+  name: groupName,
+  users: z.array(z.string()),
+  roles: z.array(z.string()),
+  properties: z.record(z.string(), z.unknown()),
+});
+
+export const errorModel = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional().describe("The request field at fault, when there is one"),
+  }),
+});
+
+// ---- request bodies ----
+
+export const signUpBody = z.object({
+  email,
+  password: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  name: userName.optional().describe("User name; derived from the email when left out"),
+  display_name: z.string().trim().max(200).optional(),
+  invite: z.string().max(200).optional().describe("Invitation code, needed while sign-up is closed"),
+});
+
+export const createUserBody = z
+  .object({
+    admin: z.boolean().default(false),
+    email: email.optional(),
+    display_name: z.string().trim().max(200).optional(),
+  })
+  .default({ admin: false });
+
+export const createUsersBody = z.object({
+  usernames: z.array(userName).min(1).max(1000),
+  admin: z.boolean().default(false),
+});
+
+export const patchUserBody = z
+  .object({ admin: z.boolean().optional(), display_name: z.string().trim().max(200).optional() })
+  .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
+
+export const createTokenBody = z
+  .object({
+    note: z.string().max(1000).default(""),
+    expires_in: z
+      .number()
+      .int("must be a whole number of seconds")
+      .positive("must be positive")
+      .max(10 * 365 * 24 * 3600, "must be at most ten years")
+      .optional()
+      .describe("Seconds until the token expires; never when left out"),
+  })
+  .default({ note: "" });
+
+export const groupUsersBody = z.object({ users: z.array(userName).min(1).max(1000) });
+export const createGroupBody = z.object({ users: z.array(userName).max(1000).default([]) }).default({ users: [] });
+
+export const settingsModel = z.object({ signup: z.enum(["open", "closed"]) });
+export const patchSettingsBody = settingsModel.partial();
+
+export const tokenId = z.string().regex(/^a?\d{1,15}$/, "must be a token id such as 'a12'").transform((s) => Number(s.replace(/^a/, "")));
+
+export const healthModel = z.object({
+  status: z.enum(["ok", "error"]),
+  db: z.enum(["ok", "unavailable"]),
+  backend: z.enum(["postgres", "pglite"]).optional(),
+  version: z.string(),
+});
+
+export type UserModel = z.infer<typeof userModel>;
+export type TokenModel = z.infer<typeof tokenModel>;
+export type GroupModel = z.infer<typeof groupModel>;

@@ -1,0 +1,70 @@
+import { eq } from "drizzle-orm";
+import { getToken } from "next-auth/jwt";
+import { getConfig } from "../config";
+import type { Db } from "../db";
+import { apiTokens, users } from "../db/schema";
+import { UnauthorizedError } from "../errors";
+import { touchActivity } from "./activity";
+import type { Principal } from "./principal";
+import { sessionSecret } from "./session-secret";
+import { hashToken, safeEqual } from "./token-secret";
+
+/** Cookies as a Map, so the same code serves Next's requests and raw WebSocket upgrades. */
+export function parseCookies(header: string | null): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i <= 0) continue;
+    const value = part.slice(i + 1).trim();
+    try {
+      out.set(part.slice(0, i).trim(), decodeURIComponent(value));
+    } catch {
+      out.set(part.slice(0, i).trim(), value);
+    }
+  }
+  return out;
+}
+
+/** `Authorization: token <t>` or `Authorization: Bearer <t>`, as JupyterHub accepts. */
+export function tokenFromHeader(header: string | null): string | null {
+  if (!header) return null;
+  const m = /^(token|bearer)\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw new UnauthorizedError("Authorization header must be 'token <token>' or 'Bearer <token>'");
+  return m[2]!;
+}
+
+export async function principalFromToken(db: Db, token: string): Promise<Principal> {
+  const admin = getConfig().adminToken;
+  if (admin && safeEqual(token, admin)) return { kind: "service", name: "kiln-admin-token" };
+  const [row] = await db
+    .select({ token: apiTokens, user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.hash, hashToken(token)));
+  if (!row) throw new UnauthorizedError("Invalid token");
+  if (row.token.expiresAt && row.token.expiresAt.getTime() <= Date.now()) throw new UnauthorizedError("Token expired");
+  touchActivity(db, row.user.id, row.token.id);
+  return { kind: "user", user: row.user, via: "token", tokenId: row.token.id };
+}
+
+async function principalFromSession(db: Db, req: Request): Promise<Principal | null> {
+  const cookies = parseCookies(req.headers.get("cookie"));
+  if (![...cookies.keys()].some((k) => k.includes("next-auth.session-token"))) return null;
+  const jwt = await getToken({ req: { headers: req.headers, cookies } as never, secret: sessionSecret() });
+  const id = Number(jwt?.sub);
+  if (!Number.isInteger(id)) return null;
+  const [user] = await db.select().from(users).where(eq(users.id, id));
+  if (!user) return null;
+  touchActivity(db, user.id);
+  return { kind: "user", user, via: "session" };
+}
+
+/**
+ * Who sent this request. A token that is present but wrong is a 401 (never a silent
+ * fall-back to the cookie); no credentials at all gives null.
+ */
+export async function authenticate(db: Db, req: Request): Promise<Principal | null> {
+  const token = tokenFromHeader(req.headers.get("authorization"));
+  if (token) return principalFromToken(db, token);
+  return principalFromSession(db, req);
+}

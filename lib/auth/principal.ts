@@ -1,0 +1,34 @@
+import type { Db } from "../db";
+import type { UserRow } from "../db/schema";
+import { ForbiddenError, UnauthorizedError } from "../errors";
+
+/** Who is acting: a signed-in user (by session or token), or the bootstrap admin token. */
+export type Principal =
+  | { kind: "user"; user: UserRow; via: "session" | "token"; tokenId?: number }
+  | { kind: "service"; name: "kiln-admin-token" };
+
+/** What every lib/ verb receives: the database (or a transaction) and the acting principal. */
+export interface Ctx {
+  db: Db;
+  actor: Principal | null;
+}
+
+export function isAdmin(actor: Principal | null): boolean {
+  return actor?.kind === "service" || (actor?.kind === "user" && actor.user.admin);
+}
+
+export function requireActor(actor: Principal | null): Principal {
+  if (!actor) throw new UnauthorizedError();
+  return actor;
+}
+
+export function requireAdmin(actor: Principal | null): void {
+  if (!isAdmin(requireActor(actor))) throw new ForbiddenError("Only an admin may do this");
+}
+
+/** The user themself or an admin; anyone else is refused (403, as JupyterHub does). */
+export function requireSelfOrAdmin(actor: Principal | null, name: string): void {
+  const a = requireActor(actor);
+  if (a.kind === "user" && a.user.name === name) return;
+  if (!isAdmin(a)) throw new ForbiddenError(`You may not act on user ${name}`);
+}

@@ -1,0 +1,106 @@
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no"])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const emails = z
+  .string()
+  .transform((v) => v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.email()));
+
+/** Every environment variable Kiln reads. README's configuration table mirrors this. */
+export const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    KILN_BIND: z.string().min(1).default("127.0.0.1"),
+    KILN_PUBLIC_URL: z.url().optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    KILN_DATA_DIR: z.string().min(1).default("./data"),
+    KILN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    KILN_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+    KILN_ADMIN_EMAILS: emails.default([]),
+    KILN_SIGNUP: z.enum(["open", "closed"]).default("open"),
+    KILN_METRICS_PUBLIC: bool.default(false),
+    GITHUB_CLIENT_ID: z.string().min(1).optional(),
+    GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_NAME: z.string().min(1).default("Single sign-on"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((c, ctx) => {
+    if (!!c.GITHUB_CLIENT_ID !== !!c.GITHUB_CLIENT_SECRET)
+      ctx.addIssue({ code: "custom", path: ["GITHUB_CLIENT_SECRET"], message: "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together" });
+    const oidc = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].filter(Boolean).length;
+    if (oidc !== 0 && oidc !== 3)
+      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together" });
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  bind: string;
+  publicUrl: string;
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
+  dataDir: string;
+  secret?: string;
+  adminToken?: string;
+  adminEmails: string[];
+  signupDefault: "open" | "closed";
+  metricsPublic: boolean;
+  github?: { clientId: string; clientSecret: string };
+  oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
+  logLevel: RawConfig["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super("Invalid configuration:\n" + problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws ConfigError naming each bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  // An empty variable means "not set", as in a shell `FOO= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const r = configSchema.safeParse(cleaned);
+  if (!r.success) {
+    throw new ConfigError(r.error.issues.map((i) => ({ variable: String(i.path[0] ?? "?"), message: i.message })));
+  }
+  const c = r.data;
+  const dataDir = path.resolve(c.KILN_DATA_DIR);
+  return {
+    port: c.PORT,
+    bind: c.KILN_BIND,
+    publicUrl: (c.KILN_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ""),
+    database: c.DATABASE_URL ? { kind: "postgres", url: c.DATABASE_URL } : { kind: "pglite", dir: path.join(dataDir, "pglite") },
+    dataDir,
+    secret: c.KILN_SECRET,
+    adminToken: c.KILN_ADMIN_TOKEN,
+    adminEmails: c.KILN_ADMIN_EMAILS,
+    signupDefault: c.KILN_SIGNUP,
+    metricsPublic: c.KILN_METRICS_PUBLIC,
+    github: c.GITHUB_CLIENT_ID ? { clientId: c.GITHUB_CLIENT_ID, clientSecret: c.GITHUB_CLIENT_SECRET! } : undefined,
+    oidc: c.OIDC_ISSUER
+      ? { issuer: c.OIDC_ISSUER, clientId: c.OIDC_CLIENT_ID!, clientSecret: c.OIDC_CLIENT_SECRET!, name: c.OIDC_NAME }
+      : undefined,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+const KEY = Symbol.for("kiln.config");
+type G = typeof globalThis & { [KEY]?: Config };
+
+/** The process-wide configuration, parsed once. */
+export function getConfig(): Config {
+  const g = globalThis as G;
+  return (g[KEY] ??= parseConfig(process.env));
+}

@@ -1,0 +1,5 @@
+export * from "./users";
+export * from "./groups";
+export * from "./tokens";
+export * from "./settings";
+export * from "./accounts";

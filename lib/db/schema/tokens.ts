@@ -1,0 +1,24 @@
+import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./users";
+
+/**
+ * API tokens. Only a SHA-256 of the token is kept: tokens are 256 random bits, so a fast
+ * hash is as safe as a slow one here and keeps every authenticated request cheap.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: serial("id").primaryKey(),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    hash: text("hash").notNull(),
+    /** The first characters of the token, shown in lists so a user can tell tokens apart. */
+    prefix: text("prefix").notNull(),
+    note: text("note").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    lastActivity: timestamp("last_activity", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_key").on(t.hash), index("api_tokens_user_idx").on(t.userId)],
+);
+
+export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -1,0 +1,33 @@
+import client from "prom-client";
+
+const KEY = Symbol.for("kiln.metrics");
+
+function create() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: "kiln_" });
+  return {
+    registry,
+    httpRequests: new client.Counter({
+      name: "kiln_http_requests_total",
+      help: "HTTP requests answered, by method, route template and status",
+      labelNames: ["method", "route", "status"] as const,
+      registers: [registry],
+    }),
+    httpDuration: new client.Histogram({
+      name: "kiln_http_request_duration_seconds",
+      help: "Time to answer an HTTP request, by route template",
+      labelNames: ["method", "route"] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+  };
+}
+
+type Metrics = ReturnType<typeof create>;
+type G = typeof globalThis & { [KEY]?: Metrics };
+
+/** One registry per process, shared by server.ts and Next's route handlers. */
+export function metrics(): Metrics {
+  const g = globalThis as G;
+  return (g[KEY] ??= create());
+}

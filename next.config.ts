@@ -1,0 +1,12 @@
+import type { NextConfig } from "next";
+
+// Packages that hold process-wide state (the embedded database, the pool, the log and
+// metrics registries) must resolve to the same module instance that server.ts loaded,
+// so Next must not bundle a second copy of them.
+const nextConfig: NextConfig = {
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "drizzle-orm", "pino", "prom-client", "ws"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

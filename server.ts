@@ -1,0 +1,93 @@
+/**
+ * Kiln's custom server: Next's request handler plus WebSocket upgrades (kernel and
+ * terminal sockets are routed here by later features). It validates configuration,
+ * opens and migrates the database, then serves.
+ */
+import crypto from "node:crypto";
+import http from "node:http";
+import next from "next";
+import { WebSocketServer } from "ws";
+import { loadSessionSecret } from "./lib/auth/session-secret";
+import { ConfigError, getConfig } from "./lib/config";
+import { closeDatabase, getDatabase } from "./lib/db";
+import { logger } from "./lib/log";
+
+async function main() {
+  let config;
+  try {
+    config = getConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`kiln: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const log = logger();
+  const dev = process.argv.includes("--dev");
+  // next-auth builds its callback URLs from these.
+  process.env.NEXTAUTH_URL ??= config.publicUrl;
+  if (!process.env.KILN_PUBLIC_URL) process.env.AUTH_TRUST_HOST ??= "true";
+
+  const database = await getDatabase();
+  await loadSessionSecret(database.db);
+  log.info({ backend: database.kind }, "database ready");
+
+  const app = next({ dev, dir: process.cwd(), hostname: config.bind, port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const upgradeNext = dev ? app.getUpgradeHandler() : null;
+  const wss = new WebSocketServer({ noServer: true });
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
+    req.headers["x-request-id"] = requestId;
+    // Overwrite whatever the client sent: rate limits key on this.
+    req.headers["x-kiln-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    res.setHeader("x-request-id", requestId);
+    res.on("finish", () => {
+      const path = (req.url ?? "").split("?")[0]; // never log query strings: they may hold tokens
+      if (path?.startsWith("/_next/")) return;
+      log.info({ requestId, method: req.method, path, status: res.statusCode, ms: +(performance.now() - started).toFixed(1) }, "request");
+    });
+    handle(req, res).catch((e) => {
+      log.error({ err: e, requestId }, "request failed");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "internal", message: "Internal server error" } }));
+    });
+  });
+
+  server.on("upgrade", (req, socket, head) => {
+    if (upgradeNext && req.url?.startsWith("/_next/")) return void upgradeNext(req, socket, head);
+    // No WebSocket routes yet: refuse cleanly instead of leaving the socket hanging.
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close(1008, "no such WebSocket endpoint"));
+  });
+
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.bind, resolve));
+  const where = `http://${config.bind === "0.0.0.0" || config.bind === "127.0.0.1" ? "localhost" : config.bind}:${config.port}`;
+  log.info({ url: where, backend: database.kind }, "kiln listening");
+  process.stdout.write(`\nKiln is up: open ${where}/signin (first account to sign up at ${where}/signup becomes admin)\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    server.closeIdleConnections();
+    await new Promise((r) => server.close(r));
+    await closeDatabase(); // PGlite flushes its files here
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e) => {
+  logger().fatal({ err: e }, "kiln failed to start");
+  process.exit(1);
+});
