@@ -26,6 +26,7 @@ export const configSchema = z
     KILN_ADMIN_EMAILS: emails.default([]),
     KILN_SIGNUP: z.enum(["open", "closed"]).default("open"),
     KILN_METRICS_PUBLIC: bool.default(false),
+    KILN_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     GITHUB_CLIENT_ID: z.string().min(1).optional(),
     GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_ISSUER: z.url().optional(),
@@ -55,6 +56,8 @@ export interface Config {
   adminEmails: string[];
   signupDefault: "open" | "closed";
   metricsPublic: boolean;
+  /** Sign-in and sign-up attempts allowed per client address per minute. */
+  authRateLimit: number;
   github?: { clientId: string; clientSecret: string };
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   logLevel: RawConfig["LOG_LEVEL"];
@@ -88,6 +91,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     adminEmails: c.KILN_ADMIN_EMAILS,
     signupDefault: c.KILN_SIGNUP,
     metricsPublic: c.KILN_METRICS_PUBLIC,
+    authRateLimit: c.KILN_AUTH_RATE_LIMIT,
     github: c.GITHUB_CLIENT_ID ? { clientId: c.GITHUB_CLIENT_ID, clientSecret: c.GITHUB_CLIENT_SECRET! } : undefined,
     oidc: c.OIDC_ISSUER
       ? { issuer: c.OIDC_ISSUER, clientId: c.OIDC_CLIENT_ID!, clientSecret: c.OIDC_CLIENT_SECRET!, name: c.OIDC_NAME }

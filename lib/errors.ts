@@ -83,3 +83,14 @@ export function isUniqueViolation(e: unknown): boolean {
   }
   return false;
 }
+
+const UNAVAILABLE_CODES = new Set(["3D000", "57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT"]);
+
+/** A database that is down or gone (either driver), as opposed to a bad query. */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  for (let cur: unknown = e, i = 0; cur && i < 4; cur = (cur as { cause?: unknown }).cause, i++) {
+    const code = String((cur as { code?: unknown }).code ?? "");
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith("08")) return true;
+  }
+  return false;
+}

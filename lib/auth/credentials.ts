@@ -17,12 +17,12 @@ export async function verifyCredentials(db: Db, raw: unknown, headers: Headers):
   const parsed = credentials.safeParse(raw);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
-  rateLimits().signIn.hit(`email:${email}`, "sign-in attempts");
-  rateLimits().signIn.hit(`ip:${clientIp(headers)}`, "sign-in attempts");
+  rateLimits().perEmail.hit(email, "sign-in attempts for this account");
+  rateLimits().perAddress.hit(clientIp(headers), "sign-in attempts from this address");
   const [user] = await db.select().from(users).where(eq(users.email, email));
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
   if (!user?.passwordHash || !ok) return null;
-  rateLimits().signIn.reset(`email:${email}`);
+  rateLimits().perEmail.reset(email);
   if (!user.admin && getConfig().adminEmails.includes(email)) {
     const [promoted] = await db.update(users).set({ admin: true }).where(eq(users.id, user.id)).returning();
     return promoted!;

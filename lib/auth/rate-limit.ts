@@ -1,3 +1,4 @@
+import { getConfig } from "../config";
 import { RateLimitError } from "../errors";
 
 /**
@@ -33,14 +34,14 @@ export class RateLimiter {
 }
 
 const KEY = Symbol.for("kiln.rateLimits");
-type G = typeof globalThis & { [KEY]?: { signIn: RateLimiter; signUp: RateLimiter } };
+type G = typeof globalThis & { [KEY]?: { perEmail: RateLimiter; perAddress: RateLimiter } };
 
 /** Shared between the sign-in (next-auth) and sign-up handlers. */
 export function rateLimits() {
   const g = globalThis as G;
   return (g[KEY] ??= {
-    signIn: new RateLimiter(10, 60_000),
-    signUp: new RateLimiter(20, 60 * 60_000),
+    perEmail: new RateLimiter(10, 60_000),
+    perAddress: new RateLimiter(getConfig().authRateLimit, 60_000),
   });
 }
 

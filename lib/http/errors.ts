@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KilnError, RateLimitError, ValidationError } from "../errors";
+import { isDatabaseUnavailable, KilnError, RateLimitError, UnavailableError, ValidationError } from "../errors";
 import { logger } from "../log";
 
 /** A zod failure as a ValidationError naming the first field at fault. */
@@ -12,6 +12,10 @@ export function fromZod(e: z.ZodError, prefix?: string): ValidationError {
 /** The ONE place errors become HTTP responses. Unknown errors never leak their message. */
 export function errorResponse(e: unknown, requestId: string): Response {
   if (e instanceof z.ZodError) e = fromZod(e);
+  if (isDatabaseUnavailable(e)) {
+    logger().error({ err: e, requestId }, "database unavailable");
+    e = new UnavailableError("The database is unavailable; try again shortly");
+  }
   if (e instanceof KilnError) {
     const headers: Record<string, string> = {};
     if (e instanceof RateLimitError) headers["retry-after"] = String(e.retryAfterSeconds);

@@ -6,6 +6,6 @@ import { signUp } from "@/lib/users/signup";
 export const dynamic = "force-dynamic";
 
 export const POST = handle(endpoints.signUp, async ({ ctx, req, body }) => {
-  rateLimits().signUp.hit(`ip:${clientIp(req.headers)}`, "sign-ups from this address");
+  rateLimits().perAddress.hit(clientIp(req.headers), "sign-up attempts from this address");
   return json(await signUp({ db: ctx.db, input: body }), 201);
 });

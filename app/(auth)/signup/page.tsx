@@ -1,0 +1,35 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { pageUser } from "@/lib/auth/page-session";
+import { getDb } from "@/lib/db";
+import { readSettings } from "@/lib/settings";
+import { SignUpForm } from "../../_components/signup-form";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Create an account" };
+
+export default async function SignUpPage() {
+  if (await pageUser()) redirect("/");
+  const { signup } = await readSettings(await getDb());
+  return (
+    <main id="main" className="auth-page">
+      <div className="card auth-card">
+        {signup === "closed" ? (
+          <>
+            <h1>Sign-up is closed</h1>
+            <p>This Kiln instance is not accepting new accounts right now. Ask an admin to create an account for you.</p>
+            <p className="auth-switch">
+              Already have an account? <Link href="/signin">Sign in</Link>
+            </p>
+          </>
+        ) : (
+          <>
+            <h1>Create your Kiln account</h1>
+            <SignUpForm />
+          </>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,59 @@
+/** The workspace's sections, shared by the top bar, the home cards and the empty-state pages. */
+export interface Section {
+  href: string;
+  label: string;
+  /** One line: what the section holds. */
+  summary: string;
+  /** The empty-state headline while the section has not shipped. */
+  soon?: string;
+  adminOnly?: boolean;
+}
+
+export const SECTIONS: Section[] = [
+  {
+    href: "/notebooks",
+    label: "Notebooks",
+    soon: "Notebooks arrive in a coming release",
+    summary: "A real notebook editor on your own Jupyter server, in a container with the framework image and GPUs you pick.",
+  },
+  {
+    href: "/experiments",
+    label: "Experiments",
+    soon: "Experiment tracking arrives in a coming release",
+    summary: "Every notebook execution recorded as a run with params, metrics, artifacts and pinned data versions, to compare and reproduce.",
+  },
+  {
+    href: "/data",
+    label: "Data",
+    soon: "Versioned data arrives in a coming release",
+    summary: "Versioned datasets with lineage and data checks.",
+  },
+  {
+    href: "/pipelines",
+    label: "Pipelines",
+    soon: "Pipelines arrive in a coming release",
+    summary: "Promote notebook cells into scheduled, containerised pipeline steps.",
+  },
+  {
+    href: "/models",
+    label: "Models",
+    soon: "Model registry and serving arrive in a coming release",
+    summary: "Register ONNX models from runs and serve them as endpoints, with canary releases and rollback.",
+  },
+  {
+    href: "/admin",
+    label: "Admin",
+    summary: "Manage users, admins and whether anyone may sign up.",
+    adminOnly: true,
+  },
+];
+
+export function sectionsFor(admin: boolean): Section[] {
+  return SECTIONS.filter((s) => admin || !s.adminOnly);
+}
+
+export function section(href: string): Section {
+  const s = SECTIONS.find((x) => x.href === href);
+  if (!s) throw new Error(`unknown section ${href}`);
+  return s;
+}

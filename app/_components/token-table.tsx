@@ -1,0 +1,52 @@
+"use client";
+
+import { formatDate } from "./format";
+import type { Token } from "./token-types";
+
+function expiry(t: Token) {
+  if (!t.expires_at) return "Never";
+  const text = formatDate(t.expires_at);
+  return new Date(t.expires_at).getTime() <= Date.now() ? <span className="badge badge-danger">Expired {text}</span> : text;
+}
+
+export function TokenTable({ tokens, onRevoke }: { tokens: Token[] | null; onRevoke: (t: Token) => void }) {
+  if (tokens === null) return <p className="muted">Loading tokens…</p>;
+  if (tokens.length === 0) return <p className="muted empty-row">You have no API tokens yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">Your API tokens</caption>
+        <thead>
+          <tr>
+            <th scope="col">ID</th>
+            <th scope="col">Note</th>
+            <th scope="col">Prefix</th>
+            <th scope="col">Created</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <th scope="row" className="mono">{t.id}</th>
+              <td>{t.note || <span className="muted">No note</span>}</td>
+              <td className="mono">{t.prefix}…</td>
+              <td>{formatDate(t.created)}</td>
+              <td>{expiry(t)}</td>
+              <td>{formatDate(t.last_activity, "Never")}</td>
+              <td className="actions">
+                <button type="button" className="btn btn-danger btn-small" aria-label={`Revoke token ${t.id}`} onClick={() => onRevoke(t)}>
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+export interface Token {
+  id: string;
+  note: string;
+  prefix: string;
+  created: string;
+  expires_at: string | null;
+  last_activity: string | null;
+}
+
+export type NewToken = Token & { token: string };

@@ -1,0 +1,49 @@
+import fs from "node:fs";
+import type { TestProject } from "vitest/node";
+import { createTempDatabase, dropDatabase } from "./pg";
+import { type RunningKiln, randomToken, startKiln, tempDir } from "./kiln";
+
+export interface TestServer {
+  backend: "pglite" | "postgres";
+  url: string;
+  adminToken: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    servers: TestServer[];
+  }
+}
+
+/**
+ * One Kiln server per database backend, shared by the HTTP and browser suites (each test
+ * makes its own users). Both run the production build, as `npm start` does.
+ */
+export default async function setup(project: TestProject) {
+  const adminToken = randomToken();
+  const dir = tempDir("suite");
+  const db = await createTempDatabase("suite");
+  const common = { KILN_ADMIN_TOKEN: adminToken, KILN_AUTH_RATE_LIMIT: "100000" };
+  const running: RunningKiln[] = [];
+  try {
+    const [pglite, pg] = await Promise.all([
+      startKiln({ env: { ...common, KILN_DATA_DIR: dir } }),
+      startKiln({ env: { ...common, KILN_DATA_DIR: dir + "-pg", DATABASE_URL: db.url } }),
+    ]);
+    running.push(pglite, pg);
+    project.provide("servers", [
+      { backend: "pglite", url: pglite.url, adminToken },
+      { backend: "postgres", url: pg.url, adminToken },
+    ]);
+  } catch (e) {
+    await Promise.all(running.map((k) => k.stop()));
+    await dropDatabase(db.name);
+    throw e;
+  }
+  return async () => {
+    await Promise.all(running.map((k) => k.stop()));
+    await dropDatabase(db.name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir + "-pg", { recursive: true, force: true });
+  };
+}

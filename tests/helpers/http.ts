@@ -1,0 +1,61 @@
+import type { TestServer } from "./global-setup";
+import { uniq } from "./kiln";
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny client: `auth` is a token (sent as `Authorization: token ...`) or a raw header set. */
+export async function call<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `token ${opts.token}`;
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["content-type"] = "application/json";
+  }
+  const r = await fetch(base + path, { method, headers, body, redirect: "manual" });
+  const text = await r.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: r.status, body: parsed as T, headers: r.headers };
+}
+
+/** Creates a user through the hub API with the admin token and mints them a token. */
+export async function makeUser(s: TestServer, prefix = "u"): Promise<{ name: string; token: string }> {
+  const name = uniq(prefix);
+  const created = await call(s.url, "POST", `/hub/api/users/${name}`, { token: s.adminToken });
+  if (created.status !== 201) throw new Error(`create ${name}: ${created.status} ${JSON.stringify(created.body)}`);
+  const t = await call(s.url, "POST", `/hub/api/users/${name}/tokens`, { token: s.adminToken, body: { note: "test" } });
+  if (t.status !== 201) throw new Error(`token for ${name}: ${t.status} ${JSON.stringify(t.body)}`);
+  return { name, token: t.body.token };
+}
+
+/** Signs in through next-auth's credentials flow, as the browser form does; returns the cookie header. */
+export async function signIn(base: string, email: string, password: string): Promise<{ ok: boolean; cookie: string; error?: string }> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const r = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+    redirect: "manual",
+  });
+  const cookies = r.headers.getSetCookie().map((c) => c.split(";")[0]!);
+  const session = cookies.find((c) => c.startsWith("next-auth.session-token="));
+  const location = r.headers.get("location") ?? (await r.json().catch(() => ({}))).url ?? "";
+  const error = new URL(location, base).searchParams.get("error") ?? undefined;
+  return { ok: !!session, cookie: [jar, ...cookies].join("; "), error };
+}

@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "../..");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+export function tempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `kiln-${label}-`));
+}
+
+export interface RunningKiln {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+export async function waitForHealth(url: string, timeoutMs: number, proc?: ChildProcess, output?: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc && proc.exitCode !== null) throw new Error(`Kiln exited (${proc.exitCode}) before it was healthy:\n${output?.()}`);
+    try {
+      const r = await fetch(`${url}/api/health`);
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Kiln at ${url} was not healthy within ${timeoutMs} ms:\n${output?.()}`);
+}
+
+/**
+ * Starts a real Kiln server (the same server.ts `npm start` runs) on a free loopback port.
+ * `command` lets a test run `npm start` itself instead.
+ */
+export async function startKiln(opts: { env?: Record<string, string>; command?: string[]; waitMs?: number } = {}): Promise<RunningKiln> {
+  const port = Number(opts.env?.PORT ?? (await freePort()));
+  const [cmd, ...args] = opts.command ?? [process.execPath, "--import", "tsx", "server.ts"];
+  let out = "";
+  const proc = spawn(cmd!, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.on("data", (d) => (out += d));
+  proc.stderr!.on("data", (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  const kiln: RunningKiln = {
+    url,
+    port,
+    proc,
+    output: () => out,
+    stop: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve(proc.exitCode);
+        proc.once("exit", (code) => resolve(code));
+        proc.kill(signal);
+      }),
+  };
+  await waitForHealth(url, opts.waitMs ?? 60_000, proc, () => out);
+  return kiln;
+}
+
+export const randomToken = () => crypto.randomBytes(24).toString("hex");
+export const uniq = (prefix: string) => `${prefix}${crypto.randomBytes(4).toString("hex")}`;
