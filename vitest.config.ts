@@ -12,5 +12,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Real servers, real databases: a failure should say what happened, not be retried away.
     retry: 0,
+    env: { LOG_LEVEL: "silent" },
   },
 });

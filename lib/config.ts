@@ -71,7 +71,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment; throws ConfigError naming each bad variable. */
-export function parseConfig(env: NodeJS.ProcessEnv): Config {
+export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "not set", as in a shell `FOO= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const r = configSchema.safeParse(cleaned);

@@ -28,11 +28,15 @@ async function openPostgres(url: string): Promise<Database> {
   const options = { max: 10, onnotice: () => {}, connect_timeout: 10, socket: noDelaySocket };
   const client = postgres(url, options as Parameters<typeof postgres>[1]);
   const db = drizzle(client, { schema });
-  // Several Kiln instances may start at once against one database: migrate under a lock.
-  await client.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtext('kiln.migrations'))`;
-    await migrate(drizzle(tx as unknown as typeof client, { schema }), { migrationsFolder: MIGRATIONS });
-  });
+  // Several Kiln instances may start at once against one database: migrate under a
+  // session lock, on one dedicated connection so the lock and the migration share it.
+  const one = postgres(url, { ...(options as object), max: 1 } as Parameters<typeof postgres>[1]);
+  try {
+    await one`select pg_advisory_lock(hashtext('kiln.migrations'))`;
+    await migrate(drizzle(one, { schema }), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await one.end({ timeout: 5 });
+  }
   return {
     kind: "postgres",
     db: db as unknown as Db,

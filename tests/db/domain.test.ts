@@ -61,8 +61,8 @@ describe.each(backends)("the domain on $name", (backend) => {
     expect(u.display_name).toBe(nasty);
     const t = await createToken({ ctx: admin(), input: { name: "verbatim", note: nasty } });
     expect(t.note).toBe(nasty);
-    const [{ n }] = (await database.db.execute(sql`select count(*)::int as n from users`)).rows as { n: number }[] as never;
-    expect(n).toBeGreaterThan(1);
+    const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(users);
+    expect(row!.n).toBeGreaterThan(1); // the users table is still there
   });
 
   test("tokens are stored hashed, resolve to their user, expire, and are gone once revoked", async () => {
