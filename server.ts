@@ -11,6 +11,8 @@ import { loadSessionSecret } from "./lib/auth/session-secret";
 import { ConfigError, getConfig } from "./lib/config";
 import { closeDatabase, getDatabase } from "./lib/db";
 import { logger } from "./lib/log";
+import { isApiPath, routeApi } from "./lib/api/router";
+import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 
 async function main() {
   let config;
@@ -52,7 +54,11 @@ async function main() {
       if (path?.startsWith("/_next/")) return;
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: +(performance.now() - started).toFixed(1) }, "request");
     });
-    handle(req, res).catch((e) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    const served = isApiPath(path)
+      ? routeApi(toWebRequest(req, `http://${req.headers.host ?? "localhost"}`), path).then((r) => sendWebResponse(res, r))
+      : handle(req, res);
+    served.catch((e) => {
       log.error({ err: e, requestId }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { code: "internal", message: "Internal server error" } }));
@@ -80,6 +86,7 @@ async function main() {
     server.closeIdleConnections();
     await new Promise((r) => server.close(r));
     await closeDatabase(); // PGlite flushes its files here
+    log.info("kiln stopped cleanly");
     clearTimeout(force);
     process.exit(0);
   };

@@ -43,6 +43,12 @@ export class NotFoundError extends KilnError {
   readonly code = "not_found";
 }
 
+/** 405: the path exists, the method does not. */
+export class MethodNotAllowedError extends KilnError {
+  readonly status = 405;
+  readonly code = "method_not_allowed";
+}
+
 /** 409: it conflicts with what is stored (a duplicate name, a second start). */
 export class ConflictError extends KilnError {
   readonly status = 409;

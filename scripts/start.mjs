@@ -11,4 +11,8 @@ const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
   env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+// `npm start` runs us under `sh -c`, which does not pass SIGTERM on: if our parent goes
+// away, stop Kiln cleanly rather than leave it running orphaned.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && child.kill("SIGTERM"), 500).unref();
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,9 +1,30 @@
-import { eq, inArray } from "drizzle-orm";
+import { type AnyColumn, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { UserModel } from "../api/schemas";
 import type { Db } from "../db";
 import { groupMembers, groups, type UserRow } from "../db/schema";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A correlated subquery for a user's group names, so one statement can carry them. */
+export const groupNamesOf = (userId: SQL | AnyColumn) =>
+  sql<string[]>`coalesce((select array_agg(g.name order by g.name) from ${groupMembers} gm join ${groups} g on g.id = gm.group_id where gm.user_id = ${userId}), '{}')`;
+
+export function userModel(u: UserRow, groupNames: string[]): UserModel {
+  return {
+    kind: "user",
+    name: u.name,
+    admin: u.admin,
+    roles: u.admin ? ["admin", "user"] : ["user"],
+    groups: groupNames,
+    created: u.createdAt.toISOString(),
+    last_activity: iso(u.lastActivity),
+    server: null,
+    pending: null,
+    servers: {},
+    email: u.email,
+    display_name: u.displayName,
+  };
+}
 
 /** Users in JupyterHub's JSON shape, with their groups fetched in one query. */
 export async function toUserModels(db: Db, rows: UserRow[]): Promise<UserModel[]> {
@@ -15,20 +36,7 @@ export async function toUserModels(db: Db, rows: UserRow[]): Promise<UserModel[]
     .where(inArray(groupMembers.userId, rows.map((r) => r.id)));
   const byUser = new Map<number, string[]>();
   for (const m of memberships) (byUser.get(m.userId) ?? byUser.set(m.userId, []).get(m.userId)!).push(m.group);
-  return rows.map((u) => ({
-    kind: "user",
-    name: u.name,
-    admin: u.admin,
-    roles: u.admin ? ["admin", "user"] : ["user"],
-    groups: (byUser.get(u.id) ?? []).sort(),
-    created: u.createdAt.toISOString(),
-    last_activity: iso(u.lastActivity),
-    server: null,
-    pending: null,
-    servers: {},
-    email: u.email,
-    display_name: u.displayName,
-  }));
+  return rows.map((u) => userModel(u, (byUser.get(u.id) ?? []).sort()));
 }
 
 export async function toUserModel(db: Db, row: UserRow): Promise<UserModel> {

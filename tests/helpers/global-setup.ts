@@ -26,11 +26,11 @@ export default async function setup(project: TestProject) {
   const common = { KILN_ADMIN_TOKEN: adminToken, KILN_AUTH_RATE_LIMIT: "100000" };
   const running: RunningKiln[] = [];
   try {
+    const track = (k: Promise<RunningKiln>) => k.then((r) => (running.push(r), r));
     const [pglite, pg] = await Promise.all([
-      startKiln({ env: { ...common, KILN_DATA_DIR: dir } }),
-      startKiln({ env: { ...common, KILN_DATA_DIR: dir + "-pg", DATABASE_URL: db.url } }),
+      track(startKiln({ env: { ...common, KILN_DATA_DIR: dir } })),
+      track(startKiln({ env: { ...common, KILN_DATA_DIR: dir + "-pg", DATABASE_URL: db.url } })),
     ]);
-    running.push(pglite, pg);
     project.provide("servers", [
       { backend: "pglite", url: pglite.url, adminToken },
       { backend: "postgres", url: pg.url, adminToken },

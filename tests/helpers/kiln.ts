@@ -56,6 +56,7 @@ export async function startKiln(opts: { env?: Record<string, string>; command?: 
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, so stop() reaches `npm start`'s children too
   });
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
@@ -67,9 +68,9 @@ export async function startKiln(opts: { env?: Record<string, string>; command?: 
     output: () => out,
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve(proc.exitCode);
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
         proc.once("exit", (code) => resolve(code));
-        proc.kill(signal);
+        process.kill(-proc.pid!, signal); // the whole group, as Ctrl+C in a terminal does
       }),
   };
   await waitForHealth(url, opts.waitMs ?? 60_000, proc, () => out);

@@ -1,0 +1,55 @@
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+
+export async function waitHealthy(url: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${url} not healthy`);
+}
+
+/** Starts the production server (as npm start does, minus the install/build checks). */
+export async function startServer(port: number, env: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kiln-bench-"));
+  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), KILN_DATA_DIR: dir, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url);
+  return {
+    url,
+    pid: proc.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        proc.once("exit", () => {
+          fs.rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        proc.kill("SIGTERM");
+      }),
+  };
+}
+
+export const adminToken = () => crypto.randomBytes(24).toString("hex");
+
+export function runLoad(url: string, rate: number, seconds: number, auth?: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(ROOT, "bench", "load.mjs"), url, String(rate), String(seconds), ...(auth ? [auth] : [])]);
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`))));
+  });
+}

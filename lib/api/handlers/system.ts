@@ -1,0 +1,25 @@
+import { getConfig } from "../../config";
+import { handle, json } from "../../http/handle";
+import { metrics } from "../../metrics";
+import { health } from "../../system/health";
+import { KILN_VERSION } from "../../version";
+import { endpoints } from "../endpoints";
+import { openApiDocument } from "../openapi";
+
+export const healthHandler = handle(endpoints.health, async () => {
+  const h = await health();
+  return json(h, h.status === "ok" ? 200 : 503);
+});
+
+let document: ReturnType<typeof openApiDocument> | undefined; // built once: the schemas never change at run time
+export const openApiHandler = handle(endpoints.openapi, async () => json((document ??= openApiDocument(KILN_VERSION))));
+
+async function renderMetrics() {
+  const { registry } = metrics();
+  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+}
+const guardedMetrics = handle(endpoints.metrics, renderMetrics);
+const openMetrics = handle({ ...endpoints.metrics, auth: "none" }, renderMetrics);
+
+/** Admin-only by default, as JupyterHub's authenticate_prometheus; KILN_METRICS_PUBLIC opens it. */
+export const metricsHandler = (req: Request) => (getConfig().metricsPublic ? openMetrics(req) : guardedMetrics(req));

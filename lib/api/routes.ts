@@ -1,0 +1,36 @@
+import type { Endpoint } from "./endpoint";
+import { endpoints as e } from "./endpoints";
+import * as account from "./handlers/account";
+import * as groups from "./handlers/groups";
+import * as system from "./handlers/system";
+import * as tokens from "./handlers/tokens";
+import * as users from "./handlers/users";
+
+type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
+
+/** Every JSON endpoint and its handler: the one table Kiln's API router serves. */
+export const routes: [Endpoint, Handler][] = [
+  [e.health, system.healthHandler],
+  [e.openapi, system.openApiHandler],
+  [e.metrics, system.metricsHandler],
+  [e.signUp, account.signUpHandler],
+  [e.getSettings, account.getSettingsHandler],
+  [e.patchSettings, account.patchSettingsHandler],
+  [e.currentUser, users.currentUserHandler],
+  [e.listUsers, users.listUsersHandler],
+  [e.createUsers, users.createUsersHandler],
+  [e.getUser, users.getUserHandler],
+  [e.createUser, users.createUserHandler],
+  [e.patchUser, users.patchUserHandler],
+  [e.deleteUser, users.deleteUserHandler],
+  [e.listTokens, tokens.listTokensHandler],
+  [e.createToken, tokens.createTokenHandler],
+  [e.getToken, tokens.getTokenHandler],
+  [e.deleteToken, tokens.deleteTokenHandler],
+  [e.listGroups, groups.listGroupsHandler],
+  [e.getGroup, groups.getGroupHandler],
+  [e.createGroup, groups.createGroupHandler],
+  [e.deleteGroup, groups.deleteGroupHandler],
+  [e.addGroupUsers, groups.addGroupUsersHandler],
+  [e.removeGroupUsers, groups.removeGroupUsersHandler],
+];
