@@ -37,6 +37,20 @@ export const endpoints = {
     body: s.patchSettingsBody,
     responses: { 200: { description: "Settings", schema: s.settingsModel }, 400: err("Invalid field"), ...authErrors },
   }),
+  listInvites: endpoint({
+    method: "GET", path: "/api/invites", tag: "admin", auth: "admin", summary: "Invitations (without their codes)",
+    responses: { 200: { description: "Invitations", schema: z.array(s.inviteModel) }, ...authErrors },
+  }),
+  createInvite: endpoint({
+    method: "POST", path: "/api/invites", tag: "admin", auth: "admin", summary: "Invite someone: the sign-up link works while sign-up is closed",
+    body: s.createInviteBody,
+    responses: { 201: { description: "Created; the code is shown once", schema: s.newInviteModel }, 400: err("Invalid field"), ...authErrors },
+  }),
+  revokeInvite: endpoint({
+    method: "DELETE", path: "/api/invites/{id}", tag: "admin", auth: "admin", summary: "Withdraw an invitation",
+    params: z.object({ id: z.coerce.number().int().positive() }),
+    responses: { 204: { description: "Withdrawn" }, 404: err("No such invitation"), ...authErrors },
+  }),
   currentUser: endpoint({
     method: "GET", path: "/hub/api/user", tag: "users", auth: "user", summary: "The user (or service) owning the credentials",
     responses: { 200: { description: "Current identity", schema: z.union([s.userModel, s.serviceModel]) }, 401: err("No valid credentials") },

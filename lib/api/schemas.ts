@@ -122,6 +122,28 @@ export const createTokenBody = z
 export const groupUsersBody = z.object({ users: z.array(userName).min(1).max(1000) });
 export const createGroupBody = z.object({ users: z.array(userName).max(1000).default([]) }).default({ users: [] });
 
+export const inviteModel = z.object({
+  id: z.number().int(),
+  email: z.string().nullable().describe("Only this email may use it, when set"),
+  note: z.string(),
+  status: z.enum(["pending", "used", "expired"]),
+  created: timestamp,
+  expires_at: timestamp,
+  used_at: timestamp.nullable(),
+});
+export const newInviteModel = inviteModel.extend({
+  code: z.string().describe("The invitation code: shown only in this response"),
+  url: z.string().describe("The sign-up link to send"),
+});
+export const createInviteBody = z
+  .object({
+    email: email.optional(),
+    note: z.string().max(1000).default(""),
+    expires_in: z.number().int().positive("must be positive").max(90 * 24 * 3600, "must be at most 90 days").optional(),
+  })
+  .default({ note: "" });
+export type InviteModel = z.infer<typeof inviteModel>;
+
 export const settingsModel = z.object({ signup: z.enum(["open", "closed"]) });
 export const patchSettingsBody = settingsModel.partial();
 

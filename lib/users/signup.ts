@@ -5,6 +5,7 @@ import { getConfig } from "../config";
 import type { Db } from "../db";
 import { users } from "../db/schema";
 import { ConflictError, ForbiddenError, isUniqueViolation } from "../errors";
+import { consumeInvite, markInviteUser } from "../invites";
 import { readSettings } from "../settings";
 import { findUserByName } from "./find";
 import { toUserModel } from "./serialize";
@@ -14,6 +15,7 @@ interface SignUpInput {
   password: string;
   name?: string;
   display_name?: string;
+  invite?: string;
 }
 
 /** A user name from an email's local part: "Zoë.O'Neil@x" -> "zo.o-neil", made unique. */
@@ -29,13 +31,14 @@ export async function nameFromEmail(db: Db, email: string): Promise<string> {
 
 /**
  * Email + password sign-up. The first account on an instance becomes admin, as do the
- * emails in KILN_ADMIN_EMAILS. While sign-up is closed, only those admin emails may sign up.
+ * emails in KILN_ADMIN_EMAILS. While sign-up is closed, only those emails and holders of
+ * an invitation may sign up (an invitation offered while sign-up is open is used too).
  */
 export async function signUp({ db, input }: { db: Db; input: SignUpInput }): Promise<UserModel> {
   const config = getConfig();
   const listedAdmin = config.adminEmails.includes(input.email);
-  if ((await readSettings(db)).signup === "closed" && !listedAdmin)
-    throw new ForbiddenError("Sign-up is closed on this instance: ask an admin for an account");
+  if ((await readSettings(db)).signup === "closed" && !listedAdmin && !input.invite)
+    throw new ForbiddenError("Sign-up is closed on this instance: ask an admin for an invitation");
   const passwordHash = await hashPassword(input.password);
   try {
     const row = await db.transaction(async (tx) => {
@@ -44,11 +47,13 @@ export async function signUp({ db, input }: { db: Db; input: SignUpInput }): Pro
       const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(users);
       const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
       if (taken) throw new ConflictError("An account with this email already exists", "email");
+      if (input.invite) await consumeInvite(tx, input.invite, input.email);
       const name = input.name ?? (await nameFromEmail(tx, input.email));
       const [created] = await tx
         .insert(users)
         .values({ name, email: input.email, displayName: input.display_name || null, passwordHash, admin: n === 0 || listedAdmin })
         .returning();
+      if (input.invite) await markInviteUser(tx, input.invite, created!.id);
       return created!;
     });
     return toUserModel(db, row);

@@ -37,6 +37,33 @@ test("the first account is admin; an admin closes sign-up; only KILN_ADMIN_EMAIL
   expect((await call(kiln.url, "GET", "/api/settings", { headers: { cookie: ada.cookie } })).body).toEqual({ signup: "closed" });
 });
 
+test("while sign-up is closed, an invitation lets exactly one person in", async () => {
+  const ada = await signIn(kiln.url, "ada@example.com", pw);
+  const ben = await signIn(kiln.url, "ben@example.com", pw);
+  await call(kiln.url, "PATCH", "/api/settings", { headers: { cookie: ada.cookie }, body: { signup: "closed" } });
+  expect((await call(kiln.url, "POST", "/api/invites", { headers: { cookie: ben.cookie }, body: {} })).status).toBe(403);
+
+  const inv = await call(kiln.url, "POST", "/api/invites", { headers: { cookie: ada.cookie }, body: { note: "new hire" } });
+  expect(inv.status).toBe(201);
+  expect(inv.body.url).toContain(`/signup?invite=${inv.body.code}`);
+  const dan = await call(kiln.url, "POST", "/api/auth/signup", { body: { email: "dan@example.com", password: pw, invite: inv.body.code } });
+  expect(dan.status).toBe(201);
+  expect(dan.body.admin).toBe(false);
+  const reuse = await call(kiln.url, "POST", "/api/auth/signup", { body: { email: "eve@example.com", password: pw, invite: inv.body.code } });
+  expect(reuse.status).toBe(400);
+  expect(reuse.body.error.field).toBe("invite");
+
+  const bound = await call(kiln.url, "POST", "/api/invites", { headers: { cookie: ada.cookie }, body: { email: "fay@example.com" } });
+  const wrong = await call(kiln.url, "POST", "/api/auth/signup", { body: { email: "gus@example.com", password: pw, invite: bound.body.code } });
+  expect(wrong.status).toBe(400);
+  expect(wrong.body.error.message).toMatch(/another email/);
+  expect((await call(kiln.url, "POST", "/api/auth/signup", { body: { email: "fay@example.com", password: pw, invite: bound.body.code } })).status).toBe(201);
+
+  const list = await call(kiln.url, "GET", "/api/invites", { headers: { cookie: ada.cookie } });
+  expect(list.body.map((i: { status: string }) => i.status)).toEqual(["used", "used"]);
+  expect(JSON.stringify(list.body)).not.toContain(inv.body.code);
+});
+
 test("the last admin cannot be demoted or deleted (422)", async () => {
   const solo = await startKiln({ env: { KILN_DATA_DIR: tempDir("solo") } });
   try {

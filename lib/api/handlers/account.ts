@@ -1,5 +1,6 @@
 import { clientIp, rateLimits } from "../../auth/rate-limit";
-import { handle, json } from "../../http/handle";
+import { handle, json, noContent } from "../../http/handle";
+import { createInvite, listInvites, revokeInvite } from "../../invites";
 import { getSettings, updateSettings } from "../../settings";
 import { signUp } from "../../users/signup";
 import { endpoints } from "../endpoints";
@@ -11,3 +12,10 @@ export const signUpHandler = handle(endpoints.signUp, async ({ ctx, req, body })
 
 export const getSettingsHandler = handle(endpoints.getSettings, async ({ ctx }) => json(await getSettings({ ctx })));
 export const patchSettingsHandler = handle(endpoints.patchSettings, async ({ ctx, body }) => json(await updateSettings({ ctx, input: body })));
+
+export const listInvitesHandler = handle(endpoints.listInvites, async ({ ctx }) => json(await listInvites({ ctx })));
+export const createInviteHandler = handle(endpoints.createInvite, async ({ ctx, body }) => json(await createInvite({ ctx, input: body }), 201));
+export const revokeInviteHandler = handle(endpoints.revokeInvite, async ({ ctx, params }) => {
+  await revokeInvite({ ctx, input: params });
+  return noContent();
+});

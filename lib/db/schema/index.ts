@@ -3,3 +3,4 @@ export * from "./groups";
 export * from "./tokens";
 export * from "./settings";
 export * from "./accounts";
+export * from "./invites";
