@@ -7,6 +7,26 @@ export function formatDate(iso: string | Date | null | undefined, empty = "—")
   return Number.isNaN(d.getTime()) ? empty : `${fmt.format(d)} UTC`;
 }
 
+const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+
+/** The date alone, e.g. "25 Nov 2026" (UTC). */
+export function formatDay(iso: string | null | undefined, empty = "—"): string {
+  const d = iso ? new Date(iso) : null;
+  return d && !Number.isNaN(d.getTime()) ? day.format(d) : empty;
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago", then the date. For browser-only rendering. */
+export function formatAgo(iso: string | null | undefined, empty = "Never", now = Date.now()): string {
+  const t = iso ? new Date(iso).getTime() : NaN;
+  if (Number.isNaN(t)) return empty;
+  const s = Math.max(0, (now - t) / 1000);
+  if (s < 60) return "just now";
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 30 * 86400) return `${Math.floor(s / 86400)} ${s < 2 * 86400 ? "day" : "days"} ago`;
+  return formatDay(iso, empty);
+}
+
 /** Only same-origin relative paths: "/x" yes; "//evil", "/\\evil", "https://evil" no. */
 export function safeCallback(raw: string | string[] | undefined, fallback = "/"): string {
   const v = Array.isArray(raw) ? raw[0] : raw;

@@ -1,12 +1,16 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { NewToken } from "./token-types";
 
 /** The one time the secret is visible. */
 export function NewTokenNotice({ token, onDismiss }: { token: NewToken; onDismiss: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<"" | "yes" | "no">("");
+  useEffect(() => {
+    setCopied("");
+    input.current?.focus();
+  }, [token.id]);
 
   async function copy() {
     try {

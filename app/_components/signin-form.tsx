@@ -24,6 +24,9 @@ export function SignInForm({ callbackUrl, initialError, providers }: Props) {
         email: String(form.get("email") ?? ""),
         password: String(form.get("password") ?? ""),
         redirect: false,
+        // next-auth reads "?error=" off the URL it answers with; without this it would echo the
+        // current page's URL, and a stale ?error= there would read as a failed sign-in.
+        callbackUrl: "/",
       });
       if (res?.ok && !res.error) {
         window.location.assign(callbackUrl);

@@ -42,7 +42,7 @@ export function SignUpForm() {
       if (res.error.field) formRef.current?.querySelector<HTMLInputElement>(`[name="${res.error.field}"]`)?.focus();
       return;
     }
-    const signedIn = await signIn("credentials", { email: body.email, password: body.password, redirect: false }).catch(() => null);
+    const signedIn = await signIn("credentials", { email: body.email, password: body.password, redirect: false, callbackUrl: "/" }).catch(() => null);
     if (signedIn?.ok && !signedIn.error) return window.location.assign("/");
     setError({ status: 0, code: "signin", message: "Your account was created, but signing in failed. Please sign in." });
     setBusy(false);

@@ -42,10 +42,10 @@ export function TokenCreateForm({ base, onCreated }: { base: string; onCreated: 
       </div>
       <div className="field">
         <label htmlFor="token-expiry">Expires</label>
-        <select id="token-expiry" name="expires_in" defaultValue={String(30 * DAY)}>
+        <select id="token-expiry" name="expires_in">
           {EXPIRY.map((o) => (
             <option key={o.label} value={o.value}>
-              {o.label === "Never" ? "Never" : `In ${o.label}`}
+              {o.label}
             </option>
           ))}
         </select>

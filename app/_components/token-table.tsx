@@ -2,6 +2,7 @@
 
 import { formatDate } from "./format";
 import type { Token } from "./token-types";
+import { When } from "./when";
 
 function expiry(t: Token) {
   if (!t.expires_at) return "Never";
@@ -35,9 +36,9 @@ export function TokenTable({ tokens, onRevoke }: { tokens: Token[] | null; onRev
               <th scope="row" className="mono">{t.id}</th>
               <td>{t.note || <span className="muted">No note</span>}</td>
               <td className="mono">{t.prefix}…</td>
-              <td>{formatDate(t.created)}</td>
-              <td>{expiry(t)}</td>
-              <td>{formatDate(t.last_activity, "Never")}</td>
+              <td className="nowrap"><When iso={t.created} /></td>
+              <td className="nowrap">{expiry(t)}</td>
+              <td className="nowrap"><When iso={t.last_activity} style="ago" empty="Never" /></td>
               <td className="actions">
                 <button type="button" className="btn btn-danger btn-small" aria-label={`Revoke token ${t.id}`} onClick={() => onRevoke(t)}>
                   Revoke

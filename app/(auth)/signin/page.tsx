@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { pageUser } from "@/lib/auth/page-session";
 import { getConfig } from "@/lib/config";
+import { AuthCard } from "../../_components/auth-card";
 import { safeCallback } from "../../_components/format";
 import { SignInForm } from "../../_components/signin-form";
 
@@ -28,15 +29,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const code = typeof sp.error === "string" ? sp.error : undefined;
   const { github, oidc } = getConfig();
   return (
-    <main id="main" className="auth-page">
-      <div className="card auth-card">
-        <h1>Sign in to Kiln</h1>
-        <SignInForm
-          callbackUrl={callbackUrl}
-          initialError={code ? (ERRORS[code] ?? "Sign-in failed. Try again.") : undefined}
-          providers={[...(github ? [{ id: "github", name: "GitHub" }] : []), ...(oidc ? [{ id: "oidc", name: oidc.name }] : [])]}
-        />
-      </div>
-    </main>
+    <AuthCard>
+      <h1>Sign in</h1>
+      <SignInForm
+        callbackUrl={callbackUrl}
+        initialError={code ? (ERRORS[code] ?? "Sign-in failed. Try again.") : undefined}
+        providers={[...(github ? [{ id: "github", name: "GitHub" }] : []), ...(oidc ? [{ id: "oidc", name: oidc.name }] : [])]}
+      />
+    </AuthCard>
   );
 }

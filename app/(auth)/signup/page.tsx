@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { pageUser } from "@/lib/auth/page-session";
 import { getDb } from "@/lib/db";
 import { readSettings } from "@/lib/settings";
+import { AuthCard } from "../../_components/auth-card";
 import { SignUpForm } from "../../_components/signup-form";
 
 export const dynamic = "force-dynamic";
@@ -13,23 +14,21 @@ export default async function SignUpPage() {
   if (await pageUser()) redirect("/");
   const { signup } = await readSettings(await getDb());
   return (
-    <main id="main" className="auth-page">
-      <div className="card auth-card">
-        {signup === "closed" ? (
-          <>
-            <h1>Sign-up is closed</h1>
-            <p>This Kiln instance is not accepting new accounts right now. Ask an admin to create an account for you.</p>
-            <p className="auth-switch">
-              Already have an account? <Link href="/signin">Sign in</Link>
-            </p>
-          </>
-        ) : (
-          <>
-            <h1>Create your Kiln account</h1>
-            <SignUpForm />
-          </>
-        )}
-      </div>
-    </main>
+    <AuthCard>
+      {signup === "closed" ? (
+        <>
+          <h1>Sign-up is closed</h1>
+          <p>This Kiln instance is not accepting new accounts right now. Ask an admin to create an account for you.</p>
+          <p className="auth-switch">
+            Already have an account? <Link href="/signin">Sign in</Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <h1>Create an account</h1>
+          <SignUpForm />
+        </>
+      )}
+    </AuthCard>
   );
 }

@@ -1,0 +1,68 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+import { AddUserForm } from "./add-user-form";
+import type { AdminUser } from "./admin-types";
+import { api, userPath } from "./api";
+import { UsersTable } from "./users-table";
+
+/** The users list with its per-row actions and the "Add user" form. */
+export function UsersAdmin({ me }: { me: string }) {
+  const [users, setUsers] = useState<AdminUser[] | null>(null);
+  const [error, setError] = useState("");
+  const [notice, setNotice] = useState("");
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    const res = await api<AdminUser[]>("/hub/api/users?limit=1000");
+    if (res.ok) setUsers(res.data);
+    else setError(res.error.message);
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  async function act(u: AdminUser, action: "promote" | "demote" | "delete") {
+    const self = u.name === me;
+    if (action === "delete" && !window.confirm(`Delete user ${u.name}${self ? " (that is you)" : ""}? Their tokens go with them. This cannot be undone.`)) return;
+    if (action === "demote" && self && !window.confirm("Remove your own admin rights? You will lose access to this page.")) return;
+    setBusy(u.name);
+    setError("");
+    setNotice("");
+    const res =
+      action === "delete"
+        ? await api(userPath(u.name), { method: "DELETE" })
+        : await api(userPath(u.name), { method: "PATCH", body: { admin: action === "promote" } });
+    setBusy(null);
+    if (!res.ok) return setError(res.error.message);
+    if (self && action !== "promote") return window.location.assign(action === "delete" ? "/signin" : "/");
+    setNotice(action === "delete" ? `Deleted ${u.name}.` : `${u.name} is ${action === "promote" ? "now an admin" : "no longer an admin"}.`);
+    await refresh();
+  }
+
+  return (
+    <section className="card" aria-labelledby="users-heading">
+      <div className="section-head">
+        <h2 id="users-heading">Users</h2>
+        {users ? <span className="muted">{users.length} {users.length === 1 ? "user" : "users"}</span> : null}
+      </div>
+      {error ? (
+        <div role="alert" className="alert alert-error">
+          {error}
+        </div>
+      ) : null}
+      <p aria-live="polite" className={notice ? "alert alert-success" : "visually-hidden"}>
+        {notice}
+      </p>
+      <UsersTable users={users} me={me} busy={busy} onAction={act} />
+      <AddUserForm
+        onCreated={(name) => {
+          setError("");
+          setNotice(`Added ${name}.`);
+          void refresh();
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { requirePageAdmin } from "@/lib/auth/page-session";
+import { getDb } from "@/lib/db";
+import { readSettings } from "@/lib/settings";
+import { SignupSetting } from "../_components/signup-setting";
+import { UsersAdmin } from "../_components/users-admin";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  const me = await requirePageAdmin("/admin");
+  const { signup } = await readSettings(await getDb());
+  return (
+    <main id="main" className="page">
+      <div className="page-header">
+        <h1>Admin</h1>
+        <p className="lede">Users, admins and who may sign up.</p>
+      </div>
+      <SignupSetting initial={signup} />
+      <UsersAdmin me={me.name} />
+    </main>
+  );
+}
