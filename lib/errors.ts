@@ -84,10 +84,16 @@ export class UnavailableError extends KilnError {
 
 /** A unique-constraint violation from either database driver (SQLSTATE 23505). */
 export function isUniqueViolation(e: unknown): boolean {
+  return uniqueViolation(e) !== undefined;
+}
+
+/** The violated constraint's name ("" when the driver does not say), or undefined. */
+export function uniqueViolation(e: unknown): string | undefined {
   for (let cur: unknown = e, i = 0; cur && i < 4; cur = (cur as { cause?: unknown }).cause, i++) {
-    if ((cur as { code?: unknown }).code === "23505") return true;
+    const c = cur as { code?: unknown; constraint?: unknown; constraint_name?: unknown };
+    if (c.code === "23505") return String(c.constraint_name ?? c.constraint ?? "");
   }
-  return false;
+  return undefined;
 }
 
 const UNAVAILABLE_CODES = new Set(["3D000", "57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT"]);

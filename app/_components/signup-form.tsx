@@ -15,7 +15,7 @@ function suggestedName(email: string): string {
   return local.normalize("NFKD").toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "").slice(0, 50);
 }
 
-export function SignUpForm() {
+export function SignUpForm({ invite }: { invite?: string }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [email, setEmail] = useState("");
@@ -32,6 +32,7 @@ export function SignUpForm() {
       password: String(f.get("password") ?? ""),
       ...(value("name") ? { name: value("name") } : {}),
       ...(value("display_name") ? { display_name: value("display_name") } : {}),
+      ...(invite ? { invite } : {}),
     };
     setBusy(true);
     setError(null);

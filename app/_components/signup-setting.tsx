@@ -35,7 +35,7 @@ export function SignupSetting({ initial }: { initial: Signup }) {
           <span className="muted">
             {signup === "open"
               ? " Anyone who can reach this instance may create an account."
-              : " Only admins can add users (and emails listed in KILN_ADMIN_EMAILS may still sign up)."}
+              : " Only people with an invitation (and emails listed in KILN_ADMIN_EMAILS) may sign up."}
           </span>
         </p>
         <button type="button" className={`btn ${signup === "open" ? "btn-secondary" : "btn-primary"}`} disabled={busy} onClick={toggle}>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requirePageAdmin } from "@/lib/auth/page-session";
 import { getDb } from "@/lib/db";
 import { readSettings } from "@/lib/settings";
+import { InvitesAdmin } from "../_components/invites-admin";
 import { SignupSetting } from "../_components/signup-setting";
 import { UsersAdmin } from "../_components/users-admin";
 
@@ -18,6 +19,7 @@ export default async function AdminPage() {
         <p className="lede">Users, admins and who may sign up.</p>
       </div>
       <SignupSetting initial={signup} />
+      <InvitesAdmin />
       <UsersAdmin me={me.name} />
     </main>
   );

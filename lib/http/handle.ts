@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Endpoint } from "../api/endpoint";
 import { authenticate } from "../auth/authenticate";
 import { type Ctx, type Principal, requireActor, requireAdmin } from "../auth/principal";
+import { getConfig } from "../config";
 import { getDb } from "../db";
 import { ForbiddenError, UnavailableError } from "../errors";
 import { metrics } from "../metrics";
@@ -28,7 +29,16 @@ function checkSameOrigin(req: Request, actor: Principal | null) {
   if (actor?.kind !== "user" || actor.via !== "session") return;
   if (req.method === "GET" || req.method === "HEAD") return;
   const origin = req.headers.get("origin");
-  if (origin && new URL(origin).host !== req.headers.get("host")) throw new ForbiddenError("Cross-origin request refused");
+  if (!origin) return; // SameSite=Lax already keeps cross-site POSTs from carrying the cookie
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    throw new ForbiddenError("Cross-origin request refused");
+  }
+  // Behind a reverse proxy the Host header may be rewritten: the public URL's host counts too.
+  if (host !== req.headers.get("host") && host !== new URL(getConfig().publicUrl).host)
+    throw new ForbiddenError("Cross-origin request refused");
 }
 
 /**

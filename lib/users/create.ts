@@ -2,7 +2,7 @@ import { inArray } from "drizzle-orm";
 import type { UserModel } from "../api/schemas";
 import { type Ctx, requireAdmin } from "../auth/principal";
 import { users } from "../db/schema";
-import { ConflictError, isUniqueViolation } from "../errors";
+import { ConflictError, uniqueViolation } from "../errors";
 import { toUserModel, toUserModels } from "./serialize";
 
 interface CreateUserInput {
@@ -22,7 +22,12 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserIn
       .returning();
     return toUserModel(ctx.db, row!);
   } catch (e) {
-    if (isUniqueViolation(e)) throw new ConflictError(`User ${input.name} already exists (or the email is taken)`, "name");
+    const constraint = uniqueViolation(e);
+    if (constraint !== undefined) {
+      throw constraint === "users_email_key"
+        ? new ConflictError(`The email ${input.email} is already taken`, "email")
+        : new ConflictError(`User ${input.name} already exists`, "name");
+    }
     throw e;
   }
 }

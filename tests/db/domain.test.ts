@@ -119,3 +119,17 @@ describe.each(backends)("the domain on $name", (backend) => {
     await expect(createGroup({ ctx: admin(), input: { name: "g1", users: [] } })).rejects.toBeInstanceOf(ConflictError);
   });
 });
+
+describe.each(backends)("conflicts on $name name the field at fault", (backend) => {
+  test("a taken name is reported on `name`, a taken email on `email`", async () => {
+    const { database, dispose } = await backend.fresh();
+    try {
+      const ctx: Ctx = { db: database.db, actor: service };
+      await createUser({ ctx, input: { name: "ann", admin: false, email: "ann@example.com" } });
+      await expect(createUser({ ctx, input: { name: "ann", admin: false } })).rejects.toMatchObject({ status: 409, field: "name" });
+      await expect(createUser({ ctx, input: { name: "ann2", admin: false, email: "ann@example.com" } })).rejects.toMatchObject({ status: 409, field: "email" });
+    } finally {
+      await dispose();
+    }
+  });
+});

@@ -10,15 +10,17 @@ import { SignUpForm } from "../../_components/signup-form";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Create an account" };
 
-export default async function SignUpPage() {
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ invite?: string | string[] }> }) {
   if (await pageUser()) redirect("/");
   const { signup } = await readSettings(await getDb());
+  const raw = (await searchParams).invite;
+  const invite = typeof raw === "string" && /^[\w-]{1,200}$/.test(raw) ? raw : undefined;
   return (
     <AuthCard>
-      {signup === "closed" ? (
+      {signup === "closed" && !invite ? (
         <>
           <h1>Sign-up is closed</h1>
-          <p>This Kiln instance is not accepting new accounts right now. Ask an admin to create an account for you.</p>
+          <p>This Kiln instance is not accepting new accounts right now. Ask an admin for an invitation link.</p>
           <p className="auth-switch">
             Already have an account? <Link href="/signin">Sign in</Link>
           </p>
@@ -26,7 +28,8 @@ export default async function SignUpPage() {
       ) : (
         <>
           <h1>Create an account</h1>
-          <SignUpForm />
+          {invite ? <p className="muted">You were invited: this link lets you create one account.</p> : null}
+          <SignUpForm invite={invite} />
         </>
       )}
     </AuthCard>

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../helpers/browser";
+import { call } from "../helpers/http";
+import { uniq } from "../helpers/kiln";
+
+const server = inject("servers").find((s) => s.backend === "pglite")!;
+let browser: Browser;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ browser, close } = await launchChromium());
+});
+afterAll(async () => close?.());
+
+test("sign up, land on home, create a token on the account page, sign out, sign in again", async () => {
+  const page = await (await browser.newContext({ baseURL: server.url })).newPage();
+  const email = `${uniq("web")}@example.com`;
+  const password = "browser password 1";
+
+  // a signed-out visit to a private page goes to sign-in
+  await page.goto("/account");
+  await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+
+  await page.goto("/signup");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Display name (optional)").fill("Web Tester");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: /sign up|create account/i }).click();
+  await page.waitForURL((u) => u.pathname === "/");
+  await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toContain("Web Tester");
+  for (const section of ["Notebooks", "Experiments", "Data", "Pipelines", "Models"])
+    expect(await page.getByRole("navigation").getByRole("link", { name: section }).count()).toBe(1);
+
+  await page.goto("/account");
+  await page.getByLabel("Note").fill("browser token");
+  await page.getByRole("button", { name: /create token/i }).click();
+  const secret = page.getByLabel(/new token/i);
+  await expect.poll(() => secret.inputValue()).toMatch(/^kiln_/);
+  const token = await secret.inputValue();
+  // the token the page showed really works against the API
+  const me = await call(server.url, "GET", "/hub/api/user", { token });
+  expect(me.status).toBe(200);
+  expect(me.body.email).toBe(email);
+  await expect.poll(() => page.getByRole("cell", { name: "browser token" }).count()).toBe(1);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL((u) => u.pathname === "/signin");
+  await page.goto("/account");
+  await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/\S/);
+
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.pathname === "/" || u.pathname === "/account");
+  await page.goto("/account");
+  await expect.poll(() => page.getByText(email).count()).toBeGreaterThan(0);
+}, 90_000);
