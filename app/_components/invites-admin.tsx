@@ -66,11 +66,11 @@ export function InvitesAdmin() {
       ) : null}
       <form className="form form-inline" onSubmit={create} aria-label="Create an invitation">
         <div className="field">
-          <label htmlFor="invite-email">Email (optional)</label>
+          <label htmlFor="invite-email">Invitee email (optional)</label>
           <input id="invite-email" name="email" type="email" autoComplete="off" />
         </div>
         <div className="field">
-          <label htmlFor="invite-note">Note</label>
+          <label htmlFor="invite-note">Invitation note</label>
           <input id="invite-note" name="note" maxLength={1000} />
         </div>
         <button type="submit" className="btn btn-primary" disabled={busy}>Create invitation</button>

@@ -66,12 +66,22 @@ export async function startKiln(opts: { env?: Record<string, string>; command?: 
     port,
     proc,
     output: () => out,
-    stop: (signal = "SIGTERM") =>
-      new Promise((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
-        proc.once("exit", (code) => resolve(code));
-        process.kill(-proc.pid!, signal); // the whole group, as Ctrl+C in a terminal does
-      }),
+    stop: async (signal = "SIGTERM") => {
+      const alive = () => {
+        try {
+          process.kill(-proc.pid!, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const exited = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once("exit", r));
+      if (alive()) process.kill(-proc.pid!, signal); // the whole group, as Ctrl+C in a terminal does
+      await exited;
+      // `npm start` exits before the server under it has finished closing its database.
+      for (let i = 0; i < 300 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+      return proc.exitCode;
+    },
   };
   await waitForHealth(url, opts.waitMs ?? 60_000, proc, () => out);
   return kiln;
