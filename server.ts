@@ -31,12 +31,11 @@ async function main() {
   process.env.NEXTAUTH_URL ??= config.publicUrl;
   if (!process.env.KILN_PUBLIC_URL) process.env.AUTH_TRUST_HOST ??= "true";
 
-  const database = await getDatabase();
+  // The database and Next start side by side: each takes about a second.
+  const app = next({ dev, dir: process.cwd(), hostname: config.bind, port: config.port });
+  const [database] = await Promise.all([getDatabase(), app.prepare()]);
   await loadSessionSecret(database.db);
   log.info({ backend: database.kind }, "database ready");
-
-  const app = next({ dev, dir: process.cwd(), hostname: config.bind, port: config.port });
-  await app.prepare();
   const handle = app.getRequestHandler();
   const upgradeNext = dev ? app.getUpgradeHandler() : null;
   const wss = new WebSocketServer({ noServer: true });

@@ -26,8 +26,13 @@ async function timeToFirstResponse(cmd: string, args: string[], port: number, en
       await new Promise((r) => setTimeout(r, 25));
     }
   } finally {
-    process.kill(-proc.pid!, "SIGTERM");
-    await new Promise((r) => proc.once("exit", r));
+    const exited = proc.exitCode !== null ? Promise.resolve() : new Promise((r) => proc.once("exit", r));
+    try {
+      process.kill(-proc.pid!, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+    await exited;
   }
 }
 

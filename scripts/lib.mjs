@@ -41,7 +41,7 @@ export function ensureDependencies() {
   fs.writeFileSync(stamp, want);
 }
 
-const BUILD_INPUTS = ["app", "lib", "next.config.ts", "tsconfig.json", "package-lock.json", "postcss.config.mjs"];
+const BUILD_INPUTS = ["app", "lib", "drizzle", "next.config.ts", "tsconfig.json", "package-lock.json", "postcss.config.mjs"];
 
 /** `next build` only when the sources changed since the last build. */
 export function ensureBuild() {
@@ -52,5 +52,7 @@ export function ensureBuild() {
   run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
+  say("preparing the embedded database template");
+  run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "pglite-template.ts")]);
   fs.writeFileSync(stamp, want);
 }

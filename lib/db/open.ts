@@ -3,9 +3,13 @@ import net from "node:net";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import * as schema from "./schema";
+import { pgliteTemplateFor } from "./template";
 import type { Database, Db } from "./types";
 
-export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string | null };
+export type DatabaseTarget =
+  | { kind: "postgres"; url: string }
+  /** dir null: in memory. useTemplate false: always initdb (tests compare both paths). */
+  | { kind: "pglite"; dir: string | null; useTemplate?: boolean };
 
 const MIGRATIONS = path.resolve(process.cwd(), "drizzle");
 
@@ -45,12 +49,13 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dir: string | null): Promise<Database> {
+async function openPglite(dir: string | null, useTemplate = true): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const template = dir && useTemplate ? pgliteTemplateFor(dir) : undefined;
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const client = dir ? await PGlite.create(dir) : await PGlite.create();
+  const client = dir ? await PGlite.create(dir, template ? { loadDataDir: template } : {}) : await PGlite.create();
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return {
@@ -63,5 +68,5 @@ async function openPglite(dir: string | null): Promise<Database> {
 
 /** Opens the database and brings its schema up to date (idempotent). */
 export function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === "postgres" ? openPostgres(target.url) : openPglite(target.dir);
+  return target.kind === "postgres" ? openPostgres(target.url) : openPglite(target.dir, target.useTemplate);
 }
