@@ -1,5 +1,6 @@
 // `npm test`: provision, build if needed, run the whole suite.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { ensureBuild, ensureDependencies, root, say } from "./lib.mjs";
 
@@ -10,5 +11,17 @@ ensureChromium();
 ensureBuild();
 say("running the test suite");
 const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
-const r = spawnSync(process.execPath, [vitest, "run", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+const report = path.join(root, "test-results", "vitest.json");
+fs.rmSync(report, { force: true });
+const r = spawnSync(
+  process.execPath,
+  [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: "inherit" },
+);
+// One plain closing line that any CI can read, whatever the runner prints above it.
+if (fs.existsSync(report)) {
+  const j = JSON.parse(fs.readFileSync(report, "utf8"));
+  const skipped = j.numPendingTests + j.numTodoTests;
+  process.stdout.write(`\nTests: ${j.numPassedTests} passed, ${j.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+}
 process.exit(r.status ?? 1);
