@@ -22,6 +22,8 @@ const r = spawnSync(
 if (fs.existsSync(report)) {
   const j = JSON.parse(fs.readFileSync(report, "utf8"));
   const skipped = j.numPendingTests + j.numTodoTests;
-  process.stdout.write(`\nTests: ${j.numPassedTests} passed, ${j.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+  // A suite that failed to load has no failed test of its own: count it, never report 0.
+  const failed = j.numFailedTests || (j.success && r.status === 0 ? 0 : Math.max(1, j.numFailedTestSuites));
+  process.stdout.write(`\nTests: ${j.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
 }
 process.exit(r.status ?? 1);
