@@ -27,9 +27,10 @@ async function main() {
   }
   const log = logger();
   const dev = process.argv.includes("--dev");
-  // next-auth builds its callback URLs from these.
-  process.env.NEXTAUTH_URL ??= config.publicUrl;
-  if (!process.env.KILN_PUBLIC_URL) process.env.AUTH_TRUST_HOST ??= "true";
+  // next-auth builds its callback URLs from NEXTAUTH_URL when set; without KILN_PUBLIC_URL
+  // it follows the Host the browser used (localhost, 127.0.0.1 or a LAN name alike).
+  if (config.publicUrlSet) process.env.NEXTAUTH_URL = config.publicUrl;
+  else process.env.AUTH_TRUST_HOST ??= "true";
 
   // The database and Next start side by side: each takes about a second.
   const app = next({ dev, dir: process.cwd(), hostname: config.bind, port: config.port });
@@ -47,6 +48,8 @@ async function main() {
     req.headers["x-request-id"] = requestId;
     // Overwrite whatever the client sent: rate limits key on this.
     req.headers["x-kiln-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    // This server speaks plain HTTP; a TLS-terminating proxy in front says otherwise.
+    req.headers["x-forwarded-proto"] ??= "http";
     res.setHeader("x-request-id", requestId);
     res.on("finish", () => {
       const path = (req.url ?? "").split("?")[0]; // never log query strings: they may hold tokens

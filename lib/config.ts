@@ -49,6 +49,8 @@ export interface Config {
   port: number;
   bind: string;
   publicUrl: string;
+  /** Whether KILN_PUBLIC_URL was given; if not, URLs follow the Host each request used. */
+  publicUrlSet: boolean;
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
   dataDir: string;
   secret?: string;
@@ -84,6 +86,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: c.PORT,
     bind: c.KILN_BIND,
     publicUrl: (c.KILN_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ""),
+    publicUrlSet: !!c.KILN_PUBLIC_URL,
     database: c.DATABASE_URL ? { kind: "postgres", url: c.DATABASE_URL } : { kind: "pglite", dir: path.join(dataDir, "pglite") },
     dataDir,
     secret: c.KILN_SECRET,

@@ -54,8 +54,11 @@ export function authOptions(): AuthOptions {
           email: user.email,
           displayName: user.name,
           login: (profile as { login?: string } | undefined)?.login,
+          // GitHub: the profile's public email, which GitHub only allows once verified (or the
+          // primary one); an OIDC provider says so per address in the email_verified claim.
+          emailVerified: account.provider === "github" || (profile as { email_verified?: unknown } | undefined)?.email_verified === true,
         });
-        if (id === null) return "/signin?error=SignupClosed";
+        if (typeof id === "string") return `/signin?error=${id}`;
         user.id = String(id);
         return true;
       },

@@ -82,5 +82,13 @@ export function handle<B extends Schema = undefined, P extends Schema = undefine
   };
 }
 
+/** The URL users reach Kiln at: KILN_PUBLIC_URL, else what this request was sent to. */
+export function publicOrigin(req: Request): string {
+  if (getConfig().publicUrlSet) return getConfig().publicUrl;
+  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0] ?? "http";
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
+  return `${proto}://${host}`;
+}
+
 export const json = (body: unknown, status = 200) => Response.json(body, { status });
 export const noContent = () => new Response(null, { status: 204 });

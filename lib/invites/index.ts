@@ -3,7 +3,6 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { InviteModel } from "../api/schemas";
 import { hashToken } from "../auth/token-secret";
 import { type Ctx, requireAdmin } from "../auth/principal";
-import { getConfig } from "../config";
 import type { Db } from "../db";
 import { invites, type InviteRow } from "../db/schema";
 import { NotFoundError, ValidationError } from "../errors";
@@ -19,7 +18,7 @@ function toModel(r: InviteRow): InviteModel {
 }
 
 /** POST /api/invites (admin): the code and its sign-up link are returned once. */
-export async function createInvite({ ctx, input }: { ctx: Ctx; input: { email?: string; note: string; expires_in?: number } }) {
+export async function createInvite({ ctx, input }: { ctx: Ctx; input: { email?: string; note: string; expires_in?: number; baseUrl: string } }) {
   requireAdmin(ctx.actor);
   const code = crypto.randomBytes(24).toString("base64url");
   const [row] = await ctx.db
@@ -32,7 +31,7 @@ export async function createInvite({ ctx, input }: { ctx: Ctx; input: { email?: 
       expiresAt: new Date(Date.now() + (input.expires_in ?? DEFAULT_TTL_S) * 1000),
     })
     .returning();
-  return { ...toModel(row!), code, url: `${getConfig().publicUrl}/signup?invite=${code}` };
+  return { ...toModel(row!), code, url: `${input.baseUrl}/signup?invite=${code}` };
 }
 
 export async function listInvites({ ctx }: { ctx: Ctx }): Promise<InviteModel[]> {

@@ -11,7 +11,8 @@ export const metadata: Metadata = { title: "Sign in" };
 
 const ERRORS: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an account. Check them and try again.",
-  SignupClosed: "Sign-up is closed on this instance, so no account was created for you. Ask an admin to add you.",
+  SignupClosed: "Sign-up is closed on this instance, so no account was created for you. Ask an admin for an invitation.",
+  EmailInUse: "An account with this email already exists, and the provider did not confirm the address is yours. Sign in with your password.",
   OAuthSignin: "Could not start signing in with that provider. Try again.",
   OAuthCallback: "The sign-in provider returned an error. Try again.",
   OAuthAccountNotLinked: "That email is already linked to another sign-in method.",

@@ -1,5 +1,5 @@
 import { clientIp, rateLimits } from "../../auth/rate-limit";
-import { handle, json, noContent } from "../../http/handle";
+import { handle, json, noContent, publicOrigin } from "../../http/handle";
 import { createInvite, listInvites, revokeInvite } from "../../invites";
 import { getSettings, updateSettings } from "../../settings";
 import { signUp } from "../../users/signup";
@@ -14,7 +14,9 @@ export const getSettingsHandler = handle(endpoints.getSettings, async ({ ctx }) 
 export const patchSettingsHandler = handle(endpoints.patchSettings, async ({ ctx, body }) => json(await updateSettings({ ctx, input: body })));
 
 export const listInvitesHandler = handle(endpoints.listInvites, async ({ ctx }) => json(await listInvites({ ctx })));
-export const createInviteHandler = handle(endpoints.createInvite, async ({ ctx, body }) => json(await createInvite({ ctx, input: body }), 201));
+export const createInviteHandler = handle(endpoints.createInvite, async ({ ctx, req, body }) =>
+  json(await createInvite({ ctx, input: { ...body, baseUrl: publicOrigin(req) } }), 201),
+);
 export const revokeInviteHandler = handle(endpoints.revokeInvite, async ({ ctx, params }) => {
   await revokeInvite({ ctx, input: params });
   return noContent();
