@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../helpers/browser";
+import { launchChromium, unnamedControls } from "../helpers/browser";
 import { call } from "../helpers/http";
 import { type RunningKiln, startKiln, tempDir } from "../helpers/kiln";
 
@@ -29,6 +29,7 @@ test("an admin closes sign-up and invites someone, who signs up with the link; n
   await signUp(admin, "root@example.com", "admin password 1"); // first account: admin
   await admin.getByRole("navigation").getByRole("link", { name: "Admin" }).click();
   await admin.waitForURL((u) => u.pathname === "/admin");
+  expect(await unnamedControls(admin)).toEqual([]);
   await admin.getByRole("button", { name: "Close sign-up" }).click();
   await expect.poll(() => admin.getByRole("button", { name: "Open sign-up" }).count()).toBe(1);
   expect((await call(kiln.url, "POST", "/api/auth/signup", { body: { email: "x@example.com", password: "password 123" } })).status).toBe(403);
@@ -53,4 +54,5 @@ test("an admin closes sign-up and invites someone, who signs up with the link; n
   await admin.reload();
   await expect.poll(() => admin.getByRole("cell", { name: "new@example.com" }).count()).toBeGreaterThan(0);
   await expect.poll(() => admin.getByText("used", { exact: true }).count()).toBe(1);
+  expect(await unnamedControls(admin)).toEqual([]);
 }, 90_000);

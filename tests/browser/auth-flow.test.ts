@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../helpers/browser";
+import { launchChromium, unnamedControls } from "../helpers/browser";
 import { call } from "../helpers/http";
 import { uniq } from "../helpers/kiln";
 
@@ -23,6 +23,7 @@ test("sign up, land on home, create a token on the account page, sign out, sign 
   await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
 
   await page.goto("/signup");
+  expect(await unnamedControls(page)).toEqual([]);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Display name (optional)").fill("Web Tester");
   await page.getByLabel("Password").fill(password);
@@ -32,6 +33,7 @@ test("sign up, land on home, create a token on the account page, sign out, sign 
   for (const section of ["Notebooks", "Experiments", "Data", "Pipelines", "Models"])
     expect(await page.getByRole("navigation").getByRole("link", { name: section }).count()).toBe(1);
 
+  expect(await unnamedControls(page)).toEqual([]);
   await page.goto("/account");
   await page.getByLabel("Note").fill("browser token");
   await page.getByRole("button", { name: /create token/i }).click();
@@ -43,12 +45,14 @@ test("sign up, land on home, create a token on the account page, sign out, sign 
   expect(me.status).toBe(200);
   expect(me.body.email).toBe(email);
   await expect.poll(() => page.getByRole("cell", { name: "browser token" }).count()).toBe(1);
+  expect(await unnamedControls(page)).toEqual([]);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL((u) => u.pathname === "/signin");
   await page.goto("/account");
   await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
 
+  expect(await unnamedControls(page)).toEqual([]);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -17,3 +17,28 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
     },
   };
 }
+
+// Plain text, so no compiler helper (esbuild's __name) leaks into the page.
+const UNNAMED_CONTROLS = `(() => {
+  const named = (el) => {
+    if (el.getAttribute("aria-label")?.trim()) return true;
+    const by = el.getAttribute("aria-labelledby");
+    if (by && by.split(/\\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true;
+    if (el.labels && [...el.labels].some((l) => l.textContent?.trim())) return true;
+    if (el.getAttribute("title")?.trim()) return true;
+    if (el instanceof HTMLInputElement && ["submit", "button", "reset"].includes(el.type)) return !!el.value.trim();
+    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return false;
+    return !!el.innerText?.trim() || !!el.querySelector("img[alt]:not([alt=''])");
+  };
+  return [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea")]
+    .filter((el) => !named(el))
+    .map((el) => el.outerHTML.slice(0, 120));
+})()`;
+
+/**
+ * Controls on the page a screen reader could not name: no visible text, no <label>, no
+ * aria-label(ledby), no title. Returns a short description of each, for the assertion.
+ */
+export async function unnamedControls(page: import("playwright-core").Page): Promise<string[]> {
+  return page.evaluate(UNNAMED_CONTROLS) as Promise<string[]>;
+}
