@@ -35,7 +35,7 @@ export function AddUserForm({ onCreated }: { onCreated: (name: string) => void }
     <form onSubmit={onSubmit} className="form subform" aria-labelledby="add-user-heading" noValidate>
       <h3 id="add-user-heading">Add user</h3>
       <p className="hint">
-        Added users have no password: they sign in with single sign-on using this email, or use API tokens an admin creates for them.
+        Added users have no password: they sign in with single sign-on using this email, or use API tokens an admin creates for them. To let a person choose a password, send an invitation instead.
       </p>
       {general ? (
         <div role="alert" className="alert alert-error">

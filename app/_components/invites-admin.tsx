@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { api } from "./api";
+import { TableHead } from "./table-head";
 import { When } from "./when";
 
 interface Invite {
@@ -76,10 +77,9 @@ export function InvitesAdmin() {
         <button type="submit" className="btn btn-primary" disabled={busy}>Create invitation</button>
       </form>
       {invites && invites.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr><th scope="col">Id</th><th scope="col">For</th><th scope="col">Note</th><th scope="col">Status</th><th scope="col">Expires</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
-          </thead>
+        <div className="table-wrap">
+        <table>
+          <TableHead caption="Invitations" columns={["ID", "For", "Note", "Status", "Expires"]} />
           <tbody>
             {invites.map((i) => (
               <tr key={i.id}>
@@ -97,6 +97,7 @@ export function InvitesAdmin() {
             ))}
           </tbody>
         </table>
+        </div>
       ) : null}
     </section>
   );

@@ -3,6 +3,7 @@
 import { formatDate } from "./format";
 import type { Token } from "./token-types";
 import { When } from "./when";
+import { TableHead } from "./table-head";
 
 function expiry(t: Token) {
   if (!t.expires_at) return "Never";
@@ -16,20 +17,7 @@ export function TokenTable({ tokens, onRevoke }: { tokens: Token[] | null; onRev
   return (
     <div className="table-wrap">
       <table>
-        <caption className="visually-hidden">Your API tokens</caption>
-        <thead>
-          <tr>
-            <th scope="col">ID</th>
-            <th scope="col">Note</th>
-            <th scope="col">Prefix</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead caption="Your API tokens" columns={["ID", "Note", "Prefix", "Created", "Expires", "Last used"]} />
         <tbody>
           {tokens.map((t) => (
             <tr key={t.id}>

@@ -2,6 +2,7 @@
 
 import type { AdminUser } from "./admin-types";
 import { When } from "./when";
+import { TableHead } from "./table-head";
 
 interface Props {
   users: AdminUser[] | null;
@@ -16,21 +17,7 @@ export function UsersTable({ users, me, busy, onAction }: Props) {
   return (
     <div className="table-wrap">
       <table>
-        <caption className="visually-hidden">Users</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Display name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Admin</th>
-            <th scope="col">Groups</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last activity</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead caption="Users" columns={["Name", "Display name", "Email", "Admin", "Groups", "Created", "Last activity"]} />
         <tbody>
           {users.map((u) => (
             <tr key={u.name}>
