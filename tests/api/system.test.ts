@@ -1,3 +1,4 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, inject, test } from "vitest";
 import { endpoints } from "../../lib/api/endpoints";
 import { call, makeUser } from "../helpers/http";
@@ -19,6 +20,10 @@ describe.each(inject("servers"))("system endpoints on $backend", (s) => {
     const signup = r.body.paths["/api/auth/signup"].post;
     expect(signup.requestBody.content["application/json"].schema.properties.password.minLength).toBe(8);
     expect(r.body.paths["/hub/api/user"].get.responses["200"].content["application/json"].schema).toBeDefined();
+    // and it is a valid OpenAPI 3.1 document by the official schema
+    const validation = await new Validator().validate(r.body);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
   });
 
   test("GET /metrics is Prometheus text for admins and refused to others", async () => {
