@@ -13,6 +13,9 @@ import { closeDatabase, getDatabase } from "./lib/db";
 import { logger } from "./lib/log";
 import { isApiPath, routeApi } from "./lib/api/router";
 import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
+import { seedImages } from "./lib/images/seed";
+import { proxyHttp, proxyUpgrade } from "./lib/proxy/forward";
+import { startServerWatch } from "./lib/servers/watch";
 
 async function main() {
   let config;
@@ -36,6 +39,8 @@ async function main() {
   const app = next({ dev, dir: process.cwd(), hostname: config.bind, port: config.port });
   const [database] = await Promise.all([getDatabase(), app.prepare()]);
   await loadSessionSecret(database.db);
+  await seedImages(database.db);
+  const watch = await startServerWatch(database.db);
   log.info({ backend: database.kind }, "database ready");
   const handle = app.getRequestHandler();
   const upgradeNext = dev ? app.getUpgradeHandler() : null;
@@ -57,9 +62,11 @@ async function main() {
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: +(performance.now() - started).toFixed(1) }, "request");
     });
     const path = (req.url ?? "/").split("?")[0]!;
-    const served = isApiPath(path)
-      ? routeApi(toWebRequest(req, `http://${req.headers.host ?? "localhost"}`), path).then((r) => sendWebResponse(res, r))
-      : handle(req, res);
+    const served = path.startsWith("/user/")
+      ? proxyHttp(req, res)
+      : isApiPath(path)
+        ? routeApi(toWebRequest(req, `http://${req.headers.host ?? "localhost"}`), path).then((r) => sendWebResponse(res, r))
+        : handle(req, res);
     served.catch((e) => {
       log.error({ err: e, requestId }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
@@ -69,6 +76,7 @@ async function main() {
 
   server.on("upgrade", (req, socket, head) => {
     if (upgradeNext && req.url?.startsWith("/_next/")) return void upgradeNext(req, socket, head);
+    if (req.url?.startsWith("/user/")) return void proxyUpgrade(req, socket, head).catch(() => socket.destroy());
     // No WebSocket routes yet: refuse cleanly instead of leaving the socket hanging.
     wss.handleUpgrade(req, socket, head, (ws) => ws.close(1008, "no such WebSocket endpoint"));
   });
@@ -85,6 +93,7 @@ async function main() {
     stopping = true;
     log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    watch.stop();
     server.closeIdleConnections();
     await new Promise((r) => server.close(r));
     await closeDatabase(); // PGlite flushes its files here

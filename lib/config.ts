@@ -33,6 +33,10 @@ export const configSchema = z
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_NAME: z.string().min(1).default("Single sign-on"),
+    KILN_DOCKER_NETWORK: z.string().min(1).default("host"),
+    KILN_SPAWN_TIMEOUT: z.coerce.number().int().min(5).max(3600).default(120),
+    KILN_MAX_NAMED_SERVERS: z.coerce.number().int().min(0).max(100).default(3),
+    KILN_CONCURRENT_SPAWN_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((c, ctx) => {
@@ -63,6 +67,7 @@ export interface Config {
   github?: { clientId: string; clientSecret: string };
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   logLevel: RawConfig["LOG_LEVEL"];
+  servers: { dockerNetwork: string; spawnTimeoutS: number; maxNamedServers: number; concurrentSpawnLimit: number };
 }
 
 export class ConfigError extends Error {
@@ -100,6 +105,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ? { issuer: c.OIDC_ISSUER, clientId: c.OIDC_CLIENT_ID!, clientSecret: c.OIDC_CLIENT_SECRET!, name: c.OIDC_NAME }
       : undefined,
     logLevel: c.LOG_LEVEL,
+    servers: {
+      dockerNetwork: c.KILN_DOCKER_NETWORK,
+      spawnTimeoutS: c.KILN_SPAWN_TIMEOUT,
+      maxNamedServers: c.KILN_MAX_NAMED_SERVERS,
+      concurrentSpawnLimit: c.KILN_CONCURRENT_SPAWN_LIMIT,
+    },
   };
 }
 

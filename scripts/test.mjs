@@ -9,6 +9,11 @@ const { ensureChromium, ensurePostgres } = await import("./provision.mjs");
 ensurePostgres();
 ensureChromium();
 ensureBuild();
+// A real Docker engine (no bridge network) and the offline-built `python` kernel image.
+const { ensureDockerEngine } = await import("./docker-engine.mjs");
+await ensureDockerEngine();
+const { ensureImages } = await import("../docker/build-images.mjs");
+ensureImages(["python"]);
 say("running the test suite");
 const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
 const report = path.join(root, "test-results", "vitest.json");

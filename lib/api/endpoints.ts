@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { endpoint } from "./endpoint";
+import { serverName, serverOptions } from "../servers/options";
 import * as s from "./schemas";
 
 const nameParam = z.object({ name: s.userName });
@@ -104,6 +105,42 @@ export const endpoints = {
     method: "DELETE", path: "/hub/api/users/{name}/tokens/{token_id}", tag: "tokens", auth: "user", summary: "Revoke an API token",
     params: nameParam.extend({ token_id: s.tokenId }),
     responses: { 204: { description: "Revoked" }, 404: err("No such token"), ...authErrors },
+  }),
+  startServer: endpoint({
+    method: "POST", path: "/hub/api/users/{name}/server", tag: "servers", auth: "user", summary: "Start the user's default server",
+    params: nameParam, body: serverOptions,
+    responses: {
+      201: { description: "Ready", schema: s.serverModel }, 202: { description: "Starting: follow progress_url", schema: s.serverModel },
+      400: err("Unknown image, a value over the image's maximum"), 409: err("Already running"), 429: err("Too many spawns at once"), ...authErrors,
+    },
+  }),
+  startNamedServer: endpoint({
+    method: "POST", path: "/hub/api/users/{name}/servers/{server_name}", tag: "servers", auth: "user", summary: "Start a named server",
+    params: nameParam.extend({ server_name: serverName }), body: serverOptions,
+    responses: {
+      201: { description: "Ready", schema: s.serverModel }, 202: { description: "Starting", schema: s.serverModel },
+      400: err("Bad name or options"), 409: err("Already running"), 429: err("Too many spawns at once"), ...authErrors,
+    },
+  }),
+  stopServer: endpoint({
+    method: "DELETE", path: "/hub/api/users/{name}/server", tag: "servers", auth: "user", summary: "Stop the default server",
+    params: nameParam,
+    responses: { 204: { description: "Stopped" }, 404: err("Not running"), ...authErrors },
+  }),
+  stopNamedServer: endpoint({
+    method: "DELETE", path: "/hub/api/users/{name}/servers/{server_name}", tag: "servers", auth: "user", summary: "Stop a named server",
+    params: nameParam.extend({ server_name: serverName }),
+    responses: { 204: { description: "Stopped" }, 400: err("Bad name"), 404: err("Not running"), ...authErrors },
+  }),
+  serverProgress: endpoint({
+    method: "GET", path: "/hub/api/users/{name}/server/progress", tag: "servers", auth: "user", summary: "Spawn progress (server-sent events)",
+    params: nameParam,
+    responses: { 200: { description: "text/event-stream of {progress, message, ready?, failed?, url?}" }, ...authErrors },
+  }),
+  namedServerProgress: endpoint({
+    method: "GET", path: "/hub/api/users/{name}/servers/{server_name}/progress", tag: "servers", auth: "user", summary: "Named server spawn progress (server-sent events)",
+    params: nameParam.extend({ server_name: serverName }),
+    responses: { 200: { description: "text/event-stream" }, ...authErrors },
   }),
   listGroups: endpoint({
     method: "GET", path: "/hub/api/groups", tag: "groups", auth: "admin", summary: "List groups",

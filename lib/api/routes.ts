@@ -2,6 +2,7 @@ import type { Endpoint } from "./endpoint";
 import { endpoints as e } from "./endpoints";
 import * as account from "./handlers/account";
 import * as groups from "./handlers/groups";
+import * as servers from "./handlers/servers";
 import * as system from "./handlers/system";
 import * as tokens from "./handlers/tokens";
 import * as users from "./handlers/users";
@@ -30,6 +31,12 @@ export const routes: [Endpoint, Handler][] = [
   [e.createToken, tokens.createTokenHandler],
   [e.getToken, tokens.getTokenHandler],
   [e.deleteToken, tokens.deleteTokenHandler],
+  [e.startServer, servers.startServerHandler],
+  [e.startNamedServer, servers.startNamedServerHandler],
+  [e.stopServer, servers.stopServerHandler],
+  [e.stopNamedServer, servers.stopNamedServerHandler],
+  [e.serverProgress, servers.serverProgressHandler],
+  [e.namedServerProgress, servers.namedServerProgressHandler],
   [e.listGroups, groups.listGroupsHandler],
   [e.getGroup, groups.getGroupHandler],
   [e.createGroup, groups.createGroupHandler],

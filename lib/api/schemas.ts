@@ -68,6 +68,21 @@ export const groupModel = z.object({
   properties: z.record(z.string(), z.unknown()),
 });
 
+export const serverModel = z
+  .object({
+    name: z.string(),
+    ready: z.boolean(),
+    pending: z.enum(["spawn", "stop"]).nullable(),
+    stopped: z.boolean(),
+    url: z.string(),
+    progress_url: z.string(),
+    started: timestamp,
+    last_activity: timestamp,
+    user_options: z.object({ image: z.string(), cpu: z.number(), memory: z.number().describe("MB"), gpus: z.number() }),
+    state: z.record(z.string(), z.unknown()),
+  })
+  .describe("A user's server, in JupyterHub's shape");
+
 export const errorModel = z.object({
   error: z.object({
     code: z.string(),

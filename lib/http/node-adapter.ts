@@ -28,6 +28,14 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader("set-cookie", cookies);
   if (!response.body) return void res.end();
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    // Streamed as it comes; closing the client's connection cancels the web stream.
+    res.flushHeaders();
+    const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
+    res.on("close", () => body.destroy());
+    body.pipe(res);
+    return;
+  }
   const body = Buffer.from(await response.arrayBuffer());
   res.setHeader("content-length", body.length);
   res.end(body);

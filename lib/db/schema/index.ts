@@ -4,3 +4,5 @@ export * from "./tokens";
 export * from "./settings";
 export * from "./accounts";
 export * from "./invites";
+export * from "./images";
+export * from "./servers";

@@ -1,0 +1,107 @@
+import http from "node:http";
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "../db";
+import { servers } from "../db/schema";
+import { errorResponse } from "../http/errors";
+import { sendWebResponse } from "../http/node-adapter";
+import { logger } from "../log";
+import { jupyterTokenOf } from "../servers/find";
+import { spawner } from "../spawners/registry";
+import { type ProxyTarget, resolveTarget } from "./target";
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
+
+/** Headers for the user's server: Kiln's credentials out, Jupyter's token in. */
+function upstreamHeaders(req: http.IncomingMessage, t: ProxyTarget, upgrade: boolean): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || k === "authorization" || k.startsWith("x-kiln-")) continue;
+    if (!upgrade && HOP_BY_HOP.has(k)) continue;
+    out[k] = v;
+  }
+  // Code in the container must never see a Kiln session or token.
+  const cookies = String(req.headers.cookie ?? "").split(";").map((c) => c.trim()).filter((c) => c && !c.includes("next-auth."));
+  if (cookies.length) out.cookie = cookies.join("; ");
+  else delete out.cookie;
+  out.authorization = `token ${jupyterTokenOf(t.server)}`;
+  out["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+  return out;
+}
+
+// last_activity feeds the idle culler: written at most every 30 s per server.
+const touched = new Map<number, number>();
+function touch(id: number) {
+  const now = Date.now();
+  if (now - (touched.get(id) ?? 0) < 30_000) return;
+  touched.set(id, now);
+  void getDb().then((db) => db.update(servers).set({ lastActivity: sql`now()` }).where(eq(servers.id, id))).catch(() => {});
+}
+
+async function target(req: http.IncomingMessage) {
+  return resolveTarget(await getDb(), req);
+}
+
+/** HTTP through the proxy: streamed both ways, nothing buffered. */
+export async function proxyHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  let t: ProxyTarget;
+  try {
+    t = await target(req);
+  } catch (e) {
+    const status = (e as { status?: number }).status;
+    if (status === 401 && String(req.headers.accept ?? "").includes("text/html")) {
+      res.writeHead(302, { location: `/signin?callbackUrl=${encodeURIComponent(req.url ?? "/")}` }).end();
+      return;
+    }
+    return sendWebResponse(res, errorResponse(e, String(req.headers["x-request-id"] ?? "-")));
+  }
+  touch(t.server.id);
+  const upstream = new URL(spawner(t.server.spawner).url(t.server.state));
+  const preq = http.request(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: t.path, headers: upstreamHeaders(req, t, false) },
+    (pres) => {
+      const headers = Object.fromEntries(Object.entries(pres.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
+      res.writeHead(pres.statusCode ?? 502, headers);
+      pres.pipe(res);
+    },
+  );
+  preq.on("error", (e) => {
+    logger().warn({ err: e, server: t.server.id }, "proxy: upstream error");
+    if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { code: "bad_gateway", message: "The user's server did not answer" } }));
+  });
+  req.pipe(preq);
+}
+
+/** WebSockets through the proxy: the upgrade is replayed upstream and the bytes piped as they are. */
+export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  let t: ProxyTarget;
+  try {
+    t = await target(req);
+  } catch (e) {
+    const status = (e as { status?: number }).status ?? 500;
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    return;
+  }
+  touch(t.server.id);
+  const upstream = new URL(spawner(t.server.spawner).url(t.server.state));
+  const conn = net.connect({ host: upstream.hostname, port: Number(upstream.port), noDelay: true });
+  (socket as net.Socket).setNoDelay?.(true);
+  conn.on("connect", () => {
+    const headers = upstreamHeaders(req, t, true);
+    const lines = [`${req.method} ${t.path} HTTP/1.1`];
+    for (const [k, v] of Object.entries(headers)) for (const x of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${x}`);
+    conn.write(lines.join("\r\n") + "\r\n\r\n");
+    if (head.length) conn.write(head);
+    conn.pipe(socket).pipe(conn);
+  });
+  const close = () => {
+    conn.destroy();
+    socket.destroy();
+  };
+  conn.on("error", close);
+  socket.on("error", close);
+  conn.on("close", close);
+  socket.on("close", close);
+}

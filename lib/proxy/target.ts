@@ -1,0 +1,54 @@
+import { eq } from "drizzle-orm";
+import type { IncomingMessage } from "node:http";
+import { authenticate } from "../auth/authenticate";
+import { isAdmin, type Principal } from "../auth/principal";
+import type { Db } from "../db";
+import { servers, type ServerRow, type UserRow } from "../db/schema";
+import { ForbiddenError, KilnError, NotFoundError, UnauthorizedError, UnavailableError } from "../errors";
+import { findUserByName } from "../users/find";
+
+export interface ProxyTarget {
+  user: UserRow;
+  server: ServerRow;
+  /** The request path with Kiln's `token` query parameter removed. */
+  path: string;
+}
+
+/** `?token=` is how browsers and Jupyter clients authenticate WebSockets (no headers there). */
+function splitToken(url: string): { path: string; token: string | null } {
+  const u = new URL(url, "http://kiln.local");
+  const token = u.searchParams.get("token");
+  u.searchParams.delete("token");
+  return { path: u.pathname + (u.searchParams.size ? `?${u.searchParams}` : ""), token };
+}
+
+async function who(db: Db, req: IncomingMessage, queryToken: string | null): Promise<Principal | null> {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+  if (!headers.has("authorization") && queryToken) headers.set("authorization", `token ${queryToken}`);
+  return authenticate(db, new Request("http://kiln.local/", { headers }));
+}
+
+/**
+ * Resolves /user/{name}/[{server_name}/]... to a running server the caller may reach: the
+ * owner or an admin. A second segment naming one of the user's named servers selects it;
+ * anything else is a path inside the default server, as in JupyterHub.
+ */
+export async function resolveTarget(db: Db, req: IncomingMessage): Promise<ProxyTarget> {
+  const { path, token } = splitToken(req.url ?? "/");
+  const [, , name, second] = path.split("?")[0]!.split("/");
+  const actor = await who(db, req, token);
+  if (!actor) throw new UnauthorizedError();
+  if (!(actor.kind === "user" && actor.user.name === name) && !isAdmin(actor)) throw new ForbiddenError(`You may not reach ${name}'s servers`);
+  const user = name ? await findUserByName(db, decodeURIComponent(name)) : undefined;
+  if (!user) throw new NotFoundError(`No such user: ${name}`);
+  const running = await db.select().from(servers).where(eq(servers.userId, user.id));
+  const server = running.find((s) => s.name !== "" && s.name === second) ?? running.find((s) => s.name === "");
+  if (!server) throw new NotFoundError(`${user.name} has no server running here`);
+  if (server.status !== "ready") throw new UnavailableError("The server is still starting");
+  return { user, server, path };
+}
+
+export function isProxyError(e: unknown): e is KilnError {
+  return e instanceof KilnError;
+}

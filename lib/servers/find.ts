@@ -1,0 +1,13 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db";
+import { servers, type ServerRow } from "../db/schema";
+
+export async function findServer(db: Db, userId: number, name: string): Promise<ServerRow | undefined> {
+  const [row] = await db.select().from(servers).where(and(eq(servers.userId, userId), eq(servers.name, name)));
+  return row;
+}
+
+export const serverBaseUrl = (user: string, serverName: string) => `/user/${user}/${serverName ? `${serverName}/` : ""}`;
+
+/** The Jupyter token Kiln keeps for proxying, from a server's state. */
+export const jupyterTokenOf = (row: ServerRow) => String(row.state.jupyterToken ?? "");

@@ -1,0 +1,42 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../db";
+import { servers, type ServerRow } from "../db/schema";
+import { logger } from "../log";
+import { spawner } from "../spawners/registry";
+import { emitProgress, progressKey } from "./progress";
+
+async function forget(db: Db, row: ServerRow, why: string) {
+  logger().info({ server: row.id, user: row.userId, why }, "server gone");
+  await spawner(row.spawner).stop(row.state).catch(() => {});
+  await db.delete(servers).where(eq(servers.id, row.id));
+  emitProgress(progressKey(row.userId, row.name), { progress: 100, message: `Server stopped: ${why}`, failed: true });
+}
+
+/** One pass: servers whose container died are reported stopped (dropped from the API). */
+export async function pollServers(db: Db): Promise<void> {
+  for (const row of await db.select().from(servers).where(eq(servers.status, "ready"))) {
+    const exit = await spawner(row.spawner).poll(row.state).catch(() => null);
+    if (exit !== null) await forget(db, row, `its container exited (status ${exit})`);
+  }
+}
+
+/**
+ * At start-up: re-adopt servers that are still running (nothing killed), clean up spawns a
+ * restart interrupted (nothing orphaned); then poll every 10 s for dead containers.
+ */
+export async function startServerWatch(db: Db, intervalMs = 10_000) {
+  for (const row of await db.select().from(servers)) {
+    if (row.status !== "ready") await forget(db, row, "Kiln restarted while it was starting or stopping");
+  }
+  await pollServers(db).catch((e) => logger().warn({ err: e }, "server poll failed"));
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    pollServers(db)
+      .catch((e) => logger().warn({ err: e }, "server poll failed"))
+      .finally(() => (running = false));
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

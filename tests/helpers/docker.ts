@@ -1,0 +1,13 @@
+import Docker from "dockerode";
+
+export const docker = new Docker();
+
+export async function containerOf(user: string, server = "") {
+  const name = `kiln-${user}${server ? `-${server}` : ""}`;
+  try {
+    return await docker.getContainer(name).inspect();
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw e;
+  }
+}

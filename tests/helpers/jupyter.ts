@@ -1,0 +1,26 @@
+import { KernelManager, ServerConnection } from "@jupyterlab/services";
+import WebSocket from "ws";
+
+/** A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token. */
+export function jupyterClient(kilnUrl: string, user: string, token: string, serverName = "") {
+  const path = `/user/${user}/${serverName ? `${serverName}/` : ""}`;
+  const serverSettings = ServerConnection.makeSettings({
+    baseUrl: kilnUrl + path,
+    wsUrl: kilnUrl.replace(/^http/, "ws") + path,
+    token,
+    appendToken: true,
+    WebSocket: WebSocket as never,
+  });
+  return new KernelManager({ serverSettings });
+}
+
+/** Executes code and returns what it printed on stdout. */
+export async function run(kernel: Awaited<ReturnType<KernelManager["startNew"]>>, code: string): Promise<string> {
+  let out = "";
+  const future = kernel.requestExecute({ code });
+  future.onIOPub = (msg) => {
+    if (msg.header.msg_type === "stream") out += (msg.content as { text: string }).text;
+  };
+  await future.done;
+  return out;
+}
