@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { containerOf, docker } from "../helpers/docker";
+import { call, makeUser } from "../helpers/http";
+import { jupyterClient, run } from "../helpers/jupyter";
+import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
+
+// Its own Kiln: this file stops and restarts the process.
+const adminToken = randomToken();
+const dataDir = tempDir("lifecycle");
+let kiln: RunningKiln;
+const env = { KILN_DATA_DIR: dataDir, KILN_ADMIN_TOKEN: adminToken };
+beforeAll(async () => {
+  kiln = await startKiln({ env });
+});
+afterAll(async () => {
+  await kiln?.stop();
+  for (const c of await docker.listContainers({ all: true, filters: { label: ["org.kiln.managed=true"] } }))
+    if (c.Names.some((n) => n.includes("keeper") || n.includes("victim"))) await docker.getContainer(c.Id).remove({ force: true });
+});
+
+test("Kiln restarts while a server runs: the server is still ready and the same kernel still answers", async () => {
+  const server = { backend: "pglite" as const, url: kiln.url, adminToken };
+  const u = await makeUser(server, "keeper");
+  expect((await call(kiln.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+  const km = jupyterClient(kiln.url, u.name, u.token);
+  const kernel = await km.startNew({ name: "python3" });
+  expect(await run(kernel, "x = 41")).toBe("");
+  const before = (await containerOf(u.name))!.Id;
+  km.dispose();
+
+  await kiln.stop();
+  expect((await containerOf(u.name))?.State.Running).toBe(true); // nothing killed
+  kiln = await startKiln({ env: { ...env, PORT: String(kiln.port) } });
+
+  const me = await call(kiln.url, "GET", "/hub/api/user", { token: u.token });
+  expect(me.body.servers[""]).toMatchObject({ ready: true });
+  expect((await containerOf(u.name))!.Id).toBe(before);
+  const km2 = jupyterClient(kiln.url, u.name, u.token);
+  const same = km2.connectTo({ model: { id: kernel.id, name: "python3" } });
+  expect(await run(same, "print(x + 1)")).toBe("42\n");
+  await same.shutdown();
+  km2.dispose();
+  await call(kiln.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token });
+}, 120_000);
+
+test("a container killed behind Kiln's back is reported stopped within 30 s", async () => {
+  const server = { backend: "pglite" as const, url: kiln.url, adminToken };
+  const u = await makeUser(server, "victim");
+  expect((await call(kiln.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+  await docker.getContainer((await containerOf(u.name))!.Id).kill();
+  const t0 = Date.now();
+  await expect
+    .poll(async () => (await call(kiln.url, "GET", "/hub/api/user", { token: u.token })).body.servers, { timeout: 30_000, interval: 500 })
+    .toEqual({});
+  expect(Date.now() - t0).toBeLessThan(30_000);
+  expect((await call(kiln.url, "GET", `/user/${u.name}/api/status`, { token: u.token })).status).toBe(404);
+}, 60_000);
