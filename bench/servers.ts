@@ -1,0 +1,87 @@
+/**
+ * User servers: time to first execution (POST server -> result of `1+1` through the proxy)
+ * and the proxy's overhead on the execute round trip (300 sequential `pass`), measured
+ * against the same kernel reached directly in the same run. Needs the Docker engine and the
+ * `python` image (`npm run images`). Prints JSON; writes bench/results/servers.json.
+ * usage: node --import tsx bench/servers.ts [--runs 5]
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Docker from "dockerode";
+import type { Kernel, KernelManager } from "@jupyterlab/services";
+import { adminToken, ROOT, startServer } from "./kiln-process";
+import { jupyterClient } from "../tests/helpers/jupyter";
+
+const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 5) || 5;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+
+async function execute(kernel: Kernel.IKernelConnection, code: string) {
+  await kernel.requestExecute({ code }).done;
+}
+
+async function roundTrips(kernel: Kernel.IKernelConnection, n: number) {
+  for (let i = 0; i < 20; i++) await execute(kernel, "pass");
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await execute(kernel, "pass");
+    t.push(performance.now() - s);
+  }
+  return t;
+}
+
+const admin = adminToken();
+const k = await startServer(46000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
+const h = { authorization: `token ${admin}` };
+await fetch(`${k.url}/hub/api/users/bench`, { method: "POST", headers: h });
+const { token } = (await (await fetch(`${k.url}/hub/api/users/bench/tokens`, { method: "POST", headers: h, body: "{}" })).json()) as { token: string };
+const auth = { authorization: `token ${token}` };
+
+const ttfe: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  const r = await fetch(`${k.url}/hub/api/users/bench/server`, { method: "POST", headers: auth, body: "{}" });
+  if (r.status !== 201) throw new Error(`start: ${r.status} ${await r.text()}`);
+  const km: KernelManager = jupyterClient(k.url, "bench", token);
+  const kernel = await km.startNew({ name: "python3" });
+  let result = "";
+  const f = kernel.requestExecute({ code: "1+1" });
+  f.onIOPub = (m) => {
+    if (m.header.msg_type === "execute_result") result = (m.content as { data: Record<string, string> }).data["text/plain"]!;
+  };
+  await f.done;
+  if (result !== "2") throw new Error(`1+1 gave ${result}`);
+  ttfe.push((performance.now() - t0) / 1000);
+  km.dispose();
+  await fetch(`${k.url}/hub/api/users/bench/server`, { method: "DELETE", headers: auth });
+}
+
+// Proxy overhead: one kernel, reached through Kiln and directly.
+await fetch(`${k.url}/hub/api/users/bench/server`, { method: "POST", headers: auth, body: "{}" });
+const viaKiln = jupyterClient(k.url, "bench", token);
+const kernel = await viaKiln.startNew({ name: "python3" });
+const proxied = await roundTrips(kernel, 300);
+const info = await new Docker().getContainer("kiln-bench").inspect();
+const port = /--ServerApp.port=(\d+)/.exec(info.Config.Cmd.join(" "))![1];
+const jtoken = info.Config.Env.find((e) => e.startsWith("JUPYTER_TOKEN="))!.split("=")[1]!;
+const direct = jupyterClient(`http://127.0.0.1:${port}`, "bench", jtoken);
+const sameKernel = direct.connectTo({ model: { id: kernel.id, name: "python3" } });
+const straight = await roundTrips(sameKernel, 300);
+viaKiln.dispose();
+direct.dispose();
+await fetch(`${k.url}/hub/api/users/bench/server`, { method: "DELETE", headers: auth });
+await k.stop();
+
+const report = {
+  benchmark: "user servers (Docker spawner, python image)",
+  ttfe_cold_s: { runs, median: +median(ttfe).toFixed(3), max: +Math.max(...ttfe).toFixed(3), raw: ttfe.map((x) => +x.toFixed(3)) },
+  execute_round_trip_ms: {
+    direct_median: +median(straight).toFixed(2), direct_p95: +p95(straight).toFixed(2),
+    through_kiln_median: +median(proxied).toFixed(2), through_kiln_p95: +p95(proxied).toFixed(2),
+    ratio: +(median(proxied) / median(straight)).toFixed(3),
+  },
+};
+fs.mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
+fs.writeFileSync(path.join(ROOT, "bench", "results", "servers.json"), JSON.stringify(report, null, 2));
+process.stdout.write(JSON.stringify(report, null, 2) + "\n");
