@@ -37,6 +37,8 @@ export const configSchema = z
     KILN_SPAWN_TIMEOUT: z.coerce.number().int().min(5).max(3600).default(120),
     KILN_MAX_NAMED_SERVERS: z.coerce.number().int().min(0).max(100).default(3),
     KILN_CONCURRENT_SPAWN_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
+    KILN_IDLE_TIMEOUT: z.coerce.number().int().min(0).default(3600),
+    KILN_SERVER_POLL_INTERVAL: z.coerce.number().min(1).max(600).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((c, ctx) => {
@@ -67,7 +69,15 @@ export interface Config {
   github?: { clientId: string; clientSecret: string };
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   logLevel: RawConfig["LOG_LEVEL"];
-  servers: { dockerNetwork: string; spawnTimeoutS: number; maxNamedServers: number; concurrentSpawnLimit: number };
+  servers: {
+    dockerNetwork: string;
+    spawnTimeoutS: number;
+    maxNamedServers: number;
+    concurrentSpawnLimit: number;
+    /** Seconds without traffic or kernel activity before a server is stopped; 0: never. */
+    idleTimeoutS: number;
+    pollIntervalS: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -110,6 +120,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       spawnTimeoutS: c.KILN_SPAWN_TIMEOUT,
       maxNamedServers: c.KILN_MAX_NAMED_SERVERS,
       concurrentSpawnLimit: c.KILN_CONCURRENT_SPAWN_LIMIT,
+      idleTimeoutS: c.KILN_IDLE_TIMEOUT,
+      pollIntervalS: c.KILN_SERVER_POLL_INTERVAL,
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { endpoint } from "./endpoint";
+import { imageBody, imagePatch } from "../images/manage";
 import { serverName, serverOptions } from "../servers/options";
 import * as s from "./schemas";
 
@@ -141,6 +142,24 @@ export const endpoints = {
     method: "GET", path: "/hub/api/users/{name}/servers/{server_name}/progress", tag: "servers", auth: "user", summary: "Named server spawn progress (server-sent events)",
     params: nameParam.extend({ server_name: serverName }),
     responses: { 200: { description: "text/event-stream" }, ...authErrors },
+  }),
+  listImages: endpoint({
+    method: "GET", path: "/api/images", tag: "servers", auth: "user", summary: "The image catalog (admins also see disabled images)",
+    responses: { 200: { description: "Images", schema: z.array(imageBody.extend({ name: z.string() })) }, 401: err("No valid credentials") },
+  }),
+  createImage: endpoint({
+    method: "POST", path: "/api/images/{image}", tag: "servers", auth: "admin", summary: "Add an image to the catalog",
+    params: z.object({ image: s.groupName }), body: imageBody,
+    responses: { 201: { description: "Added" }, 400: err("Invalid field"), 409: err("Exists"), ...authErrors },
+  }),
+  updateImage: endpoint({
+    method: "PATCH", path: "/api/images/{image}", tag: "servers", auth: "admin", summary: "Change a catalog image (limits, reference, enabled)",
+    params: z.object({ image: s.groupName }), body: imagePatch,
+    responses: { 200: { description: "Changed" }, 400: err("Invalid field"), 404: err("No such image"), ...authErrors },
+  }),
+  listServers: endpoint({
+    method: "GET", path: "/api/servers", tag: "servers", auth: "admin", summary: "Every running server with its owner",
+    responses: { 200: { description: "Servers", schema: z.array(s.serverModel.extend({ user: z.string() })) }, ...authErrors },
   }),
   listGroups: endpoint({
     method: "GET", path: "/hub/api/groups", tag: "groups", auth: "admin", summary: "List groups",

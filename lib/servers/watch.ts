@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { servers, type ServerRow } from "../db/schema";
+import { getConfig } from "../config";
 import { logger } from "../log";
+import { idleServers } from "./cull";
 import { spawner } from "../spawners/registry";
 import { emitProgress, progressKey } from "./progress";
 
@@ -12,19 +14,22 @@ async function forget(db: Db, row: ServerRow, why: string) {
   emitProgress(progressKey(row.userId, row.name), { progress: 100, message: `Server stopped: ${why}`, failed: true });
 }
 
-/** One pass: servers whose container died are reported stopped (dropped from the API). */
+/** One pass: servers whose container died are reported stopped; idle ones are culled. */
 export async function pollServers(db: Db): Promise<void> {
   for (const row of await db.select().from(servers).where(eq(servers.status, "ready"))) {
     const exit = await spawner(row.spawner).poll(row.state).catch(() => null);
     if (exit !== null) await forget(db, row, `its container exited (status ${exit})`);
   }
+  const timeout = getConfig().servers.idleTimeoutS;
+  for (const row of await idleServers(db, timeout)) await forget(db, row, `idle for more than ${timeout} s`);
 }
 
 /**
  * At start-up: re-adopt servers that are still running (nothing killed), clean up spawns a
- * restart interrupted (nothing orphaned); then poll every 10 s for dead containers.
+ * restart interrupted (nothing orphaned); then poll (every 10 s by default) for dead
+ * containers and idle servers.
  */
-export async function startServerWatch(db: Db, intervalMs = 10_000) {
+export async function startServerWatch(db: Db, intervalMs = getConfig().servers.pollIntervalS * 1000) {
   for (const row of await db.select().from(servers)) {
     if (row.status !== "ready") await forget(db, row, "Kiln restarted while it was starting or stopping");
   }

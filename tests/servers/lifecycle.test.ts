@@ -55,3 +55,27 @@ test("a container killed behind Kiln's back is reported stopped within 30 s", as
   expect(Date.now() - t0).toBeLessThan(30_000);
   expect((await call(kiln.url, "GET", `/user/${u.name}/api/status`, { token: u.token })).status).toBe(404);
 }, 60_000);
+
+test("an idle server is culled; one with a busy kernel is kept", async () => {
+  const culling = await startKiln({ env: { KILN_DATA_DIR: tempDir("cull"), KILN_ADMIN_TOKEN: adminToken, KILN_IDLE_TIMEOUT: "4", KILN_SERVER_POLL_INTERVAL: "1" } });
+  try {
+    const server = { backend: "pglite" as const, url: culling.url, adminToken };
+    const idle = await makeUser(server, "idler");
+    const busy = await makeUser(server, "busy");
+    for (const u of [idle, busy]) expect((await call(culling.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+    const km = jupyterClient(culling.url, busy.name, busy.token);
+    const kernel = await km.startNew({ name: "python3" });
+    // a long computation: Jupyter reports the kernel's activity while no request crosses the proxy
+    const work = run(kernel, "import time\nfor i in range(12): time.sleep(1)\nprint('done')");
+    await expect
+      .poll(async () => (await call(culling.url, "GET", "/hub/api/user", { token: idle.token })).body.servers, { timeout: 20_000, interval: 500 })
+      .toEqual({});
+    expect(await containerOf(idle.name)).toBeNull();
+    expect((await call(culling.url, "GET", "/hub/api/user", { token: busy.token })).body.servers[""]?.ready).toBe(true);
+    expect(await work).toBe("done\n");
+    km.dispose();
+    await call(culling.url, "DELETE", `/hub/api/users/${busy.name}/server`, { token: busy.token });
+  } finally {
+    await culling.stop();
+  }
+}, 90_000);

@@ -3,6 +3,8 @@ import { handle, json, noContent } from "../../http/handle";
 import { requireSelfOrAdmin } from "../../auth/principal";
 import { findServer, serverBaseUrl } from "../../servers/find";
 import { progressKey, type ServerProgress, subscribeProgress } from "../../servers/progress";
+import { createImage, listImages, updateImage } from "../../images/manage";
+import { listAllServers } from "../../servers/list";
 import { startServer } from "../../servers/start";
 import { stopServer } from "../../servers/stop";
 import { requireUserByName } from "../../users/find";
@@ -63,3 +65,12 @@ export const namedServerProgressHandler = handle(endpoints.namedServerProgress, 
   requireSelfOrAdmin(ctx.actor, params.name);
   return progressStream(params.name, params.server_name);
 });
+
+export const listImagesHandler = handle(endpoints.listImages, async ({ ctx }) => json(await listImages({ ctx })));
+export const createImageHandler = handle(endpoints.createImage, async ({ ctx, params, body }) =>
+  json(await createImage({ ctx, input: { ...body, name: params.image } }), 201),
+);
+export const updateImageHandler = handle(endpoints.updateImage, async ({ ctx, params, body }) =>
+  json(await updateImage({ ctx, input: { name: params.image, patch: body } })),
+);
+export const listServersHandler = handle(endpoints.listServers, async ({ ctx }) => json(await listAllServers({ ctx })));
