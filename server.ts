@@ -16,6 +16,7 @@ import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { seedImages } from "./lib/images/seed";
 import { proxyHttp, proxyUpgrade } from "./lib/proxy/forward";
 import { startServerWatch } from "./lib/servers/watch";
+import { chooseDefaultSpawner } from "./lib/spawners/registry";
 
 async function main() {
   let config;
@@ -40,6 +41,7 @@ async function main() {
   const [database] = await Promise.all([getDatabase(), app.prepare()]);
   await loadSessionSecret(database.db);
   await seedImages(database.db);
+  const spawnerKind = await chooseDefaultSpawner();
   const watch = await startServerWatch(database.db);
   log.info({ backend: database.kind }, "database ready");
   const handle = app.getRequestHandler();
@@ -84,7 +86,7 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.bind, resolve));
   const where = `http://${config.bind === "0.0.0.0" || config.bind === "127.0.0.1" ? "localhost" : config.bind}:${config.port}`;
-  log.info({ url: where, backend: database.kind }, "kiln listening");
+  log.info({ url: where, backend: database.kind, spawner: spawnerKind }, "kiln listening");
   process.stdout.write(`\nKiln is up: open ${where}/signin (first account to sign up at ${where}/signup becomes admin)\n\n`);
 
   let stopping = false;

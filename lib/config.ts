@@ -33,6 +33,8 @@ export const configSchema = z
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_NAME: z.string().min(1).default("Single sign-on"),
+    KILN_SPAWNER: z.enum(["docker", "local"]).optional(),
+    KILN_LOCAL_PYTHON: z.string().min(1).default("/usr/bin/python3"),
     KILN_DOCKER_NETWORK: z.string().min(1).default("host"),
     KILN_SPAWN_TIMEOUT: z.coerce.number().int().min(5).max(3600).default(120),
     KILN_MAX_NAMED_SERVERS: z.coerce.number().int().min(0).max(100).default(3),
@@ -70,6 +72,9 @@ export interface Config {
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   logLevel: RawConfig["LOG_LEVEL"];
   servers: {
+    /** Unset: docker when an engine answers at start-up, else local. */
+    spawner?: "docker" | "local";
+    localPython: string;
     dockerNetwork: string;
     spawnTimeoutS: number;
     maxNamedServers: number;
@@ -116,6 +121,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     logLevel: c.LOG_LEVEL,
     servers: {
+      spawner: c.KILN_SPAWNER,
+      localPython: c.KILN_LOCAL_PYTHON,
       dockerNetwork: c.KILN_DOCKER_NETWORK,
       spawnTimeoutS: c.KILN_SPAWN_TIMEOUT,
       maxNamedServers: c.KILN_MAX_NAMED_SERVERS,

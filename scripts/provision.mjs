@@ -27,7 +27,15 @@ export function ensureChromium() {
   aptInstall("chromium");
 }
 
+/** Debian's Jupyter Server and kernel for the local-process spawner (no Docker needed). */
+export function ensureLocalJupyter() {
+  if (ok("/usr/bin/python3", ["-c", "import jupyter_server, ipykernel, numpy, terminado"])) return;
+  say("installing Debian's Jupyter Server and ipykernel for local servers");
+  aptInstall("python3-jupyter-server", "python3-ipykernel", "python3-numpy", "python3-terminado");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensurePostgres();
   ensureChromium();
+  ensureLocalJupyter();
 }

@@ -5,9 +5,10 @@ import path from "node:path";
 import { ensureBuild, ensureDependencies, root, say } from "./lib.mjs";
 
 ensureDependencies();
-const { ensureChromium, ensurePostgres } = await import("./provision.mjs");
+const { ensureChromium, ensureLocalJupyter, ensurePostgres } = await import("./provision.mjs");
 ensurePostgres();
 ensureChromium();
+ensureLocalJupyter();
 ensureBuild();
 // A real Docker engine (no bridge network) and the offline-built `python` kernel image.
 const { ensureDockerEngine } = await import("./docker-engine.mjs");

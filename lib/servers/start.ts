@@ -5,7 +5,8 @@ import { getConfig } from "../config";
 import { servers } from "../db/schema";
 import { ConflictError, isUniqueViolation, RateLimitError, ValidationError } from "../errors";
 import { logger } from "../log";
-import { spawner } from "../spawners/registry";
+import { defaultSpawner, spawner } from "../spawners/registry";
+import type { SpawnSpec } from "../spawners/types";
 import { requireUserByName } from "../users/find";
 import { findServer, serverBaseUrl } from "./find";
 import { resolveOptions, type ServerOptions } from "./options";
@@ -39,7 +40,7 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
       .insert(servers)
       .values({
         userId: user.id, name: input.serverName, image: opts.image.name, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus,
-        spawner: "docker", status: "pending", state: { jupyterToken },
+        spawner: defaultSpawner(), status: "pending", state: { jupyterToken },
       })
       .returning();
   } catch (e) {
@@ -49,7 +50,7 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   const key = progressKey(user.id, input.serverName);
   resetProgress(key);
   emitProgress(key, { progress: 0, message: "Server requested" });
-  const done = runSpawn(ctx, row!.id, key, {
+  const done = runSpawn(ctx, row!.id, row!.spawner, key, {
     user: user.name, serverName: input.serverName, image: opts.image.reference, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus,
     baseUrl: serverBaseUrl(user.name, input.serverName), jupyterToken, env: { KILN_USER: user.name, KILN_SERVER_NAME: input.serverName },
   });
@@ -59,8 +60,8 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   return { status: ready && now.status === "ready" ? 201 : 202, server: serverModel(user.name, now) };
 }
 
-async function runSpawn(ctx: Ctx, id: number, key: string, spec: Parameters<ReturnType<typeof spawner>["start"]>[0]): Promise<boolean> {
-  const s = spawner("docker");
+async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, spec: SpawnSpec): Promise<boolean> {
+  const s = spawner(kind);
   const timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000);
   try {
     const { state } = await s.start(spec, (e) => emitProgress(key, e), timeout);

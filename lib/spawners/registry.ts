@@ -1,20 +1,50 @@
+import path from "node:path";
 import Docker from "dockerode";
 import { getConfig } from "../config";
+import { logger } from "../log";
 import { DockerSpawner } from "./docker";
+import { LocalProcessSpawner } from "./local";
 import type { Spawner } from "./types";
 
-const KEY = Symbol.for("kiln.spawners");
-type G = typeof globalThis & { [KEY]?: Map<string, Spawner> };
+export type SpawnerKind = "docker" | "local";
 
-/** Spawners by name, as configured (DOCKER_HOST is honoured by dockerode). */
-export function spawner(kind = "docker"): Spawner {
-  const g = globalThis as G;
-  const all = (g[KEY] ??= new Map());
+const KEY = Symbol.for("kiln.spawners");
+interface Store {
+  all: Map<string, Spawner>;
+  default?: SpawnerKind;
+}
+type G = typeof globalThis & { [KEY]?: Store };
+const store = (): Store => ((globalThis as G)[KEY] ??= { all: new Map() });
+
+function create(kind: string): Spawner {
+  const config = getConfig();
+  if (kind === "docker") return new DockerSpawner(new Docker(), { network: config.servers.dockerNetwork });
+  if (kind === "local") return new LocalProcessSpawner({ python: config.servers.localPython, homes: path.join(config.dataDir, "homes") });
+  throw new Error(`unknown spawner ${kind}`);
+}
+
+/** A spawner by name (a server row keeps the name of the one that started it). */
+export function spawner(kind: string): Spawner {
+  const { all } = store();
   let s = all.get(kind);
-  if (!s) {
-    if (kind !== "docker") throw new Error(`unknown spawner ${kind}`);
-    s = new DockerSpawner(new Docker(), { network: getConfig().servers.dockerNetwork });
-    all.set(kind, s);
-  }
+  if (!s) all.set(kind, (s = create(kind)));
   return s;
+}
+
+/**
+ * The spawner new servers get: KILN_SPAWNER, else docker when an engine answers (DOCKER_HOST
+ * or the local socket), else local processes. Decided once, at start-up.
+ */
+export async function chooseDefaultSpawner(): Promise<SpawnerKind> {
+  const s = store();
+  const configured = getConfig().servers.spawner;
+  if (configured) return (s.default = configured);
+  const docker = await new Docker().ping().then(() => true, () => false);
+  s.default = docker ? "docker" : "local";
+  logger().info({ spawner: s.default }, docker ? "Docker engine found: servers run in containers" : "no Docker engine: servers run as local processes");
+  return s.default;
+}
+
+export function defaultSpawner(): SpawnerKind {
+  return store().default ?? getConfig().servers.spawner ?? "docker";
 }

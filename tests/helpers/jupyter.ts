@@ -1,4 +1,4 @@
-import { KernelManager, ServerConnection } from "@jupyterlab/services";
+import { KernelManager, ServerConnection, TerminalManager } from "@jupyterlab/services";
 import WebSocket from "ws";
 
 /** A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token. */
@@ -23,4 +23,17 @@ export async function run(kernel: Awaited<ReturnType<KernelManager["startNew"]>>
   };
   await future.done;
   return out;
+}
+
+/** A terminal client through the same proxy. */
+export function terminalClient(kilnUrl: string, user: string, token: string) {
+  const path = `/user/${user}/`;
+  const serverSettings = ServerConnection.makeSettings({
+    baseUrl: kilnUrl + path,
+    wsUrl: kilnUrl.replace(/^http/, "ws") + path,
+    token,
+    appendToken: true,
+    WebSocket: WebSocket as never,
+  });
+  return new TerminalManager({ serverSettings });
 }
