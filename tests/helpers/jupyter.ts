@@ -1,4 +1,5 @@
 import { KernelManager, ServerConnection, TerminalManager } from "@jupyterlab/services";
+import { PageConfig } from "@jupyterlab/coreutils";
 import WebSocket from "ws";
 
 /** A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token. */
@@ -27,6 +28,8 @@ export async function run(kernel: Awaited<ReturnType<KernelManager["startNew"]>>
 
 /** A terminal client through the same proxy. */
 export function terminalClient(kilnUrl: string, user: string, token: string) {
+  // Outside a Jupyter page there is no page config saying terminals exist: say it.
+  PageConfig.setOption("terminalsAvailable", "true");
   const path = `/user/${user}/`;
   const serverSettings = ServerConnection.makeSettings({
     baseUrl: kilnUrl + path,
