@@ -1,8 +1,10 @@
 /**
- * User servers: time to first execution (POST server -> result of `1+1` through the proxy)
- * and the proxy's overhead on the execute round trip (300 sequential `pass`), measured
- * against the same kernel reached directly in the same run. Needs the Docker engine and the
- * `python` image (`npm run images`). Prints JSON; writes bench/results/servers.json.
+ * User servers: time to first execution (POST server -> result of `1+1` through the proxy),
+ * cold, against Debian's JupyterHub 3.0 (local process spawner, bench/jupyterhub.ts) in the
+ * same run; and the proxy's overhead on the execute round trip (300 sequential `pass`)
+ * against the same kernel reached directly. Needs the Docker engine, the `python` image
+ * (`npm run images`) and `apt-get install jupyterhub`. Prints JSON; writes
+ * bench/results/servers.json.
  * usage: node --import tsx bench/servers.ts [--runs 5]
  */
 import fs from "node:fs";
@@ -11,6 +13,7 @@ import Docker from "dockerode";
 import type { Kernel, KernelManager } from "@jupyterlab/services";
 import { adminToken, ROOT, startServer } from "./kiln-process";
 import { jupyterClient } from "../tests/helpers/jupyter";
+import { jupyterHubTtfe, startJupyterHub } from "./jupyterhub";
 
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 5) || 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -29,6 +32,14 @@ async function roundTrips(kernel: Kernel.IKernelConnection, n: number) {
     t.push(performance.now() - s);
   }
   return t;
+}
+
+const hub = await startJupyterHub();
+const hubTtfe: number[] = [];
+try {
+  for (let i = 0; i < runs; i++) hubTtfe.push(await jupyterHubTtfe(hub, `bench${i}`));
+} finally {
+  await hub.stop();
 }
 
 const admin = adminToken();
@@ -75,7 +86,13 @@ await k.stop();
 
 const report = {
   benchmark: "user servers (Docker spawner, python image)",
-  ttfe_cold_s: { runs, median: +median(ttfe).toFixed(3), max: +Math.max(...ttfe).toFixed(3), raw: ttfe.map((x) => +x.toFixed(3)) },
+  ttfe_cold_s: {
+    runs,
+    jupyterhub_local_median: +median(hubTtfe).toFixed(3),
+    kiln_docker_median: +median(ttfe).toFixed(3),
+    ratio_kiln_to_jupyterhub: +(median(ttfe) / median(hubTtfe)).toFixed(3),
+    raw: { jupyterhub: hubTtfe.map((x) => +x.toFixed(3)), kiln: ttfe.map((x) => +x.toFixed(3)) },
+  },
   execute_round_trip_ms: {
     direct_median: +median(straight).toFixed(2), direct_p95: +p95(straight).toFixed(2),
     through_kiln_median: +median(proxied).toFixed(2), through_kiln_p95: +p95(proxied).toFixed(2),
