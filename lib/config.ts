@@ -34,6 +34,7 @@ export const configSchema = z
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_NAME: z.string().min(1).default("Single sign-on"),
     KILN_SPAWNER: z.enum(["docker", "local"]).optional(),
+    KILN_DEFAULT_IMAGE: z.string().min(1).default("python"),
     KILN_LOCAL_PYTHON: z.string().min(1).default("/usr/bin/python3"),
     KILN_DOCKER_NETWORK: z.string().min(1).default("host"),
     KILN_SPAWN_TIMEOUT: z.coerce.number().int().min(5).max(3600).default(120),
@@ -75,6 +76,8 @@ export interface Config {
     /** Unset: docker when an engine answers at start-up, else local. */
     spawner?: "docker" | "local";
     localPython: string;
+    /** The catalog image a start without `image` gets (else the first enabled one). */
+    defaultImage: string;
     dockerNetwork: string;
     spawnTimeoutS: number;
     maxNamedServers: number;
@@ -123,6 +126,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     servers: {
       spawner: c.KILN_SPAWNER,
       localPython: c.KILN_LOCAL_PYTHON,
+      defaultImage: c.KILN_DEFAULT_IMAGE,
       dockerNetwork: c.KILN_DOCKER_NETWORK,
       spawnTimeoutS: c.KILN_SPAWN_TIMEOUT,
       maxNamedServers: c.KILN_MAX_NAMED_SERVERS,

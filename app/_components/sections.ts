@@ -11,6 +11,11 @@ export interface Section {
 
 export const SECTIONS: Section[] = [
   {
+    href: "/servers",
+    label: "Servers",
+    summary: "Start your own Jupyter server with the framework image and resources you need.",
+  },
+  {
     href: "/notebooks",
     label: "Notebooks",
     soon: "Notebooks arrive in a coming release",
@@ -43,7 +48,7 @@ export const SECTIONS: Section[] = [
   {
     href: "/admin",
     label: "Admin",
-    summary: "Manage users, admins and whether anyone may sign up.",
+    summary: "Manage users, admins, sign-up, running servers and the image catalog.",
     adminOnly: true,
   },
 ];

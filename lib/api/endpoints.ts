@@ -112,7 +112,8 @@ export const endpoints = {
     params: nameParam, body: serverOptions,
     responses: {
       201: { description: "Ready", schema: s.serverModel }, 202: { description: "Starting: follow progress_url", schema: s.serverModel },
-      400: err("Unknown image, a value over the image's maximum"), 409: err("Already running"), 429: err("Too many spawns at once"), ...authErrors,
+      400: err("Unknown image, a value over the image's maximum"), 409: err("Already running"), 422: err("The spawn failed (the reason is in the message)"),
+      429: err("Too many spawns at once"), ...authErrors,
     },
   }),
   startNamedServer: endpoint({

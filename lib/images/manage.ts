@@ -4,17 +4,24 @@ import { type Ctx, isAdmin, requireActor, requireAdmin } from "../auth/principal
 import { images, type ImageRow } from "../db/schema";
 import { ConflictError, isUniqueViolation, NotFoundError, ValidationError } from "../errors";
 
-export const imageBody = z.object({
+const fields = {
   reference: z.string().min(1).max(500).describe("Docker image reference"),
-  description: z.string().max(1000).default(""),
+  description: z.string().max(1000),
   default_cpu: z.number().positive(),
   default_memory_mb: z.number().int().positive(),
   max_cpu: z.number().positive(),
   max_memory_mb: z.number().int().positive(),
-  max_gpus: z.number().int().min(0).default(0),
-  enabled: z.boolean().default(true),
+  max_gpus: z.number().int().min(0),
+  enabled: z.boolean(),
+};
+export const imageBody = z.object({
+  ...fields,
+  description: fields.description.default(""),
+  max_gpus: fields.max_gpus.default(0),
+  enabled: fields.enabled.default(true),
 });
-export const imagePatch = imageBody.partial();
+/** A patch changes only what it names: no defaults here, or they would overwrite stored values. */
+export const imagePatch = z.object(fields).partial();
 
 export function toImageModel(r: ImageRow) {
   return {

@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { getConfig } from "../config";
 import { z } from "zod";
 import type { Db } from "../db";
 import { images } from "../db/schema";
@@ -20,7 +21,7 @@ export const memory = z.union([
 
 export const serverOptions = z
   .object({
-    image: z.string().min(1).optional().describe("Catalog image name; the first enabled image when left out"),
+    image: z.string().min(1).optional().describe("Catalog image name; KILN_DEFAULT_IMAGE when left out"),
     cpu: z.number().positive().optional(),
     memory: memory.optional().describe("Megabytes, or '2G'"),
     gpus: z.number().int().min(0).optional(),
@@ -33,7 +34,13 @@ export type ServerOptions = z.output<typeof serverOptions>;
 export async function resolveOptions(db: Db, o: ServerOptions) {
   const [image] = o.image
     ? await db.select().from(images).where(eq(images.name, o.image))
-    : await db.select().from(images).where(eq(images.enabled, true)).orderBy(images.name).limit(1);
+    : await db
+        .select()
+        .from(images)
+        .where(eq(images.enabled, true))
+        // the configured default first, then by name
+        .orderBy(sql`${images.name} <> ${getConfig().servers.defaultImage}`, images.name)
+        .limit(1);
   if (!image || !image.enabled) {
     if (o.image) throw new ValidationError(`Unknown image: ${o.image}`, "image");
     throw new NotFoundError("The image catalog is empty");

@@ -3,14 +3,14 @@ import { and, count, eq, ne } from "drizzle-orm";
 import { type Ctx, requireSelfOrAdmin } from "../auth/principal";
 import { getConfig } from "../config";
 import { servers } from "../db/schema";
-import { ConflictError, isUniqueViolation, RateLimitError, ValidationError } from "../errors";
+import { ConflictError, isUniqueViolation, RateLimitError, UnprocessableError, ValidationError } from "../errors";
 import { logger } from "../log";
 import { defaultSpawner, spawner } from "../spawners/registry";
 import type { SpawnSpec } from "../spawners/types";
 import { requireUserByName } from "../users/find";
 import { findServer, serverBaseUrl } from "./find";
 import { resolveOptions, type ServerOptions } from "./options";
-import { emitProgress, progressKey, resetProgress } from "./progress";
+import { emitProgress, progressKey, resetProgress, subscribeProgress } from "./progress";
 import { serverModel } from "./serialize";
 
 /**
@@ -56,7 +56,12 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   });
   const ready = await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), input.waitMs ?? 10_000).unref())]);
   const now = await findServer(ctx.db, user.id, input.serverName);
-  if (!now) throw new ValidationError("The server failed to start; see its progress for the reason", "image");
+  if (!now) {
+    const last = subscribeProgress(key, () => {});
+    last.unsubscribe();
+    const reason = last.history.at(-1)?.message ?? "Spawn failed";
+    throw new UnprocessableError(`The server could not start. ${reason}`);
+  }
   return { status: ready && now.status === "ready" ? 201 : 202, server: serverModel(user.name, now) };
 }
 

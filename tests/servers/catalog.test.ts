@@ -52,3 +52,32 @@ describe.each(inject("servers"))("image catalog and the admin's server list on $
     expect((await call(s.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: s.adminToken })).status).toBe(204);
   }, 120_000);
 });
+
+describe.each(inject("servers"))("a spawn that fails on $backend", (s) => {
+  test("an image missing from the engine: the start is refused with the reason, nothing is left behind", async () => {
+    const u = await makeUser(s, "fail");
+    const name = uniq("gone-");
+    await call(s.url, "POST", `/api/images/${name}`, { token: s.adminToken, body: { ...spec, reference: "kiln/does-not-exist:never" } });
+    const r = await call(s.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: { image: name } });
+    expect(r.status).toBe(422);
+    expect(r.body.error.message).toMatch(/could not start.*(no such image|not found)/i);
+    expect((await call(s.url, "GET", "/hub/api/user", { token: u.token })).body.servers).toEqual({});
+    // the progress stream tells the same story to whoever follows it
+    const events = await (await fetch(`${s.url}/hub/api/users/${u.name}/server/progress`, { headers: { authorization: `token ${u.token}` } })).text();
+    expect(events).toMatch(/"failed":true/);
+    // and a fresh start with a good image works right after
+    expect((await call(s.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+    expect((await call(s.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token })).status).toBe(204);
+  }, 60_000);
+});
+
+describe.each(inject("servers"))("catalog edits on $backend", (s) => {
+  test("PATCH changes only the fields it names", async () => {
+    const name = uniq("patch-");
+    await call(s.url, "POST", `/api/images/${name}`, { token: s.adminToken, body: { ...spec, description: "keep me", max_gpus: 2 } });
+    const r = await call(s.url, "PATCH", `/api/images/${name}`, { token: s.adminToken, body: { enabled: false } });
+    expect(r.body).toMatchObject({ enabled: false, description: "keep me", max_gpus: 2, max_cpu: 1 });
+    const r2 = await call(s.url, "PATCH", `/api/images/${name}`, { token: s.adminToken, body: { max_cpu: 2 } });
+    expect(r2.body).toMatchObject({ enabled: false, description: "keep me", max_cpu: 2 });
+  });
+});
