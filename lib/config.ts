@@ -34,6 +34,7 @@ export const configSchema = z
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_NAME: z.string().min(1).default("Single sign-on"),
     KILN_SPAWNER: z.enum(["docker", "local"]).optional(),
+    KILN_INSTANCE_NAME: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "must be lower-case letters, digits and '-'").default("kiln"),
     KILN_DEFAULT_IMAGE: z.string().min(1).default("python"),
     KILN_LOCAL_PYTHON: z.string().min(1).default("/usr/bin/python3"),
     KILN_DOCKER_NETWORK: z.string().min(1).default("host"),
@@ -76,6 +77,8 @@ export interface Config {
     /** Unset: docker when an engine answers at start-up, else local. */
     spawner?: "docker" | "local";
     localPython: string;
+    /** Labels this instance's containers, so instances sharing an engine keep apart. */
+    instance: string;
     /** The catalog image a start without `image` gets (else the first enabled one). */
     defaultImage: string;
     dockerNetwork: string;
@@ -127,6 +130,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       spawner: c.KILN_SPAWNER,
       localPython: c.KILN_LOCAL_PYTHON,
       defaultImage: c.KILN_DEFAULT_IMAGE,
+      instance: c.KILN_INSTANCE_NAME,
       dockerNetwork: c.KILN_DOCKER_NETWORK,
       spawnTimeoutS: c.KILN_SPAWN_TIMEOUT,
       maxNamedServers: c.KILN_MAX_NAMED_SERVERS,

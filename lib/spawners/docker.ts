@@ -6,6 +6,8 @@ import { waitForHttp } from "./wait-http";
 export interface DockerSpawnerOptions {
   /** "host": Jupyter binds 127.0.0.1 on a Kiln-allocated port. Else a user-defined network Kiln is on too. */
   network: string;
+  /** Value of the org.kiln.instance label. */
+  instance: string;
 }
 
 interface DockerState extends SpawnerState {
@@ -29,7 +31,8 @@ export class DockerSpawner implements Spawner {
   async start(spec: SpawnSpec, progress: (e: ProgressEvent) => void, signal: AbortSignal) {
     const host = this.options.network === "host";
     const port = host ? await freeLoopbackPort() : 8888;
-    const name = `kiln-${safe(spec.user)}${spec.serverName ? `-${safe(spec.serverName)}` : ""}`;
+    // Named after the instance too: two Kilns sharing an engine never touch each other's.
+    const name = `${this.options.instance}-${safe(spec.user)}${spec.serverName ? `-${safe(spec.serverName)}` : ""}`;
     progress({ progress: 20, message: "Creating container" });
     await this.docker.getContainer(name).remove({ force: true }).catch(() => {}); // a leftover from a crash
     const container = await this.docker.createContainer({
@@ -45,7 +48,7 @@ export class DockerSpawner implements Spawner {
         "--ServerApp.allow_remote_access=True", "--ServerApp.trust_xheaders=True",
       ],
       Env: [`JUPYTER_TOKEN=${spec.jupyterToken}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
-      Labels: { "org.kiln.user": spec.user, "org.kiln.server": spec.serverName, "org.kiln.managed": "true" },
+      Labels: { "org.kiln.user": spec.user, "org.kiln.server": spec.serverName, "org.kiln.managed": "true", "org.kiln.instance": this.options.instance },
       HostConfig: {
         NetworkMode: this.options.network,
         Memory: spec.memoryMb * 1024 * 1024,
@@ -55,7 +58,7 @@ export class DockerSpawner implements Spawner {
         Privileged: false,
         CapDrop: ["ALL"],
         SecurityOpt: ["no-new-privileges"],
-        Mounts: [{ Type: "volume", Source: `kiln-home-${safe(spec.user)}`, Target: "/home/jovyan" }],
+        Mounts: [{ Type: "volume", Source: `${this.options.instance}-home-${safe(spec.user)}`, Target: "/home/jovyan" }],
         DeviceRequests: spec.gpus > 0 ? [{ Driver: "nvidia", Count: spec.gpus, Capabilities: [["gpu"]] }] : [],
       },
     });

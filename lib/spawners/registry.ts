@@ -18,7 +18,7 @@ const store = (): Store => ((globalThis as G)[KEY] ??= { all: new Map() });
 
 function create(kind: string): Spawner {
   const config = getConfig();
-  if (kind === "docker") return new DockerSpawner(new Docker(), { network: config.servers.dockerNetwork });
+  if (kind === "docker") return new DockerSpawner(new Docker(), { network: config.servers.dockerNetwork, instance: config.servers.instance });
   if (kind === "local") return new LocalProcessSpawner({ python: config.servers.localPython, homes: path.join(config.dataDir, "homes") });
   throw new Error(`unknown spawner ${kind}`);
 }

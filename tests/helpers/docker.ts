@@ -3,7 +3,7 @@ import Docker from "dockerode";
 export const docker = new Docker();
 
 export async function containerOf(user: string, server = "") {
-  const name = `kiln-${user}${server ? `-${server}` : ""}`;
+  const name = `${process.env.KILN_INSTANCE_NAME ?? "kiln"}-${user}${server ? `-${server}` : ""}`;
   try {
     return await docker.getContainer(name).inspect();
   } catch (e) {

@@ -1,6 +1,12 @@
 import fs from "node:fs";
 import type { TestProject } from "vitest/node";
 import { createTempDatabase, dropDatabase } from "./pg";
+
+async function removeContainers(instance: string) {
+  const { docker } = await import("./docker");
+  const left = await docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${instance}`] } }).catch(() => []);
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+}
 import { type RunningKiln, randomToken, startKiln, tempDir } from "./kiln";
 
 export interface TestServer {
@@ -20,6 +26,9 @@ declare module "vitest" {
  * makes its own users). Both run the production build, as `npm start` does.
  */
 export default async function setup(project: TestProject) {
+  // Every Kiln this run starts labels its containers with this; teardown removes what is left.
+  const instance = `test-${randomToken().slice(0, 10)}`;
+  process.env.KILN_INSTANCE_NAME = instance;
   const adminToken = randomToken();
   const dir = tempDir("suite");
   const db = await createTempDatabase("suite");
@@ -42,6 +51,7 @@ export default async function setup(project: TestProject) {
   }
   return async () => {
     await Promise.all(running.map((k) => k.stop()));
+    await removeContainers(instance);
     await dropDatabase(db.name);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(dir + "-pg", { recursive: true, force: true });

@@ -69,6 +69,8 @@ describe.each(inject("servers"))("user servers in Docker on $backend", (s) => {
     expect(info.HostConfig.Memory).toBe(768 * 1024 * 1024);
     expect(info.HostConfig.NanoCpus).toBe(0.5e9);
     expect(info.Config.User).toBe("1000:1000");
+    expect(info.Config.Labels).toMatchObject({ "org.kiln.user": carol.name, "org.kiln.server": "", "org.kiln.instance": process.env.KILN_INSTANCE_NAME });
+    expect(process.env.KILN_INSTANCE_NAME).toMatch(/^test-/);
     expect(info.HostConfig.Privileged).toBe(false);
     expect(info.HostConfig.CapDrop).toEqual(["ALL"]);
     expect(info.Mounts.map((m) => m.Destination)).toEqual(["/home/jovyan"]);
