@@ -1,24 +1,17 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { AddImageForm } from "./add-image-form";
 import { api } from "./api";
 import { type CatalogImage, formatMemory } from "./server-types";
 import { TableHead } from "./table-head";
+import { useApiList } from "./use-api-list";
 
 /** The image catalog users start servers from: enable, disable and add images. */
 export function ImagesAdmin() {
-  const [images, setImages] = useState<CatalogImage[] | null>(null);
-  const [error, setError] = useState("");
+  const { items: images, error, setError, refresh } = useApiList<CatalogImage>("/api/images");
   const [notice, setNotice] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    const res = await api<CatalogImage[]>("/api/images");
-    if (res.ok) setImages(res.data);
-    else setError(res.error.message);
-  }, []);
-  useEffect(() => void refresh(), [refresh]);
 
   async function toggle(i: CatalogImage) {
     setBusy(i.name);

@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { api } from "./api";
 import { TableHead } from "./table-head";
+import { useApiList } from "./use-api-list";
 import { When } from "./when";
 
 interface Invite {
@@ -16,17 +17,9 @@ interface Invite {
 
 /** Invitations: the way in while sign-up is closed. The link is shown once, like a token. */
 export function InvitesAdmin() {
-  const [invites, setInvites] = useState<Invite[] | null>(null);
+  const { items: invites, error, setError, refresh: load } = useApiList<Invite>("/api/invites");
   const [link, setLink] = useState("");
-  const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async () => {
-    const res = await api<Invite[]>("/api/invites");
-    if (res.ok) setInvites(res.data);
-    else setError(res.error.message);
-  }, []);
-  useEffect(() => void load(), [load]);
 
   async function create(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();

@@ -1,24 +1,17 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { api } from "./api";
 import { formatMemory, type OwnedServer, serverLabel, serverPath, StatusBadge } from "./server-types";
 import { TableHead } from "./table-head";
+import { useApiList } from "./use-api-list";
 import { When } from "./when";
 
 /** Every running server on this Kiln, with a Stop button per row. */
 export function ServersAdmin() {
-  const [servers, setServers] = useState<OwnedServer[] | null>(null);
-  const [error, setError] = useState("");
+  const { items: servers, error, setError, refresh } = useApiList<OwnedServer>("/api/servers");
   const [notice, setNotice] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    const res = await api<OwnedServer[]>("/api/servers");
-    if (res.ok) setServers(res.data);
-    else setError(res.error.message);
-  }, []);
-  useEffect(() => void refresh(), [refresh]);
 
   async function stop(s: OwnedServer) {
     const what = `server ${serverLabel(s.name)} of ${s.user}`;
