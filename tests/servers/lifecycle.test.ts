@@ -65,14 +65,16 @@ test("an idle server is culled; one with a busy kernel is kept", async () => {
     for (const u of [idle, busy]) expect((await call(culling.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
     const km = jupyterClient(culling.url, busy.name, busy.token);
     const kernel = await km.startNew({ name: "python3" });
-    // a long computation: Jupyter reports the kernel's activity while no request crosses the proxy
-    const work = run(kernel, "import time\nfor i in range(12): time.sleep(1)\nprint('done')");
+    // a long, silent computation: no request crosses the proxy, yet the kernel is busy
+    const work = kernel.requestExecute({ code: "import time\ntime.sleep(10)" }).done.catch(() => undefined);
     await expect
       .poll(async () => (await call(culling.url, "GET", "/hub/api/user", { token: idle.token })).body.servers, { timeout: 20_000, interval: 500 })
       .toEqual({});
     expect(await containerOf(idle.name)).toBeNull();
     expect((await call(culling.url, "GET", "/hub/api/user", { token: busy.token })).body.servers[""]?.ready).toBe(true);
-    expect(await work).toBe("done\n");
+    expect((await containerOf(busy.name))?.State.Running).toBe(true);
+    await work;
+    expect(await run(kernel, "print('still here')")).toBe("still here\n");
     km.dispose();
     await call(culling.url, "DELETE", `/hub/api/users/${busy.name}/server`, { token: busy.token });
   } finally {
