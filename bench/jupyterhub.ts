@@ -69,9 +69,10 @@ export async function jupyterHubTtfe(hub: { url: string; token: string }, user: 
   const uh = { authorization: `token ${token}` };
   const t0 = performance.now();
   await fetch(`${hub.url}/hub/api/users/${user}/server`, { method: "POST", headers: uh });
-  for (;;) {
+  for (let i = 0; ; i++) {
     const u = (await (await fetch(`${hub.url}/hub/api/users/${user}`, { headers: uh })).json()) as { servers?: Record<string, { ready: boolean }> };
     if (u.servers?.[""]?.ready) break;
+    if (i > 1200) throw new Error("JupyterHub's server was not ready within 60 s");
     await new Promise((r) => setTimeout(r, 50));
   }
   const km = jupyterClient(hub.url, user, token);

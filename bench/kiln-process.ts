@@ -27,6 +27,9 @@ export async function startServer(port: number, env: Record<string, string>) {
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), KILN_DATA_DIR: dir, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  // A benchmark that fails half-way must not leave its server running.
+  const orphanGuard = () => proc.kill("SIGTERM");
+  process.once("exit", orphanGuard);
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url);
   return {
@@ -34,6 +37,7 @@ export async function startServer(port: number, env: Record<string, string>) {
     pid: proc.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
+        process.off("exit", orphanGuard);
         proc.once("exit", () => {
           fs.rmSync(dir, { recursive: true, force: true });
           resolve();

@@ -15,6 +15,12 @@ import { adminToken, ROOT, startServer } from "./kiln-process";
 import { jupyterClient } from "../tests/helpers/jupyter";
 import { jupyterHubTtfe, startJupyterHub } from "./jupyterhub";
 
+// Never hang: a stuck spawn or kernel ends the benchmark with an error, servers cleaned up.
+setTimeout(() => {
+  process.stderr.write("bench/servers.ts: gave up after 8 minutes\n");
+  process.exit(1);
+}, 8 * 60_000).unref();
+
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 5) || 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
