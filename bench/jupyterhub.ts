@@ -37,6 +37,14 @@ c.Spawner.notebook_dir = "${dir}"
   );
   const env = { ...process.env, PATH: `${path.join(ROOT, "node_modules", ".bin")}:${process.env.PATH}` };
   const proc = spawn("/usr/bin/jupyterhub", ["-f", path.join(dir, "jupyterhub_config.py")], { cwd: dir, env, stdio: "ignore", detached: true });
+  const kill = () => {
+    try {
+      process.kill(-proc.pid!, "SIGTERM"); // the hub, its proxy and single-user servers
+    } catch {
+      /* gone */
+    }
+  };
+  process.once("exit", kill);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     try {
@@ -50,11 +58,8 @@ c.Spawner.notebook_dir = "${dir}"
     url,
     token,
     stop: async () => {
-      try {
-        process.kill(-proc.pid!, "SIGTERM");
-      } catch {
-        /* gone */
-      }
+      process.off("exit", kill);
+      kill();
       await new Promise((r) => setTimeout(r, 1500));
       fs.rmSync(dir, { recursive: true, force: true });
     },
