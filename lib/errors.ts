@@ -87,12 +87,14 @@ export function isUniqueViolation(e: unknown): boolean {
   return uniqueViolation(e) !== undefined;
 }
 
+/** An error and its causes (drivers' errors arrive wrapped by drizzle). */
+function* causes(e: unknown): Generator<{ code?: unknown; constraint?: unknown; constraint_name?: unknown }> {
+  for (let cur: unknown = e, i = 0; cur && i < 4; cur = (cur as { cause?: unknown }).cause, i++) yield cur as never;
+}
+
 /** The violated constraint's name ("" when the driver does not say), or undefined. */
 export function uniqueViolation(e: unknown): string | undefined {
-  for (let cur: unknown = e, i = 0; cur && i < 4; cur = (cur as { cause?: unknown }).cause, i++) {
-    const c = cur as { code?: unknown; constraint?: unknown; constraint_name?: unknown };
-    if (c.code === "23505") return String(c.constraint_name ?? c.constraint ?? "");
-  }
+  for (const c of causes(e)) if (c.code === "23505") return String(c.constraint_name ?? c.constraint ?? "");
   return undefined;
 }
 
@@ -100,8 +102,8 @@ const UNAVAILABLE_CODES = new Set(["3D000", "57P01", "57P02", "57P03", "ECONNREF
 
 /** A database that is down or gone (either driver), as opposed to a bad query. */
 export function isDatabaseUnavailable(e: unknown): boolean {
-  for (let cur: unknown = e, i = 0; cur && i < 4; cur = (cur as { cause?: unknown }).cause, i++) {
-    const code = String((cur as { code?: unknown }).code ?? "");
+  for (const c of causes(e)) {
+    const code = String(c.code ?? "");
     if (UNAVAILABLE_CODES.has(code) || code.startsWith("08")) return true;
   }
   return false;

@@ -2,19 +2,13 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { apiTokens, users } from "../db/schema";
 import { logger } from "../log";
+import { throttle } from "../throttle";
 
 // last_activity is informative (JupyterHub reports it at minute precision), so writing it
 // on every request would only add load: one write per user or token per interval.
-const INTERVAL_MS = 30_000;
-const lastWrite = new Map<string, number>();
+const due = throttle(30_000);
 
 export function touchActivity(db: Db, userId: number, tokenId?: number): void {
-  const now = Date.now();
-  const due = (key: string) => {
-    if (now - (lastWrite.get(key) ?? 0) < INTERVAL_MS) return false;
-    lastWrite.set(key, now);
-    return true;
-  };
   const writes: Promise<unknown>[] = [];
   if (due(`u${userId}`)) writes.push(db.update(users).set({ lastActivity: sql`now()` }).where(eq(users.id, userId)));
   if (tokenId !== undefined && due(`t${tokenId}`))

@@ -7,6 +7,7 @@ import { servers } from "../db/schema";
 import { errorResponse } from "../http/errors";
 import { sendWebResponse } from "../http/node-adapter";
 import { logger } from "../log";
+import { throttle } from "../throttle";
 import { jupyterTokenOf } from "../servers/find";
 import { spawner } from "../spawners/registry";
 import { type ProxyTarget, resolveTarget } from "./target";
@@ -31,11 +32,9 @@ function upstreamHeaders(req: http.IncomingMessage, t: ProxyTarget, upgrade: boo
 }
 
 // last_activity feeds the idle culler: written at most every 30 s per server.
-const touched = new Map<number, number>();
+const due = throttle(30_000);
 function touch(id: number) {
-  const now = Date.now();
-  if (now - (touched.get(id) ?? 0) < 30_000) return;
-  touched.set(id, now);
+  if (!due(id)) return;
   void getDb().then((db) => db.update(servers).set({ lastActivity: sql`now()` }).where(eq(servers.id, id))).catch(() => {});
 }
 

@@ -4,7 +4,7 @@ import { authenticate } from "../auth/authenticate";
 import { isAdmin, type Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { servers, type ServerRow, type UserRow } from "../db/schema";
-import { ForbiddenError, KilnError, NotFoundError, UnauthorizedError, UnavailableError } from "../errors";
+import { ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError } from "../errors";
 import { findUserByName } from "../users/find";
 
 export interface ProxyTarget {
@@ -47,8 +47,4 @@ export async function resolveTarget(db: Db, req: IncomingMessage): Promise<Proxy
   if (!server) throw new NotFoundError(`${user.name} has no server running here`);
   if (server.status !== "ready") throw new UnavailableError("The server is still starting");
   return { user, server, path };
-}
-
-export function isProxyError(e: unknown): e is KilnError {
-  return e instanceof KilnError;
 }

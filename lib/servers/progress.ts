@@ -38,3 +38,7 @@ export function subscribeProgress(key: string, fn: (e: ServerProgress) => void):
   s.bus.on(key, fn);
   return { history: [...(s.history.get(key) ?? [])], unsubscribe: () => s.bus.off(key, fn) };
 }
+
+export function lastProgress(key: string): ServerProgress | undefined {
+  return store().history.get(key)?.at(-1);
+}

@@ -10,7 +10,7 @@ import type { SpawnSpec } from "../spawners/types";
 import { requireUserByName } from "../users/find";
 import { findServer, serverBaseUrl } from "./find";
 import { resolveOptions, type ServerOptions } from "./options";
-import { emitProgress, progressKey, resetProgress, subscribeProgress } from "./progress";
+import { emitProgress, progressKey, lastProgress, resetProgress } from "./progress";
 import { serverModel } from "./serialize";
 
 /**
@@ -57,9 +57,7 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   const ready = await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), input.waitMs ?? 10_000).unref())]);
   const now = await findServer(ctx.db, user.id, input.serverName);
   if (!now) {
-    const last = subscribeProgress(key, () => {});
-    last.unsubscribe();
-    const reason = last.history.at(-1)?.message ?? "Spawn failed";
+    const reason = lastProgress(key)?.message ?? "Spawn failed";
     throw new UnprocessableError(`The server could not start. ${reason}`);
   }
   return { status: ready && now.status === "ready" ? 201 : 202, server: serverModel(user.name, now) };

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchChromium, unnamedControls } from "../helpers/browser";
+import { expect, inject, test } from "vitest";
+import { unnamedControls, useChromium } from "../helpers/browser";
 import { call } from "../helpers/http";
 import { uniq } from "../helpers/kiln";
 
 const server = inject("servers").find((s) => s.backend === "pglite")!;
-let browser: Browser;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ browser, close } = await launchChromium());
-});
-afterAll(async () => close?.());
+const chromium = useChromium();
 
 test("sign up, land on home, create a token on the account page, sign out, sign in again", async () => {
-  const page = await (await browser.newContext({ baseURL: server.url })).newPage();
+  const page = await (await chromium.browser.newContext({ baseURL: server.url })).newPage();
   const email = `${uniq("web")}@example.com`;
   const password = "browser password 1";
 

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchChromium, unnamedControls } from "../helpers/browser";
+import { expect, inject, test } from "vitest";
+import { unnamedControls, useChromium } from "../helpers/browser";
 import { containerOf } from "../helpers/docker";
 import { call } from "../helpers/http";
 import { uniq } from "../helpers/kiln";
 
 const server = inject("servers").find((s) => s.backend === "pglite")!;
-let browser: Browser;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ browser, close } = await launchChromium());
-});
-afterAll(async () => close?.());
-
+const chromium = useChromium();
 test("Servers page: pick an image and resources, start, see it ready, reach it, stop it", async () => {
-  const page = await (await browser.newContext({ baseURL: server.url })).newPage();
+  const page = await (await chromium.browser.newContext({ baseURL: server.url })).newPage();
   page.on("dialog", (d) => void d.accept()); // the Stop confirmation
   const email = `${uniq("srv")}@example.com`;
   await page.goto("/signup");

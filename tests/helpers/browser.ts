@@ -1,4 +1,5 @@
 import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 /** Debian's Chromium, headless, with the flags this network-less machine needs (ENVIRONMENT.md). */
 export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
@@ -41,4 +42,16 @@ const UNNAMED_CONTROLS = `(() => {
  */
 export async function unnamedControls(page: import("playwright-core").Page): Promise<string[]> {
   return page.evaluate(UNNAMED_CONTROLS) as Promise<string[]>;
+}
+
+/** One Chromium for a test file: launched before its tests, closed after. */
+export function useChromium(): { browser: Browser } {
+  const holder = {} as { browser: Browser; close?: () => Promise<void> };
+  beforeAll(async () => {
+    const launched = await launchChromium();
+    holder.browser = launched.browser;
+    holder.close = launched.close;
+  });
+  afterAll(async () => holder.close?.());
+  return holder;
 }

@@ -2,17 +2,21 @@ import { KernelManager, ServerConnection, TerminalManager } from "@jupyterlab/se
 import { PageConfig } from "@jupyterlab/coreutils";
 import WebSocket from "ws";
 
-/** A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token. */
-export function jupyterClient(kilnUrl: string, user: string, token: string, serverName = "") {
+/** Settings for a user's server behind Kiln's proxy, authenticated with a Kiln token. */
+function settingsFor(kilnUrl: string, user: string, token: string, serverName = "") {
   const path = `/user/${user}/${serverName ? `${serverName}/` : ""}`;
-  const serverSettings = ServerConnection.makeSettings({
+  return ServerConnection.makeSettings({
     baseUrl: kilnUrl + path,
     wsUrl: kilnUrl.replace(/^http/, "ws") + path,
     token,
     appendToken: true,
     WebSocket: WebSocket as never,
   });
-  return new KernelManager({ serverSettings });
+}
+
+/** A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token. */
+export function jupyterClient(kilnUrl: string, user: string, token: string, serverName = "") {
+  return new KernelManager({ serverSettings: settingsFor(kilnUrl, user, token, serverName) });
 }
 
 /** Executes code and returns what it printed on stdout. */
@@ -30,13 +34,5 @@ export async function run(kernel: Awaited<ReturnType<KernelManager["startNew"]>>
 export function terminalClient(kilnUrl: string, user: string, token: string) {
   // Outside a Jupyter page there is no page config saying terminals exist: say it.
   PageConfig.setOption("terminalsAvailable", "true");
-  const path = `/user/${user}/`;
-  const serverSettings = ServerConnection.makeSettings({
-    baseUrl: kilnUrl + path,
-    wsUrl: kilnUrl.replace(/^http/, "ws") + path,
-    token,
-    appendToken: true,
-    WebSocket: WebSocket as never,
-  });
-  return new TerminalManager({ serverSettings });
+  return new TerminalManager({ serverSettings: settingsFor(kilnUrl, user, token) });
 }
