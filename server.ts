@@ -16,6 +16,8 @@ import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { seedImages } from "./lib/images/seed";
 import { proxyHttp, proxyUpgrade } from "./lib/proxy/forward";
 import { startServerWatch } from "./lib/servers/watch";
+import { startWarmPool } from "./lib/servers/pool";
+import { discoverGpus, setGpuInventory } from "./lib/gpus/inventory";
 import { chooseDefaultSpawner } from "./lib/spawners/registry";
 
 async function main() {
@@ -42,7 +44,9 @@ async function main() {
   await loadSessionSecret(database.db);
   await seedImages(database.db);
   const spawnerKind = await chooseDefaultSpawner();
+  setGpuInventory(await discoverGpus(config.servers.gpus));
   const watch = await startServerWatch(database.db);
+  const pool = await startWarmPool(database.db);
   log.info({ backend: database.kind }, "database ready");
   const handle = app.getRequestHandler();
   const upgradeNext = dev ? app.getUpgradeHandler() : null;
@@ -96,6 +100,7 @@ async function main() {
     log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     watch.stop();
+    await pool?.close().catch((e) => log.warn({ err: e }, "warm pool: close failed"));
     server.closeIdleConnections();
     await new Promise((r) => server.close(r));
     await closeDatabase(); // PGlite flushes its files here

@@ -49,18 +49,21 @@ try {
 }
 
 const admin = adminToken();
-const k = await startServer(46000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
 const h = { authorization: `token ${admin}` };
-await fetch(`${k.url}/hub/api/users/bench`, { method: "POST", headers: h });
-const { token } = (await (await fetch(`${k.url}/hub/api/users/bench/tokens`, { method: "POST", headers: h, body: "{}" })).json()) as { token: string };
-const auth = { authorization: `token ${token}` };
 
-const ttfe: number[] = [];
-for (let i = 0; i < runs; i++) {
+async function benchUser(url: string, name: string) {
+  await fetch(`${url}/hub/api/users/${name}`, { method: "POST", headers: h });
+  const r = await fetch(`${url}/hub/api/users/${name}/tokens`, { method: "POST", headers: h, body: "{}" });
+  return ((await r.json()) as { token: string }).token;
+}
+
+/** POST server -> `1+1` answered through the proxy, in seconds; the server is stopped after. */
+async function ttfe(url: string, name: string, token: string) {
+  const auth = { authorization: `token ${token}` };
   const t0 = performance.now();
-  const r = await fetch(`${k.url}/hub/api/users/bench/server`, { method: "POST", headers: auth, body: "{}" });
+  const r = await fetch(`${url}/hub/api/users/${name}/server`, { method: "POST", headers: auth, body: "{}" });
   if (r.status !== 201) throw new Error(`start: ${r.status} ${await r.text()}`);
-  const km: KernelManager = jupyterClient(k.url, "bench", token);
+  const km: KernelManager = jupyterClient(url, name, token);
   const kernel = await km.startNew({ name: "python3" });
   let result = "";
   const f = kernel.requestExecute({ code: "1+1" });
@@ -69,9 +72,39 @@ for (let i = 0; i < runs; i++) {
   };
   await f.done;
   if (result !== "2") throw new Error(`1+1 gave ${result}`);
-  ttfe.push((performance.now() - t0) / 1000);
+  const seconds = (performance.now() - t0) / 1000;
   km.dispose();
-  await fetch(`${k.url}/hub/api/users/bench/server`, { method: "DELETE", headers: auth });
+  await fetch(`${url}/hub/api/users/${name}/server`, { method: "DELETE", headers: auth });
+  return seconds;
+}
+
+// Cold: no pool, every start creates a container.
+const k = await startServer(46000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
+const token = await benchUser(k.url, "bench");
+const auth = { authorization: `token ${token}` };
+const cold: number[] = [];
+for (let i = 0; i < runs; i++) cold.push(await ttfe(k.url, "bench", token));
+
+// Warm: a pool of one python container; each start waits until the pool has refilled,
+// as a user arriving a few seconds after the previous one would find it.
+const warmKiln = await startServer(45000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "python=1" });
+const warmToken = await benchUser(warmKiln.url, "benchwarm");
+const poolReady = async () => {
+  for (let i = 0; i < 600; i++) {
+    const c = (await (await fetch(`${warmKiln.url}/api/capacity`, { headers: h })).json()) as { warm_pool: { ready: number }[] };
+    if (c.warm_pool[0]?.ready === 1) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the warm pool did not fill");
+};
+const warm: number[] = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    await poolReady();
+    warm.push(await ttfe(warmKiln.url, "benchwarm", warmToken));
+  }
+} finally {
+  await warmKiln.stop();
 }
 
 // Proxy overhead: one kernel, reached through Kiln and directly.
@@ -92,12 +125,14 @@ await k.stop();
 
 const report = {
   benchmark: "user servers (Docker spawner, python image)",
-  ttfe_cold_s: {
+  ttfe_s: {
     runs,
     jupyterhub_local_median: +median(hubTtfe).toFixed(3),
-    kiln_docker_median: +median(ttfe).toFixed(3),
-    ratio_kiln_to_jupyterhub: +(median(ttfe) / median(hubTtfe)).toFixed(3),
-    raw: { jupyterhub: hubTtfe.map((x) => +x.toFixed(3)), kiln: ttfe.map((x) => +x.toFixed(3)) },
+    kiln_docker_cold_median: +median(cold).toFixed(3),
+    kiln_docker_warm_pool_median: +median(warm).toFixed(3),
+    ratio_cold_to_jupyterhub: +(median(cold) / median(hubTtfe)).toFixed(3),
+    ratio_warm_to_jupyterhub: +(median(warm) / median(hubTtfe)).toFixed(3),
+    raw: { jupyterhub: hubTtfe.map((x) => +x.toFixed(3)), kiln_cold: cold.map((x) => +x.toFixed(3)), kiln_warm: warm.map((x) => +x.toFixed(3)) },
   },
   execute_round_trip_ms: {
     direct_median: +median(straight).toFixed(2), direct_p95: +p95(straight).toFixed(2),

@@ -39,11 +39,14 @@ export function recipes() {
     .filter((r) => Array.isArray(r.debian_packages));
 }
 
+/** Every image gets Kiln's Jupyter config and extension (spare kernel, warm-pool claim). */
+const COMMON_FILES = ["jupyter_server_config.py", "kiln_jupyter.py"];
+
 /** kiln/<name>:<hash of everything that goes into the image>. */
 export function imageTag(recipe) {
   const h = crypto.createHash("sha256");
   h.update(JSON.stringify(recipe.debian_packages));
-  h.update(fs.readFileSync(path.join(root, "kernels", "common", "jupyter_server_config.py")));
+  for (const f of COMMON_FILES) h.update(fs.readFileSync(path.join(root, "kernels", "common", f)));
   h.update(fs.readFileSync(fileURLToPath(import.meta.url)));
   return `kiln/${recipe.name}:${h.digest("hex").slice(0, 12)}`;
 }
@@ -77,6 +80,7 @@ function build(recipe, tag) {
     }
     fs.mkdirSync(path.join(rootfs, "etc/jupyter"), { recursive: true });
     fs.copyFileSync(path.join(root, "kernels/common/jupyter_server_config.py"), path.join(rootfs, "etc/jupyter/jupyter_server_config.py"));
+    fs.copyFileSync(path.join(root, "kernels/common/kiln_jupyter.py"), path.join(rootfs, "usr/lib/python3/dist-packages/kiln_jupyter.py"));
     fs.rmSync(path.join(rootfs, "var/lib/apt/lists"), { recursive: true, force: true });
     say(`${tag}: docker import`);
     const tar = spawnSync("sh", ["-c", `tar -C "${rootfs}" -c . | docker import ${[
@@ -89,6 +93,9 @@ function build(recipe, tag) {
     ].map((c) => `--change '${c}'`).join(" ")} - ${tag}`], { stdio: ["ignore", "ignore", "inherit"] });
     if (tar.status !== 0) throw new Error("docker import failed");
     sh("docker", ["tag", tag, `kiln/${recipe.name}:latest`]);
+    // Older builds of this image are replaced, not kept: each is 1-2 GB.
+    const tags = spawnSync("docker", ["images", `kiln/${recipe.name}`, "--format", "{{.Repository}}:{{.Tag}}"], { encoding: "utf8" }).stdout;
+    for (const old of tags.split("\n").filter((t) => t && t !== tag && !t.endsWith(":latest"))) spawnSync("docker", ["rmi", old], { stdio: "ignore" });
     say(`${tag}: built in ${Math.round((Date.now() - t0) / 1000)} s`);
   } finally {
     fs.rmSync(rootfs, { recursive: true, force: true });

@@ -42,6 +42,12 @@ export const configSchema = z
     KILN_MAX_NAMED_SERVERS: z.coerce.number().int().min(0).max(100).default(3),
     KILN_CONCURRENT_SPAWN_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
     KILN_IDLE_TIMEOUT: z.coerce.number().int().min(0).default(3600),
+    KILN_WARM_POOL: z
+      .string()
+      .regex(/^\s*[A-Za-z0-9_.-]+=\d+(\s*,\s*[A-Za-z0-9_.-]+=\d+)*\s*$/, "must look like 'python=2,pytorch=1' (catalog image = containers kept ready)")
+      .transform((v) => Object.fromEntries(v.split(",").map((p) => p.split("=").map((x) => x.trim())).map(([k, n]) => [k!, Number(n)])))
+      .optional(),
+    KILN_GPUS: z.enum(["auto", "none", "nvidia-smi"]).default("auto"),
     KILN_SERVER_POLL_INTERVAL: z.coerce.number().min(1).max(600).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -88,6 +94,10 @@ export interface Config {
     /** Seconds without traffic or kernel activity before a server is stopped; 0: never. */
     idleTimeoutS: number;
     pollIntervalS: number;
+    /** Catalog image name -> containers kept started and ready (Docker spawner only). */
+    warmPool: Record<string, number>;
+    /** Where the GPU inventory comes from: nvidia-smi when installed (auto), or none. */
+    gpus: "auto" | "none" | "nvidia-smi";
   };
 }
 
@@ -137,6 +147,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       concurrentSpawnLimit: c.KILN_CONCURRENT_SPAWN_LIMIT,
       idleTimeoutS: c.KILN_IDLE_TIMEOUT,
       pollIntervalS: c.KILN_SERVER_POLL_INTERVAL,
+      warmPool: c.KILN_WARM_POOL ?? {},
+      gpus: c.KILN_GPUS,
     },
   };
 }

@@ -10,11 +10,11 @@ ensurePostgres();
 ensureChromium();
 ensureLocalJupyter();
 ensureBuild();
-// A real Docker engine (no bridge network) and the offline-built `python` kernel image.
+// A real Docker engine (no bridge network) and the offline-built kernel images.
 const { ensureDockerEngine } = await import("./docker-engine.mjs");
 await ensureDockerEngine();
 const { ensureImages } = await import("../docker/build-images.mjs");
-ensureImages(["python"]);
+ensureImages(["python", "pytorch"]);
 say("running the test suite");
 const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
 const report = path.join(root, "test-results", "vitest.json");

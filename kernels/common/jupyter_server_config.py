@@ -20,3 +20,8 @@ _kernel_handlers.ZMQChannelsHandler.open = _open_with_nodelay
 
 c = get_config()  # noqa: F821 (provided by Jupyter's config loader)
 c.ServerApp.open_browser = False
+
+# kiln_jupyter (next to this file; in the images, on Python's path): a spare kernel kept
+# ready for the next request, and the warm-pool claim endpoint.
+c.ServerApp.jpserver_extensions = {"kiln_jupyter": True}
+c.ServerApp.kernel_manager_class = "kiln_jupyter.SpareKernelManager"

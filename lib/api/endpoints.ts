@@ -162,6 +162,19 @@ export const endpoints = {
     method: "GET", path: "/api/servers", tag: "servers", auth: "admin", summary: "Every running server with its owner",
     responses: { 200: { description: "Servers", schema: z.array(s.serverModel.extend({ user: z.string() })) }, ...authErrors },
   }),
+  capacity: endpoint({
+    method: "GET", path: "/api/capacity", tag: "servers", auth: "admin", summary: "The warm pool's state and the GPU inventory with who holds each device",
+    responses: {
+      200: {
+        description: "Capacity",
+        schema: z.object({
+          warm_pool: z.array(z.object({ image: z.string(), size: z.number(), ready: z.number(), starting: z.number() })),
+          gpus: z.array(z.object({ index: z.number(), id: z.string(), name: z.string(), memory_mb: z.number(), held_by: z.string().nullable() })),
+        }),
+      },
+      ...authErrors,
+    },
+  }),
   listGroups: endpoint({
     method: "GET", path: "/hub/api/groups", tag: "groups", auth: "admin", summary: "List groups",
     responses: { 200: { description: "Groups", schema: z.array(s.groupModel) }, ...authErrors },

@@ -41,6 +41,7 @@ export const routes: [Endpoint, Handler][] = [
   [e.createImage, servers.createImageHandler],
   [e.updateImage, servers.updateImageHandler],
   [e.listServers, servers.listServersHandler],
+  [e.capacity, servers.capacityHandler],
   [e.listGroups, groups.listGroupsHandler],
   [e.getGroup, groups.getGroupHandler],
   [e.createGroup, groups.createGroupHandler],

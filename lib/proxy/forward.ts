@@ -61,6 +61,7 @@ export async function proxyHttp(req: http.IncomingMessage, res: http.ServerRespo
     { host: upstream.hostname, port: upstream.port, method: req.method, path: t.path, headers: upstreamHeaders(req, t, false) },
     (pres) => {
       const headers = Object.fromEntries(Object.entries(pres.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
+      if (typeof headers.location === "string") headers.location = t.publicLocation(headers.location);
       res.writeHead(pres.statusCode ?? 502, headers);
       pres.pipe(res);
     },

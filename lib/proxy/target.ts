@@ -5,13 +5,16 @@ import { isAdmin, type Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { servers, type ServerRow, type UserRow } from "../db/schema";
 import { ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError } from "../errors";
+import { serverBaseUrl, upstreamBaseUrl } from "../servers/find";
 import { findUserByName } from "../users/find";
 
 export interface ProxyTarget {
   user: UserRow;
   server: ServerRow;
-  /** The request path with Kiln's `token` query parameter removed. */
+  /** The path to request upstream: Kiln's `token` query parameter removed, base URL mapped. */
   path: string;
+  /** Maps a `Location` from upstream back to the public prefix. */
+  publicLocation: (location: string) => string;
 }
 
 /** `?token=` is how browsers and Jupyter clients authenticate WebSockets (no headers there). */
@@ -46,5 +49,13 @@ export async function resolveTarget(db: Db, req: IncomingMessage): Promise<Proxy
   const server = running.find((s) => s.name !== "" && s.name === second) ?? running.find((s) => s.name === "");
   if (!server) throw new NotFoundError(`${user.name} has no server running here`);
   if (server.status !== "ready") throw new UnavailableError("The server is still starting");
-  return { user, server, path };
+  // A server started before its user was known (warm pool) has its own base URL: map onto it.
+  const publicBase = serverBaseUrl(name!, server.name);
+  const upstreamBase = upstreamBaseUrl(server, name!);
+  if (upstreamBase === publicBase) return { user, server, path, publicLocation: (l) => l };
+  const rest = path.startsWith(publicBase) ? path.slice(publicBase.length) : path.slice(publicBase.length - 1).replace(/^\//, "");
+  return {
+    user, server, path: upstreamBase + rest,
+    publicLocation: (l) => (l.startsWith(upstreamBase) ? publicBase + l.slice(upstreamBase.length) : l),
+  };
 }

@@ -2,14 +2,14 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { servers, type ServerRow, users } from "../db/schema";
 import { spawner } from "../spawners/registry";
-import { jupyterTokenOf, serverBaseUrl } from "./find";
+import { jupyterTokenOf, upstreamBaseUrl } from "./find";
 
 /**
  * Jupyter's own idea of the last activity (/api/status), and "now" while any kernel is
  * busy: a long computation prints nothing and sends no traffic, yet is not idleness.
  */
-async function jupyterActivity(row: ServerRow, user: string): Promise<Date | null> {
-  const base = `${spawner(row.spawner).url(row.state)}${serverBaseUrl(user, row.name)}api/`;
+async function jupyterActivity(row: ServerRow, user: string): Promise<Date | null | "unknown"> {
+  const base = `${spawner(row.spawner).url(row.state)}${upstreamBaseUrl(row, user)}api/`;
   const get = async <T>(path: string) =>
     (await (await fetch(base + path, { headers: { authorization: `token ${jupyterTokenOf(row)}` }, signal: AbortSignal.timeout(3000) })).json()) as T;
   try {
@@ -19,7 +19,7 @@ async function jupyterActivity(row: ServerRow, user: string): Promise<Date | nul
     const status = await get<{ last_activity?: string }>("status");
     return status.last_activity ? new Date(status.last_activity) : null;
   } catch {
-    return null;
+    return "unknown"; // a server that does not answer now is not thereby idle: never cull on doubt
   }
 }
 
@@ -35,6 +35,7 @@ export async function idleServers(db: Db, timeoutS: number): Promise<ServerRow[]
   for (const { server, user } of rows) {
     if ((server.lastActivity ?? server.startedAt).getTime() > cutoff) continue;
     const seen = await jupyterActivity(server, user);
+    if (seen === "unknown") continue;
     if (seen && seen.getTime() > cutoff) {
       await db.update(servers).set({ lastActivity: seen }).where(eq(servers.id, server.id));
       continue;

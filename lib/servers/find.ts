@@ -9,5 +9,9 @@ export async function findServer(db: Db, userId: number, name: string): Promise<
 
 export const serverBaseUrl = (user: string, serverName: string) => `/user/${user}/${serverName ? `${serverName}/` : ""}`;
 
+/** Where the server's Jupyter listens for /user/{name}/[{server}/]: its own base URL if it has one (warm pool). */
+export const upstreamBaseUrl = (row: ServerRow, user: string) =>
+  typeof row.state.upstreamBaseUrl === "string" ? row.state.upstreamBaseUrl : serverBaseUrl(user, row.name);
+
 /** The Jupyter token Kiln keeps for proxying, from a server's state. */
 export const jupyterTokenOf = (row: ServerRow) => String(row.state.jupyterToken ?? "");

@@ -5,6 +5,7 @@ import { getConfig } from "../config";
 import { servers } from "../db/schema";
 import { ConflictError, isUniqueViolation, RateLimitError, UnprocessableError, ValidationError } from "../errors";
 import { logger } from "../log";
+import { pickFreeGpus, withGpuLock } from "../gpus/allocate";
 import { defaultSpawner, spawner } from "../spawners/registry";
 import type { SpawnSpec } from "../spawners/types";
 import { requireUserByName } from "../users/find";
@@ -34,24 +35,28 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   if ((pending?.n ?? 0) >= config.concurrentSpawnLimit) throw new RateLimitError("Too many servers are starting; try again shortly", 10);
 
   const jupyterToken = crypto.randomBytes(32).toString("hex");
-  let row;
-  try {
-    [row] = await ctx.db
-      .insert(servers)
-      .values({
-        userId: user.id, name: input.serverName, image: opts.image.name, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus,
-        spawner: defaultSpawner(), status: "pending", state: { jupyterToken },
-      })
-      .returning();
-  } catch (e) {
-    if (isUniqueViolation(e)) throw new ConflictError("That server is already starting", "server_name");
-    throw e;
-  }
+  // Devices are picked and recorded in one critical section, so two starts never share one.
+  const row = await withGpuLock(async () => {
+    const gpuIds = await pickFreeGpus(ctx.db, opts.gpus);
+    try {
+      const [r] = await ctx.db
+        .insert(servers)
+        .values({
+          userId: user.id, name: input.serverName, image: opts.image.name, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus, gpuIds,
+          spawner: defaultSpawner(), status: "pending", state: { jupyterToken },
+        })
+        .returning();
+      return r!;
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictError("That server is already starting", "server_name");
+      throw e;
+    }
+  });
   const key = progressKey(user.id, input.serverName);
   resetProgress(key);
   emitProgress(key, { progress: 0, message: "Server requested" });
-  const done = runSpawn(ctx, row!.id, row!.spawner, key, {
-    user: user.name, serverName: input.serverName, image: opts.image.reference, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus,
+  const done = runSpawn(ctx, row.id, row.spawner, key, {
+    user: user.name, serverName: input.serverName, image: opts.image.reference, cpu: opts.cpu, memoryMb: opts.memoryMb, gpuIds: row.gpuIds,
     baseUrl: serverBaseUrl(user.name, input.serverName), jupyterToken, env: { KILN_USER: user.name, KILN_SERVER_NAME: input.serverName },
   });
   const ready = await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), input.waitMs ?? 10_000).unref())]);
@@ -70,7 +75,7 @@ async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, spec: S
     const { state } = await s.start(spec, (e) => emitProgress(key, e), timeout);
     const kept = await ctx.db
       .update(servers)
-      .set({ status: "ready", state: { ...state, jupyterToken: spec.jupyterToken }, readyAt: new Date(), lastActivity: new Date() })
+      .set({ status: "ready", state: { jupyterToken: spec.jupyterToken, ...state }, readyAt: new Date(), lastActivity: new Date() })
       .where(and(eq(servers.id, id), eq(servers.status, "pending")))
       .returning({ id: servers.id });
     if (kept.length === 0) {

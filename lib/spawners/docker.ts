@@ -1,7 +1,10 @@
 import Docker from "dockerode";
+import { containerSpec, homeVolumeName, serverContainerName } from "./docker-container";
 import { freeLoopbackPort } from "./free-port";
+import { releaseMountPoint } from "./host-mount";
 import type { ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
 import { waitForHttp } from "./wait-http";
+import type { WarmPool } from "./warm-pool";
 
 export interface DockerSpawnerOptions {
   /** "host": Jupyter binds 127.0.0.1 on a Kiln-allocated port. Else a user-defined network Kiln is on too. */
@@ -10,58 +13,44 @@ export interface DockerSpawnerOptions {
   instance: string;
 }
 
-interface DockerState extends SpawnerState {
+export interface DockerState extends SpawnerState {
   containerId: string;
   host: string;
   port: number;
+  /** Set for a server handed out by the warm pool: its Jupyter base URL and host mount point. */
+  upstreamBaseUrl?: string;
+  poolDir?: string;
 }
-
-/** Container and volume names may only hold [a-zA-Z0-9_.-]. */
-const safe = (s: string) => s.replace(/[^a-zA-Z0-9_.-]/g, "_");
 
 /**
  * One container per user server, as JupyterHub's DockerSpawner: the catalog image, CPU and
  * memory limits, a persistent per-user volume as the home directory, an unprivileged user,
- * all capabilities dropped, no Docker socket, labels naming owner and server.
+ * all capabilities dropped, no Docker socket, labels naming owner and server. A warm pool,
+ * when configured, hands out a ready container instead of starting one.
  */
 export class DockerSpawner implements Spawner {
   readonly kind = "docker";
-  constructor(private readonly docker: Docker, private readonly options: DockerSpawnerOptions) {}
+  pool?: WarmPool;
+  constructor(readonly docker: Docker, readonly options: DockerSpawnerOptions) {}
 
   async start(spec: SpawnSpec, progress: (e: ProgressEvent) => void, signal: AbortSignal) {
+    const pooled = await this.pool?.claim(spec, progress);
+    if (pooled) return { url: this.url(pooled), state: pooled };
+
     const host = this.options.network === "host";
     const port = host ? await freeLoopbackPort() : 8888;
     // Named after the instance too: two Kilns sharing an engine never touch each other's.
-    const name = `${this.options.instance}-${safe(spec.user)}${spec.serverName ? `-${safe(spec.serverName)}` : ""}`;
+    const name = serverContainerName(this.options.instance, spec.user, spec.serverName);
     progress({ progress: 20, message: "Creating container" });
     await this.docker.getContainer(name).remove({ force: true }).catch(() => {}); // a leftover from a crash
-    const container = await this.docker.createContainer({
-      name,
-      Image: spec.image,
-      User: "1000:1000",
-      WorkingDir: "/home/jovyan",
-      Cmd: [
-        "tini", "--", "python3", "-m", "jupyter_server",
-        `--ServerApp.ip=${host ? "127.0.0.1" : "0.0.0.0"}`, `--ServerApp.port=${port}`, "--ServerApp.port_retries=0",
-        `--ServerApp.base_url=${spec.baseUrl}`, "--ServerApp.root_dir=/home/jovyan",
-        // Kiln's proxy checks who may reach the server; Jupyter's own checks see Kiln's host.
-        "--ServerApp.allow_remote_access=True", "--ServerApp.trust_xheaders=True",
-      ],
-      Env: [`JUPYTER_TOKEN=${spec.jupyterToken}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
-      Labels: { "org.kiln.user": spec.user, "org.kiln.server": spec.serverName, "org.kiln.managed": "true", "org.kiln.instance": this.options.instance },
-      HostConfig: {
-        NetworkMode: this.options.network,
-        Memory: spec.memoryMb * 1024 * 1024,
-        MemorySwap: spec.memoryMb * 1024 * 1024, // no swap beyond the limit
-        NanoCpus: Math.round(spec.cpu * 1e9),
-        PidsLimit: 1024,
-        Privileged: false,
-        CapDrop: ["ALL"],
-        SecurityOpt: ["no-new-privileges"],
-        Mounts: [{ Type: "volume", Source: `${this.options.instance}-home-${safe(spec.user)}`, Target: "/home/jovyan" }],
-        DeviceRequests: spec.gpus > 0 ? [{ Driver: "nvidia", Count: spec.gpus, Capabilities: [["gpu"]] }] : [],
-      },
-    });
+    const container = await this.docker.createContainer(
+      containerSpec({
+        name, image: spec.image, network: this.options.network, port, baseUrl: spec.baseUrl, jupyterToken: spec.jupyterToken,
+        env: spec.env, cpu: spec.cpu, memoryMb: spec.memoryMb, gpuIds: spec.gpuIds,
+        labels: { "org.kiln.user": spec.user, "org.kiln.server": spec.serverName, "org.kiln.managed": "true", "org.kiln.instance": this.options.instance },
+        home: { Type: "volume", Source: homeVolumeName(this.options.instance, spec.user) },
+      }),
+    );
     const state: DockerState = { containerId: container.id, host: host ? "127.0.0.1" : name, port };
     try {
       progress({ progress: 40, message: "Starting container" });
@@ -71,18 +60,21 @@ export class DockerSpawner implements Spawner {
         (await this.poll(state)) === null,
       );
     } catch (e) {
-      await this.stop(state);
+      // A server that never answered gets no graceful stop: its PID 1 may ignore SIGTERM.
+      await container.remove({ force: true }).catch(() => {});
       throw e;
     }
     return { url: this.url(state), state };
   }
 
   async stop(state: SpawnerState): Promise<void> {
-    const c = this.docker.getContainer((state as DockerState).containerId);
+    const s = state as DockerState;
+    const c = this.docker.getContainer(s.containerId);
     await c.stop({ t: 5 }).catch(() => {});
     await c.remove({ force: true }).catch((e: { statusCode?: number }) => {
       if (e.statusCode !== 404) throw e;
     });
+    if (s.poolDir) await releaseMountPoint(s.poolDir);
   }
 
   async poll(state: SpawnerState): Promise<number | null> {

@@ -17,6 +17,9 @@ interface LocalState extends SpawnerState {
   port: number;
 }
 
+/** The images' Jupyter config and extension (TCP_NODELAY, spare kernel) apply here too. */
+const COMMON = path.resolve(process.cwd(), "kernels", "common");
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -47,14 +50,19 @@ export class LocalProcessSpawner implements Spawner {
         `--ServerApp.base_url=${spec.baseUrl}`, `--ServerApp.root_dir=${home}`, "--ServerApp.open_browser=False",
         // Jupyter refuses root unless told; local servers run as whoever runs Kiln.
         ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-        // the images' Jupyter config (TCP_NODELAY on kernel WebSockets) applies here too
-        `--config=${path.resolve(process.cwd(), "kernels", "common", "jupyter_server_config.py")}`],
+        `--config=${path.join(COMMON, "jupyter_server_config.py")}`],
       {
         cwd: home,
         detached: true,
         stdio: ["ignore", "ignore", fs.openSync(path.join(home, ".kiln-jupyter.log"), "a")],
         // Only what Jupyter needs: Kiln's own environment (secrets, DATABASE_URL) stays out.
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, LANG: "C.UTF-8", JUPYTER_TOKEN: spec.jupyterToken, ...spec.env } as unknown as NodeJS.ProcessEnv,
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, LANG: "C.UTF-8", JUPYTER_TOKEN: spec.jupyterToken,
+          PYTHONPATH: COMMON, // kiln_jupyter, the extension the config loads
+          // The granted devices only; none granted hides them all from this server's kernels.
+          CUDA_VISIBLE_DEVICES: spec.gpuIds.join(","),
+          ...spec.env,
+        } as unknown as NodeJS.ProcessEnv,
       },
     );
     child.unref();

@@ -6,7 +6,8 @@ export interface SpawnSpec {
   image: string;
   cpu: number;
   memoryMb: number;
-  gpus: number;
+  /** Devices the GPU allocator granted (empty: none). */
+  gpuIds: string[];
   /** The URL prefix the proxy forwards unchanged: /user/{name}/[{server}/] */
   baseUrl: string;
   /** Jupyter's own token: Kiln adds it when proxying; browsers never see it. */
@@ -14,7 +15,12 @@ export interface SpawnSpec {
   env: Record<string, string>;
 }
 
-/** JSON the spawner keeps in the database to find its server again after a restart. */
+/**
+ * JSON the spawner keeps in the database to find its server again after a restart. Two keys
+ * mean something outside the spawner: `jupyterToken` (set: it replaces the one Kiln chose)
+ * and `upstreamBaseUrl` (set: the proxy maps /user/{name}/... onto it, for servers started
+ * before their user was known, as the warm pool's).
+ */
 export type SpawnerState = Record<string, unknown>;
 
 export interface ProgressEvent {

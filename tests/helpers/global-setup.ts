@@ -3,9 +3,8 @@ import type { TestProject } from "vitest/node";
 import { createTempDatabase, dropDatabase } from "./pg";
 
 async function removeContainers(instance: string) {
-  const { docker } = await import("./docker");
-  const left = await docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${instance}`] } }).catch(() => []);
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+  const { removeInstance } = await import("./docker");
+  await removeInstance(instance);
 }
 import { type RunningKiln, randomToken, startKiln, tempDir } from "./kiln";
 

@@ -36,3 +36,26 @@ export function terminalClient(kilnUrl: string, user: string, token: string) {
   PageConfig.setOption("terminalsAvailable", "true");
   return new TerminalManager({ serverSettings: settingsFor(kilnUrl, user, token) });
 }
+
+/** Opens a terminal through the proxy, types `command`, and returns the screen once `expect` shows on it. */
+export async function terminalSession(kilnUrl: string, user: string, token: string, command: string, expectText: string): Promise<string> {
+  const tm = terminalClient(kilnUrl, user, token);
+  const term = await tm.startNew();
+  let screen = "";
+  term.messageReceived.connect((_, msg) => {
+    if (msg.type === "stdout") screen += String(msg.content?.[0] ?? "");
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 500)); // the shell prints its prompt first
+    term.send({ type: "stdin", content: [`${command}\r`] });
+    const deadline = Date.now() + 15_000;
+    while (!screen.includes(expectText)) {
+      if (Date.now() > deadline) throw new Error(`terminal never showed ${expectText}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return screen;
+  } finally {
+    await term.shutdown().catch(() => {});
+    tm.dispose();
+  }
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { call, makeUser } from "../helpers/http";
-import { jupyterClient, run } from "../helpers/jupyter";
+import { jupyterClient, run, terminalSession } from "../helpers/jupyter";
 import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
 // No Docker engine for this Kiln: DOCKER_HOST points nowhere and KILN_SPAWNER=local.
@@ -39,3 +39,11 @@ test("KILN_SPAWNER=local without Docker: the same kernel test passes, and stoppi
   expect((await call(kiln.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token })).status).toBe(204);
   await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
 }, 90_000);
+
+test("a terminal on a local server, through the proxy, starts in the user's working directory", async () => {
+  const u = await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "localterm");
+  expect((await call(kiln.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+  const screen = await terminalSession(kiln.url, u.name, u.token, "echo local-$((6*7)) && pwd", "local-42");
+  expect(screen).toContain(`/homes/${u.name}`);
+  await call(kiln.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token });
+}, 60_000);

@@ -4,6 +4,7 @@ import { requireSelfOrAdmin } from "../../auth/principal";
 import { findServer, serverBaseUrl } from "../../servers/find";
 import { progressKey, type ServerProgress, subscribeProgress } from "../../servers/progress";
 import { createImage, listImages, updateImage } from "../../images/manage";
+import { capacity } from "../../servers/capacity";
 import { listAllServers } from "../../servers/list";
 import { startServer } from "../../servers/start";
 import { stopServer } from "../../servers/stop";
@@ -74,3 +75,4 @@ export const updateImageHandler = handle(endpoints.updateImage, async ({ ctx, pa
   json(await updateImage({ ctx, input: { name: params.image, patch: body } })),
 );
 export const listServersHandler = handle(endpoints.listServers, async ({ ctx }) => json(await listAllServers({ ctx })));
+export const capacityHandler = handle(endpoints.capacity, async ({ ctx }) => json(await capacity({ ctx })));

@@ -17,6 +17,8 @@ export const servers = pgTable(
     cpu: real("cpu").notNull(),
     memoryMb: integer("memory_mb").notNull(),
     gpus: integer("gpus").notNull().default(0),
+    /** The devices the GPU allocator granted; what other starts see as held. */
+    gpuIds: jsonb("gpu_ids").$type<string[]>().notNull().default([]),
     spawner: text("spawner").notNull(),
     status: text("status", { enum: ["pending", "ready", "stopping"] }).notNull(),
     state: jsonb("state").$type<Record<string, unknown>>().notNull().default({}),

@@ -1,0 +1,1 @@
+ALTER TABLE "servers" ADD COLUMN "gpu_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;

@@ -1,0 +1,40 @@
+import path from "node:path";
+import { inArray } from "drizzle-orm";
+import { getConfig } from "../config";
+import type { Db } from "../db";
+import { images } from "../db/schema";
+import { logger } from "../log";
+import type { DockerSpawner } from "../spawners/docker";
+import { poolMountsSupported } from "../spawners/host-mount";
+import { defaultSpawner, spawner } from "../spawners/registry";
+import { WarmPool } from "../spawners/warm-pool";
+
+/**
+ * KILN_WARM_POOL=python=2: keeps that many ready containers of each catalog image, at the
+ * image's default resources (a claim sets what the user asked). Docker spawner on host
+ * networking only, with Kiln able to mount on the engine's host (see host-mount.ts); else
+ * it says why and stays off. Returns the pool, for status and shutdown.
+ */
+export async function startWarmPool(db: Db): Promise<WarmPool | null> {
+  const config = getConfig();
+  const wanted = config.servers.warmPool;
+  if (Object.keys(wanted).length === 0) return null;
+  const why =
+    defaultSpawner() !== "docker" ? "servers are not Docker containers here"
+    : config.servers.dockerNetwork !== "host" ? "it needs KILN_DOCKER_NETWORK=host"
+    : poolMountsSupported().ok ? null
+    : (poolMountsSupported() as { reason: string }).reason;
+  if (why) {
+    logger().warn({ KILN_WARM_POOL: wanted }, `warm pool off: ${why}`);
+    return null;
+  }
+  const rows = await db.select().from(images).where(inArray(images.name, Object.keys(wanted)));
+  for (const name of Object.keys(wanted)) if (!rows.some((r) => r.name === name)) logger().warn({ image: name }, "warm pool: no such catalog image");
+  const docker = spawner("docker") as DockerSpawner;
+  const pool = new WarmPool({ docker: docker.docker, instance: config.servers.instance, dir: path.join(config.dataDir, "pool") });
+  docker.pool = pool;
+  await pool.configure(
+    rows.filter((r) => r.enabled).map((r) => ({ image: r.name, reference: r.reference, size: wanted[r.name]!, cpu: r.defaultCpu, memoryMb: r.defaultMemoryMb })),
+  );
+  return pool;
+}

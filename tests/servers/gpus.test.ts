@@ -1,0 +1,87 @@
+import path from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { containerSpec } from "@/lib/spawners/docker-container";
+import { call, makeUser } from "../helpers/http";
+import { jupyterClient, run } from "../helpers/jupyter";
+import { ROOT, type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
+
+// No GPU exists here: tests/helpers/fake-bin/nvidia-smi declares two, answering as the real
+// tool does. Local servers get the granted devices in CUDA_VISIBLE_DEVICES, which is exactly
+// what CUDA reads; containers get them as Docker DeviceRequests (checked on the spec below,
+// as this engine has no NVIDIA runtime to start them with).
+const GPU0 = "GPU-11111111-2222-3333-4444-555555555555";
+const GPU1 = "GPU-66666666-7777-8888-9999-000000000000";
+const adminToken = randomToken();
+let kiln: RunningKiln;
+beforeAll(async () => {
+  kiln = await startKiln({
+    env: {
+      KILN_DATA_DIR: tempDir("gpus"), KILN_ADMIN_TOKEN: adminToken, KILN_SPAWNER: "local", KILN_GPUS: "nvidia-smi",
+      PATH: `${path.join(ROOT, "tests/helpers/fake-bin")}:${process.env.PATH}`,
+    },
+  });
+  // the catalog's python image allows no GPUs by default; an admin allows two
+  expect((await call(kiln.url, "PATCH", "/api/images/python", { token: adminToken, body: { max_gpus: 2 } })).status).toBe(200);
+});
+afterAll(async () => kiln?.stop());
+
+const holders = async () =>
+  Object.fromEntries(
+    ((await call(kiln.url, "GET", "/api/capacity", { token: adminToken })).body.gpus as { id: string; held_by: string | null }[]).map((g) => [g.id, g.held_by]),
+  );
+
+test("GPUs are granted from the declared inventory, never twice, and given back when a server stops", async () => {
+  const admin = { backend: "pglite" as const, url: kiln.url, adminToken };
+  const alice = await makeUser(admin, "gpualice");
+  const bob = await makeUser(admin, "gpubob");
+  expect(await holders()).toEqual({ [GPU0]: null, [GPU1]: null });
+
+  const r = await call(kiln.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: { gpus: 1 } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  expect(r.body.user_options.gpus).toBe(1);
+  const km = jupyterClient(kiln.url, alice.name, alice.token);
+  const kernel = await km.startNew({ name: "python3" });
+  expect(await run(kernel, "import os; print(os.environ['CUDA_VISIBLE_DEVICES'])")).toBe(`${GPU0}\n`);
+  km.dispose();
+  expect(await holders()).toEqual({ [GPU0]: `${alice.name}/`, [GPU1]: null });
+
+  // Two asked, one free: 409 naming the field; more than the machine has: 400.
+  const busy = await call(kiln.url, "POST", `/hub/api/users/${bob.name}/server`, { token: bob.token, body: { gpus: 2 } });
+  expect(busy.status).toBe(409);
+  expect(busy.body.error).toMatchObject({ field: "gpus" });
+  expect(busy.body.error.message).toMatch(/1 of 2 free/);
+  const tooMany = await call(kiln.url, "POST", `/hub/api/users/${bob.name}/server`, { token: bob.token, body: { gpus: 3 } });
+  expect(tooMany.status).toBe(400); // the image's maximum (2) speaks first
+  expect((await call(kiln.url, "GET", "/hub/api/user", { token: bob.token })).body.servers).toEqual({}); // nothing half-started
+
+  // The other device goes to bob; a server with none sees none.
+  expect((await call(kiln.url, "POST", `/hub/api/users/${bob.name}/server`, { token: bob.token, body: { gpus: 1 } })).status).toBe(201);
+  expect((await call(kiln.url, "POST", `/hub/api/users/${bob.name}/servers/cpu`, { token: bob.token, body: {} })).status).toBe(201);
+  const kb = jupyterClient(kiln.url, bob.name, bob.token, "cpu");
+  const kcpu = await kb.startNew({ name: "python3" });
+  expect(await run(kcpu, "import os; print(repr(os.environ.get('CUDA_VISIBLE_DEVICES')))")).toBe("''\n");
+  kb.dispose();
+  expect(await holders()).toEqual({ [GPU0]: `${alice.name}/`, [GPU1]: `${bob.name}/` });
+
+  // alice stops: her device is free again.
+  expect((await call(kiln.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token })).status).toBe(204);
+  expect(await holders()).toEqual({ [GPU0]: null, [GPU1]: `${bob.name}/` });
+  for (const s of ["server", "servers/cpu"]) await call(kiln.url, "DELETE", `/hub/api/users/${bob.name}/${s}`, { token: bob.token });
+}, 120_000);
+
+test("bob cannot see the machine's capacity", async () => {
+  const bob = await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "gpunosy");
+  expect((await call(kiln.url, "GET", "/api/capacity", { token: bob.token })).status).toBe(403);
+});
+
+test("a container is given exactly its granted devices, by id", () => {
+  const spec = containerSpec({
+    name: "k-a", image: "kiln/pytorch:latest", network: "host", port: 1, baseUrl: "/user/a/", jupyterToken: "t", env: {}, labels: {},
+    cpu: 1, memoryMb: 1024, gpuIds: [GPU1], home: { Type: "volume", Source: "k-home-a" },
+  });
+  expect(spec.HostConfig!.DeviceRequests).toEqual([{ Driver: "nvidia", DeviceIDs: [GPU1], Capabilities: [["gpu"]] }]);
+  expect(spec.Env).toContain(`NVIDIA_VISIBLE_DEVICES=${GPU1}`);
+  const none = containerSpec({ ...{ name: "k-b", image: "i", network: "host", port: 1, baseUrl: "/", jupyterToken: "t", env: {}, labels: {} }, cpu: 1, memoryMb: 1, gpuIds: [], home: { Type: "volume", Source: "v" } });
+  expect(none.HostConfig!.DeviceRequests).toEqual([]);
+  expect(none.Env!.some((e) => e.startsWith("NVIDIA_VISIBLE_DEVICES"))).toBe(false);
+});
