@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "drizzle-orm", "pino", "prom-client", "ws"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // A second build (a helper checking its pages) must not overwrite the one being tested.
+  ...(process.env.KILN_NEXT_DIST_DIR ? { distDir: process.env.KILN_NEXT_DIST_DIR } : {}),
 };
 
 export default nextConfig;

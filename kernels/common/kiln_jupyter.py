@@ -6,6 +6,7 @@ kernel (~0.6 s of imports in ipykernel alone). This module removes the second:
 * ``SpareKernelManager`` keeps one kernel started and ready in the background (hidden from
   the kernels list) and hands it out to the next kernel request, moving it to the requested
   working directory first; then it starts the next spare.
+* ``GET {base_url}kiln/warm`` answers 200 once the spare kernel is ready.
 * ``POST {base_url}kiln/claim`` binds a warm-pool server to the user it was handed to: the
   environment for their kernels, and the spare kernel re-entering the home directory that
   Kiln has just mounted over the old one.
@@ -140,13 +141,29 @@ class ClaimHandler(APIHandler):
         self.finish()
 
 
+class WarmHandler(APIHandler):
+    """GET {base_url}kiln/warm: 200 once the spare kernel is ready (or there is none to wait
+    for), else 503. The warm pool offers a server only when this says so."""
+
+    @web.authenticated
+    def get(self):
+        km = self.kernel_manager
+        warm = not isinstance(km, SpareKernelManager) or not _spare_enabled() or km._spare is not None
+        self.set_status(200 if warm else 503)
+        self.finish(json.dumps({"warm": warm}))
+
+
 def _jupyter_server_extension_points():
     return [{"module": "kiln_jupyter"}]
 
 
 def _load_jupyter_server_extension(serverapp):
     serverapp.web_app.add_handlers(
-        ".*$", [(url_path_join(serverapp.base_url, "kiln/claim"), ClaimHandler)]
+        ".*$",
+        [
+            (url_path_join(serverapp.base_url, "kiln/claim"), ClaimHandler),
+            (url_path_join(serverapp.base_url, "kiln/warm"), WarmHandler),
+        ],
     )
     km = serverapp.kernel_manager
     if isinstance(km, SpareKernelManager):

@@ -16,6 +16,8 @@ export interface Endpoint<
   body?: B;
   params?: P;
   query?: Q;
+  /** JSON bodies above this are a 413 (default 1 MiB). */
+  maxBodyBytes?: number;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 

@@ -3,6 +3,7 @@ import { endpoint } from "./endpoint";
 import { imageBody, imagePatch } from "../images/manage";
 import { serverName, serverOptions } from "../servers/options";
 import * as s from "./schemas";
+import * as nb from "../notebooks/schemas";
 
 const nameParam = z.object({ name: s.userName });
 const groupParam = z.object({ name: s.groupName });
@@ -174,6 +175,101 @@ export const endpoints = {
       },
       ...authErrors,
     },
+  }),
+  listNotebooks: endpoint({
+    method: "GET", path: "/api/notebooks", tag: "notebooks", auth: "user", summary: "Your notebooks, newest first; ?q= filters by name, ?deleted=1 lists the recoverable ones",
+    query: nb.listQuery,
+    responses: { 200: { description: "Notebooks", schema: z.array(nb.notebookSummary) }, ...authErrors },
+  }),
+  createNotebook: endpoint({
+    method: "POST", path: "/api/notebooks", tag: "notebooks", auth: "user", summary: "Create a notebook (one empty code cell unless cells are given)",
+    body: nb.createBody, maxBodyBytes: 32 * 1024 * 1024,
+    responses: { 201: { description: "Created", schema: nb.notebookModel }, 400: err("Invalid field"), 409: err("Name taken"), ...authErrors },
+  }),
+  importNotebook: endpoint({
+    method: "POST", path: "/api/notebooks/import", tag: "notebooks", auth: "user", summary: "Import an .ipynb (the body), validated against the nbformat 4 schema",
+    query: z.object({ name: nb.notebookName }), body: z.unknown(), maxBodyBytes: 64 * 1024 * 1024,
+    responses: { 201: { description: "Imported", schema: nb.notebookModel }, 400: err("Not a valid nbformat 4 notebook: the first schema error"), 409: err("Name taken"), 413: err("Too large"), ...authErrors },
+  }),
+  getNotebook: endpoint({
+    method: "GET", path: "/api/notebooks/{id}", tag: "notebooks", auth: "user", summary: "A notebook, with the outputs of running cells so far",
+    params: nb.notebookId,
+    responses: { 200: { description: "Notebook", schema: nb.notebookModel }, 404: err("No such notebook (or not yours)"), ...authErrors },
+  }),
+  saveNotebook: endpoint({
+    method: "PATCH", path: "/api/notebooks/{id}", tag: "notebooks", auth: "user", summary: "Rename, or save cells (sources and metadata; outputs stay Kiln's)",
+    params: nb.notebookId, body: nb.saveBody, maxBodyBytes: 32 * 1024 * 1024,
+    responses: { 200: { description: "Saved", schema: nb.notebookModel }, 400: err("Invalid field"), 404: err("No such notebook"), 409: err("Edited elsewhere since that revision, or name taken"), ...authErrors },
+  }),
+  deleteNotebook: endpoint({
+    method: "DELETE", path: "/api/notebooks/{id}", tag: "notebooks", auth: "user", summary: "Delete (recoverable for 30 days)",
+    params: nb.notebookId,
+    responses: { 204: { description: "Deleted" }, 404: err("No such notebook"), ...authErrors },
+  }),
+  undeleteNotebook: endpoint({
+    method: "POST", path: "/api/notebooks/{id}/undelete", tag: "notebooks", auth: "user", summary: "Bring a deleted notebook back",
+    params: nb.notebookId,
+    responses: { 200: { description: "Back", schema: nb.notebookModel }, 404: err("No such notebook"), 409: err("Its name is taken now"), ...authErrors },
+  }),
+  duplicateNotebook: endpoint({
+    method: "POST", path: "/api/notebooks/{id}/duplicate", tag: "notebooks", auth: "user", summary: "Copy a notebook (\"<name> copy\" unless named)",
+    params: nb.notebookId, body: nb.duplicateBody,
+    responses: { 201: { description: "Copied", schema: nb.notebookModel }, 404: err("No such notebook"), 409: err("Name taken"), ...authErrors },
+  }),
+  exportNotebook: endpoint({
+    method: "GET", path: "/api/notebooks/{id}/export", tag: "notebooks", auth: "user", summary: "Download as .ipynb (nbformat 4.5)",
+    params: nb.notebookId,
+    responses: { 200: { description: "The .ipynb file" }, 404: err("No such notebook"), ...authErrors },
+  }),
+  listRevisions: endpoint({
+    method: "GET", path: "/api/notebooks/{id}/revisions", tag: "notebooks", auth: "user", summary: "Saved revisions, newest first",
+    params: nb.notebookId,
+    responses: { 200: { description: "Revisions", schema: z.array(nb.revisionModel) }, 404: err("No such notebook"), ...authErrors },
+  }),
+  restoreRevision: endpoint({
+    method: "POST", path: "/api/notebooks/{id}/revisions/{rev}/restore", tag: "notebooks", auth: "user", summary: "Make an older revision current (the current one is kept as a revision first)",
+    params: nb.notebookId.extend({ rev: z.coerce.number().int().positive() }),
+    responses: { 200: { description: "Restored", schema: nb.notebookModel }, 404: err("No such notebook or revision"), ...authErrors },
+  }),
+  clearOutputs: endpoint({
+    method: "POST", path: "/api/notebooks/{id}/clear-outputs", tag: "notebooks", auth: "user", summary: "Clear the outputs of some cells (all when cell_ids is left out)",
+    params: nb.notebookId, body: z.object({ cell_ids: z.array(z.string()).optional() }).default({}),
+    responses: { 200: { description: "Cleared", schema: nb.notebookModel }, 404: err("No such notebook"), ...authErrors },
+  }),
+  executeCell: endpoint({
+    method: "POST", path: "/api/notebooks/{id}/execute", tag: "execution", auth: "user", summary: "Run code for a cell in the notebook's kernel; outputs arrive on /events and are stored",
+    params: nb.notebookId, body: nb.executeBody, maxBodyBytes: 2 * 1024 * 1024,
+    responses: { 202: { description: "Queued", schema: nb.executionModel }, 404: err("No such notebook"), 409: err("No server running: start one first"), ...authErrors },
+  }),
+  notebookEvents: endpoint({
+    method: "GET", path: "/api/notebooks/{id}/events", tag: "execution", auth: "user", summary: "Server-sent events: executions, outputs, kernel state; resumes after Last-Event-ID",
+    params: nb.notebookId,
+    responses: { 200: { description: "text/event-stream" }, 404: err("No such notebook"), ...authErrors },
+  }),
+  getKernel: endpoint({
+    method: "GET", path: "/api/notebooks/{id}/kernel", tag: "execution", auth: "user", summary: "The notebook's kernel and the server it runs on",
+    params: nb.notebookId,
+    responses: { 200: { description: "Kernel", schema: nb.kernelModel }, 404: err("No such notebook"), ...authErrors },
+  }),
+  interruptKernel: endpoint({
+    method: "POST", path: "/api/notebooks/{id}/kernel/interrupt", tag: "execution", auth: "user", summary: "Interrupt the running cell (queued ones are dropped)",
+    params: nb.notebookId,
+    responses: { 200: { description: "Kernel", schema: nb.kernelModel }, 404: err("No such notebook"), 409: err("No kernel"), ...authErrors },
+  }),
+  restartKernel: endpoint({
+    method: "POST", path: "/api/notebooks/{id}/kernel/restart", tag: "execution", auth: "user", summary: "Restart the kernel (variables are lost; the notebook is not)",
+    params: nb.notebookId,
+    responses: { 200: { description: "Kernel", schema: nb.kernelModel }, 404: err("No such notebook"), 409: err("No server running"), ...authErrors },
+  }),
+  answerInput: endpoint({
+    method: "POST", path: "/api/notebooks/{id}/input", tag: "execution", auth: "user", summary: "Answer the kernel's input() prompt",
+    params: nb.notebookId, body: nb.inputBody,
+    responses: { 204: { description: "Sent" }, 404: err("No such notebook"), 409: err("No prompt is waiting"), ...authErrors },
+  }),
+  executionOutput: endpoint({
+    method: "GET", path: "/api/executions/{id}/outputs/{index}", tag: "execution", auth: "user", summary: "One output in full, as text (what the page truncates)",
+    params: z.object({ id: z.coerce.number().int().positive(), index: z.coerce.number().int().min(0) }),
+    responses: { 200: { description: "text/plain" }, 404: err("No such output"), ...authErrors },
   }),
   listGroups: endpoint({
     method: "GET", path: "/hub/api/groups", tag: "groups", auth: "admin", summary: "List groups",

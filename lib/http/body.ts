@@ -2,14 +2,14 @@ import type { z } from "zod";
 import { PayloadTooLargeError, ValidationError } from "../errors";
 import { fromZod } from "./errors";
 
-const MAX_JSON_BYTES = 1024 * 1024;
+const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
 
 /** Reads and validates a JSON body; an empty body counts as "no fields" for optional bodies. */
-export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T, maxBytes = DEFAULT_MAX_JSON_BYTES): Promise<z.infer<T>> {
   const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_JSON_BYTES) throw new PayloadTooLargeError(`Body is larger than ${MAX_JSON_BYTES} bytes`);
+  if (length > maxBytes) throw new PayloadTooLargeError(`Body is larger than ${maxBytes} bytes`);
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new PayloadTooLargeError(`Body is larger than ${MAX_JSON_BYTES} bytes`);
+  if (Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(`Body is larger than ${maxBytes} bytes`);
   let value: unknown = undefined;
   if (text.trim() !== "") {
     try {

@@ -67,7 +67,7 @@ export function handle<B extends Schema = undefined, P extends Schema = undefine
       if (params && !params.success) throw fromZod(params.error);
       const query = e.query ? e.query.safeParse(Object.fromEntries(new URL(req.url).searchParams)) : undefined;
       if (query && !query.success) throw fromZod(query.error, "query");
-      const body = e.body ? await parseJsonBody(req, e.body) : undefined;
+      const body = e.body ? await parseJsonBody(req, e.body, e.maxBodyBytes) : undefined;
       res = await fn({
         ctx: { db, actor }, req, requestId,
         body: body as Infer<B>, params: params?.data as Infer<P>, query: query?.data as Infer<Q>,

@@ -100,7 +100,8 @@ export class WarmPool {
       );
       slot.containerId = container.id;
       await container.start();
-      await waitForHttp(`http://127.0.0.1:${slot.port}${slot.baseUrl}api`, { authorization: `token ${slot.token}` }, AbortSignal.timeout(120_000),
+      // Warm means the spare kernel is ready too, not just Jupyter answering.
+      await waitForHttp(`http://127.0.0.1:${slot.port}${slot.baseUrl}kiln/warm`, { authorization: `token ${slot.token}` }, AbortSignal.timeout(120_000),
         async () => (await container.inspect()).State.Running);
       if (this.closed) throw new Error("pool closed");
       slot.ready = true;

@@ -6,3 +6,4 @@ export * from "./accounts";
 export * from "./invites";
 export * from "./images";
 export * from "./servers";
+export * from "./notebooks";
