@@ -108,3 +108,9 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   }
   return false;
 }
+
+/** 409: the action needs a running server (a notebook's kernel lives on the user's server). */
+export class NoServerError extends KilnError {
+  readonly status = 409;
+  readonly code = "no_server";
+}

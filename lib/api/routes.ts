@@ -2,6 +2,7 @@ import type { Endpoint } from "./endpoint";
 import { endpoints as e } from "./endpoints";
 import * as account from "./handlers/account";
 import * as groups from "./handlers/groups";
+import * as notebooks from "./handlers/notebooks";
 import * as servers from "./handlers/servers";
 import * as system from "./handlers/system";
 import * as tokens from "./handlers/tokens";
@@ -42,6 +43,26 @@ export const routes: [Endpoint, Handler][] = [
   [e.updateImage, servers.updateImageHandler],
   [e.listServers, servers.listServersHandler],
   [e.capacity, servers.capacityHandler],
+  // /import before /{id}: the router takes the first path that matches
+  [e.importNotebook, notebooks.importNotebookHandler],
+  [e.listNotebooks, notebooks.listNotebooksHandler],
+  [e.createNotebook, notebooks.createNotebookHandler],
+  [e.getNotebook, notebooks.getNotebookHandler],
+  [e.saveNotebook, notebooks.saveNotebookHandler],
+  [e.deleteNotebook, notebooks.deleteNotebookHandler],
+  [e.undeleteNotebook, notebooks.undeleteNotebookHandler],
+  [e.duplicateNotebook, notebooks.duplicateNotebookHandler],
+  [e.exportNotebook, notebooks.exportNotebookHandler],
+  [e.listRevisions, notebooks.listRevisionsHandler],
+  [e.restoreRevision, notebooks.restoreRevisionHandler],
+  [e.clearOutputs, notebooks.clearOutputsHandler],
+  [e.executeCell, notebooks.executeCellHandler],
+  [e.notebookEvents, notebooks.notebookEventsHandler],
+  [e.getKernel, notebooks.getKernelHandler],
+  [e.interruptKernel, notebooks.interruptKernelHandler],
+  [e.restartKernel, notebooks.restartKernelHandler],
+  [e.answerInput, notebooks.answerInputHandler],
+  [e.executionOutput, notebooks.executionOutputHandler],
   [e.listGroups, groups.listGroupsHandler],
   [e.getGroup, groups.getGroupHandler],
   [e.createGroup, groups.createGroupHandler],

@@ -1,0 +1,93 @@
+import { EventEmitter } from "node:events";
+
+/** What the browser receives on /api/notebooks/{id}/events (see the notebook API in ARCHITECTURE.md). */
+export type NotebookEvent =
+  | { type: "execution"; execution_id: number; cell_id: string; status: string; execution_count: number | null }
+  | { type: "output"; execution_id: number; cell_id: string; output: Output }
+  | { type: "clear_output"; execution_id: number; cell_id: string; wait: boolean }
+  | { type: "update_display"; display_id: string; output: Output }
+  | { type: "kernel"; state: string; reason: string | null }
+  | { type: "input_request"; execution_id: number; cell_id: string; prompt: string; password: boolean }
+  | { type: "reset" };
+
+export type Output = Record<string, unknown> & { output_type: string };
+
+export interface Sequenced {
+  id: number;
+  event: NotebookEvent;
+}
+
+/** Per notebook: the recent events (for Last-Event-ID resumes) and the live subscribers. */
+interface Channel {
+  log: Sequenced[];
+  bus: EventEmitter;
+  /** Stream text waiting to be sent: a flood of small prints becomes a few events. */
+  pending: NotebookEvent[];
+  timer: NodeJS.Timeout | null;
+}
+
+const KEEP_EVENTS = 20_000;
+const FLUSH_MS = 40;
+const KEY = Symbol.for("kiln.notebookEvents");
+type G = typeof globalThis & { [KEY]?: { seq: number; channels: Map<number, Channel> } };
+const store = () => ((globalThis as G)[KEY] ??= { seq: 0, channels: new Map() });
+
+function channel(notebookId: number): Channel {
+  const s = store();
+  let c = s.channels.get(notebookId);
+  if (!c) s.channels.set(notebookId, (c = { log: [], bus: new EventEmitter().setMaxListeners(0), pending: [], timer: null }));
+  return c;
+}
+
+/** Consecutive stream outputs of one execution and stream name merge, as nbformat stores them. */
+function coalesce(events: NotebookEvent[]): NotebookEvent[] {
+  const out: NotebookEvent[] = [];
+  for (const e of events) {
+    const last = out.at(-1);
+    if (
+      e.type === "output" && last?.type === "output" && e.output.output_type === "stream" && last.output.output_type === "stream" &&
+      last.execution_id === e.execution_id && last.output.name === e.output.name
+    ) {
+      out[out.length - 1] = { ...last, output: { ...last.output, text: String(last.output.text) + String(e.output.text) } };
+    } else out.push(e);
+  }
+  return out;
+}
+
+function flush(notebookId: number) {
+  const c = channel(notebookId);
+  c.timer = null;
+  const s = store();
+  for (const event of coalesce(c.pending.splice(0))) {
+    const item = { id: ++s.seq, event };
+    c.log.push(item);
+    c.bus.emit("event", item);
+  }
+  if (c.log.length > KEEP_EVENTS) c.log.splice(0, c.log.length - KEEP_EVENTS);
+}
+
+/** Queues an event; they go out in order, at most every 40 ms. */
+export function publish(notebookId: number, event: NotebookEvent) {
+  const c = channel(notebookId);
+  c.pending.push(event);
+  c.timer ??= setTimeout(() => flush(notebookId), FLUSH_MS);
+}
+
+/**
+ * Subscribes from `after` (a Last-Event-ID): the events since then first. Without one, or
+ * when the log no longer reaches back that far, `replay` decides what a fresh view needs.
+ */
+export function subscribe(
+  notebookId: number,
+  after: number | null,
+  replay: (log: Sequenced[]) => Sequenced[],
+  fn: (e: Sequenced) => void,
+): () => void {
+  const c = channel(notebookId);
+  const first = c.log[0]?.id ?? store().seq + 1;
+  const backlog = after === null ? replay(c.log) : after + 1 >= first ? c.log.filter((e) => e.id > after) : [{ id: store().seq, event: { type: "reset" } as const }, ...replay(c.log)];
+  for (const e of backlog) fn(e);
+  const listener = (e: Sequenced) => fn(e);
+  c.bus.on("event", listener);
+  return () => c.bus.off("event", listener);
+}

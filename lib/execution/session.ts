@@ -1,0 +1,269 @@
+import crypto from "node:crypto";
+import { eq } from "drizzle-orm";
+import WebSocket from "ws";
+import { getDb } from "../db";
+import { executions, notebooks } from "../db/schema";
+import { logger } from "../log";
+import { type Output, publish } from "./events";
+import { appendOutput, type JupyterMessage, message, storable, toOutput } from "./protocol";
+
+export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" | "disconnected";
+
+/** Where a notebook's kernel is: the user's Jupyter Server, reached directly (not through the proxy). */
+export interface KernelTarget {
+  serverId: number;
+  /** http://host:port/base/ of the Jupyter Server. */
+  base: string;
+  token: string;
+  image: string;
+  cpu: number;
+  memoryMb: number;
+  gpus: number;
+}
+
+export interface LiveExecution {
+  id: number;
+  msgId: string;
+  cellId: string;
+  status: "queued" | "running";
+  executionCount: number | null;
+  outputs: Output[];
+  /** clear_output(wait=True): clear just before the next output. */
+  clearOnNext: boolean;
+  dirty: boolean;
+}
+
+const DIED =
+  "The kernel process died (it exited, or ran out of memory). Jupyter started a fresh one: variables are gone; your notebook is intact. Run the cells again.";
+
+/**
+ * Kiln's own connection to one notebook's kernel. Kiln is the client: it sends the
+ * execute_request, records every output as it arrives (so a closed tab loses nothing) and
+ * publishes them to every open view of the notebook.
+ */
+export class KernelSession {
+  state: KernelState = "starting";
+  reason: string | null = null;
+  readonly live = new Map<string, LiveExecution>();
+  private ws: WebSocket | null = null;
+  private readonly session = crypto.randomUUID();
+  private pendingInput: { header: JupyterMessage["header"]; executionId: number } | null = null;
+  private userRestart = false;
+  private flushTimer: NodeJS.Timeout | null = null;
+  closed = false;
+
+  constructor(readonly notebookId: number, readonly userId: number, readonly target: KernelTarget, readonly kernelId: string) {}
+
+  private setState(state: KernelState, reason: string | null = null) {
+    // A death stays on screen until the user runs something or restarts: a quiet auto-restart must not hide it.
+    if (this.state === "dead" && ["idle", "busy", "starting"].includes(state) && reason === null && this.live.size === 0) return;
+    if (state === this.state && reason === this.reason) return;
+    this.state = state;
+    this.reason = reason;
+    publish(this.notebookId, { type: "kernel", state, reason });
+  }
+
+  async connect(): Promise<void> {
+    const url = `${this.target.base.replace(/^http/, "ws")}api/kernels/${this.kernelId}/channels?session_id=${this.session}`;
+    const ws = new WebSocket(url, { headers: { authorization: `token ${this.target.token}` }, perMessageDeflate: false });
+    this.ws = ws;
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`kernel WebSocket refused: HTTP ${res.statusCode}`)));
+    });
+    (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
+    ws.on("message", (data) => this.onMessage(String(data)));
+    ws.on("close", () => this.onClose());
+    ws.on("error", (e) => logger().warn({ err: e, notebook: this.notebookId }, "kernel WebSocket error"));
+    this.send(message("shell", "kernel_info_request", {}, this.session));
+  }
+
+  private send(m: JupyterMessage) {
+    this.ws?.send(JSON.stringify(m));
+  }
+
+  /** Sends an execute_request for an execution row already stored as queued. */
+  execute(exec: { id: number; msgId: string; cellId: string; code: string }) {
+    const m = message("shell", "execute_request", {
+      code: exec.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true,
+    }, this.session);
+    m.header.msg_id = exec.msgId;
+    this.live.set(exec.msgId, { id: exec.id, msgId: exec.msgId, cellId: exec.cellId, status: "queued", executionCount: null, outputs: [], clearOnNext: false, dirty: false });
+    if (this.state === "dead") this.setState("busy");
+    publish(this.notebookId, { type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "queued", execution_count: null });
+    this.send(m);
+  }
+
+  answerInput(value: string): boolean {
+    if (!this.pendingInput) return false;
+    this.send(message("stdin", "input_reply", { value }, this.session, this.pendingInput.header));
+    this.pendingInput = null;
+    return true;
+  }
+
+  async interrupt() {
+    await this.rest(`api/kernels/${this.kernelId}/interrupt`);
+  }
+
+  async restart() {
+    this.userRestart = true;
+    this.setState("restarting");
+    this.abortAll("The kernel was restarted");
+    try {
+      await this.rest(`api/kernels/${this.kernelId}/restart`);
+      this.setState("idle");
+    } finally {
+      this.userRestart = false;
+    }
+  }
+
+  private async rest(path: string) {
+    const r = await fetch(this.target.base + path, { method: "POST", headers: { authorization: `token ${this.target.token}` }, signal: AbortSignal.timeout(60_000) });
+    if (!r.ok) throw new Error(`Jupyter answered ${r.status} to ${path}`);
+  }
+
+  private execFor(m: JupyterMessage): LiveExecution | undefined {
+    const parent = m.parent_header?.msg_id;
+    return parent ? this.live.get(parent) : undefined;
+  }
+
+  private onMessage(raw: string) {
+    let m: JupyterMessage;
+    try {
+      m = JSON.parse(raw) as JupyterMessage;
+    } catch {
+      return; // binary frames (buffers) carry nothing Kiln records
+    }
+    const type = m.header?.msg_type;
+    const exec = this.execFor(m);
+    if (m.channel === "iopub" && type === "status") {
+      const s = String(m.content.execution_state);
+      if (s === "restarting" && !this.userRestart) return this.onDeath();
+      if (s === "dead") return this.onDeath();
+      if (s === "busy" || s === "idle" || s === "starting") {
+        if (exec && s === "busy" && exec.status === "queued") this.markRunning(exec);
+        // the kernel's own state: idle only when nothing Kiln sent is still waiting
+        this.setState(s === "idle" && this.live.size > 0 ? "busy" : (s as KernelState));
+      }
+      return;
+    }
+    if (!exec) return;
+    if (type === "execute_input") {
+      exec.executionCount = Number(m.content.execution_count) || null;
+      this.markRunning(exec);
+      return;
+    }
+    if (type === "clear_output") {
+      if (m.content.wait) exec.clearOnNext = true;
+      else this.clear(exec);
+      publish(this.notebookId, { type: "clear_output", execution_id: exec.id, cell_id: exec.cellId, wait: !!m.content.wait });
+      return;
+    }
+    if (type === "update_display_data") {
+      const displayId = String((m.content.transient as { display_id?: string } | undefined)?.display_id ?? "");
+      const output: Output = { output_type: "display_data", data: m.content.data ?? {}, metadata: m.content.metadata ?? {}, transient: { display_id: displayId } };
+      for (const e of this.live.values())
+        e.outputs = e.outputs.map((o) => ((o.transient as { display_id?: string } | undefined)?.display_id === displayId ? ((e.dirty = true), output) : o));
+      publish(this.notebookId, { type: "update_display", display_id: displayId, output });
+      return;
+    }
+    const output = toOutput(m);
+    if (output && m.channel === "iopub") {
+      if (exec.clearOnNext) this.clear(exec);
+      appendOutput(exec.outputs, output);
+      exec.dirty = true;
+      this.scheduleFlush();
+      publish(this.notebookId, { type: "output", execution_id: exec.id, cell_id: exec.cellId, output });
+      return;
+    }
+    if (m.channel === "stdin" && type === "input_request") {
+      this.pendingInput = { header: m.header, executionId: exec.id };
+      publish(this.notebookId, {
+        type: "input_request", execution_id: exec.id, cell_id: exec.cellId, prompt: String(m.content.prompt ?? ""), password: !!m.content.password,
+      });
+      return;
+    }
+    if (m.channel === "shell" && type === "execute_reply") {
+      const status = m.content.status === "ok" ? "ok" : m.content.status === "aborted" ? "aborted" : "error";
+      exec.executionCount = Number(m.content.execution_count) || exec.executionCount;
+      void this.finish(exec, status, status === "error" ? { ename: String(m.content.ename ?? ""), evalue: String(m.content.evalue ?? "") } : null);
+    }
+  }
+
+  private clear(exec: LiveExecution) {
+    exec.outputs = [];
+    exec.clearOnNext = false;
+    exec.dirty = true;
+  }
+
+  private markRunning(exec: LiveExecution) {
+    if (exec.status === "running" && exec.executionCount === null) return;
+    const first = exec.status === "queued";
+    exec.status = "running";
+    publish(this.notebookId, { type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "running", execution_count: exec.executionCount });
+    if (first) void getDb().then((db) => db.update(executions).set({ status: "running", startedAt: new Date() }).where(eq(executions.id, exec.id)));
+  }
+
+  /** Outputs reach the executions row at most once a second while a cell runs. */
+  private scheduleFlush() {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = null;
+      void this.flushOutputs();
+    }, 1000);
+  }
+
+  private async flushOutputs() {
+    const db = await getDb();
+    for (const e of this.live.values()) {
+      if (!e.dirty) continue;
+      e.dirty = false;
+      await db.update(executions).set({ outputs: storable(e.outputs) }).where(eq(executions.id, e.id)).catch(() => {});
+    }
+  }
+
+  /** The execution is over: its row, and the cell in the stored notebook, get the outputs. */
+  private async finish(exec: LiveExecution, status: "ok" | "error" | "aborted", error: { ename: string; evalue: string } | null) {
+    this.live.delete(exec.msgId);
+    if (this.pendingInput?.executionId === exec.id) this.pendingInput = null;
+    const outputs = storable(exec.outputs);
+    publish(this.notebookId, { type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount });
+    if (this.live.size === 0 && this.state === "busy") this.setState("idle");
+    try {
+      const db = await getDb();
+      await db.update(executions).set({ status, outputs, executionCount: exec.executionCount, error, endedAt: new Date() }).where(eq(executions.id, exec.id));
+      await db.transaction(async (tx) => {
+        const [nb] = await tx.select({ content: notebooks.content }).from(notebooks).where(eq(notebooks.id, this.notebookId)).for("update");
+        if (!nb) return;
+        const cells = nb.content.cells.map((c) => (c.id === exec.cellId && c.cell_type === "code" ? { ...c, outputs, execution_count: exec.executionCount } : c));
+        await tx.update(notebooks).set({ content: { ...nb.content, cells } }).where(eq(notebooks.id, this.notebookId));
+      });
+    } catch (e) {
+      logger().error({ err: e, notebook: this.notebookId, execution: exec.id }, "could not store an execution's outputs");
+    }
+  }
+
+  private abortAll(why: string) {
+    for (const e of [...this.live.values()]) {
+      if (e.status === "running") appendOutput(e.outputs, { output_type: "stream", name: "stderr", text: `\n[${why}]\n` });
+      void this.finish(e, "aborted", null);
+    }
+  }
+
+  private onDeath() {
+    this.abortAll("The kernel died");
+    this.setState("dead", DIED);
+  }
+
+  private onClose() {
+    if (this.closed) return;
+    this.closed = true;
+    this.abortAll("Kiln lost the connection to the kernel (the server stopped?)");
+    this.setState("disconnected", "The connection to the kernel closed: the server stopped or restarted.");
+  }
+
+  close() {
+    this.closed = true;
+    this.ws?.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Db } from "../db";
+import { executions, servers, users } from "../db/schema";
+import { NoServerError } from "../errors";
+import { logger } from "../log";
+import { jupyterTokenOf, upstreamBaseUrl } from "../servers/find";
+import { spawner } from "../spawners/registry";
+import { KernelSession, type KernelTarget } from "./session";
+
+const KEY = Symbol.for("kiln.kernelSessions");
+type G = typeof globalThis & { [KEY]?: Map<number, Promise<KernelSession>> };
+const sessions = () => ((globalThis as G)[KEY] ??= new Map());
+
+/** The user's default server, as a kernel target; null when none is ready. */
+export async function kernelTarget(db: Db, userId: number): Promise<KernelTarget | null> {
+  const [row] = await db
+    .select({ server: servers, user: users.name })
+    .from(servers)
+    .innerJoin(users, eq(users.id, servers.userId))
+    .where(and(eq(servers.userId, userId), eq(servers.name, "")));
+  if (!row || row.server.status !== "ready") return null;
+  const s = row.server;
+  return {
+    serverId: s.id, base: `${spawner(s.spawner).url(s.state)}${upstreamBaseUrl(s, row.user)}`, token: jupyterTokenOf(s),
+    image: s.image, cpu: s.cpu, memoryMb: s.memoryMb, gpus: s.gpus,
+  };
+}
+
+export function currentSession(notebookId: number): Promise<KernelSession> | undefined {
+  return sessions().get(notebookId);
+}
+
+async function kernelExists(t: KernelTarget, id: string) {
+  const r = await fetch(`${t.base}api/kernels/${id}`, { headers: { authorization: `token ${t.token}` }, signal: AbortSignal.timeout(10_000) });
+  return r.ok;
+}
+
+async function open(db: Db, notebookId: number, userId: number, t: KernelTarget): Promise<KernelSession> {
+  // After a Kiln restart the notebook's kernel may still be running: find it again by the last execution.
+  const [last] = await db
+    .select({ kernelId: executions.kernelId })
+    .from(executions)
+    .where(eq(executions.notebookId, notebookId))
+    .orderBy(desc(executions.id))
+    .limit(1);
+  let kernelId = last && (await kernelExists(t, last.kernelId).catch(() => false)) ? last.kernelId : null;
+  if (!kernelId) {
+    const r = await fetch(`${t.base}api/kernels`, {
+      method: "POST", headers: { authorization: `token ${t.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "python3", path: "" }), signal: AbortSignal.timeout(120_000),
+    });
+    if (!r.ok) throw new Error(`Jupyter could not start a kernel: HTTP ${r.status} ${await r.text()}`);
+    kernelId = ((await r.json()) as { id: string }).id;
+  }
+  const s = new KernelSession(notebookId, userId, t, kernelId);
+  await s.connect();
+  return s;
+}
+
+/**
+ * The notebook's kernel session, opened on first use: one kernel per notebook on the user's
+ * default server. A session whose server went away (or changed) is replaced.
+ */
+export async function ensureSession(db: Db, notebookId: number, userId: number): Promise<KernelSession> {
+  const t = await kernelTarget(db, userId);
+  if (!t) throw new NoServerError("Start your server first: a notebook's kernel runs on it");
+  const all = sessions();
+  const existing = all.get(notebookId);
+  if (existing) {
+    const s = await existing.catch(() => null);
+    if (s && !s.closed && s.target.serverId === t.serverId) return s;
+    s?.close();
+    all.delete(notebookId);
+  }
+  const opening = open(db, notebookId, userId, t);
+  all.set(notebookId, opening);
+  opening.catch((e) => {
+    logger().warn({ err: e, notebook: notebookId }, "could not open a kernel session");
+    if (all.get(notebookId) === opening) all.delete(notebookId);
+  });
+  return opening;
+}

@@ -1,0 +1,25 @@
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import type { Ctx } from "../auth/principal";
+import { notebooks, type NotebookRow, type UserRow } from "../db/schema";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "../errors";
+
+/** Notebooks belong to users: the bootstrap admin token has none. */
+export function requireUser(ctx: Ctx): UserRow {
+  if (!ctx.actor) throw new UnauthorizedError();
+  if (ctx.actor.kind !== "user") throw new ForbiddenError("Notebooks belong to users; use a user's token");
+  return ctx.actor.user;
+}
+
+/**
+ * The caller's own notebook, or 404: someone else's notebook is answered exactly as a
+ * missing one, so ids reveal nothing. (Sharing with groups arrives with the experiments issue.)
+ */
+export async function requireOwnNotebook(ctx: Ctx, id: number, opts: { deleted?: boolean } = {}): Promise<NotebookRow> {
+  const user = requireUser(ctx);
+  const [row] = await ctx.db
+    .select()
+    .from(notebooks)
+    .where(and(eq(notebooks.id, id), eq(notebooks.ownerId, user.id), opts.deleted ? isNotNull(notebooks.deletedAt) : isNull(notebooks.deletedAt)));
+  if (!row) throw new NotFoundError(`No such notebook: ${id}`);
+  return row;
+}

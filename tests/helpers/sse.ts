@@ -1,0 +1,42 @@
+/** Reads a server-sent event stream as fetch gives it; `events` fills as they arrive. */
+export function openEvents(url: string, token: string, lastEventId?: string) {
+  const events: { id: string; data: any }[] = [];
+  const ctrl = new AbortController();
+  const done = (async () => {
+    const r = await fetch(url, { headers: { authorization: `token ${token}`, ...(lastEventId ? { "last-event-id": lastEventId } : {}) }, signal: ctrl.signal });
+    if (!r.ok) throw new Error(`events: HTTP ${r.status}`);
+    const reader = r.body!.getReader();
+    const dec = new TextDecoder();
+    let buf = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buf += dec.decode(value, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf("\n\n")) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const id = /^id: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (data !== undefined) events.push({ id: id ?? "", data: JSON.parse(data) });
+      }
+    }
+  })().catch((e) => {
+    if ((e as Error).name !== "AbortError") throw e;
+  });
+  return {
+    events,
+    close: () => ctrl.abort(),
+    done,
+    /** Waits until an event matches. */
+    async until(pred: (d: any) => boolean, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = events.find((e) => pred(e.data));
+        if (hit) return hit.data;
+        if (Date.now() > deadline) throw new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.data)).slice(0, 2000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
