@@ -70,12 +70,14 @@ async function storm(urls: string[], headers: Record<string, string>) {
 }
 
 const admin = adminToken();
+const step = (m: string) => process.stderr.write(`[ws bench] ${m}\n`);
 const h = { authorization: `token ${admin}` };
 const k = await startServer(44000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
 try {
   await fetch(`${k.url}/hub/api/users/wsbench`, { method: "POST", headers: h });
   const start = await fetch(`${k.url}/hub/api/users/wsbench/server`, { method: "POST", headers: h, body: "{}" });
   if (start.status !== 201) throw new Error(`start: ${start.status}`);
+  step("server started");
   const kernels: string[] = [];
   for (let i = 0; i < KERNELS; i++) {
     const r = await fetch(`${k.url}/user/wsbench/api/kernels`, { method: "POST", headers: h, body: JSON.stringify({ name: "python3" }) });
@@ -88,10 +90,12 @@ try {
   const paths = Array.from({ length: SOCKETS }, (_, i) => `/user/wsbench/api/kernels/${kernels[i % KERNELS]}/channels?session_id=${crypto.randomUUID()}`);
   const idleRss = rssMb(k.pid);
 
+  step("kernels started");
   const direct = await storm(paths.map((p) => `ws://127.0.0.1:${port}${p}`), { authorization: `token ${jtoken}` });
   for (const ws of direct.sockets) ws?.close();
   await new Promise((r) => setTimeout(r, 1000));
 
+  step(`direct storm: ${direct.errors} errors`);
   const viaKiln = await storm(paths.map((p) => `${k.url.replace("http", "ws")}${p}`), h);
   const openRss = rssMb(k.pid);
   for (const ws of viaKiln.sockets) ws?.close();

@@ -22,6 +22,16 @@ export const SECTIONS: Section[] = [
     summary: "A real notebook editor on your own Jupyter server, in a container with the framework image and GPUs you pick.",
   },
   {
+    href: "/terminal",
+    label: "Terminal",
+    summary: "A shell on your own server, in the browser: run scripts, install packages, watch jobs.",
+  },
+  {
+    href: "/files",
+    label: "Files",
+    summary: "Browse your server's home folder: upload, download, rename and organise files and folders.",
+  },
+  {
     href: "/experiments",
     label: "Experiments",
     soon: "Experiment tracking arrives in a coming release",

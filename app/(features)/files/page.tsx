@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { requirePageUser } from "@/lib/auth/page-session";
+import { FileBrowser } from "../../_components/files/file-browser";
+import { cleanPath } from "../../_components/files/paths";
+import { section } from "../../_components/sections";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Files" };
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function FilesPage({ searchParams }: { searchParams: Search }) {
+  const user = await requirePageUser("/files");
+  const { path } = await searchParams;
+  return (
+    <main id="main" className="page">
+      <div className="page-header">
+        <h1>Files</h1>
+        <p className="lede">{section("/files").summary}</p>
+      </div>
+      {/* ?path= is the folder shown, relative to the server's working directory (the user's home). */}
+      <FileBrowser user={user.name} path={cleanPath(path)} />
+    </main>
+  );
+}
