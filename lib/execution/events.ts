@@ -24,6 +24,7 @@ interface Channel {
   /** Stream text waiting to be sent: a flood of small prints becomes a few events. */
   pending: NotebookEvent[];
   timer: NodeJS.Timeout | null;
+  lastFlush: number;
 }
 
 const KEEP_EVENTS = 20_000;
@@ -35,7 +36,7 @@ const store = () => ((globalThis as G)[KEY] ??= { seq: 0, channels: new Map() })
 function channel(notebookId: number): Channel {
   const s = store();
   let c = s.channels.get(notebookId);
-  if (!c) s.channels.set(notebookId, (c = { log: [], bus: new EventEmitter().setMaxListeners(0), pending: [], timer: null }));
+  if (!c) s.channels.set(notebookId, (c = { log: [], bus: new EventEmitter().setMaxListeners(0), pending: [], timer: null, lastFlush: 0 }));
   return c;
 }
 
@@ -57,6 +58,7 @@ function coalesce(events: NotebookEvent[]): NotebookEvent[] {
 function flush(notebookId: number) {
   const c = channel(notebookId);
   c.timer = null;
+  c.lastFlush = performance.now();
   const s = store();
   for (const event of coalesce(c.pending.splice(0))) {
     const item = { id: ++s.seq, event };
@@ -66,11 +68,21 @@ function flush(notebookId: number) {
   if (c.log.length > KEEP_EVENTS) c.log.splice(0, c.log.length - KEEP_EVENTS);
 }
 
-/** Queues an event; they go out in order, at most every 40 ms. */
+/**
+ * Queues an event; they go out in order. Stream text is what floods: while it keeps coming
+ * it goes out at most every 40 ms, merged. Anything else (a cell finished, the kernel's state)
+ * goes out at once, taking the text queued before it along.
+ */
 export function publish(notebookId: number, event: NotebookEvent) {
   const c = channel(notebookId);
   c.pending.push(event);
-  c.timer ??= setTimeout(() => flush(notebookId), FLUSH_MS);
+  const text = event.type === "output" && event.output.output_type === "stream";
+  const wait = text ? c.lastFlush + FLUSH_MS - performance.now() : 0;
+  if (wait <= 0) {
+    if (c.timer) clearTimeout(c.timer);
+    c.timer = null;
+    flush(notebookId);
+  } else c.timer ??= setTimeout(() => flush(notebookId), wait);
 }
 
 /**

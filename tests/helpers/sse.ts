@@ -1,6 +1,7 @@
 /** Reads a server-sent event stream as fetch gives it; `events` fills as they arrive. */
 export function openEvents(url: string, token: string, lastEventId?: string) {
   const events: { id: string; data: any }[] = [];
+  const waiters = new Set<() => void>();
   const ctrl = new AbortController();
   const done = (async () => {
     const r = await fetch(url, { headers: { authorization: `token ${token}`, ...(lastEventId ? { "last-event-id": lastEventId } : {}) }, signal: ctrl.signal });
@@ -18,7 +19,10 @@ export function openEvents(url: string, token: string, lastEventId?: string) {
         buf = buf.slice(i + 2);
         const id = /^id: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (data !== undefined) events.push({ id: id ?? "", data: JSON.parse(data) });
+        if (data !== undefined) {
+          events.push({ id: id ?? "", data: JSON.parse(data) });
+          for (const w of waiters) w();
+        }
       }
     }
   })().catch((e) => {
@@ -28,14 +32,18 @@ export function openEvents(url: string, token: string, lastEventId?: string) {
     events,
     close: () => ctrl.abort(),
     done,
-    /** Waits until an event matches. */
+    /** Waits until an event matches (woken by each arriving event, so it adds no delay of its own). */
     async until(pred: (d: any) => boolean, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const hit = events.find((e) => pred(e.data));
         if (hit) return hit.data;
         if (Date.now() > deadline) throw new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.data)).slice(0, 2000)}`);
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise<void>((r) => {
+          const wake = () => (waiters.delete(wake), clearTimeout(t), r());
+          const t = setTimeout(wake, 250);
+          waiters.add(wake);
+        });
       }
     },
   };

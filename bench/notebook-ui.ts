@@ -1,0 +1,103 @@
+/**
+ * The editor in headless Chromium (Debian's), against a production Kiln on PGlite:
+ * - open a 300-cell notebook with outputs: time from navigation start until the first cell's
+ *   input is on the page and focusable (target < 1.5 s);
+ * - keystroke-to-paint in a cell in the middle of it: keydown -> the frame after the DOM
+ *   changed, 100 keystrokes (target p95 < 50 ms); baseline: the same measure on a bare
+ *   <textarea> in the same browser.
+ * Prints JSON; writes bench/results/notebook-ui.json.
+ * usage: node --import tsx bench/notebook-ui.ts
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { launchChromium } from "../tests/helpers/browser";
+import { adminToken, ROOT, startServer } from "./kiln-process";
+
+setTimeout(() => {
+  process.stderr.write("bench/notebook-ui.ts: gave up after 5 minutes\n");
+  process.exit(1);
+}, 5 * 60_000).unref();
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+// Measures keydown -> next frame after the resulting DOM mutation, for each key pressed.
+const PROBE = `(() => {
+  window.__lat = [];
+  document.addEventListener("keydown", () => {
+    const t0 = performance.now();
+    const mo = new MutationObserver(() => {
+      mo.disconnect();
+      requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0), 0));
+    });
+    mo.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, true);
+})()`;
+
+function notebook300() {
+  const cells = Array.from({ length: 300 }, (_, i) =>
+    i % 3 === 2
+      ? { id: `m${i}`, cell_type: "markdown", metadata: {}, source: `## Section ${i}\nSome *notes* about step ${i}, with math $x_${i}^2$.` }
+      : {
+          id: `c${i}`, cell_type: "code", metadata: {}, execution_count: i,
+          source: `import numpy as np\nx${i} = np.arange(${i})\nfor j in range(3):\n    print(j, x${i}.sum())\n`,
+          outputs: [{ output_type: "stream", name: "stdout", text: `0 ${i}\n1 ${i}\n2 ${i}\n` }, { output_type: "execute_result", execution_count: i, data: { "text/plain": String(i) }, metadata: {} }],
+        },
+  );
+  return { nbformat: 4, nbformat_minor: 5, metadata: {}, cells };
+}
+
+const admin = adminToken();
+const k = await startServer(42000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
+const { browser, close } = await launchChromium();
+try {
+  const ctx = await browser.newContext({ baseURL: k.url });
+  const page = await ctx.newPage();
+  await page.goto("/signup");
+  await page.getByLabel("Email").fill(`bench-${Date.now()}@example.com`);
+  await page.getByLabel("Password").fill("bench password 1");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL((u) => u.pathname === "/");
+  const r = await page.request.post("/api/notebooks/import?name=big", { data: notebook300() });
+  const { id } = await r.json();
+
+  const opens: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await page.goto("about:blank");
+    await page.goto(`/notebooks/${id}`, { waitUntil: "commit" });
+    await page.locator('[data-testid="cell-input"]').first().waitFor({ state: "visible" });
+    await page.locator('[data-testid="cell-input"]').first().focus();
+    opens.push(await page.evaluate(() => performance.now())); // since this navigation started
+  }
+
+  // keystrokes in cell 150
+  await page.evaluate(PROBE);
+  const cell = page.locator('[data-testid="cell"]').nth(150);
+  await cell.locator('[data-testid="cell-input"]').click();
+  await cell.locator(".cm-content").waitFor();
+  for (let i = 0; i < 110; i++) await page.keyboard.press(i % 10 === 9 ? "Enter" : "a");
+  const kiln = ((await page.evaluate("window.__lat")) as number[]).slice(10);
+
+  // baseline: a bare textarea in the same browser
+  const bare = await ctx.newPage();
+  await bare.setContent("<textarea id=t rows=10 cols=80></textarea>");
+  await bare.evaluate(PROBE);
+  await bare.focus("#t");
+  for (let i = 0; i < 110; i++) await bare.keyboard.press(i % 10 === 9 ? "Enter" : "a");
+  const base = ((await bare.evaluate("window.__lat")) as number[]).slice(10);
+
+  const report = {
+    benchmark: "notebook editor in headless Chromium: open a 300-cell notebook with outputs; keystroke-to-paint in cell 150",
+    open_to_first_cell_focusable_ms: { runs: opens.length, median: +pct(opens, 0.5).toFixed(0), max: +Math.max(...opens).toFixed(0), target: 1500 },
+    keystroke_to_paint_ms: {
+      kiln_p50: +pct(kiln, 0.5).toFixed(1), kiln_p95: +pct(kiln, 0.95).toFixed(1), target_p95: 50,
+      bare_textarea_p50: +pct(base, 0.5).toFixed(1), bare_textarea_p95: +pct(base, 0.95).toFixed(1),
+      ratio_p95: +(pct(kiln, 0.95) / pct(base, 0.95)).toFixed(2),
+    },
+  };
+  fs.mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, "bench", "results", "notebook-ui.json"), JSON.stringify(report, null, 2));
+  process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+} finally {
+  await close();
+  await k.stop();
+}

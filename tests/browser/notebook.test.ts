@@ -1,0 +1,139 @@
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { unnamedControls, useChromium } from "../helpers/browser";
+import { uniq } from "../helpers/kiln";
+
+// The notebook as researchers use it: Chromium, real kernels in the user's container.
+const server = inject("servers").find((s) => s.backend === "pglite")!;
+const chromium = useChromium();
+let ctx: BrowserContext;
+let page: Page;
+let user: string;
+
+async function signUp(c: BrowserContext, prefix: string) {
+  const p = await c.newPage();
+  await p.goto("/signup");
+  await p.getByLabel("Email").fill(`${uniq(prefix)}@example.com`);
+  await p.getByLabel("Password").fill("notebook password 1");
+  await p.getByRole("button", { name: "Create account" }).click();
+  await p.waitForURL((u) => u.pathname === "/");
+  const me = await (await p.request.get("/api/auth/session")).json();
+  return { page: p, name: me.user.name as string };
+}
+
+beforeAll(async () => {
+  ctx = await chromium.browser.newContext({ baseURL: server.url });
+  ({ page, name: user } = await signUp(ctx, "nb"));
+  const r = await page.request.post(`/hub/api/users/${user}/server`, { data: {} });
+  expect([201, 202]).toContain(r.status());
+}, 90_000);
+afterAll(async () => {
+  await page?.request.delete(`/hub/api/users/${user}/server`).catch(() => {});
+  await ctx?.close();
+});
+
+const cells = (p: Page) => p.locator('[data-testid="cell"]');
+const outputsOf = (p: Page, i: number) => cells(p).nth(i).locator('[data-testid="cell-outputs"]');
+
+/** Types code into cell i (mounting its editor) and runs it with Shift+Enter. */
+async function typeAndRun(p: Page, i: number, code: string) {
+  await cells(p).nth(i).locator('[data-testid="cell-input"]').click();
+  await cells(p).nth(i).locator(".cm-content").waitFor({ timeout: 5000 });
+  await p.keyboard.press("ControlOrMeta+a");
+  await p.keyboard.press("Backspace");
+  await p.keyboard.insertText(code);
+  await p.keyboard.press("Shift+Enter");
+}
+
+async function newNotebook(p: Page, name: string) {
+  const r = await p.request.post("/api/notebooks", { data: { name } });
+  expect(r.status()).toBe(201);
+  const id = (await r.json()).id as number;
+  await p.goto(`/notebooks/${id}`);
+  await cells(p).first().waitFor();
+  return id;
+}
+
+test("create a notebook from the list, print(6*7) with Shift+Enter shows 42, a plot shows as an image, 1/0 a red ZeroDivisionError", async () => {
+  await page.goto("/notebooks");
+  await page.getByLabel("Notebook name").fill("First analysis");
+  await page.getByRole("button", { name: "Create notebook" }).click();
+  await page.getByRole("link", { name: "First analysis" }).first().click().catch(() => {}); // some lists open it directly
+  await page.waitForURL((u) => /^\/notebooks\/\d+$/.test(u.pathname), { timeout: 15_000 });
+  await cells(page).first().waitFor();
+  expect(await unnamedControls(page)).toEqual([]);
+
+  await typeAndRun(page, 0, "print(6*7)");
+  await expect.poll(() => outputsOf(page, 0).innerText(), { timeout: 30_000 }).toContain("42");
+  expect(await cells(page).nth(0).locator('[data-testid="execution-count"]').innerText()).toMatch(/1/);
+
+  await typeAndRun(page, 1, "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()\nfrom IPython.display import display\ndisplay(plt.gcf())");
+  await expect.poll(() => outputsOf(page, 1).locator("img").count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  expect(await outputsOf(page, 1).locator("img").first().getAttribute("src")).toMatch(/^data:image\/png;base64,/);
+
+  await typeAndRun(page, 2, "1/0");
+  await expect.poll(() => outputsOf(page, 2).innerText(), { timeout: 30_000 }).toContain("ZeroDivisionError");
+  const color = await outputsOf(page, 2).getByText("ZeroDivisionError").first().evaluate((el) => getComputedStyle(el).color);
+  const [r, g, b] = color.match(/\d+/g)!.map(Number);
+  expect(r! > 120 && g! < 100 && b! < 100, `traceback colour ${color}`).toBe(true);
+  await expect.poll(() => page.locator('[data-testid="kernel-status"]').innerText(), { timeout: 10_000 }).toMatch(/idle/i);
+}, 120_000);
+
+test("closing the tab mid-run loses nothing: reopened later, 0 to 4 are all there, in order, once each", async () => {
+  const id = await newNotebook(page, "Long run");
+  await typeAndRun(page, 0, "import time\nfor i in range(5): print(i, flush=True); time.sleep(1)");
+  await page.waitForTimeout(1000);
+  await page.close();
+  await new Promise((r) => setTimeout(r, 6000));
+  page = await ctx.newPage();
+  await page.goto(`/notebooks/${id}`);
+  await expect.poll(() => outputsOf(page, 0).innerText(), { timeout: 10_000 }).toMatch(/0\s+1\s+2\s+3\s+4/);
+  expect((await outputsOf(page, 0).innerText()).trim().split(/\s+/)).toEqual(["0", "1", "2", "3", "4"]);
+}, 60_000);
+
+test("HTML outputs are sanitised: an onerror handler never runs", async () => {
+  await newNotebook(page, "Untrusted HTML");
+  await typeAndRun(page, 0, `from IPython.display import HTML\nHTML('<img src=x onerror="window.__xss=1"><b>bold</b>')`);
+  await expect.poll(() => outputsOf(page, 0).locator("b").count(), { timeout: 30_000 }).toBe(1);
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+}, 60_000);
+
+test("200,000 printed lines: the page stays responsive and says the output was truncated", async () => {
+  await newNotebook(page, "Flood");
+  await typeAndRun(page, 0, "for i in range(200000): print(i)");
+  await expect.poll(() => page.locator('[data-testid="output-truncated"]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+  // a click on another cell is handled (its editor opens) within 1 s, while the flood is on screen
+  const t0 = Date.now();
+  await cells(page).nth(1).locator('[data-testid="cell-input"]').click();
+  await cells(page).nth(1).locator(".cm-content").waitFor({ timeout: 1000 });
+  expect(Date.now() - t0).toBeLessThan(1000);
+  expect(await page.locator('[data-testid="output-truncated"]').first().innerText()).toMatch(/truncated/i);
+}, 120_000);
+
+test("a dying kernel is shown within 5 s with a restart button; restart works; the notebook is intact", async () => {
+  await newNotebook(page, "Fragile");
+  await typeAndRun(page, 0, "x = 1");
+  await expect.poll(() => cells(page).nth(0).locator('[data-testid="execution-count"]').innerText(), { timeout: 30_000 }).toMatch(/\d/);
+  const t0 = Date.now();
+  await typeAndRun(page, 1, "import os; os._exit(1)");
+  await page.locator('[data-testid="kernel-dead"]').waitFor({ timeout: 10_000 });
+  expect(Date.now() - t0).toBeLessThan(5000);
+  await page.locator('[data-testid="kernel-dead"]').getByRole("button", { name: "Restart kernel" }).click();
+  await expect.poll(() => page.locator('[data-testid="kernel-status"]').innerText(), { timeout: 30_000 }).toMatch(/idle/i);
+  await page.reload();
+  await cells(page).first().waitFor();
+  expect(await cells(page).nth(0).locator('[data-testid="cell-input"]').innerText()).toContain("x = 1");
+  expect(await cells(page).nth(1).locator('[data-testid="cell-input"]').innerText()).toContain("os._exit(1)");
+}, 90_000);
+
+test("bob cannot open alice's notebook", async () => {
+  const id = await newNotebook(page, "Alice's secret");
+  const bobCtx = await chromium.browser.newContext({ baseURL: server.url });
+  const { page: bob } = await signUp(bobCtx, "nbbob");
+  await bob.goto(`/notebooks/${id}`);
+  await expect.poll(() => bob.getByText(/not found|no such notebook/i).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+  expect(await bob.getByText("Alice's secret").count()).toBe(0);
+  expect((await bob.request.get(`/api/notebooks/${id}`)).status()).toBe(404);
+  await bobCtx.close();
+}, 60_000);
