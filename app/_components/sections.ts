@@ -18,7 +18,6 @@ export const SECTIONS: Section[] = [
   {
     href: "/notebooks",
     label: "Notebooks",
-    soon: "Notebooks arrive in a coming release",
     summary: "A real notebook editor on your own Jupyter server, in a container with the framework image and GPUs you pick.",
   },
   {

@@ -31,7 +31,9 @@ const KEEP_EVENTS = 20_000;
 const FLUSH_MS = 40;
 const KEY = Symbol.for("kiln.notebookEvents");
 type G = typeof globalThis & { [KEY]?: { seq: number; channels: Map<number, Channel> } };
-const store = () => ((globalThis as G)[KEY] ??= { seq: 0, channels: new Map() });
+// Ids start from the clock: a browser resuming with an id from before a Kiln restart is
+// behind the new ones, never ahead of them (it then gets a reset, not silence).
+const store = () => ((globalThis as G)[KEY] ??= { seq: Date.now(), channels: new Map() });
 
 function channel(notebookId: number): Channel {
   const s = store();

@@ -31,6 +31,9 @@ export interface LiveExecution {
   /** clear_output(wait=True): clear just before the next output. */
   clearOnNext: boolean;
   dirty: boolean;
+  /** The execute_reply, kept until the kernel's idle status for this request: outputs may come after the reply. */
+  reply: { status: "ok" | "error" | "aborted"; error: { ename: string; evalue: string } | null } | null;
+  idle: boolean;
 }
 
 const DIED =
@@ -89,7 +92,10 @@ export class KernelSession {
       code: exec.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true,
     }, this.session);
     m.header.msg_id = exec.msgId;
-    this.live.set(exec.msgId, { id: exec.id, msgId: exec.msgId, cellId: exec.cellId, status: "queued", executionCount: null, outputs: [], clearOnNext: false, dirty: false });
+    this.live.set(exec.msgId, {
+      id: exec.id, msgId: exec.msgId, cellId: exec.cellId, status: "queued", executionCount: null, outputs: [], clearOnNext: false, dirty: false,
+      reply: null, idle: false,
+    });
     if (this.state === "dead") this.setState("busy");
     publish(this.notebookId, { type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "queued", execution_count: null });
     this.send(m);
@@ -111,7 +117,11 @@ export class KernelSession {
     this.setState("restarting");
     this.abortAll("The kernel was restarted");
     try {
-      await this.rest(`api/kernels/${this.kernelId}/restart`);
+      // Right after a death Jupyter may still be restarting the kernel itself: one retry covers it.
+      await this.rest(`api/kernels/${this.kernelId}/restart`).catch(async () => {
+        await new Promise((r) => setTimeout(r, 1000));
+        await this.rest(`api/kernels/${this.kernelId}/restart`);
+      });
       this.setState("idle");
     } finally {
       this.userRestart = false;
@@ -143,6 +153,11 @@ export class KernelSession {
       if (s === "dead") return this.onDeath();
       if (s === "busy" || s === "idle" || s === "starting") {
         if (exec && s === "busy" && exec.status === "queued") this.markRunning(exec);
+        if (exec && s === "idle") {
+          // iopub and shell are separate channels: the request is over at its idle status, with the reply in hand
+          exec.idle = true;
+          if (exec.reply) void this.finish(exec, exec.reply.status, exec.reply.error);
+        }
         // the kernel's own state: idle only when nothing Kiln sent is still waiting
         this.setState(s === "idle" && this.live.size > 0 ? "busy" : (s as KernelState));
       }
@@ -187,7 +202,10 @@ export class KernelSession {
     if (m.channel === "shell" && type === "execute_reply") {
       const status = m.content.status === "ok" ? "ok" : m.content.status === "aborted" ? "aborted" : "error";
       exec.executionCount = Number(m.content.execution_count) || exec.executionCount;
-      void this.finish(exec, status, status === "error" ? { ename: String(m.content.ename ?? ""), evalue: String(m.content.evalue ?? "") } : null);
+      exec.reply = { status, error: status === "error" ? { ename: String(m.content.ename ?? ""), evalue: String(m.content.evalue ?? "") } : null };
+      if (exec.idle) void this.finish(exec, status, exec.reply.error);
+      // a kernel that never says idle for it (it should) does not leave the cell running forever
+      else setTimeout(() => this.live.get(exec.msgId) === exec && void this.finish(exec, status, exec.reply!.error), 5000).unref();
     }
   }
 
@@ -224,6 +242,7 @@ export class KernelSession {
 
   /** The execution is over: its row, and the cell in the stored notebook, get the outputs. */
   private async finish(exec: LiveExecution, status: "ok" | "error" | "aborted", error: { ename: string; evalue: string } | null) {
+    if (this.live.get(exec.msgId) !== exec) return; // finished already
     this.live.delete(exec.msgId);
     if (this.pendingInput?.executionId === exec.id) this.pendingInput = null;
     const outputs = storable(exec.outputs);

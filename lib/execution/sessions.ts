@@ -62,6 +62,9 @@ async function open(db: Db, notebookId: number, userId: number, t: KernelTarget)
  * default server. A session whose server went away (or changed) is replaced.
  */
 export async function ensureSession(db: Db, notebookId: number, userId: number): Promise<KernelSession> {
+  // A connected session is its own proof that the server is up: its socket closes with the server.
+  const open_ = await sessions().get(notebookId)?.catch(() => null);
+  if (open_ && !open_.closed && open_.state !== "disconnected") return open_;
   const t = await kernelTarget(db, userId);
   if (!t) throw new NoServerError("Start your server first: a notebook's kernel runs on it");
   const all = sessions();

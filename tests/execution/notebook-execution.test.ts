@@ -95,7 +95,7 @@ test("a kernel that dies is reported within 5 s with the reason; restart works; 
   expect(dead.reason).toMatch(/died/);
   expect((await call(s.url, "GET", `/api/notebooks/${id}/kernel`, { token: alice.token })).body.state).toBe("dead");
   const restarted = await call(s.url, "POST", `/api/notebooks/${id}/kernel/restart`, { token: alice.token });
-  expect(restarted.body.state).toBe("idle");
+  expect(restarted.body.state, JSON.stringify(restarted.body)).toBe("idle");
   const after = await run(id, "a", "print('x' in dir())");
   await ev.until((d) => d.type === "execution" && d.execution_id === after.body.id && d.status === "ok");
   expect((await stored(id))[0].outputs[0].text).toBe("False\n"); // a fresh kernel
@@ -117,6 +117,29 @@ test("a flood of output is coalesced into few events and stored whole; the full 
   expect(text.endsWith("199999\n")).toBe(true);
   ev.close();
 }, 90_000);
+
+test("every output of a cell is kept, rich ones included, even those that arrive after the reply", async () => {
+  const id = await notebook("exec-rich", [{ id: "r", source: "" }]);
+  const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const code = [
+    "import sys",
+    "from IPython.display import display, Markdown, JSON, HTML",
+    "for i in range(20):",
+    "    print('out', i); print('err', i, file=sys.stderr)",
+    "display(Markdown('**bold**')); display(JSON({'a': [1, 2]})); display(HTML('<i>x</i>'))",
+    "h = display(Markdown('before'), display_id=True); h.update(Markdown('after'))",
+  ].join("\n");
+  const r = await run(id, "r", code);
+  await ev.until((d) => d.type === "execution" && d.execution_id === r.body.id && d.status === "ok");
+  const outs = (await stored(id))[0].outputs as { output_type: string; name?: string; text?: string; data?: Record<string, unknown> }[];
+  const text = (name: string) => outs.filter((o) => o.name === name).map((o) => o.text).join("");
+  expect(text("stdout").match(/out \d+/g)).toHaveLength(20);
+  expect(text("stderr").match(/err \d+/g)).toHaveLength(20);
+  const mimes = outs.filter((o) => o.output_type === "display_data").map((o) => Object.keys(o.data!).find((k) => k !== "text/plain"));
+  expect(mimes).toEqual(["text/markdown", "application/json", "text/html", "text/markdown"]);
+  expect(outs.at(-1)!.data!["text/markdown"]).toBe("after"); // update_display_data replaced it
+  ev.close();
+}, 60_000);
 
 test("no server, no kernel: executing says so (409 no_server)", async () => {
   const bob = await makeUser(s, "noserver");

@@ -1,0 +1,243 @@
+import type { EditorView } from "@codemirror/view";
+import { api } from "../api";
+import { applyEvents } from "./apply-events";
+import { openEvents } from "./events";
+import { EMPTY_RUN, runFromCell, type RunState } from "./run-state";
+import { Runner } from "./runner";
+import { Saver } from "./saver";
+import { Signal } from "./signal";
+import { newCellId } from "./source";
+import { type CellModel, type Mode, newCell, NotebookStore } from "./store";
+import type { CellType, KernelModel, NbCell, NotebookModel } from "./types";
+
+export interface ConflictState {
+  /** The cells as this page had them when the save was refused, to put back on request. */
+  mine: ReturnType<NotebookStore["toSave"]>;
+}
+
+/**
+ * Everything a notebook page can do, outside React: components call these methods and
+ * read the store and signals; none of them holds notebook state of its own.
+ */
+export class NotebookController {
+  readonly store = new NotebookStore();
+  readonly saver: Saver;
+  readonly runner: Runner;
+  readonly name: Signal<string>;
+  readonly kernel = new Signal<KernelModel | null>(null);
+  readonly connected = new Signal(true);
+  readonly conflict = new Signal<ConflictState | null>(null);
+  readonly error = new Signal("");
+  /** Cell wrappers and mounted editors, registered by the components, for focus moves. */
+  readonly elements = new Map<string, HTMLElement>();
+  readonly editors = new Map<string, EditorView>();
+  /** Where the caret goes when a cell's editor mounts (the click position in the static view). */
+  readonly pendingCursor = new Map<string, number>();
+  private wantFocus: string | null = null;
+  private trash: { cell: CellModel; run: RunState; index: number }[] = [];
+  private closeEvents: (() => void) | null = null;
+
+  constructor(readonly notebookId: number, readonly user: string, model: NotebookModel) {
+    this.name = new Signal(model.name);
+    this.store.load(model.content);
+    if (this.store.order.length === 0) this.store.insert(0, newCell(newCellId(), "code"));
+    this.saver = new Saver(notebookId, this.store, model.revision, () => void this.onConflict());
+    this.runner = new Runner(this);
+  }
+
+  get path(): string {
+    return `/api/notebooks/${this.notebookId}`;
+  }
+
+  start(): void {
+    void this.refreshKernel();
+    this.closeEvents = openEvents(this.notebookId, {
+      apply: (events) => applyEvents(this, events),
+      connected: (open) => this.connected.set(open),
+      reopened: () => void this.reloadOutputs(),
+    });
+  }
+
+  stop(): void {
+    this.closeEvents?.();
+    void this.saver.save();
+  }
+
+  async refreshKernel(): Promise<KernelModel | null> {
+    const res = await api<KernelModel>(`${this.path}/kernel`);
+    if (res.ok) this.kernel.set(res.data);
+    return res.ok ? res.data : null;
+  }
+
+  /** After the event stream lost history: outputs and counts from the server; sources stay as typed here. */
+  async reloadOutputs(): Promise<void> {
+    const res = await api<NotebookModel>(this.path);
+    if (!res.ok) return this.error.set(res.error.message);
+    for (const c of res.data.content.cells) {
+      if (c.cell_type !== "code" || !this.store.cell(c.id)) continue;
+      // A running cell was rebuilt from the replay that follows the reset (its events from the start).
+      const now = this.store.run(c.id).status;
+      if (now !== "queued" && now !== "running") this.store.setRun(c.id, runFromCell(c));
+    }
+    void this.refreshKernel();
+  }
+
+  /** Someone saved since this page's revision: load theirs, keep ours aside to put back on request. */
+  private async onConflict(): Promise<void> {
+    const mine = this.store.toSave();
+    const res = await api<NotebookModel>(this.path);
+    if (!res.ok) return this.error.set(res.error.message);
+    this.replace(res.data);
+    this.conflict.set({ mine });
+  }
+
+  /** Shows a model from the server (a reload, a restored revision); nothing is left pending. */
+  replace(model: NotebookModel): void {
+    this.store.load(model.content);
+    if (this.store.order.length === 0) this.store.insert(0, newCell(newCellId(), "code"));
+    this.saver.reset(model.revision);
+    this.name.set(model.name);
+  }
+
+  /** "Keep my version": our cells on top of the latest revision, outputs as the server has them. */
+  keepMine(): void {
+    const c = this.conflict.get();
+    if (!c) return;
+    const outputs = new Map<string, RunState>();
+    this.store.forEachRun((id, run) => outputs.set(id, run));
+    const cells: NbCell[] = c.mine.map((x) => ({ ...x, outputs: [] }));
+    this.store.load({ nbformat: 4, nbformat_minor: 5, metadata: this.store.metadata, cells });
+    for (const [id, run] of outputs) if (this.store.cell(id)?.type === "code") this.store.setRun(id, run);
+    this.conflict.set(null);
+    this.saver.reset(this.saver.revision);
+    this.store.markChanged(); // the autosave sends it
+  }
+
+  // ---- selection and modes ----
+
+  select(id: string, mode: Mode = "command"): void {
+    this.store.select(id, mode);
+    if (mode === "command") this.focusCell(id);
+    else this.editors.get(id)?.focus();
+  }
+
+  /** Moves focus to a cell's wrapper now, or once it has rendered (a new cell). */
+  focusCell(id: string): void {
+    const el = this.elements.get(id);
+    if (!el) return void (this.wantFocus = id);
+    if (document.activeElement !== el) el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "nearest" });
+  }
+  takeFocus(id: string): boolean {
+    if (this.wantFocus !== id) return false;
+    this.wantFocus = null;
+    return true;
+  }
+
+  edit(id: string, cursor?: number): void {
+    const cell = this.store.cell(id);
+    if (!cell) return;
+    if (cursor !== undefined) this.pendingCursor.set(id, cursor);
+    if (cell.type === "markdown" && cell.rendered) this.store.setCell(id, { rendered: false }, { content: false });
+    this.select(id, "edit");
+  }
+
+  leaveEdit(): void {
+    const id = this.store.selected;
+    if (!id) return;
+    this.elements.get(id)?.focus({ preventScroll: true }); // before the editor unmounts, so focus never falls to <body>
+    this.store.select(id, "command");
+  }
+
+  moveSelection(delta: number): void {
+    const order = this.store.order;
+    const i = this.store.selected ? order.indexOf(this.store.selected) : -1;
+    const next = order[Math.min(Math.max(i + delta, 0), order.length - 1)];
+    if (next) this.select(next, "command");
+  }
+
+  /** From an editor: the arrow key left its first or last line, so the caret goes to the neighbour cell. */
+  editNeighbour(id: string, delta: -1 | 1): boolean {
+    const i = this.store.index(id) + delta;
+    const next = this.store.order[i];
+    if (!next) return false;
+    const cell = this.store.cell(next)!;
+    if (cell.type === "markdown" && cell.rendered) {
+      this.select(next, "command");
+      return true;
+    }
+    this.edit(next, delta < 0 ? cell.source.length : 0);
+    return true;
+  }
+
+  // ---- structure ----
+
+  insert(where: "above" | "below", opts: { type?: CellType; edit?: boolean; source?: string; at?: string } = {}): string {
+    const anchor = opts.at ?? this.store.selected;
+    const i = anchor ? this.store.index(anchor) : this.store.order.length - 1;
+    const index = where === "above" ? Math.max(i, 0) : i + 1;
+    const cell = newCell(newCellId(), opts.type ?? "code", opts.source ?? "");
+    this.store.insert(index, cell);
+    if (opts.edit) this.edit(cell.id, 0);
+    else this.select(cell.id, "command");
+    return cell.id;
+  }
+
+  remove(id: string): void {
+    const gone = this.store.remove(id);
+    if (!gone) return;
+    this.trash.push(gone);
+    if (this.trash.length > 50) this.trash.shift();
+    if (this.store.order.length === 0) this.store.insert(0, newCell(newCellId(), "code"));
+    const next = this.store.order[Math.min(gone.index, this.store.order.length - 1)]!;
+    this.select(next, "command");
+  }
+
+  undoRemove(): void {
+    const last = this.trash.pop();
+    if (!last) return;
+    this.store.insert(Math.min(last.index, this.store.order.length), last.cell, last.run);
+    this.select(last.cell.id, "command");
+  }
+
+  move(id: string, delta: number): void {
+    this.store.move(id, this.store.index(id) + delta);
+    if (this.store.mode === "edit") this.editors.get(id)?.focus();
+    else this.focusCell(id);
+  }
+
+  changeType(id: string, type: CellType): void {
+    const cell = this.store.cell(id);
+    if (!cell || cell.type === type) return;
+    this.store.editorStates.delete(id); // its language was the old type's; the bumped epoch remounts the editor
+    this.store.setRun(id, EMPTY_RUN);
+    this.store.setCell(id, { type, rendered: false, epoch: cell.epoch + 1 });
+  }
+
+  /** Split at the caret: the text after it becomes a new cell below, with the caret at its start. */
+  split(id: string): void {
+    const cell = this.store.cell(id);
+    if (!cell) return;
+    const head = this.editors.get(id)?.state.selection.main.head ?? this.store.editorStates.get(id)?.selection.main.head ?? cell.source.length;
+    const before = cell.source.slice(0, head).replace(/\n$/, "");
+    const after = cell.source.slice(head).replace(/^\n/, "");
+    this.store.setCell(id, { source: before });
+    this.insert("below", { type: cell.type, source: after, at: id, edit: true });
+  }
+
+  mergeWithNext(id: string): void {
+    const cell = this.store.cell(id);
+    const next = this.store.order[this.store.index(id) + 1];
+    const other = next ? this.store.cell(next) : undefined;
+    if (!cell || !other) return;
+    const source = [cell.source, other.source].filter((s) => s !== "").join("\n");
+    this.store.setCell(id, { source });
+    this.remove(other.id);
+    this.select(id, this.store.mode);
+  }
+
+  setRendered(id: string): void {
+    const cell = this.store.cell(id);
+    if (cell?.type === "markdown" && !cell.rendered) this.store.setCell(id, { rendered: true }, { content: false });
+  }
+}

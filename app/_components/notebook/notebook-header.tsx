@@ -1,0 +1,52 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect } from "react";
+import { KernelStatus } from "./kernel-status";
+import { NotebookName } from "./notebook-name";
+import { SaveStateLabel } from "./save-state";
+import { useSignal } from "./signal";
+import { useController } from "./use-store";
+
+/** Back link, name, save state, export and the revisions toggle; the kernel's state under them. */
+export function NotebookHeader({ revisionsOpen, onToggleRevisions }: { revisionsOpen: boolean; onToggleRevisions: () => void }) {
+  const c = useController();
+  const name = useSignal(c.name);
+  useEffect(() => {
+    document.title = `${name} · Kiln`;
+  }, [name]);
+  return (
+    <header className="nb-header">
+      <div className="nb-header-row">
+        <Link href="/notebooks" className="nb-back">
+          ← Notebooks
+        </Link>
+        <NotebookName />
+        <SaveStateLabel />
+        <div className="nb-header-actions">
+          <button type="button" className="btn btn-secondary btn-small" title="Save now (Ctrl+S)" onClick={() => void c.saver.save()}>
+            Save
+          </button>
+          <a
+            className="btn btn-secondary btn-small"
+            href={`${c.path}/export`}
+            download={`${name}.ipynb`}
+            onClick={(e) => {
+              // Export what is on screen: save first, then follow the link.
+              if (!c.saver.hasUnsaved) return;
+              e.preventDefault();
+              const a = e.currentTarget;
+              void c.saver.save().then(() => a.click());
+            }}
+          >
+            Export .ipynb
+          </a>
+          <button type="button" className="btn btn-secondary btn-small" aria-expanded={revisionsOpen} aria-controls={revisionsOpen ? "nb-revisions" : undefined} onClick={onToggleRevisions}>
+            Revisions
+          </button>
+        </div>
+      </div>
+      <KernelStatus />
+    </header>
+  );
+}
