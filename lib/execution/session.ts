@@ -48,6 +48,8 @@ export class KernelSession {
   state: KernelState = "starting";
   reason: string | null = null;
   readonly live = new Map<string, LiveExecution>();
+  /** Finished executions whose outputs are still being written: a view loaded meanwhile sees them. */
+  readonly persisting = new Map<string, LiveExecution>();
   private ws: WebSocket | null = null;
   private readonly session = crypto.randomUUID();
   private pendingInput: { header: JupyterMessage["header"]; executionId: number } | null = null;
@@ -77,7 +79,7 @@ export class KernelSession {
     });
     (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
     ws.on("message", (data) => this.onMessage(String(data)));
-    ws.on("close", () => this.onClose());
+    ws.on("close", () => this.ws === ws && this.onClose());
     ws.on("error", (e) => logger().warn({ err: e, notebook: this.notebookId }, "kernel WebSocket error"));
     this.send(message("shell", "kernel_info_request", {}, this.session));
   }
@@ -87,6 +89,11 @@ export class KernelSession {
   }
 
   /** Sends an execute_request for an execution row already stored as queued. */
+  /** Before running after a death: Jupyter restarted the kernel itself; reconnect to its new process. */
+  async readyAfterDeath() {
+    if (this.state === "dead") await this.reconnect();
+  }
+
   execute(exec: { id: number; msgId: string; cellId: string; code: string }) {
     const m = message("shell", "execute_request", {
       code: exec.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true,
@@ -122,10 +129,22 @@ export class KernelSession {
         await new Promise((r) => setTimeout(r, 1000));
         await this.rest(`api/kernels/${this.kernelId}/restart`);
       });
+      await this.reconnect();
       this.setState("idle");
     } finally {
       this.userRestart = false;
     }
+  }
+
+  /**
+   * A fresh WebSocket to the same kernel, as JupyterLab makes after a restart: the old one's
+   * iopub subscription may not survive the kernel's new process.
+   */
+  async reconnect() {
+    const old = this.ws;
+    this.ws = null;
+    old?.close();
+    await this.connect();
   }
 
   private async rest(path: string) {
@@ -244,6 +263,7 @@ export class KernelSession {
   private async finish(exec: LiveExecution, status: "ok" | "error" | "aborted", error: { ename: string; evalue: string } | null) {
     if (this.live.get(exec.msgId) !== exec) return; // finished already
     this.live.delete(exec.msgId);
+    this.persisting.set(exec.cellId, exec);
     if (this.pendingInput?.executionId === exec.id) this.pendingInput = null;
     const outputs = storable(exec.outputs);
     publish(this.notebookId, { type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount });
@@ -254,11 +274,18 @@ export class KernelSession {
       await db.transaction(async (tx) => {
         const [nb] = await tx.select({ content: notebooks.content }).from(notebooks).where(eq(notebooks.id, this.notebookId)).for("update");
         if (!nb) return;
-        const cells = nb.content.cells.map((c) => (c.id === exec.cellId && c.cell_type === "code" ? { ...c, outputs, execution_count: exec.executionCount } : c));
+        // metadata.kiln.execution_id: the record these outputs came from (the page links a truncated output's full text to it)
+        const cells = nb.content.cells.map((c) =>
+          c.id === exec.cellId && c.cell_type === "code"
+            ? { ...c, outputs, execution_count: exec.executionCount, metadata: { ...c.metadata, kiln: { execution_id: exec.id } } }
+            : c,
+        );
         await tx.update(notebooks).set({ content: { ...nb.content, cells } }).where(eq(notebooks.id, this.notebookId));
       });
     } catch (e) {
       logger().error({ err: e, notebook: this.notebookId, execution: exec.id }, "could not store an execution's outputs");
+    } finally {
+      if (this.persisting.get(exec.cellId) === exec) this.persisting.delete(exec.cellId);
     }
   }
 

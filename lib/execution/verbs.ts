@@ -12,6 +12,7 @@ import { currentSession, ensureSession, kernelTarget } from "./sessions";
 export async function executeCell({ ctx, input }: { ctx: Ctx; input: { id: number; cellId: string; code: string } }) {
   const nb = await requireOwnNotebook(ctx, input.id);
   const session = await ensureSession(ctx.db, nb.id, nb.ownerId);
+  await session.readyAfterDeath();
   const msgId = crypto.randomUUID();
   const [row] = await ctx.db
     .insert(executions)
@@ -64,13 +65,16 @@ export async function answerInput({ ctx, input }: { ctx: Ctx; input: { id: numbe
  */
 export async function withLiveOutputs(nb: NotebookRow): Promise<NotebookDoc> {
   const s = await currentSession(nb.id)?.catch(() => null);
-  if (!s || s.live.size === 0) return nb.content;
-  const byCell = new Map([...s.live.values()].map((e) => [e.cellId, e]));
+  if (!s || (s.live.size === 0 && s.persisting.size === 0)) return nb.content;
+  const running = new Map([...s.live.values()].map((e) => [e.cellId, e]));
   return {
     ...nb.content,
     cells: nb.content.cells.map((c) => {
-      const e = byCell.get(c.id);
-      return e && c.cell_type === "code" ? { ...c, outputs: storable(e.outputs), execution_count: null } : c;
+      if (c.cell_type !== "code") return c;
+      const e = running.get(c.id);
+      if (e) return { ...c, outputs: storable(e.outputs), execution_count: null };
+      const done = s.persisting.get(c.id); // finished a moment ago, not yet written
+      return done ? { ...c, outputs: storable(done.outputs), execution_count: done.executionCount } : c;
     }),
   };
 }

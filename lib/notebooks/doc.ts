@@ -34,7 +34,9 @@ export function mergeEditedCells(
   const byId = new Map(stored.map((c) => [c.id, c]));
   return edited.map((e) => {
     const before = byId.get(e.id);
-    const base = { id: e.id, source: sourceText(e.source), metadata: e.metadata };
+    // metadata.kiln is Kiln's (which execution the outputs came from), like the outputs themselves
+    const kiln = before?.metadata.kiln;
+    const base = { id: e.id, source: sourceText(e.source), metadata: kiln ? { ...e.metadata, kiln } : e.metadata };
     if (e.cell_type !== "code") return { ...base, cell_type: e.cell_type, ...(before?.attachments ? { attachments: before.attachments } : {}) };
     return {
       ...base, cell_type: "code",

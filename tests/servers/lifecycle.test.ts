@@ -57,18 +57,28 @@ test("a container killed behind Kiln's back is reported stopped within 30 s", as
 }, 60_000);
 
 test("an idle server is culled; one with a busy kernel is kept", async () => {
-  const culling = await startKiln({ env: { KILN_DATA_DIR: tempDir("cull"), KILN_ADMIN_TOKEN: adminToken, KILN_IDLE_TIMEOUT: "4", KILN_SERVER_POLL_INTERVAL: "1" } });
+  // An 8 s idle timeout leaves room for a slow start on a loaded machine: the busy kernel is
+  // running before the idle server even starts, so only the idle one can cross the line.
+  const culling = await startKiln({ env: { KILN_DATA_DIR: tempDir("cull"), KILN_ADMIN_TOKEN: adminToken, KILN_IDLE_TIMEOUT: "8", KILN_SERVER_POLL_INTERVAL: "1" } });
   try {
     const server = { backend: "pglite" as const, url: culling.url, adminToken };
     const idle = await makeUser(server, "idler");
     const busy = await makeUser(server, "busy");
-    for (const u of [idle, busy]) expect((await call(culling.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+    expect((await call(culling.url, "POST", `/hub/api/users/${busy.name}/server`, { token: busy.token, body: {} })).status).toBe(201);
     const km = jupyterClient(culling.url, busy.name, busy.token);
     const kernel = await km.startNew({ name: "python3" });
     // a long, silent computation: no request crosses the proxy, yet the kernel is busy
-    const work = kernel.requestExecute({ code: "import time\ntime.sleep(10)" }).done.catch(() => undefined);
+    const future = kernel.requestExecute({ code: "import time\ntime.sleep(20)" });
+    const started = new Promise<void>((resolve) => {
+      future.onIOPub = (m) => {
+        if (m.header.msg_type === "execute_input") resolve();
+      };
+    });
+    const work = future.done.catch(() => undefined);
+    await started;
+    expect((await call(culling.url, "POST", `/hub/api/users/${idle.name}/server`, { token: idle.token, body: {} })).status).toBe(201);
     await expect
-      .poll(async () => (await call(culling.url, "GET", "/hub/api/user", { token: idle.token })).body.servers, { timeout: 20_000, interval: 500 })
+      .poll(async () => (await call(culling.url, "GET", "/hub/api/user", { token: idle.token })).body.servers, { timeout: 30_000, interval: 500 })
       .toEqual({});
     expect(await containerOf(idle.name)).toBeNull();
     expect((await call(culling.url, "GET", "/hub/api/user", { token: busy.token })).body.servers[""]?.ready).toBe(true);
