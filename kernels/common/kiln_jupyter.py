@@ -57,6 +57,7 @@ class SpareKernelManager(MappingKernelManager):
         self._spare = None
         self._spare_starting = None
         self._filling = None
+        self._fill_failures = 0
 
     # The spare is nobody's kernel yet: not listed, not counted by /api/status. (And a
     # kernel still starting has no model yet: skipped, where upstream would raise.)
@@ -83,13 +84,24 @@ class SpareKernelManager(MappingKernelManager):
             self._spare_starting = str(uuid.uuid4())
             kernel_id = await super().start_kernel(kernel_id=self._spare_starting, path="", kernel_name=self.default_kernel_name)
             # ipykernel is ready once it answers: waiting here keeps that off the user's clock.
-            await _run_silently(self.get_kernel(kernel_id), "pass", wait_ready=True)
+            await _run_silently(self.get_kernel(kernel_id), "pass", wait_ready=True, timeout=120)
             self._spare = kernel_id
+            self._fill_failures = 0
         except Exception:  # a spare is an optimisation: never let it break the server
-            self.log.exception("Kiln: could not start a spare kernel")
+            self._fill_failures += 1
+            self.log.exception("Kiln: could not start a spare kernel (attempt %d)", self._fill_failures)
+            if self._spare_starting and self._spare_starting in self:
+                await self.shutdown_kernel(self._spare_starting, now=True)
+            if self._fill_failures < 5:  # a loaded machine may just be slow: try again, backing off
+                asyncio.get_event_loop().call_later(2 * self._fill_failures, self.fill_spare)
         finally:
             self._spare_starting = None
             self._filling = None
+
+    @property
+    def spare_settled(self):
+        """Ready, or given up on (the server works without one)."""
+        return self._spare is not None or self._fill_failures >= 5
 
     async def prepare_spare(self, env):
         """After a warm-pool claim: the user's environment, and the newly mounted home."""
@@ -148,7 +160,7 @@ class WarmHandler(APIHandler):
     @web.authenticated
     def get(self):
         km = self.kernel_manager
-        warm = not isinstance(km, SpareKernelManager) or not _spare_enabled() or km._spare is not None
+        warm = not isinstance(km, SpareKernelManager) or not _spare_enabled() or km.spare_settled
         self.set_status(200 if warm else 503)
         self.finish(json.dumps({"warm": warm}))
 

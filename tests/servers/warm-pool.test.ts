@@ -28,9 +28,12 @@ const liveSlots = async () =>
   new Set((await docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${instance}`, "org.kiln.pool-slot"] } })).map((c) => c.Labels["org.kiln.pool-slot"]!));
 const poolReady = async () => (await call(kiln.url, "GET", "/api/capacity", { token: adminToken })).body.warm_pool[0]?.ready;
 async function untilPoolReady() {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   while ((await poolReady()) !== 1) {
-    if (Date.now() > deadline) throw new Error(`the warm pool did not fill within 60 s:\n${kiln.output()}`);
+    if (Date.now() > deadline) {
+      const logs = await Promise.all((await poolContainers()).map(async (c) => (await docker.getContainer(c.Id).logs({ stdout: true, stderr: true })).toString()));
+      throw new Error(`the warm pool did not fill within 90 s:\n${kiln.output()}\npool containers:\n${logs.join("\n---\n")}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -39,7 +42,7 @@ beforeAll(async () => {
   kiln = await startKiln({ env: { KILN_DATA_DIR: dataDir, KILN_ADMIN_TOKEN: adminToken, KILN_INSTANCE_NAME: instance, KILN_WARM_POOL: "python=1" } });
   admin.url = kiln.url;
   await untilPoolReady();
-}, 90_000);
+}, 150_000);
 afterAll(async () => {
   await kiln?.stop();
   await removeInstance(instance);
