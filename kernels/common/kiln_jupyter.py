@@ -16,6 +16,7 @@ possible).
 """
 
 import asyncio
+import inspect
 import json
 import os
 import uuid
@@ -90,8 +91,13 @@ class SpareKernelManager(MappingKernelManager):
         except Exception:  # a spare is an optimisation: never let it break the server
             self._fill_failures += 1
             self.log.exception("Kiln: could not start a spare kernel (attempt %d)", self._fill_failures)
-            if self._spare_starting and self._spare_starting in self:
-                await self.shutdown_kernel(self._spare_starting, now=True)
+            try:
+                if self._spare_starting and self._spare_starting in self:
+                    done = self.shutdown_kernel(self._spare_starting, now=True)
+                    if inspect.isawaitable(done):  # sync or async, depending on the manager class
+                        await done
+            except Exception:
+                self.log.exception("Kiln: could not clean up a failed spare kernel")
             if self._fill_failures < 5:  # a loaded machine may just be slow: try again, backing off
                 asyncio.get_event_loop().call_later(2 * self._fill_failures, self.fill_spare)
         finally:
@@ -130,7 +136,9 @@ class SpareKernelManager(MappingKernelManager):
                 return spare
             except Exception:
                 self.log.exception("Kiln: the spare kernel could not be handed out; starting a new one")
-                await self.shutdown_kernel(spare, now=True)
+                done = self.shutdown_kernel(spare, now=True)
+                if inspect.isawaitable(done):
+                    await done
             finally:
                 self.fill_spare()
         kernel_id = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
