@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { getDb } from "../db";
 import { executions, notebooks } from "../db/schema";
 import { logger } from "../log";
-import { type Output, publish } from "./events";
+import { type NotebookEvent, type Output, publish } from "./events";
 import { appendOutput, type JupyterMessage, message, storable, toOutput } from "./protocol";
 
 export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" | "disconnected";
@@ -22,7 +22,11 @@ export interface KernelTarget {
 }
 
 export interface LiveExecution {
+  /** The executions row's id: 0 until the row is written (the request goes out first). */
   id: number;
+  /** Resolves once `id` is known; events wait for it, so every event names its row. */
+  stored: Promise<void>;
+  waiting: (() => void)[];
   msgId: string;
   cellId: string;
   status: "queued" | "running";
@@ -52,7 +56,7 @@ export class KernelSession {
   readonly persisting = new Map<string, LiveExecution>();
   private ws: WebSocket | null = null;
   private readonly session = crypto.randomUUID();
-  private pendingInput: { header: JupyterMessage["header"]; executionId: number } | null = null;
+  private pendingInput: { header: JupyterMessage["header"]; msgId: string } | null = null;
   private userRestart = false;
   private flushTimer: NodeJS.Timeout | null = null;
   closed = false;
@@ -88,24 +92,41 @@ export class KernelSession {
     this.ws?.send(JSON.stringify(m));
   }
 
-  /** Sends an execute_request for an execution row already stored as queued. */
   /** Before running after a death: Jupyter restarted the kernel itself; reconnect to its new process. */
   async readyAfterDeath() {
     if (this.state === "dead") await this.reconnect();
   }
 
-  execute(exec: { id: number; msgId: string; cellId: string; code: string }) {
+  /**
+   * Sends an execute_request at once; its executions row is written meanwhile (`id`), off
+   * the round trip. Events of the execution go out once the row exists.
+   */
+  execute(exec: { id: Promise<number>; msgId: string; cellId: string; code: string }) {
     const m = message("shell", "execute_request", {
       code: exec.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true,
     }, this.session);
     m.header.msg_id = exec.msgId;
-    this.live.set(exec.msgId, {
-      id: exec.id, msgId: exec.msgId, cellId: exec.cellId, status: "queued", executionCount: null, outputs: [], clearOnNext: false, dirty: false,
-      reply: null, idle: false,
-    });
+    const live: LiveExecution = {
+      id: 0, stored: Promise.resolve(), waiting: [], msgId: exec.msgId, cellId: exec.cellId, status: "queued", executionCount: null,
+      outputs: [], clearOnNext: false, dirty: false, reply: null, idle: false,
+    };
+    live.stored = exec.id.then(
+      (id) => {
+        live.id = id;
+        for (const send of live.waiting.splice(0)) send();
+      },
+      (e) => logger().error({ err: e, notebook: this.notebookId }, "could not store an execution"),
+    );
+    this.live.set(exec.msgId, live);
     if (this.state === "dead") this.setState("busy");
-    publish(this.notebookId, { type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "queued", execution_count: null });
     this.send(m);
+    this.emit(live, () => ({ type: "execution", execution_id: live.id, cell_id: live.cellId, status: "queued", execution_count: null }));
+  }
+
+  /** Publishes an event of an execution, once its row (and so its id) exists. */
+  private emit(exec: LiveExecution, make: () => NotebookEvent) {
+    if (exec.id) publish(this.notebookId, make());
+    else exec.waiting.push(() => publish(this.notebookId, make()));
   }
 
   answerInput(value: string): boolean {
@@ -191,7 +212,7 @@ export class KernelSession {
     if (type === "clear_output") {
       if (m.content.wait) exec.clearOnNext = true;
       else this.clear(exec);
-      publish(this.notebookId, { type: "clear_output", execution_id: exec.id, cell_id: exec.cellId, wait: !!m.content.wait });
+      this.emit(exec, () => ({ type: "clear_output", execution_id: exec.id, cell_id: exec.cellId, wait: !!m.content.wait }));
       return;
     }
     if (type === "update_display_data") {
@@ -208,14 +229,14 @@ export class KernelSession {
       appendOutput(exec.outputs, output);
       exec.dirty = true;
       this.scheduleFlush();
-      publish(this.notebookId, { type: "output", execution_id: exec.id, cell_id: exec.cellId, output });
+      this.emit(exec, () => ({ type: "output", execution_id: exec.id, cell_id: exec.cellId, output }));
       return;
     }
     if (m.channel === "stdin" && type === "input_request") {
-      this.pendingInput = { header: m.header, executionId: exec.id };
-      publish(this.notebookId, {
+      this.pendingInput = { header: m.header, msgId: exec.msgId };
+      this.emit(exec, () => ({
         type: "input_request", execution_id: exec.id, cell_id: exec.cellId, prompt: String(m.content.prompt ?? ""), password: !!m.content.password,
-      });
+      }));
       return;
     }
     if (m.channel === "shell" && type === "execute_reply") {
@@ -238,8 +259,10 @@ export class KernelSession {
     if (exec.status === "running" && exec.executionCount === null) return;
     const first = exec.status === "queued";
     exec.status = "running";
-    publish(this.notebookId, { type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "running", execution_count: exec.executionCount });
-    if (first) void getDb().then((db) => db.update(executions).set({ status: "running", startedAt: new Date() }).where(eq(executions.id, exec.id)));
+    const count = exec.executionCount;
+    this.emit(exec, () => ({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "running", execution_count: count }));
+    const at = new Date();
+    if (first) void exec.stored.then(async () => (await getDb()).update(executions).set({ status: "running", startedAt: at }).where(eq(executions.id, exec.id))).catch(() => {});
   }
 
   /** Outputs reach the executions row at most once a second while a cell runs. */
@@ -253,7 +276,7 @@ export class KernelSession {
   private async flushOutputs() {
     const db = await getDb();
     for (const e of this.live.values()) {
-      if (!e.dirty) continue;
+      if (!e.dirty || !e.id) continue;
       e.dirty = false;
       await db.update(executions).set({ outputs: storable(e.outputs) }).where(eq(executions.id, e.id)).catch(() => {});
     }
@@ -264,11 +287,13 @@ export class KernelSession {
     if (this.live.get(exec.msgId) !== exec) return; // finished already
     this.live.delete(exec.msgId);
     this.persisting.set(exec.cellId, exec);
-    if (this.pendingInput?.executionId === exec.id) this.pendingInput = null;
+    if (this.pendingInput?.msgId === exec.msgId) this.pendingInput = null;
     const outputs = storable(exec.outputs);
-    publish(this.notebookId, { type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount });
+    this.emit(exec, () => ({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount }));
     if (this.live.size === 0 && this.state === "busy") this.setState("idle");
     try {
+      await exec.stored;
+      if (!exec.id) return;
       const db = await getDb();
       await db.update(executions).set({ status, outputs, executionCount: exec.executionCount, error, endedAt: new Date() }).where(eq(executions.id, exec.id));
       await db.transaction(async (tx) => {

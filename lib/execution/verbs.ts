@@ -3,22 +3,25 @@ import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
 import { executions, type NotebookDoc, type NotebookRow, notebooks } from "../db/schema";
 import { ConflictError, NotFoundError } from "../errors";
-import { requireOwnNotebook, requireUser } from "../notebooks/find";
+import { requireOwnNotebook, requireOwnNotebookId, requireUser } from "../notebooks/find";
 import { storable } from "./protocol";
 import type { Sequenced } from "./events";
 import { currentSession, ensureSession, kernelTarget } from "./sessions";
 
 /** POST /api/notebooks/{id}/execute: stored as queued, then sent; outputs arrive on /events. */
 export async function executeCell({ ctx, input }: { ctx: Ctx; input: { id: number; cellId: string; code: string } }) {
-  const nb = await requireOwnNotebook(ctx, input.id);
+  const nb = await requireOwnNotebookId(ctx, input.id);
   const session = await ensureSession(ctx.db, nb.id, nb.ownerId);
   await session.readyAfterDeath();
   const msgId = crypto.randomUUID();
-  const [row] = await ctx.db
+  // The request goes to the kernel first; its record is written while the kernel works.
+  const inserted = ctx.db
     .insert(executions)
     .values({ notebookId: nb.id, userId: nb.ownerId, cellId: input.cellId, kernelId: session.kernelId, msgId, code: input.code, status: "queued" })
-    .returning();
-  session.execute({ id: row!.id, msgId, cellId: input.cellId, code: input.code });
+    .returning()
+    .then((rows) => rows[0]!);
+  session.execute({ id: inserted.then((r) => r.id), msgId, cellId: input.cellId, code: input.code });
+  const row = await inserted;
   return {
     id: row!.id, cell_id: row!.cellId, status: row!.status, execution_count: null,
     queued_at: row!.queuedAt.toISOString(), started_at: null, ended_at: null,

@@ -23,3 +23,14 @@ export async function requireOwnNotebook(ctx: Ctx, id: number, opts: { deleted?:
   if (!row) throw new NotFoundError(`No such notebook: ${id}`);
   return row;
 }
+
+/** The same check without reading the document: for the hot path of running a cell. */
+export async function requireOwnNotebookId(ctx: Ctx, id: number): Promise<{ id: number; ownerId: number }> {
+  const user = requireUser(ctx);
+  const [row] = await ctx.db
+    .select({ id: notebooks.id, ownerId: notebooks.ownerId })
+    .from(notebooks)
+    .where(and(eq(notebooks.id, id), eq(notebooks.ownerId, user.id), isNull(notebooks.deletedAt)));
+  if (!row) throw new NotFoundError(`No such notebook: ${id}`);
+  return row;
+}
