@@ -4,8 +4,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Breadcrumbs } from "./breadcrumbs";
 import { FileTable } from "./file-table";
 import { FileToolbar } from "./file-toolbar";
-import { jupyter, jupyterUrl } from "./jupyter";
-import { ServerNotRunning } from "./not-running";
+import { jupyter, jupyterUrl } from "../jupyter/client";
+import { ServerNotRunning } from "../jupyter/not-running";
 import { byKindThenName, type Entry, joinPath, nameProblem } from "./paths";
 import { UploadList, useUploads } from "./uploads";
 

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { TableHead } from "../table-head";
 import { When } from "../when";
 import { filesHref } from "./breadcrumbs";
-import { jupyterUrl } from "./jupyter";
+import { jupyterUrl } from "../jupyter/client";
 import { type Entry, formatSize } from "./paths";
 
 function KindIcon({ dir }: { dir: boolean }) {

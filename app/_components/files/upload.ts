@@ -1,4 +1,4 @@
-import { failure, jupyterUrl, type JupyterResult, networkFailure, xsrfHeader } from "./jupyter";
+import { failure, jupyterUrl, type JupyterResult, networkFailure, xsrfHeader } from "../jupyter/client";
 
 // Raw bytes per PUT. Jupyter's LargeFileManager writes chunk 1 and appends the rest, so a
 // large file never becomes one huge JSON body in the browser's memory or Jupyter's.

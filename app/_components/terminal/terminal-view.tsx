@@ -4,7 +4,7 @@ import "@xterm/xterm/css/xterm.css";
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ServerNotRunning } from "../files/not-running";
+import { ServerNotRunning } from "../jupyter/not-running";
 import { closeTerminal, openTerminal, parseFrame, terminalSocketUrl } from "./terminals";
 
 type State = "connecting" | "connected" | "disconnected" | "ended" | "not-running";
