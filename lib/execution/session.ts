@@ -72,20 +72,58 @@ export class KernelSession {
     publish(this.notebookId, { type: "kernel", state, reason });
   }
 
+  /**
+   * Opens the kernel WebSocket and proves that iopub flows: a kernel_info_request must come
+   * back with its status on iopub. Right after a kernel died and Jupyter restarted it on new
+   * ports, a socket can open yet hear nothing; such a socket is dropped and opened again.
+   */
   async connect(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const ws = await this.openSocket();
+      if (await this.iopubFlows(ws)) return;
+      this.ws = null;
+      ws.close();
+      if (attempt >= 5) throw new Error("the kernel's output channel stayed silent");
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+
+  private async openSocket(): Promise<WebSocket> {
     const url = `${this.target.base.replace(/^http/, "ws")}api/kernels/${this.kernelId}/channels?session_id=${this.session}`;
     const ws = new WebSocket(url, { headers: { authorization: `token ${this.target.token}` }, perMessageDeflate: false });
-    this.ws = ws;
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", reject);
       ws.once("unexpected-response", (_req, res) => reject(new Error(`kernel WebSocket refused: HTTP ${res.statusCode}`)));
     });
     (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
-    ws.on("message", (data) => this.onMessage(String(data)));
+    this.ws = ws;
+    ws.on("message", (data) => this.ws === ws && this.onMessage(String(data)));
     ws.on("close", () => this.ws === ws && this.onClose());
     ws.on("error", (e) => logger().warn({ err: e, notebook: this.notebookId }, "kernel WebSocket error"));
-    this.send(message("shell", "kernel_info_request", {}, this.session));
+    return ws;
+  }
+
+  private iopubFlows(ws: WebSocket, timeoutMs = 3000): Promise<boolean> {
+    const probe = message("shell", "kernel_info_request", {}, this.session);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const onMessage = (data: WebSocket.RawData) => {
+        try {
+          const m = JSON.parse(String(data)) as JupyterMessage;
+          if (m.channel === "iopub" && m.parent_header?.msg_id === probe.header.msg_id) done(true);
+        } catch {
+          /* binary frame */
+        }
+      };
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        ws.off("message", onMessage);
+        resolve(ok);
+      };
+      ws.on("message", onMessage);
+      ws.send(JSON.stringify(probe));
+    });
   }
 
   private send(m: JupyterMessage) {

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { servers, type ServerRow, users } from "../db/schema";
+import { logger } from "../log";
 import { spawner } from "../spawners/registry";
 import { jupyterTokenOf, upstreamBaseUrl } from "./find";
 
@@ -40,6 +41,7 @@ export async function idleServers(db: Db, timeoutS: number): Promise<ServerRow[]
       await db.update(servers).set({ lastActivity: seen }).where(eq(servers.id, server.id));
       continue;
     }
+    logger().info({ server: server.id, lastActivity: server.lastActivity, jupyterLastActivity: seen }, "server idle: culling");
     idle.push(server);
   }
   return idle;

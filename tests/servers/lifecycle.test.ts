@@ -59,7 +59,7 @@ test("a container killed behind Kiln's back is reported stopped within 30 s", as
 test("an idle server is culled; one with a busy kernel is kept", async () => {
   // An 8 s idle timeout leaves room for a slow start on a loaded machine: the busy kernel is
   // running before the idle server even starts, so only the idle one can cross the line.
-  const culling = await startKiln({ env: { KILN_DATA_DIR: tempDir("cull"), KILN_ADMIN_TOKEN: adminToken, KILN_IDLE_TIMEOUT: "8", KILN_SERVER_POLL_INTERVAL: "1" } });
+  const culling = await startKiln({ env: { KILN_DATA_DIR: tempDir("cull"), KILN_ADMIN_TOKEN: adminToken, KILN_IDLE_TIMEOUT: "8", KILN_SERVER_POLL_INTERVAL: "1", LOG_LEVEL: "info" } });
   try {
     const server = { backend: "pglite" as const, url: culling.url, adminToken };
     const idle = await makeUser(server, "idler");
@@ -81,7 +81,8 @@ test("an idle server is culled; one with a busy kernel is kept", async () => {
       .poll(async () => (await call(culling.url, "GET", "/hub/api/user", { token: idle.token })).body.servers, { timeout: 30_000, interval: 500 })
       .toEqual({});
     expect(await containerOf(idle.name)).toBeNull();
-    expect((await call(culling.url, "GET", "/hub/api/user", { token: busy.token })).body.servers[""]?.ready).toBe(true);
+    const busyServers = (await call(culling.url, "GET", "/hub/api/user", { token: busy.token })).body.servers;
+    expect(busyServers[""]?.ready, `busy server gone; Kiln said:\n${culling.output().split("\n").filter((l) => /server gone|warn|error|culling/.test(l)).join("\n")}`).toBe(true);
     expect((await containerOf(busy.name))?.State.Running).toBe(true);
     await work;
     expect(await run(kernel, "print('still here')")).toBe("still here\n");
