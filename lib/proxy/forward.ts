@@ -74,6 +74,15 @@ export async function proxyHttp(req: http.IncomingMessage, res: http.ServerRespo
   req.pipe(preq);
 }
 
+const OPEN = Symbol.for("kiln.proxyOpenSockets");
+type G = typeof globalThis & { [OPEN]?: Map<number, number> };
+const openSockets = () => ((globalThis as G)[OPEN] ??= new Map());
+
+/** WebSockets open through the proxy to a server right now (a connected client: not idle). */
+export function openProxySockets(serverId: number): number {
+  return openSockets().get(serverId) ?? 0;
+}
+
 /** WebSockets through the proxy: the upgrade is replayed upstream and the bytes piped as they are. */
 export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   let t: ProxyTarget;
@@ -96,7 +105,16 @@ export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, he
     if (head.length) conn.write(head);
     conn.pipe(socket).pipe(conn);
   });
+  const open = openSockets();
+  open.set(t.server.id, (open.get(t.server.id) ?? 0) + 1);
+  let counted = true;
   const close = () => {
+    if (counted) {
+      counted = false;
+      const n = (open.get(t.server.id) ?? 1) - 1;
+      if (n > 0) open.set(t.server.id, n);
+      else open.delete(t.server.id);
+    }
     conn.destroy();
     socket.destroy();
   };

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { servers, type ServerRow, users } from "../db/schema";
 import { logger } from "../log";
+import { openProxySockets } from "../proxy/forward";
 import { spawner } from "../spawners/registry";
 import { jupyterTokenOf, upstreamBaseUrl } from "./find";
 
@@ -35,6 +36,12 @@ export async function idleServers(db: Db, timeoutS: number): Promise<ServerRow[]
   const idle: ServerRow[] = [];
   for (const { server, user } of rows) {
     if ((server.lastActivity ?? server.startedAt).getTime() > cutoff) continue;
+    // A client connected through the proxy (a kernel or terminal WebSocket) is someone at
+    // work, as an open JupyterLab keeps a JupyterHub server alive.
+    if (openProxySockets(server.id) > 0) {
+      await db.update(servers).set({ lastActivity: new Date() }).where(eq(servers.id, server.id));
+      continue;
+    }
     const seen = await jupyterActivity(server, user);
     if (seen === "unknown") continue;
     if (seen && seen.getTime() > cutoff) {
