@@ -84,17 +84,15 @@ export async function withLiveOutputs(nb: NotebookRow): Promise<NotebookDoc> {
 
 /** For a fresh view: the kernel's state and the events of executions still running (from their start). */
 export function replayForNewView(log: Sequenced[]): Sequenced[] {
-  {
-    const live = new Set<number>();
-    const ended = new Set<number>();
-    for (const { event } of log) {
-      if (event.type === "execution") (event.status === "queued" || event.status === "running" ? live : ended).add(event.execution_id);
-    }
-    const running = [...live].filter((id) => !ended.has(id));
-    const keep = log.filter(({ event }) => "execution_id" in event && running.includes(event.execution_id));
-    const kernel = log.findLast(({ event }) => event.type === "kernel");
-    return kernel ? [kernel, ...keep] : keep;
+  const live = new Set<number>();
+  const ended = new Set<number>();
+  for (const { event } of log) {
+    if (event.type === "execution") (event.status === "queued" || event.status === "running" ? live : ended).add(event.execution_id);
   }
+  const running = new Set([...live].filter((id) => !ended.has(id)));
+  const keep = log.filter(({ event }) => "execution_id" in event && running.has(event.execution_id));
+  const kernel = log.findLast(({ event }) => event.type === "kernel");
+  return kernel ? [kernel, ...keep] : keep;
 }
 
 /** One output of an execution in full, as text: what the page truncates. */

@@ -10,27 +10,22 @@ export function requireUser(ctx: Ctx): UserRow {
   return ctx.actor.user;
 }
 
+const own = (ctx: Ctx, id: number, deleted = false) =>
+  and(eq(notebooks.id, id), eq(notebooks.ownerId, requireUser(ctx).id), deleted ? isNotNull(notebooks.deletedAt) : isNull(notebooks.deletedAt));
+
 /**
  * The caller's own notebook, or 404: someone else's notebook is answered exactly as a
  * missing one, so ids reveal nothing. (Sharing with groups arrives with the experiments issue.)
  */
 export async function requireOwnNotebook(ctx: Ctx, id: number, opts: { deleted?: boolean } = {}): Promise<NotebookRow> {
-  const user = requireUser(ctx);
-  const [row] = await ctx.db
-    .select()
-    .from(notebooks)
-    .where(and(eq(notebooks.id, id), eq(notebooks.ownerId, user.id), opts.deleted ? isNotNull(notebooks.deletedAt) : isNull(notebooks.deletedAt)));
+  const [row] = await ctx.db.select().from(notebooks).where(own(ctx, id, opts.deleted));
   if (!row) throw new NotFoundError(`No such notebook: ${id}`);
   return row;
 }
 
 /** The same check without reading the document: for the hot path of running a cell. */
 export async function requireOwnNotebookId(ctx: Ctx, id: number): Promise<{ id: number; ownerId: number }> {
-  const user = requireUser(ctx);
-  const [row] = await ctx.db
-    .select({ id: notebooks.id, ownerId: notebooks.ownerId })
-    .from(notebooks)
-    .where(and(eq(notebooks.id, id), eq(notebooks.ownerId, user.id), isNull(notebooks.deletedAt)));
+  const [row] = await ctx.db.select({ id: notebooks.id, ownerId: notebooks.ownerId }).from(notebooks).where(own(ctx, id));
   if (!row) throw new NotFoundError(`No such notebook: ${id}`);
   return row;
 }

@@ -46,9 +46,9 @@ export async function listNotebooks({ ctx, input }: { ctx: Ctx; input: z.output<
 
 export async function createNotebook({ ctx, input }: { ctx: Ctx; input: z.output<typeof createBody> }) {
   const user = requireUser(ctx);
-  const content = input.cells?.length ? newNotebook(mergeEditedCells([], input.cells)) : newNotebook();
-  assertValidNotebook(withUniqueIds(content));
-  return notebookModel(await insert(ctx.db, user.id, input.name, withUniqueIds(content)));
+  const content = withUniqueIds(input.cells?.length ? newNotebook(mergeEditedCells([], input.cells)) : newNotebook());
+  assertValidNotebook(content);
+  return notebookModel(await insert(ctx.db, user.id, input.name, content));
 }
 
 /** An .ipynb as uploaded: validated against the nbformat 4.5 schema, nothing stored if it fails. */

@@ -19,11 +19,12 @@ export async function startWarmPool(db: Db): Promise<WarmPool | null> {
   const config = getConfig();
   const wanted = config.servers.warmPool;
   if (Object.keys(wanted).length === 0) return null;
+  const mounts = poolMountsSupported();
   const why =
     defaultSpawner() !== "docker" ? "servers are not Docker containers here"
     : config.servers.dockerNetwork !== "host" ? "it needs KILN_DOCKER_NETWORK=host"
-    : poolMountsSupported().ok ? null
-    : (poolMountsSupported() as { reason: string }).reason;
+    : mounts.ok ? null
+    : mounts.reason;
   if (why) {
     logger().warn({ KILN_WARM_POOL: wanted }, `warm pool off: ${why}`);
     return null;

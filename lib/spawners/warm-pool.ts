@@ -82,11 +82,11 @@ export class WarmPool {
   private async startSlot(entry: PoolEntry) {
     const id = crypto.randomBytes(6).toString("hex");
     const slot: Slot = {
-      id, entry, dir: path.join(this.o.dir, id), port: await freeLoopbackPort(), token: crypto.randomBytes(32).toString("hex"),
-      baseUrl: `/kiln-pool/${id}/`, ready: false,
+      id, entry, dir: path.join(this.o.dir, id), port: 0, token: crypto.randomBytes(32).toString("hex"), baseUrl: `/kiln-pool/${id}/`, ready: false,
     };
-    this.slots.push(slot);
+    this.slots.push(slot); // counted before the first await: a second refill does not start it again
     try {
+      slot.port = await freeLoopbackPort();
       await makeSharedMountPoint(slot.dir);
       fs.chownSync(slot.dir, 1000, 1000);
       const container = await this.o.docker.createContainer(
