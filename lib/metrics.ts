@@ -20,6 +20,12 @@ function create() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    channelCommands: new client.Counter({
+      name: "kiln_notebook_channel_commands_total",
+      help: "Commands received on notebook WebSocket channels, by operation and outcome",
+      labelNames: ["op", "status"] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -8,6 +8,7 @@ import { getDb } from "../db";
 import { ForbiddenError, UnavailableError } from "../errors";
 import { metrics } from "../metrics";
 import { parseJsonBody } from "./body";
+import { sameOrigin } from "./origin";
 import { errorResponse, fromZod } from "./errors";
 
 type Infer<T> = [T] extends [z.ZodType] ? z.output<T> : undefined;
@@ -28,17 +29,7 @@ type NextContext = { params?: Promise<Record<string, string | string[]>> };
 function checkSameOrigin(req: Request, actor: Principal | null) {
   if (actor?.kind !== "user" || actor.via !== "session") return;
   if (req.method === "GET" || req.method === "HEAD") return;
-  const origin = req.headers.get("origin");
-  if (!origin) return; // SameSite=Lax already keeps cross-site POSTs from carrying the cookie
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    throw new ForbiddenError("Cross-origin request refused");
-  }
-  // Behind a reverse proxy the Host header may be rewritten: the public URL's host counts too.
-  if (host !== req.headers.get("host") && host !== new URL(getConfig().publicUrl).host)
-    throw new ForbiddenError("Cross-origin request refused");
+  if (!sameOrigin(req.headers)) throw new ForbiddenError("Cross-origin request refused");
 }
 
 /**
@@ -62,12 +53,14 @@ export function handle<B extends Schema = undefined, P extends Schema = undefine
       if (e.auth === "user") requireActor(actor);
       if (e.auth === "admin") requireAdmin(actor);
       checkSameOrigin(req, actor);
+      // A kernel's code holds its server's token: it may log and read data, nothing else.
+      if (actor?.kind === "user" && actor.serverId && !e.serverToken) throw new ForbiddenError("A server's token only serves the kiln module's routes");
       const rawParams = (await context.params) ?? {};
       const params = e.params ? e.params.safeParse(rawParams) : undefined;
       if (params && !params.success) throw fromZod(params.error);
       const query = e.query ? e.query.safeParse(Object.fromEntries(new URL(req.url).searchParams)) : undefined;
       if (query && !query.success) throw fromZod(query.error, "query");
-      const body = e.body ? await parseJsonBody(req, e.body, e.maxBodyBytes) : undefined;
+      const body = e.body && !e.rawBody ? await parseJsonBody(req, e.body, e.maxBodyBytes) : undefined;
       res = await fn({
         ctx: { db, actor }, req, requestId,
         body: body as Infer<B>, params: params?.data as Infer<P>, query: query?.data as Infer<Q>,

@@ -4,6 +4,7 @@ import type { Ctx } from "../auth/principal";
 import type { Db } from "../db";
 import { notebookRevisions, notebooks, type NotebookDoc, type NotebookRow } from "../db/schema";
 import { ConflictError, isUniqueViolation, NotFoundError } from "../errors";
+import { settleNotebook } from "../execution/sessions";
 import { mergeEditedCells, newNotebook, withUniqueIds } from "./doc";
 import { requireOwnNotebook, requireUser } from "./find";
 import type { createBody, listQuery, saveBody } from "./schemas";
@@ -189,6 +190,8 @@ export async function clearOutputs({ ctx, input }: { ctx: Ctx; input: { id: numb
 
 /** The .ipynb a user downloads: the stored document (it validates: every write checks). */
 export async function exportNotebook({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+  await requireOwnNotebook(ctx, input.id);
+  await settleNotebook(input.id); // a cell that finished a moment ago is in the file
   const row = await requireOwnNotebook(ctx, input.id);
   return { name: row.name, content: row.content };
 }

@@ -1,7 +1,7 @@
 import type { EditorView } from "@codemirror/view";
-import { api } from "../api";
+import { api, type ApiResult } from "../api";
 import { applyEvents } from "./apply-events";
-import { openEvents } from "./events";
+import { type NotebookChannel, openChannel } from "./channel";
 import { EMPTY_RUN, runFromCell, type RunState } from "./run-state";
 import { Runner } from "./runner";
 import { Saver } from "./saver";
@@ -35,7 +35,7 @@ export class NotebookController {
   readonly pendingCursor = new Map<string, number>();
   private wantFocus: string | null = null;
   private trash: { cell: CellModel; run: RunState; index: number }[] = [];
-  private closeEvents: (() => void) | null = null;
+  private channel: NotebookChannel | null = null;
 
   constructor(readonly notebookId: number, readonly user: string, model: NotebookModel) {
     this.name = new Signal(model.name);
@@ -51,7 +51,7 @@ export class NotebookController {
 
   start(): void {
     void this.refreshKernel();
-    this.closeEvents = openEvents(this.notebookId, {
+    this.channel = openChannel(this.notebookId, {
       apply: (events) => applyEvents(this, events),
       connected: (open) => this.connected.set(open),
       reopened: () => void this.reloadOutputs(),
@@ -59,8 +59,19 @@ export class NotebookController {
   }
 
   stop(): void {
-    this.closeEvents?.();
+    this.channel?.close();
     void this.saver.save();
+  }
+
+  /**
+   * A kernel command: on the notebook's WebSocket channel when it is open, else the
+   * matching REST call (the same verbs and answers behind both).
+   */
+  command<T>(op: "execute" | "interrupt" | "restart" | "input", body?: Record<string, unknown>): Promise<ApiResult<T>> {
+    const sent = this.channel?.request<T>(op, body);
+    if (sent) return sent;
+    const rest = { execute: "execute", interrupt: "kernel/interrupt", restart: "kernel/restart", input: "input" }[op];
+    return api<T>(`${this.path}/${rest}`, { method: "POST", body });
   }
 
   async refreshKernel(): Promise<KernelModel | null> {

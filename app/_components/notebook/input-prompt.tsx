@@ -1,7 +1,6 @@
 "use client";
 
 import { useState } from "react";
-import { api } from "../api";
 import { appendEcho, type InputRequest } from "./run-state";
 import { useController } from "./use-store";
 
@@ -15,7 +14,7 @@ export function InputPrompt({ cellId, request }: { cellId: string; request: Inpu
 
   async function send() {
     setBusy(true);
-    const res = await api(`${c.path}/input`, { method: "POST", body: { value } });
+    const res = await c.command("input", { value });
     setBusy(false);
     if (!res.ok) return setError(res.error.message);
     const shown = request.password ? "•".repeat(Math.min(value.length, 8)) : value;

@@ -56,7 +56,7 @@ export class Runner {
       const { id } = queued[i]!;
       const cell = store.cell(id);
       if (!cell) continue;
-      const res = await api<ExecutionModel>(`${this.c.path}/execute`, { method: "POST", body: { cell_id: id, code: cell.source } });
+      const res = await this.c.command<ExecutionModel>("execute", { cell_id: id, code: cell.source });
       if (res.ok) {
         store.setRun(id, applyExecution(store.run(id), res.data.id, res.data.status, res.data.execution_count));
         continue;
@@ -102,14 +102,14 @@ export class Runner {
   }
 
   async interrupt(): Promise<void> {
-    const res = await api<KernelModel>(`${this.c.path}/kernel/interrupt`, { method: "POST" });
+    const res = await this.c.command<KernelModel>("interrupt");
     if (res.ok) this.c.kernel.set(res.data);
     else this.c.error.set(res.error.message);
   }
 
   async restart(): Promise<boolean> {
     this.c.kernel.set(this.c.kernel.get() ? { ...this.c.kernel.get()!, state: "restarting", reason: null } : null);
-    const res = await api<KernelModel>(`${this.c.path}/kernel/restart`, { method: "POST" });
+    const res = await this.c.command<KernelModel>("restart");
     if (!res.ok) {
       if (res.error.code === "no_server") this.noServer.set({ pending: [], starting: false, message: "" });
       else this.c.error.set(res.error.message);

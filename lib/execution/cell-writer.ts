@@ -1,0 +1,77 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "../db";
+import { notebooks } from "../db/schema";
+import { logger } from "../log";
+
+export interface FinishedCell {
+  executionId: number;
+  cellId: string;
+  outputs: unknown[];
+  executionCount: number | null;
+}
+
+/** A burst of executions (run all, a loop of small cells) is written at most this often... */
+const MAX_WAIT_MS = 1000;
+/** ...and once it has been quiet this long. */
+const QUIET_MS = 50;
+
+/**
+ * Writes finished cells' outputs into the stored notebook, batched per notebook. Rewriting
+ * the whole document once per execution made "run all" on a large notebook quadratic and
+ * put a read-modify-write of the document on every cell's path; the execution record
+ * (the `executions` row) is written at once, and views see these cells meanwhile through
+ * the session's `persisting` map.
+ */
+export class CellWriter {
+  private pending = new Map<string, FinishedCell>();
+  private firstAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  /** notebookId null: nothing to write (a whole-notebook run keeps its own output notebook). */
+  constructor(private readonly notebookId: number | null, private readonly written: (cells: FinishedCell[]) => void) {}
+
+  add(cell: FinishedCell) {
+    if (this.notebookId === null) return this.written([cell]);
+    this.pending.set(cell.cellId, cell);
+    const now = Date.now();
+    if (!this.timer) this.firstAt = now;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), Math.max(0, Math.min(QUIET_MS, this.firstAt + MAX_WAIT_MS - now)));
+  }
+
+  /** Writes what is pending now; resolves once everything added so far is stored. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.size === 0) return this.writing;
+    const cells = [...this.pending.values()];
+    this.pending = new Map();
+    this.writing = this.writing.then(() => this.write(cells));
+    return this.writing;
+  }
+
+  private async write(cells: FinishedCell[]) {
+    if (this.notebookId === null) return;
+    const notebookId = this.notebookId;
+    const byId = new Map(cells.map((c) => [c.cellId, c]));
+    try {
+      const db = await getDb();
+      await db.transaction(async (tx) => {
+        const [nb] = await tx.select({ content: notebooks.content }).from(notebooks).where(eq(notebooks.id, notebookId)).for("update");
+        if (!nb) return;
+        // metadata.kiln.execution_id: the record these outputs came from (the page links a truncated output's full text to it)
+        const next = nb.content.cells.map((c) => {
+          const done = byId.get(c.id);
+          if (!done || c.cell_type !== "code") return c;
+          return { ...c, outputs: done.outputs, execution_count: done.executionCount, metadata: { ...c.metadata, kiln: { execution_id: done.executionId } } };
+        });
+        await tx.update(notebooks).set({ content: { ...nb.content, cells: next } }).where(eq(notebooks.id, notebookId));
+      });
+    } catch (e) {
+      logger().error({ err: e, notebook: this.notebookId }, "could not store cells' outputs in the notebook");
+    } finally {
+      this.written(cells);
+    }
+  }
+}

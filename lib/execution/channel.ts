@@ -1,0 +1,125 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocket, WebSocketServer } from "ws";
+import { authenticate } from "../auth/authenticate";
+import type { Ctx } from "../auth/principal";
+import { getDb } from "../db";
+import { ForbiddenError, KilnError, UnauthorizedError, ValidationError } from "../errors";
+import { errorResponse, fromZod } from "../http/errors";
+import { sameOrigin } from "../http/origin";
+import { logger } from "../log";
+import { metrics } from "../metrics";
+import { requireOwnNotebookId } from "../notebooks/find";
+import { type ChannelCommand, channelCommand, MAX_COMMAND_BYTES } from "./channel-protocol";
+import { type Sequenced, subscribe } from "./events";
+import { answerInput, interruptKernel, kernelInfo, replayForNewView, restartKernel, runCell } from "./verbs";
+
+const PATH = /^\/api\/notebooks\/(\d+)\/channel$/;
+/** Ownership is proven at open and again when older than this (a notebook deleted meanwhile). */
+const RECHECK_MS = 30_000;
+const PING_MS = 25_000;
+
+export const isChannelPath = (path: string) => PATH.test(path);
+
+function headersOf(req: IncomingMessage, queryToken: string | null): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") h.set(k, v);
+  if (!h.has("authorization") && queryToken) h.set("authorization", `token ${queryToken}`);
+  return h;
+}
+
+/** An upgrade refused before it happened: a plain HTTP answer, in the API's error shape. */
+async function refuse(socket: Duplex, e: unknown) {
+  const res = errorResponse(e, "ws-upgrade");
+  const body = await res.text();
+  socket.end(`HTTP/1.1 ${res.status} ${res.statusText || "Error"}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * GET /api/notebooks/{id}/channel (WebSocket): one authenticated connection per open view
+ * that carries the notebook's events and the view's commands, so running a cell costs one
+ * small frame each way instead of an HTTP request with its authentication.
+ */
+export async function acceptNotebookChannel(req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer) {
+  try {
+    const url = new URL(req.url ?? "/", "http://kiln.local");
+    const id = Number(PATH.exec(url.pathname)![1]);
+    const db = await getDb();
+    const headers = headersOf(req, url.searchParams.get("token"));
+    const actor = await authenticate(db, new Request("http://kiln.local/", { headers }));
+    if (!actor) throw new UnauthorizedError();
+    if (actor.kind === "user" && actor.serverId) throw new ForbiddenError("A server's token only serves the kiln module's routes");
+    // A WebSocket is not covered by SameSite: a cookie-authenticated one must come from Kiln's own pages.
+    if (actor.kind === "user" && actor.via === "session" && !sameOrigin(headers, true)) throw new ForbiddenError("Cross-origin WebSocket refused");
+    const ctx: Ctx = { db, actor };
+    const nb = await requireOwnNotebookId(ctx, id);
+    const after = url.searchParams.get("after");
+    if (after !== null && !/^\d+$/.test(after)) throw new ValidationError("after: must be an event id", "after");
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, ctx, nb, after === null ? null : Number(after)));
+  } catch (e) {
+    await refuse(socket, e);
+  }
+}
+
+function serve(ws: WebSocket, ctx: Ctx, nb: { id: number; ownerId: number }, after: number | null) {
+  (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
+  let checkedAt = Date.now();
+  let alive = true;
+  const send = ({ id, event }: Sequenced) => ws.send(`{"id":${id},"event":${JSON.stringify(event)}}`);
+  const unsubscribe = subscribe(nb.id, after, replayForNewView, send);
+  const ping = setInterval(() => {
+    if (!alive) return ws.terminate();
+    alive = false;
+    ws.ping();
+  }, PING_MS);
+  ws.on("pong", () => (alive = true));
+  ws.on("close", () => {
+    clearInterval(ping);
+    unsubscribe();
+  });
+  ws.on("message", async (data, isBinary) => {
+    let requestId: string | null = null;
+    try {
+      if (isBinary) throw new ValidationError("Commands are JSON text frames");
+      const raw = String(data);
+      if (raw.length > MAX_COMMAND_BYTES) throw new ValidationError(`A command is at most ${MAX_COMMAND_BYTES} bytes`);
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw new ValidationError("A command must be a JSON object", undefined, "invalid_json");
+      }
+      requestId = typeof (value as { request_id?: unknown })?.request_id === "string" ? (value as { request_id: string }).request_id : null;
+      const parsed = channelCommand.safeParse(value);
+      if (!parsed.success) throw fromZod(parsed.error);
+      if (Date.now() - checkedAt > RECHECK_MS) {
+        await requireOwnNotebookId(ctx, nb.id);
+        checkedAt = Date.now();
+      }
+      const result = await run(ctx, nb, parsed.data);
+      ws.send(JSON.stringify({ reply: requestId, ok: true, data: result ?? null }));
+      metrics().channelCommands.inc({ op: parsed.data.op, status: "ok" });
+    } catch (e) {
+      if (!(e instanceof KilnError)) logger().error({ err: e, notebook: nb.id }, "notebook channel command failed");
+      const body = (await errorResponse(e, "ws").json()) as { error: unknown };
+      ws.send(JSON.stringify({ reply: requestId, ok: false, error: body.error }));
+      metrics().channelCommands.inc({ op: "any", status: "error" });
+    }
+  });
+}
+
+function run(ctx: Ctx, nb: { id: number; ownerId: number }, c: ChannelCommand): Promise<unknown> {
+  const input = { id: nb.id };
+  switch (c.op) {
+    case "execute":
+      return runCell(ctx.db, nb, c.cell_id, c.code);
+    case "interrupt":
+      return interruptKernel({ ctx, input });
+    case "restart":
+      return restartKernel({ ctx, input });
+    case "input":
+      return answerInput({ ctx, input: { id: nb.id, value: c.value } });
+    case "kernel":
+      return kernelInfo({ ctx, input });
+  }
+}
