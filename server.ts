@@ -19,6 +19,8 @@ import { startServerWatch } from "./lib/servers/watch";
 import { startWarmPool } from "./lib/servers/pool";
 import { discoverGpus, setGpuInventory } from "./lib/gpus/inventory";
 import { chooseDefaultSpawner } from "./lib/spawners/registry";
+import { acceptNotebookChannel, isChannelPath } from "./lib/execution/channel";
+import { settleAllNotebooks } from "./lib/execution/sessions";
 
 async function main() {
   let config;
@@ -83,7 +85,8 @@ async function main() {
   server.on("upgrade", (req, socket, head) => {
     if (upgradeNext && req.url?.startsWith("/_next/")) return void upgradeNext(req, socket, head);
     if (req.url?.startsWith("/user/")) return void proxyUpgrade(req, socket, head).catch(() => socket.destroy());
-    // No WebSocket routes yet: refuse cleanly instead of leaving the socket hanging.
+    if (isChannelPath((req.url ?? "").split("?")[0]!)) return void acceptNotebookChannel(req, socket, head, wss).catch(() => socket.destroy());
+    // Anything else: refuse cleanly instead of leaving the socket hanging.
     wss.handleUpgrade(req, socket, head, (ws) => ws.close(1008, "no such WebSocket endpoint"));
   });
 
@@ -103,6 +106,7 @@ async function main() {
     await pool?.close().catch((e) => log.warn({ err: e }, "warm pool: close failed"));
     server.closeIdleConnections();
     await new Promise((r) => server.close(r));
+    await settleAllNotebooks().catch((e) => log.warn({ err: e }, "could not write the last outputs"));
     await closeDatabase(); // PGlite flushes its files here
     log.info("kiln stopped cleanly");
     clearTimeout(force);

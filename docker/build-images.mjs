@@ -1,13 +1,13 @@
-// `npm run images [name...]`: builds Kiln's framework images without a registry, from
-// Debian packages: debootstrap a minimal bookworm, apt-get the kernel's packages inside it,
-// add the unprivileged user and Kiln's Jupyter config, then `docker import`. An image is
-// tagged with a hash of its recipe and built only when that tag is missing (minutes, once).
+// `npm run images [name...]`: builds Kiln's framework images without a registry: a base
+// from Debian packages (base-image.mjs, minutes, once) and Kiln's own files on top. Each is
+// tagged with a hash of what goes into it and built only when that tag is missing.
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildBase } from "./base-image.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const say = (m) => process.stdout.write(`[kiln images] ${m}\n`);
@@ -18,19 +18,6 @@ function sh(cmd, args, opts = {}) {
   return r;
 }
 
-/** The Debian mirror this machine's apt uses: never written into the repository. */
-function debianMirror() {
-  const dir = "/etc/apt/sources.list.d";
-  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    const m = /^URIs:\s*(\S+)/m.exec(fs.readFileSync(path.join(dir, f), "utf8"));
-    if (m && /debian\/?$/.test(m[1])) return m[1];
-  }
-  const list = fs.existsSync("/etc/apt/sources.list") ? fs.readFileSync("/etc/apt/sources.list", "utf8") : "";
-  const m = /^deb\s+(\S+)\s+bookworm\s/m.exec(list);
-  if (m) return m[1];
-  throw new Error("no Debian mirror found in /etc/apt/sources.list.d or /etc/apt/sources.list");
-}
-
 export function recipes() {
   return fs
     .readdirSync(path.join(root, "kernels"))
@@ -39,67 +26,75 @@ export function recipes() {
     .filter((r) => Array.isArray(r.debian_packages));
 }
 
-/** Every image gets Kiln's Jupyter config and extension (spare kernel, warm-pool claim). */
-const COMMON_FILES = ["jupyter_server_config.py", "kiln_jupyter.py"];
+/**
+ * Two layers, so that Kiln's own files can change without minutes of debootstrap: the base
+ * (Debian packages, the user) is tagged by its package list and this builder's base steps;
+ * the image adds kernels/common (Jupyter config, the kiln_jupyter extension, the `kiln`
+ * module) on top with a quick `docker build`, tagged by the base and those files.
+ */
+const COMMON = path.join(root, "kernels", "common");
+const COMMON_FILES = [
+  ["jupyter_server_config.py", "/etc/jupyter/jupyter_server_config.py"],
+  ["kiln_jupyter.py", "/usr/lib/python3/dist-packages/kiln_jupyter.py"],
+  ["kiln", "/usr/lib/python3/dist-packages/kiln"],
+];
+
+/** Every file under kernels/common that goes into an image, in a stable order (no caches). */
+function commonFiles() {
+  const out = [];
+  const walk = (rel) => {
+    const abs = path.join(COMMON, rel);
+    if (fs.statSync(abs).isDirectory()) {
+      for (const e of fs.readdirSync(abs).sort()) if (e !== "__pycache__") walk(path.join(rel, e));
+    } else out.push(rel);
+  };
+  for (const [f] of COMMON_FILES) walk(f);
+  return out;
+}
+
+const BASE_STEPS = fileURLToPath(new URL("./base-image.mjs", import.meta.url));
+
+export function baseTag(recipe) {
+  const h = crypto.createHash("sha256");
+  h.update(JSON.stringify(recipe.debian_packages));
+  h.update(fs.readFileSync(BASE_STEPS));
+  return `kiln/${recipe.name}-base:${h.digest("hex").slice(0, 12)}`;
+}
 
 /** kiln/<name>:<hash of everything that goes into the image>. */
 export function imageTag(recipe) {
   const h = crypto.createHash("sha256");
-  h.update(JSON.stringify(recipe.debian_packages));
-  for (const f of COMMON_FILES) h.update(fs.readFileSync(path.join(root, "kernels", "common", f)));
+  h.update(baseTag(recipe));
+  for (const f of commonFiles()) h.update(f).update(fs.readFileSync(path.join(COMMON, f)));
   h.update(fs.readFileSync(fileURLToPath(import.meta.url)));
   return `kiln/${recipe.name}:${h.digest("hex").slice(0, 12)}`;
 }
 
 const exists = (tag) => spawnSync("docker", ["image", "inspect", tag], { stdio: "ignore" }).status === 0;
 
-function build(recipe, tag) {
-  if (!fs.existsSync("/usr/sbin/debootstrap")) {
-    sh("apt-get", ["install", "-y", "-qq", "debootstrap"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  }
-  const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), `kiln-image-${recipe.name}-`));
-  const mirror = debianMirror();
-  const t0 = Date.now();
+/** Kiln's files on top of the base: seconds, no network. */
+function buildImage(recipe, base, tag) {
+  const ctx = fs.mkdtempSync(path.join(os.tmpdir(), `kiln-image-${recipe.name}-`));
   try {
-    say(`${tag}: debootstrap bookworm`);
-    sh("debootstrap", ["--variant=minbase", "bookworm", rootfs, mirror], { stdio: ["ignore", "ignore", "inherit"] });
-    fs.writeFileSync(path.join(rootfs, "etc/apt/sources.list"), `deb ${mirror} bookworm main\ndeb ${mirror} bookworm-updates main\n`);
-    sh("mount", ["-t", "proc", "proc", path.join(rootfs, "proc")]);
-    try {
-      const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive", LC_ALL: "C" };
-      say(`${tag}: apt-get install ${recipe.debian_packages.length} packages`);
-      sh("chroot", [rootfs, "apt-get", "update", "-qq"], { env });
-      // apt-get (not debootstrap --include) so virtual packages resolve (python3-zmq needs python3-cffi-backend).
-      sh("chroot", [rootfs, "apt-get", "install", "-y", "-qq", "--no-install-recommends", ...recipe.debian_packages], {
-        env, stdio: ["ignore", "ignore", "inherit"],
-      });
-      sh("chroot", [rootfs, "apt-get", "clean"], { env });
-      sh("chroot", [rootfs, "useradd", "--uid", "1000", "--create-home", "--shell", "/bin/bash", "jovyan"], { env });
-    } finally {
-      spawnSync("umount", [path.join(rootfs, "proc")]);
+    for (const f of commonFiles()) {
+      fs.mkdirSync(path.dirname(path.join(ctx, f)), { recursive: true });
+      fs.copyFileSync(path.join(COMMON, f), path.join(ctx, f));
     }
-    fs.mkdirSync(path.join(rootfs, "etc/jupyter"), { recursive: true });
-    fs.copyFileSync(path.join(root, "kernels/common/jupyter_server_config.py"), path.join(rootfs, "etc/jupyter/jupyter_server_config.py"));
-    fs.copyFileSync(path.join(root, "kernels/common/kiln_jupyter.py"), path.join(rootfs, "usr/lib/python3/dist-packages/kiln_jupyter.py"));
-    fs.rmSync(path.join(rootfs, "var/lib/apt/lists"), { recursive: true, force: true });
-    say(`${tag}: docker import`);
-    const tar = spawnSync("sh", ["-c", `tar -C "${rootfs}" -c . | docker import ${[
-      "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      "ENV LANG=C.UTF-8",
-      "ENV PYDEVD_DISABLE_FILE_VALIDATION=1", // ipykernel 6.17 on Python 3.11 warns about frozen modules on every start
-      "USER jovyan",
-      "WORKDIR /home/jovyan",
-      `LABEL org.kiln.image=${recipe.name}`,
-    ].map((c) => `--change '${c}'`).join(" ")} - ${tag}`], { stdio: ["ignore", "ignore", "inherit"] });
-    if (tar.status !== 0) throw new Error("docker import failed");
+    const copies = COMMON_FILES.map(([f, to]) => `COPY ${f} ${to}`).join("\n");
+    fs.writeFileSync(path.join(ctx, "Dockerfile"), `FROM ${base}\nUSER root\n${copies}\nRUN python3 -m compileall -q /usr/lib/python3/dist-packages/kiln\nUSER jovyan\n`);
+    // The classic builder: the engine here has no BuildKit, and nothing needs a network.
+    sh("docker", ["build", "--network", "none", "-q", "-t", tag, ctx], { env: { ...process.env, DOCKER_BUILDKIT: "0" }, stdio: ["ignore", "ignore", "inherit"] });
     sh("docker", ["tag", tag, `kiln/${recipe.name}:latest`]);
-    // Older builds of this image are replaced, not kept: each is 1-2 GB.
-    const tags = spawnSync("docker", ["images", `kiln/${recipe.name}`, "--format", "{{.Repository}}:{{.Tag}}"], { encoding: "utf8" }).stdout;
-    for (const old of tags.split("\n").filter((t) => t && t !== tag && !t.endsWith(":latest"))) spawnSync("docker", ["rmi", old], { stdio: "ignore" });
-    say(`${tag}: built in ${Math.round((Date.now() - t0) / 1000)} s`);
+    removeOlder(`kiln/${recipe.name}`, tag);
   } finally {
-    fs.rmSync(rootfs, { recursive: true, force: true });
+    fs.rmSync(ctx, { recursive: true, force: true });
   }
+}
+
+/** Older builds of an image are replaced, not kept: each base is 1-2 GB. */
+function removeOlder(repo, keep) {
+  const tags = spawnSync("docker", ["images", repo, "--format", "{{.Repository}}:{{.Tag}}"], { encoding: "utf8" }).stdout;
+  for (const old of tags.split("\n").filter((t) => t && t !== keep && !t.endsWith(":latest"))) spawnSync("docker", ["rmi", old], { stdio: "ignore" });
 }
 
 /** Builds the named images (all with an offline recipe by default) that are missing. */
@@ -108,7 +103,13 @@ export function ensureImages(names) {
   for (const r of wanted) {
     const tag = imageTag(r);
     if (exists(tag)) continue;
-    build(r, tag);
+    const base = baseTag(r);
+    if (!exists(base)) {
+      buildBase(r, base);
+      removeOlder(`kiln/${r.name}-base`, base);
+    }
+    buildImage(r, base, tag);
+    say(`${tag}: built on ${base}`);
   }
   return Object.fromEntries(wanted.map((r) => [r.name, imageTag(r)]));
 }

@@ -47,6 +47,13 @@ export const configSchema = z
       .regex(/^\s*[A-Za-z0-9_.-]+=\d+(\s*,\s*[A-Za-z0-9_.-]+=\d+)*\s*$/, "must look like 'python=2,pytorch=1' (catalog image = containers kept ready)")
       .transform((v) => Object.fromEntries(v.split(",").map((p) => p.split("=").map((x) => x.trim())).map(([k, n]) => [k!, Number(n)])))
       .optional(),
+    KILN_KERNEL_API_URL: z.url().optional(),
+    KILN_STORAGE: z.enum(["local", "s3"]).default("local"),
+    KILN_S3_ENDPOINT: z.url().optional(),
+    KILN_S3_BUCKET: z.string().min(1).optional(),
+    KILN_S3_REGION: z.string().min(1).default("us-east-1"),
+    KILN_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    KILN_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     KILN_GPUS: z.enum(["auto", "none", "nvidia-smi"]).default("auto"),
     KILN_SERVER_POLL_INTERVAL: z.coerce.number().min(1).max(600).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -57,6 +64,9 @@ export const configSchema = z
     const oidc = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].filter(Boolean).length;
     if (oidc !== 0 && oidc !== 3)
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together" });
+    if (c.KILN_STORAGE === "s3")
+      for (const v of ["KILN_S3_ENDPOINT", "KILN_S3_BUCKET", "KILN_S3_ACCESS_KEY_ID", "KILN_S3_SECRET_ACCESS_KEY"] as const)
+        if (!c[v]) ctx.addIssue({ code: "custom", path: [v], message: "is required when KILN_STORAGE=s3" });
   });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -79,6 +89,10 @@ export interface Config {
   github?: { clientId: string; clientSecret: string };
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   logLevel: RawConfig["LOG_LEVEL"];
+  /** Kiln's URL as kernels reach it (the `kiln` module): this host's loopback by default. */
+  kernelApiUrl: string;
+  /** Where dataset and artifact chunks are kept. */
+  storage: { kind: "local"; dir: string } | { kind: "s3"; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
   servers: {
     /** Unset: docker when an engine answers at start-up, else local. */
     spawner?: "docker" | "local";
@@ -136,6 +150,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ? { issuer: c.OIDC_ISSUER, clientId: c.OIDC_CLIENT_ID!, clientSecret: c.OIDC_CLIENT_SECRET!, name: c.OIDC_NAME }
       : undefined,
     logLevel: c.LOG_LEVEL,
+    kernelApiUrl: (c.KILN_KERNEL_API_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/$/, ""),
+    storage:
+      c.KILN_STORAGE === "s3"
+        ? { kind: "s3", endpoint: c.KILN_S3_ENDPOINT!, bucket: c.KILN_S3_BUCKET!, region: c.KILN_S3_REGION, accessKeyId: c.KILN_S3_ACCESS_KEY_ID!, secretAccessKey: c.KILN_S3_SECRET_ACCESS_KEY! }
+        : { kind: "local", dir: path.join(dataDir, "blobs") },
     servers: {
       spawner: c.KILN_SPAWNER,
       localPython: c.KILN_LOCAL_PYTHON,

@@ -16,6 +16,10 @@ export interface Endpoint<
   body?: B;
   params?: P;
   query?: Q;
+  /** A server's own token (the `kiln` module in its kernels) is accepted only where this is set. */
+  serverToken?: boolean;
+  /** The handler reads the body itself (a raw upload, streamed): no JSON parsing. */
+  rawBody?: boolean;
   /** JSON bodies above this are a 413 (default 1 MiB). */
   maxBodyBytes?: number;
   responses: Record<number, { description: string; schema?: z.ZodType }>;

@@ -4,6 +4,8 @@ import { imageBody, imagePatch } from "../images/manage";
 import { serverName, serverOptions } from "../servers/options";
 import * as s from "./schemas";
 import * as nb from "../notebooks/schemas";
+import { datasetEndpoints } from "./datasets-endpoints";
+import { runEndpoints } from "./runs-endpoints";
 
 const nameParam = z.object({ name: s.userName });
 const groupParam = z.object({ name: s.groupName });
@@ -300,4 +302,6 @@ export const endpoints = {
     params: groupParam, body: s.groupUsersBody,
     responses: { 200: { description: "Group", schema: s.groupModel }, 404: err("No such group"), ...authErrors },
   }),
+  ...runEndpoints,
+  ...datasetEndpoints,
 };

@@ -33,7 +33,7 @@ function operation(e: Endpoint) {
 export function openApiDocument(version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of Object.values(endpoints) as Endpoint[]) {
-    (paths[e.path] ??= {})[e.method.toLowerCase()] = operation(e);
+    (paths[e.path.replace(/\{(\w+)\+\}/g, "{$1}")] ??= {})[e.method.toLowerCase()] = operation(e);
   }
   return {
     openapi: "3.1.0",

@@ -14,7 +14,10 @@ function compile(): Compiled[] {
     let c = byPath.get(endpoint.path);
     if (!c) {
       const names: string[] = [];
-      const source = endpoint.path.replace(/[.]/g, "\\.").replace(/\{(\w+)\}/g, (_, n: string) => (names.push(n), "([^/]+)"));
+      // {name} is one segment; {name+} the rest of the path (a file's path inside a dataset)
+      const source = endpoint.path
+        .replace(/[.]/g, "\\.")
+        .replace(/\{(\w+)(\+?)\}/g, (_, n: string, rest: string) => (names.push(n), rest ? "(.+)" : "([^/]+)"));
       c = { pattern: new RegExp(`^${source}/?$`), names, byMethod: new Map() };
       byPath.set(endpoint.path, c);
     }

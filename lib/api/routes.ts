@@ -7,8 +7,10 @@ import * as servers from "./handlers/servers";
 import * as system from "./handlers/system";
 import * as tokens from "./handlers/tokens";
 import * as users from "./handlers/users";
+import { datasetRoutes } from "./datasets-routes";
+import { runRoutes } from "./runs-routes";
 
-type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
+export type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** Every JSON endpoint and its handler: the one table Kiln's API router serves. */
 export const routes: [Endpoint, Handler][] = [
@@ -69,4 +71,6 @@ export const routes: [Endpoint, Handler][] = [
   [e.deleteGroup, groups.deleteGroupHandler],
   [e.addGroupUsers, groups.addGroupUsersHandler],
   [e.removeGroupUsers, groups.removeGroupUsersHandler],
+  ...runRoutes,
+  ...datasetRoutes,
 ];

@@ -39,14 +39,14 @@ export async function principalFromToken(db: Db, token: string): Promise<Princip
   if (admin && safeEqual(token, admin)) return { kind: "service", name: "kiln-admin-token" };
   // One statement for the token, its user and their groups: this runs on every API call.
   const [row] = await db
-    .select({ tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, user: users, groups: groupNamesOf(users.id) })
+    .select({ tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, serverId: apiTokens.serverId, user: users, groups: groupNamesOf(users.id) })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.hash, hashToken(token)));
   if (!row) throw new UnauthorizedError("Invalid token");
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthorizedError("Token expired");
   touchActivity(db, row.user.id, row.tokenId);
-  return { kind: "user", user: row.user, via: "token", tokenId: row.tokenId, groups: row.groups };
+  return { kind: "user", user: row.user, via: "token", tokenId: row.tokenId, groups: row.groups, serverId: row.serverId };
 }
 
 async function principalFromSession(db: Db, req: Request): Promise<Principal | null> {

@@ -31,3 +31,8 @@ export async function closeDatabase(): Promise<void> {
   delete g[KEY];
   if (p) await (await p).close();
 }
+
+/** The rows of `db.execute(sql...)`: postgres.js answers an array, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}

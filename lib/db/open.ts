@@ -44,6 +44,7 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     kind: "postgres",
     db: db as unknown as Db,
+    raw: { kind: "postgres", sql: client },
     ping: async () => void (await client`select 1`),
     close: () => client.end({ timeout: 5 }),
   };
@@ -61,6 +62,7 @@ async function openPglite(dir: string | null, useTemplate = true): Promise<Datab
   return {
     kind: "pglite",
     db: db as unknown as Db,
+    raw: { kind: "pglite", client },
     ping: async () => void (await db.execute(sql`select 1`)),
     close: () => client.close(),
   };

@@ -1,9 +1,13 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
+import { EventEmitter } from "node:events";
+import { and, eq, isNull } from "drizzle-orm";
 import WebSocket from "ws";
 import { getDb } from "../db";
 import { executions, notebooks } from "../db/schema";
 import { logger } from "../log";
+import { beginInteractiveRun, endRun } from "../runs/lifecycle";
+import { CellWriter } from "./cell-writer";
+import { forgetMessageRunLater } from "./message-runs";
 import { type NotebookEvent, type Output, publish } from "./events";
 import { appendOutput, type JupyterMessage, message, storable, toOutput } from "./protocol";
 
@@ -19,6 +23,17 @@ export interface KernelTarget {
   cpu: number;
   memoryMb: number;
   gpus: number;
+  gpuIds: string[];
+  /** The spawner's kind and state: where the run's image digest comes from. */
+  spawner: string;
+  state: Record<string, unknown>;
+}
+
+export interface FinishedExecution {
+  status: "ok" | "error" | "aborted";
+  outputs: Output[];
+  executionCount: number | null;
+  error: { ename: string; evalue: string } | null;
 }
 
 export interface LiveExecution {
@@ -38,7 +53,11 @@ export interface LiveExecution {
   /** The execute_reply, kept until the kernel's idle status for this request: outputs may come after the reply. */
   reply: { status: "ok" | "error" | "aborted"; error: { ename: string; evalue: string } | null } | null;
   idle: boolean;
+  startedAt: Date | null;
 }
+
+/** A cell still running after this long gets `running` written to its row. */
+const RUNNING_WRITE_MS = 250;
 
 const DIED =
   "The kernel process died (it exited, or ran out of memory). Jupyter started a fresh one: variables are gone; your notebook is intact. Run the cells again.";
@@ -59,9 +78,36 @@ export class KernelSession {
   private pendingInput: { header: JupyterMessage["header"]; msgId: string } | null = null;
   private userRestart = false;
   private flushTimer: NodeJS.Timeout | null = null;
+  private readonly cells: CellWriter;
   closed = false;
 
-  constructor(readonly notebookId: number, readonly userId: number, readonly target: KernelTarget, readonly kernelId: string) {}
+  /**
+   * The experiment run this kernel session is (lib/runs): a restart or a death ends it, and
+   * the kernel's next life is the next run.
+   */
+  run: Promise<number>;
+
+  /** Every execution's end, for a caller that waits for one (a whole-notebook run). */
+  readonly finished = new EventEmitter<{ finished: [msgId: string, result: FinishedExecution] }>();
+
+  /**
+   * `batch`: a whole-notebook run's own kernel. Its events go to `eventKey` (no notebook
+   * view), its outputs are not written into the notebook, and a death ends the run.
+   */
+  constructor(
+    readonly notebookId: number, readonly userId: number, readonly target: KernelTarget, readonly kernelId: string, runId: number,
+    readonly opts: { batch?: boolean; eventKey?: number } = {},
+  ) {
+    this.run = Promise.resolve(runId);
+    this.cells = new CellWriter(opts.batch ? null : notebookId, (written) => {
+      for (const c of written) if (this.persisting.get(c.cellId)?.id === c.executionId) this.persisting.delete(c.cellId);
+    });
+  }
+
+  /** Where this session's events go: the notebook's views, or a whole-notebook run's own key. */
+  get eventKey(): number {
+    return this.opts.eventKey ?? this.notebookId;
+  }
 
   private setState(state: KernelState, reason: string | null = null) {
     // A death stays on screen until the user runs something or restarts: a quiet auto-restart must not hide it.
@@ -69,7 +115,7 @@ export class KernelSession {
     if (state === this.state && reason === this.reason) return;
     this.state = state;
     this.reason = reason;
-    publish(this.notebookId, { type: "kernel", state, reason });
+    publish(this.eventKey, { type: "kernel", state, reason });
   }
 
   /**
@@ -146,7 +192,7 @@ export class KernelSession {
     m.header.msg_id = exec.msgId;
     const live: LiveExecution = {
       id: 0, stored: Promise.resolve(), waiting: [], msgId: exec.msgId, cellId: exec.cellId, status: "queued", executionCount: null,
-      outputs: [], clearOnNext: false, dirty: false, reply: null, idle: false,
+      outputs: [], clearOnNext: false, dirty: false, reply: null, idle: false, startedAt: null,
     };
     live.stored = exec.id.then(
       (id) => {
@@ -163,8 +209,8 @@ export class KernelSession {
 
   /** Publishes an event of an execution, once its row (and so its id) exists. */
   private emit(exec: LiveExecution, make: () => NotebookEvent) {
-    if (exec.id) publish(this.notebookId, make());
-    else exec.waiting.push(() => publish(this.notebookId, make()));
+    if (exec.id) publish(this.eventKey, make());
+    else exec.waiting.push(() => publish(this.eventKey, make()));
   }
 
   answerInput(value: string): boolean {
@@ -189,10 +235,22 @@ export class KernelSession {
         await this.rest(`api/kernels/${this.kernelId}/restart`);
       });
       await this.reconnect();
+      this.nextRun("finished");
       this.setState("idle");
     } finally {
       this.userRestart = false;
     }
+  }
+
+  /** The kernel's process ended (restart, death): its run ends, the fresh process is the next run. */
+  private nextRun(ending: "finished" | "failed", why: string | null = null) {
+    const previous = this.run;
+    this.run = previous.then(async (id) => {
+      const db = await getDb();
+      await endRun(db, id, ending, why);
+      return beginInteractiveRun(db, { notebookId: this.notebookId, userId: this.userId, kernelId: this.kernelId, target: this.target });
+    });
+    this.run.catch((e) => logger().error({ err: e, notebook: this.notebookId }, "could not record the next run"));
   }
 
   /**
@@ -258,7 +316,7 @@ export class KernelSession {
       const output: Output = { output_type: "display_data", data: m.content.data ?? {}, metadata: m.content.metadata ?? {}, transient: { display_id: displayId } };
       for (const e of this.live.values())
         e.outputs = e.outputs.map((o) => ((o.transient as { display_id?: string } | undefined)?.display_id === displayId ? ((e.dirty = true), output) : o));
-      publish(this.notebookId, { type: "update_display", display_id: displayId, output });
+      publish(this.eventKey, { type: "update_display", display_id: displayId, output });
       return;
     }
     const output = toOutput(m);
@@ -299,8 +357,14 @@ export class KernelSession {
     exec.status = "running";
     const count = exec.executionCount;
     this.emit(exec, () => ({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "running", execution_count: count }));
-    const at = new Date();
-    if (first) void exec.stored.then(async () => (await getDb()).update(executions).set({ status: "running", startedAt: at }).where(eq(executions.id, exec.id))).catch(() => {});
+    if (!first) return;
+    exec.startedAt = new Date();
+    // Most cells end within milliseconds: their start is written with their end. A longer one
+    // is marked running in its row, for whoever reads the record meanwhile.
+    setTimeout(() => {
+      if (this.live.get(exec.msgId) !== exec) return;
+      void exec.stored.then(async () => (await getDb()).update(executions).set({ status: "running", startedAt: exec.startedAt }).where(and(eq(executions.id, exec.id), isNull(executions.endedAt)))).catch(() => {});
+    }, RUNNING_WRITE_MS).unref();
   }
 
   /** Outputs reach the executions row at most once a second while a cell runs. */
@@ -320,36 +384,34 @@ export class KernelSession {
     }
   }
 
-  /** The execution is over: its row, and the cell in the stored notebook, get the outputs. */
+  /** The execution is over: its row gets the outputs at once, the stored notebook's cell soon after (CellWriter). */
   private async finish(exec: LiveExecution, status: "ok" | "error" | "aborted", error: { ename: string; evalue: string } | null) {
     if (this.live.get(exec.msgId) !== exec) return; // finished already
     this.live.delete(exec.msgId);
+    forgetMessageRunLater(exec.msgId);
     this.persisting.set(exec.cellId, exec);
     if (this.pendingInput?.msgId === exec.msgId) this.pendingInput = null;
     const outputs = storable(exec.outputs);
+    this.finished.emit("finished", exec.msgId, { status, outputs, executionCount: exec.executionCount, error });
     this.emit(exec, () => ({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount }));
     if (this.live.size === 0 && this.state === "busy") this.setState("idle");
     try {
       await exec.stored;
-      if (!exec.id) return;
+      if (!exec.id) return void this.persisting.delete(exec.cellId);
       const db = await getDb();
-      await db.update(executions).set({ status, outputs, executionCount: exec.executionCount, error, endedAt: new Date() }).where(eq(executions.id, exec.id));
-      await db.transaction(async (tx) => {
-        const [nb] = await tx.select({ content: notebooks.content }).from(notebooks).where(eq(notebooks.id, this.notebookId)).for("update");
-        if (!nb) return;
-        // metadata.kiln.execution_id: the record these outputs came from (the page links a truncated output's full text to it)
-        const cells = nb.content.cells.map((c) =>
-          c.id === exec.cellId && c.cell_type === "code"
-            ? { ...c, outputs, execution_count: exec.executionCount, metadata: { ...c.metadata, kiln: { execution_id: exec.id } } }
-            : c,
-        );
-        await tx.update(notebooks).set({ content: { ...nb.content, cells } }).where(eq(notebooks.id, this.notebookId));
-      });
+      await db
+        .update(executions)
+        .set({ status, outputs, executionCount: exec.executionCount, error, startedAt: exec.startedAt, endedAt: new Date() })
+        .where(eq(executions.id, exec.id));
     } catch (e) {
       logger().error({ err: e, notebook: this.notebookId, execution: exec.id }, "could not store an execution's outputs");
-    } finally {
-      if (this.persisting.get(exec.cellId) === exec) this.persisting.delete(exec.cellId);
     }
+    this.cells.add({ executionId: exec.id, cellId: exec.cellId, outputs, executionCount: exec.executionCount });
+  }
+
+  /** Resolves once every finished cell is in the stored notebook (export, shutdown). */
+  flushCells(): Promise<void> {
+    return this.cells.flush();
   }
 
   private abortAll(why: string) {
@@ -361,6 +423,7 @@ export class KernelSession {
 
   private onDeath() {
     this.abortAll("The kernel died");
+    if (!this.opts.batch) this.nextRun("failed", "The kernel died (it exited, or ran out of memory)");
     this.setState("dead", DIED);
   }
 
@@ -368,6 +431,7 @@ export class KernelSession {
     if (this.closed) return;
     this.closed = true;
     this.abortAll("Kiln lost the connection to the kernel (the server stopped?)");
+    void this.run.then(async (id) => endRun(await getDb(), id, "finished")).catch(() => {});
     this.setState("disconnected", "The connection to the kernel closed: the server stopped or restarted.");
   }
 

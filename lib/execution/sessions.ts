@@ -1,10 +1,11 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db";
-import { executions, servers, users } from "../db/schema";
+import { servers, users } from "../db/schema";
 import { NoServerError } from "../errors";
 import { logger } from "../log";
 import { jupyterTokenOf, upstreamBaseUrl } from "../servers/find";
 import { spawner } from "../spawners/registry";
+import { beginInteractiveRun, endRun, openInteractiveRun } from "../runs/lifecycle";
 import { KernelSession, type KernelTarget } from "./session";
 
 const KEY = Symbol.for("kiln.kernelSessions");
@@ -22,7 +23,7 @@ export async function kernelTarget(db: Db, userId: number): Promise<KernelTarget
   const s = row.server;
   return {
     serverId: s.id, base: `${spawner(s.spawner).url(s.state)}${upstreamBaseUrl(s, row.user)}`, token: jupyterTokenOf(s),
-    image: s.image, cpu: s.cpu, memoryMb: s.memoryMb, gpus: s.gpus,
+    image: s.image, cpu: s.cpu, memoryMb: s.memoryMb, gpus: s.gpus, gpuIds: s.gpuIds, spawner: s.spawner, state: s.state,
   };
 }
 
@@ -36,15 +37,12 @@ async function kernelExists(t: KernelTarget, id: string) {
 }
 
 async function open(db: Db, notebookId: number, userId: number, t: KernelTarget): Promise<KernelSession> {
-  // After a Kiln restart the notebook's kernel may still be running: find it again by the last execution.
-  const [last] = await db
-    .select({ kernelId: executions.kernelId })
-    .from(executions)
-    .where(eq(executions.notebookId, notebookId))
-    .orderBy(desc(executions.id))
-    .limit(1);
-  let kernelId = last && (await kernelExists(t, last.kernelId).catch(() => false)) ? last.kernelId : null;
+  // After a Kiln restart the notebook's kernel may still be running: its open run names it.
+  const previous = await openInteractiveRun(db, notebookId);
+  const alive = previous?.kernelId && (await kernelExists(t, previous.kernelId).catch(() => false));
+  let kernelId = alive ? previous!.kernelId! : null;
   if (!kernelId) {
+    if (previous) await endRun(db, previous.id, "finished");
     const r = await fetch(`${t.base}api/kernels`, {
       method: "POST", headers: { authorization: `token ${t.token}`, "content-type": "application/json" },
       body: JSON.stringify({ name: "python3", path: "" }), signal: AbortSignal.timeout(120_000),
@@ -52,7 +50,8 @@ async function open(db: Db, notebookId: number, userId: number, t: KernelTarget)
     if (!r.ok) throw new Error(`Jupyter could not start a kernel: HTTP ${r.status} ${await r.text()}`);
     kernelId = ((await r.json()) as { id: string }).id;
   }
-  const s = new KernelSession(notebookId, userId, t, kernelId);
+  const runId = alive ? previous!.id : await beginInteractiveRun(db, { notebookId, userId, kernelId, target: t });
+  const s = new KernelSession(notebookId, userId, t, kernelId, runId);
   await s.connect();
   return s;
 }
@@ -82,4 +81,15 @@ export async function ensureSession(db: Db, notebookId: number, userId: number):
     if (all.get(notebookId) === opening) all.delete(notebookId);
   });
   return opening;
+}
+
+/** Every finished cell of the notebook is in its stored document once this resolves. */
+export async function settleNotebook(notebookId: number): Promise<void> {
+  const s = await sessions().get(notebookId)?.catch(() => null);
+  await s?.flushCells();
+}
+
+/** At shutdown: what finished is written before the database closes. */
+export async function settleAllNotebooks(): Promise<void> {
+  await Promise.all([...sessions().keys()].map(settleNotebook));
 }

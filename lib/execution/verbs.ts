@@ -1,9 +1,10 @@
-import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
+import type { Db } from "../db";
 import { executions, type NotebookDoc, type NotebookRow, notebooks } from "../db/schema";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireOwnNotebook, requireOwnNotebookId, requireUser } from "../notebooks/find";
+import { sendExecution } from "./send";
 import { storable } from "./protocol";
 import type { Sequenced } from "./events";
 import { currentSession, ensureSession, kernelTarget } from "./sessions";
@@ -11,20 +12,20 @@ import { currentSession, ensureSession, kernelTarget } from "./sessions";
 /** POST /api/notebooks/{id}/execute: stored as queued, then sent; outputs arrive on /events. */
 export async function executeCell({ ctx, input }: { ctx: Ctx; input: { id: number; cellId: string; code: string } }) {
   const nb = await requireOwnNotebookId(ctx, input.id);
-  const session = await ensureSession(ctx.db, nb.id, nb.ownerId);
+  return runCell(ctx.db, nb, input.cellId, input.code);
+}
+
+/**
+ * Runs code for a cell of a notebook whose ownership the caller has checked (the POST
+ * above, or a command channel that checked it when it opened).
+ */
+export async function runCell(db: Db, nb: { id: number; ownerId: number }, cellId: string, code: string) {
+  const session = await ensureSession(db, nb.id, nb.ownerId);
   await session.readyAfterDeath();
-  const msgId = crypto.randomUUID();
-  // The request goes to the kernel first; its record is written while the kernel works.
-  const inserted = ctx.db
-    .insert(executions)
-    .values({ notebookId: nb.id, userId: nb.ownerId, cellId: input.cellId, kernelId: session.kernelId, msgId, code: input.code, status: "queued" })
-    .returning()
-    .then((rows) => rows[0]!);
-  session.execute({ id: inserted.then((r) => r.id), msgId, cellId: input.cellId, code: input.code });
-  const row = await inserted;
+  const row = await (await sendExecution(db, session, cellId, code)).stored;
   return {
-    id: row!.id, cell_id: row!.cellId, status: row!.status, execution_count: null,
-    queued_at: row!.queuedAt.toISOString(), started_at: null, ended_at: null,
+    id: row.id, cell_id: row.cellId, status: row.status, execution_count: null,
+    queued_at: row.queuedAt.toISOString(), started_at: null, ended_at: null,
   };
 }
 

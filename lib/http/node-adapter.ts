@@ -28,9 +28,11 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader("set-cookie", cookies);
   if (!response.body) return void res.end();
-  if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
-    // Streamed as it comes; closing the client's connection cancels the web stream.
-    res.flushHeaders();
+  // Event streams and files (a dataset's, an artifact: they say their length) are piped as they
+  // come, never held whole; closing the client's connection cancels the web stream.
+  const sse = response.headers.get("content-type")?.startsWith("text/event-stream");
+  if (sse || response.headers.has("content-length")) {
+    if (sse) res.flushHeaders();
     const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
     res.on("close", () => body.destroy());
     body.pipe(res);

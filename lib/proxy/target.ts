@@ -42,6 +42,7 @@ export async function resolveTarget(db: Db, req: IncomingMessage): Promise<Proxy
   const [, , name, second] = path.split("?")[0]!.split("/");
   const actor = await who(db, req, token);
   if (!actor) throw new UnauthorizedError();
+  if (actor.kind === "user" && actor.serverId) throw new ForbiddenError("A server's token only serves the kiln module's routes");
   if (!(actor.kind === "user" && actor.user.name === name) && !isAdmin(actor)) throw new ForbiddenError(`You may not reach ${name}'s servers`);
   const user = name ? await findUserByName(db, decodeURIComponent(name)) : undefined;
   if (!user) throw new NotFoundError(`No such user: ${name}`);

@@ -8,6 +8,7 @@ import { logger } from "../log";
 import { pickFreeGpus, withGpuLock } from "../gpus/allocate";
 import { defaultSpawner, spawner } from "../spawners/registry";
 import type { SpawnSpec } from "../spawners/types";
+import { mintServerToken } from "../tokens/server-token";
 import { requireUserByName } from "../users/find";
 import { findServer, serverBaseUrl } from "./find";
 import { resolveOptions, type ServerOptions } from "./options";
@@ -55,9 +56,12 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   const key = progressKey(user.id, input.serverName);
   resetProgress(key);
   emitProgress(key, { progress: 0, message: "Server requested" });
+  // The `kiln` module in the server's kernels logs runs and reads data with this token.
+  const serverToken = await mintServerToken(ctx.db, user.id, row.id, input.serverName);
   const done = runSpawn(ctx, row.id, row.spawner, key, {
     user: user.name, serverName: input.serverName, image: opts.image.reference, cpu: opts.cpu, memoryMb: opts.memoryMb, gpuIds: row.gpuIds,
-    baseUrl: serverBaseUrl(user.name, input.serverName), jupyterToken, env: { KILN_USER: user.name, KILN_SERVER_NAME: input.serverName },
+    baseUrl: serverBaseUrl(user.name, input.serverName), jupyterToken,
+    env: { KILN_USER: user.name, KILN_SERVER_NAME: input.serverName, KILN_API_URL: getConfig().kernelApiUrl, KILN_SERVER_TOKEN: serverToken },
   });
   const ready = await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), input.waitMs ?? 10_000).unref())]);
   const now = await findServer(ctx.db, user.id, input.serverName);

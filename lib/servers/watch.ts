@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { purgeStaleUploads } from "../datasets/uploads/purge";
 import type { Db } from "../db";
 import { servers, type ServerRow } from "../db/schema";
 import { getConfig } from "../config";
@@ -39,6 +40,7 @@ export async function startServerWatch(db: Db, intervalMs = getConfig().servers.
     if (running) return;
     running = true;
     pollServers(db)
+      .then(() => purgeStaleUploads(db)) // uploads never committed: invisible, and gone after a day
       .catch((e) => logger().warn({ err: e }, "server poll failed"))
       .finally(() => (running = false));
   }, intervalMs);

@@ -91,4 +91,8 @@ export class DockerSpawner implements Spawner {
     const s = state as DockerState;
     return `http://${s.host}:${s.port}`;
   }
+
+  async imageDigest(state: SpawnerState): Promise<string> {
+    return (await this.docker.getContainer((state as DockerState).containerId).inspect()).Image;
+  }
 }

@@ -1,3 +1,4 @@
+import { getConfig } from "../config";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -94,5 +95,10 @@ export class LocalProcessSpawner implements Spawner {
 
   url(state: SpawnerState): string {
     return `http://127.0.0.1:${(state as LocalState).port}`;
+  }
+
+  /** No image here: the interpreter and its Jupyter packages are the host's. */
+  async imageDigest(): Promise<string> {
+    return `local:${getConfig().servers.localPython}`;
   }
 }

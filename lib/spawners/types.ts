@@ -39,4 +39,6 @@ export interface Spawner {
   poll(state: SpawnerState): Promise<number | null>;
   /** The server's upstream URL (http://host:port) from its state. */
   url(state: SpawnerState): string;
+  /** What exactly the server runs (a run records it, "Reproduce" requires it): the image's id. */
+  imageDigest(state: SpawnerState): Promise<string>;
 }

@@ -7,3 +7,5 @@ export * from "./invites";
 export * from "./images";
 export * from "./servers";
 export * from "./notebooks";
+export * from "./runs";
+export * from "./datasets";

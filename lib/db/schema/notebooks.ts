@@ -67,6 +67,8 @@ export const executions = pgTable(
     id: serial("id").primaryKey(),
     notebookId: integer("notebook_id").notNull().references(() => notebooks.id, { onDelete: "cascade" }),
     userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** The experiment run this execution belongs to (lib/runs); no FK: runs.ts imports this file. */
+    runId: integer("run_id"),
     cellId: text("cell_id").notNull(),
     kernelId: text("kernel_id").notNull(),
     /** Jupyter's msg_id of the execute_request: replies and outputs name it as their parent. */
@@ -80,7 +82,7 @@ export const executions = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
-  (t) => [index("executions_notebook_idx").on(t.notebookId, t.id), uniqueIndex("executions_msg_key").on(t.msgId)],
+  (t) => [index("executions_notebook_idx").on(t.notebookId, t.id), uniqueIndex("executions_msg_key").on(t.msgId), index("executions_run_idx").on(t.runId, t.id)],
 );
 
 export type NotebookRow = typeof notebooks.$inferSelect;

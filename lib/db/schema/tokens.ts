@@ -1,4 +1,5 @@
 import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { servers } from "./servers";
 import { users } from "./users";
 
 /**
@@ -14,6 +15,11 @@ export const apiTokens = pgTable(
     /** The first characters of the token, shown in lists so a user can tell tokens apart. */
     prefix: text("prefix").notNull(),
     note: text("note").notNull().default(""),
+    /**
+     * Set for a server's own token (the `kiln` module in its kernels): it acts for the
+     * owner on the kernel-facing routes only, and goes when the server does.
+     */
+    serverId: integer("server_id").references(() => servers.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     lastActivity: timestamp("last_activity", { withTimezone: true }),

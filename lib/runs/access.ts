@@ -1,0 +1,40 @@
+import { and, eq, exists, or, type SQL, sql } from "drizzle-orm";
+import { type Ctx, isAdmin } from "../auth/principal";
+import { groupMembers, runShares, runs, type RunRow } from "../db/schema";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "../errors";
+
+/**
+ * Who may read a run: its owner, members of a group it is shared with, everyone when it is
+ * public, admins. A run the caller may not read is answered as a missing one (404).
+ */
+export function readableRuns(ctx: Ctx): SQL | undefined {
+  if (!ctx.actor) throw new UnauthorizedError();
+  if (isAdmin(ctx.actor)) return undefined;
+  if (ctx.actor.kind !== "user") throw new ForbiddenError();
+  const me = ctx.actor.user.id;
+  return or(
+    eq(runs.ownerId, me),
+    eq(runs.public, true),
+    exists(
+      ctx.db
+        .select({ one: sql`1` })
+        .from(runShares)
+        .innerJoin(groupMembers, eq(groupMembers.groupId, runShares.groupId))
+        .where(and(eq(runShares.runId, runs.id), eq(groupMembers.userId, me))),
+    ),
+  );
+}
+
+export async function requireReadableRun(ctx: Ctx, id: number): Promise<RunRow> {
+  const [row] = await ctx.db.select().from(runs).where(and(eq(runs.id, id), readableRuns(ctx)));
+  if (!row) throw new NotFoundError(`No such run: ${id}`);
+  return row;
+}
+
+/** Changing a run (sharing, reproducing as its owner): the owner or an admin; readers get 403. */
+export async function requireOwnRun(ctx: Ctx, id: number): Promise<RunRow> {
+  const row = await requireReadableRun(ctx, id);
+  if (!isAdmin(ctx.actor) && !(ctx.actor?.kind === "user" && ctx.actor.user.id === row.ownerId))
+    throw new ForbiddenError("Only the run's owner may change it");
+  return row;
+}

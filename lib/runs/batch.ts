@@ -1,0 +1,80 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "../db";
+import { type NotebookCell, type NotebookDoc, runs } from "../db/schema";
+import { dropChannel } from "../execution/events";
+import { forgetMessageRunLater } from "../execution/message-runs";
+import { sendExecution } from "../execution/send";
+import { type FinishedExecution, KernelSession, type KernelTarget } from "../execution/session";
+import { logger } from "../log";
+import { withInjectedParameters, sourceText } from "./parameters";
+
+/** How long one cell of a whole-notebook run may take before the run is failed. */
+const CELL_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+
+async function startKernel(t: KernelTarget): Promise<string> {
+  const r = await fetch(`${t.base}api/kernels`, {
+    method: "POST", headers: { authorization: `token ${t.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "python3", path: "" }), signal: AbortSignal.timeout(120_000),
+  });
+  if (!r.ok) throw new Error(`Jupyter could not start a kernel: HTTP ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { id: string }).id;
+}
+
+async function runCell(session: KernelSession, cell: NotebookCell): Promise<FinishedExecution> {
+  const db = await getDb();
+  let mine = "";
+  const done = new Promise<FinishedExecution>((resolve) => {
+    const on = (id: string, result: FinishedExecution) => {
+      if (id !== mine) return;
+      session.finished.off("finished", on);
+      resolve(result);
+    };
+    session.finished.on("finished", on);
+  });
+  const { msgId, stored } = await sendExecution(db, session, cell.id, sourceText(cell));
+  mine = msgId;
+  stored.catch(() => {});
+  return done.finally(() => forgetMessageRunLater(msgId));
+}
+
+/**
+ * Executes a notebook top to bottom in a fresh kernel of the owner's server, as papermill:
+ * parameters injected after the `parameters` cell, stop at the first error, every cell an
+ * execution of the run, the executed notebook kept as the run's output. The kernel goes
+ * at the end, whatever happened.
+ */
+export async function executeBatchRun(runId: number, notebookId: number, userId: number, source: NotebookDoc, params: Record<string, unknown>, t: KernelTarget) {
+  const db = await getDb();
+  const cells = withInjectedParameters(source, params);
+  const output: NotebookDoc = { ...source, cells: cells.map((c) => (c.cell_type === "code" ? { ...c, outputs: [], execution_count: null } : c)) };
+  let session: KernelSession | null = null;
+  let status: "finished" | "failed" = "finished";
+  let error: string | null = null;
+  try {
+    await db.update(runs).set({ status: "running" }).where(eq(runs.id, runId));
+    const kernelId = await startKernel(t);
+    await db.update(runs).set({ kernelId }).where(eq(runs.id, runId));
+    session = new KernelSession(notebookId, userId, t, kernelId, runId, { batch: true, eventKey: -runId });
+    await session.connect();
+    for (const [i, cell] of output.cells.entries()) {
+      if (cell.cell_type !== "code" || !sourceText(cell).trim()) continue;
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`cell ${i + 1} ran longer than the run's cell timeout`)), CELL_TIMEOUT_MS).unref());
+      const r = await Promise.race([runCell(session, cell), timeout]);
+      output.cells[i] = { ...cell, outputs: r.outputs, execution_count: r.executionCount };
+      if (r.status !== "ok") {
+        status = "failed";
+        error = r.error ? `Cell ${i + 1} raised ${r.error.ename}: ${r.error.evalue}` : `Cell ${i + 1} was aborted (the kernel died or was restarted)`;
+        break;
+      }
+    }
+  } catch (e) {
+    status = "failed";
+    error = (e as Error).message;
+    logger().warn({ err: e, run: runId }, "whole-notebook run failed");
+  } finally {
+    session?.close();
+    if (session) await fetch(`${t.base}api/kernels/${session.kernelId}`, { method: "DELETE", headers: { authorization: `token ${t.token}` } }).catch(() => {});
+    await db.update(runs).set({ status, error, output, endedAt: new Date() }).where(eq(runs.id, runId)).catch((e) => logger().error({ err: e, run: runId }, "could not record a run's end"));
+    dropChannel(-runId);
+  }
+}

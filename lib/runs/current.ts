@@ -1,0 +1,41 @@
+import { and, eq } from "drizzle-orm";
+import type { Ctx } from "../auth/principal";
+import { executions } from "../db/schema";
+import { NotFoundError, UnauthorizedError, ValidationError } from "../errors";
+import { messageRun } from "../execution/message-runs";
+
+const HEADER = "x-kiln-execution";
+
+/** The msg_id the `kiln` module sent (X-Kiln-Execution), or null when the request has none. */
+export function executionHeader(req: Request): string | null {
+  const v = req.headers.get(HEADER);
+  if (v === null) return null;
+  if (!/^[\w.:-]{1,200}$/.test(v)) throw new ValidationError("X-Kiln-Execution: not a kernel message id", "X-Kiln-Execution");
+  return v;
+}
+
+/**
+ * The run of the cell whose execute_request had this msg_id, if it is the caller's own.
+ * The `kiln` module never names a run: it always writes to the run of the running cell.
+ */
+export async function runOfExecution(ctx: Ctx, msgId: string): Promise<number> {
+  if (ctx.actor?.kind !== "user") throw new UnauthorizedError();
+  const userId = ctx.actor.user.id;
+  const live = messageRun(msgId);
+  if (live) {
+    if (live.userId !== userId) throw new NotFoundError("No cell of yours is running with this X-Kiln-Execution id");
+    return live.runId;
+  }
+  const [row] = await ctx.db
+    .select({ runId: executions.runId })
+    .from(executions)
+    .where(and(eq(executions.msgId, msgId), eq(executions.userId, userId)));
+  if (!row?.runId) throw new NotFoundError("No cell of yours is running with this X-Kiln-Execution id");
+  return row.runId;
+}
+
+/** For routes that also serve clients outside a kernel: the run when the header is there, else null. */
+export async function optionalRunOfRequest(ctx: Ctx, req: Request): Promise<number | null> {
+  const msgId = executionHeader(req);
+  return msgId ? runOfExecution(ctx, msgId) : null;
+}

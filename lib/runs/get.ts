@@ -1,0 +1,83 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Ctx } from "../auth/principal";
+import { getDatabase } from "../db";
+import { executions, groups, runArtifacts, runShares, runs } from "../db/schema";
+import { NotFoundError, ValidationError } from "../errors";
+import { requireOwnRun, requireReadableRun } from "./access";
+import { readSeries } from "./metrics";
+import { runModels } from "./serialize";
+
+/** A cell's outputs in a line: what the run page lists without loading every output. */
+function outputSummary(outputs: unknown[]): string {
+  const parts: string[] = [];
+  for (const o of outputs as { output_type: string; name?: string; text?: string; ename?: string; data?: Record<string, unknown> }[]) {
+    if (o.output_type === "stream") parts.push(`${o.name}: ${String(o.text ?? "").split("\n").filter(Boolean).length} lines`);
+    else if (o.output_type === "error") parts.push(`error: ${o.ename}`);
+    else parts.push(Object.keys(o.data ?? {}).find((k) => k.startsWith("image/")) ?? "text/plain");
+  }
+  return parts.join(", ");
+}
+
+export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+  const row = await requireReadableRun(ctx, input.id);
+  const [[model], cells, artifacts] = await Promise.all([
+    runModels(ctx.db, [row]),
+    ctx.db.select().from(executions).where(eq(executions.runId, row.id)).orderBy(asc(executions.id)),
+    ctx.db.select().from(runArtifacts).where(eq(runArtifacts.runId, row.id)).orderBy(asc(runArtifacts.path)),
+  ]);
+  return {
+    ...model!,
+    cells: cells.map((c) => ({
+      execution_id: c.id, cell_id: c.cellId, code: c.code, status: c.status, execution_count: c.executionCount,
+      started_at: c.startedAt?.toISOString() ?? null, ended_at: c.endedAt?.toISOString() ?? null,
+      duration_ms: c.startedAt && c.endedAt ? c.endedAt.getTime() - c.startedAt.getTime() : null,
+      output_summary: outputSummary(c.outputs), error: c.error,
+    })),
+    artifacts: artifacts.map((a) => ({ path: a.path, kind: a.kind, size: a.size, sha256: a.sha256, created_at: a.createdAt.toISOString(), metadata: a.metadata })),
+    has_output: !!row.output,
+  };
+}
+
+export async function runSeries({ ctx, input }: { ctx: Ctx; input: { id: number; key: string; max_points: number; from?: number; to?: number } }) {
+  const row = await requireReadableRun(ctx, input.id);
+  return readSeries(await getDatabase(), row.id, input.key, { maxPoints: input.max_points, from: input.from, to: input.to });
+}
+
+export async function runOutputNotebook({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+  const row = await requireReadableRun(ctx, input.id);
+  if (!row.output) throw new NotFoundError("This run has no output notebook (only whole-notebook runs do)");
+  return { name: `${row.notebookName}-run-${row.id}`, content: row.output };
+}
+
+/** Runs side by side: the params that differ, and the metric names to overlay. */
+export async function compareRuns({ ctx, input }: { ctx: Ctx; input: { ids: number[] } }) {
+  const rows = await Promise.all(input.ids.map((id) => requireReadableRun(ctx, id)));
+  const models = await runModels(ctx.db, rows);
+  const keys = [...new Set(models.flatMap((m) => Object.keys(m.params)))].sort();
+  const params = Object.fromEntries(keys.map((k) => [k, Object.fromEntries(models.map((m) => [String(m.id), m.params[k] ?? null]))]));
+  const differing = keys.filter((k) => new Set(models.map((m) => m.params[k] ?? null)).size > 1);
+  const metricKeys = [...new Set(models.flatMap((m) => Object.keys(m.metrics)))].sort();
+  return { runs: models, params, differing_params: differing, metric_keys: metricKeys };
+}
+
+export async function patchRun({ ctx, input }: { ctx: Ctx; input: { id: number; public?: boolean; shared_groups?: string[] } }) {
+  const row = await requireOwnRun(ctx, input.id);
+  await ctx.db.transaction(async (tx) => {
+    if (input.public !== undefined) await tx.update(runs).set({ public: input.public }).where(eq(runs.id, row.id));
+    if (input.shared_groups) {
+      const found = input.shared_groups.length ? await tx.select().from(groups).where(inArray(groups.name, input.shared_groups)) : [];
+      const missing = input.shared_groups.find((g) => !found.some((f) => f.name === g));
+      if (missing) throw new ValidationError(`shared_groups: no such group "${missing}"`, "shared_groups");
+      await tx.delete(runShares).where(eq(runShares.runId, row.id));
+      if (found.length) await tx.insert(runShares).values(found.map((g) => ({ runId: row.id, groupId: g.id })));
+    }
+  });
+  return (await runModels(ctx.db, [(await requireReadableRun(ctx, row.id))]))[0]!;
+}
+
+export async function requireArtifact(ctx: Ctx, runId: number, path: string) {
+  const row = await requireReadableRun(ctx, runId);
+  const [a] = await ctx.db.select().from(runArtifacts).where(and(eq(runArtifacts.runId, row.id), eq(runArtifacts.path, path)));
+  if (!a) throw new NotFoundError(`No artifact ${path} in run ${runId}`);
+  return a;
+}

@@ -1,0 +1,18 @@
+import type { Database } from "../../db/types";
+import { ingestPglite } from "./ingest-pglite";
+import { ingestPostgres } from "./ingest-postgres";
+import type { MetricPoint } from "./types";
+import { validatePoints } from "./validate";
+
+/**
+ * Appends points to their series and, in the same transaction, brings the series' summaries
+ * (metric_buckets, run_metrics) up to date. The run must exist: the caller checks it.
+ * Batches for one run may arrive concurrently; no summary update is lost.
+ */
+export async function ingestMetrics(database: Database, runId: number, points: readonly MetricPoint[]): Promise<void> {
+  if (points.length === 0) return;
+  validatePoints(points);
+  const raw = database.raw;
+  if (raw.kind === "postgres") await ingestPostgres(raw.sql, runId, points);
+  else await ingestPglite(raw.client, runId, points);
+}

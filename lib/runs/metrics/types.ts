@@ -1,0 +1,40 @@
+/** One logged value of a metric series. */
+export interface MetricPoint {
+  key: string;
+  value: number;
+  /** An integer; a series is ordered by it. */
+  step: number;
+  ts: Date;
+}
+
+export interface SeriesPoint {
+  step: number;
+  value: number;
+  /** Only on raw points: a bucket has no single time. */
+  ts?: Date;
+}
+
+/** A summary of the points whose steps fall in [step_from, step_to]. */
+export interface SeriesBucket {
+  step_from: number;
+  step_to: number;
+  min: number;
+  max: number;
+  avg: number;
+  count: number;
+}
+
+export interface Series {
+  key: string;
+  points: SeriesPoint[];
+  downsampled: boolean;
+  buckets?: SeriesBucket[];
+}
+
+export interface ReadSeriesOptions {
+  /** At most this many points come back (default 2000). */
+  maxPoints?: number;
+  /** Inclusive step bounds. */
+  from?: number;
+  to?: number;
+}
