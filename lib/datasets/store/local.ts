@@ -1,0 +1,177 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { NotFoundError } from "../../errors";
+import { assertBlobHash, type BlobStat, type BlobStore, type BlobUsage, isBlobHash } from "./blob-store";
+
+export interface LocalBlobStoreOptions {
+  root: string;
+  /**
+   * fsync each blob before it gets its name (and, in flush(), the directories that got new
+   * names). Either way a crashed process never leaves a half blob under a hash, as rename is
+   * atomic; with fsync the same holds after a power cut or kernel panic, at the cost of
+   * waiting for the disk. Default true; off only for scratch stores (tests, rebuildable caches).
+   */
+  fsync?: boolean;
+}
+
+const TEMP_DIR = ".tmp";
+
+/** Blobs as files under a root: <root>/ab/cd/<sha256>, so no directory grows past ~65k entries. */
+export class LocalBlobStore implements BlobStore {
+  readonly kind = "local";
+  readonly root: string;
+  private readonly fsync: boolean;
+  /** Directories known to exist: most puts then cost no mkdir. */
+  private readonly dirs = new Set<string>();
+  /** Directories with new names not yet fsync'd: one flush() covers many puts. */
+  private unsyncedDirs = new Set<string>();
+
+  constructor(options: LocalBlobStoreOptions) {
+    this.root = path.resolve(options.root);
+    this.fsync = options.fsync ?? true;
+  }
+
+  pathOf(hash: string): string {
+    assertBlobHash(hash);
+    return path.join(this.root, hash.slice(0, 2), hash.slice(2, 4), hash);
+  }
+
+  async has(hash: string): Promise<boolean> {
+    return (await this.stat(hash)) !== null;
+  }
+
+  async put(hash: string, bytes: Uint8Array): Promise<boolean> {
+    const final = this.pathOf(hash);
+    if (await this.has(hash)) return false;
+    // Written under a temporary name on the same filesystem, then renamed: a reader or a
+    // restarted process sees the whole blob or nothing. Two writers of the same blob both
+    // rename identical bytes, so the race is harmless.
+    const temp = path.join(this.root, TEMP_DIR, `${hash}.${randomUUID()}`);
+    try {
+      await this.inDir(temp, () => this.writeTemp(temp, bytes));
+      await this.inDir(final, () => fs.rename(temp, final));
+      if (this.fsync) this.unsyncedDirs.add(path.dirname(final));
+    } catch (e) {
+      await fs.rm(temp, { force: true });
+      throw e;
+    }
+    return true;
+  }
+
+  async flush(): Promise<void> {
+    const dirs = [...this.unsyncedDirs];
+    this.unsyncedDirs = new Set();
+    // The first fsync commits the filesystem's journal with every rename in it; the rest
+    // mostly find nothing left to do, so a whole ingest costs about one disk round trip here.
+    for (let i = 0; i < dirs.length; i += 16) await Promise.all(dirs.slice(i, i + 16).map(syncDir));
+  }
+
+  async get(hash: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.pathOf(hash));
+    } catch (e) {
+      if (isMissing(e)) throw new NotFoundError(`blob ${hash} is not stored`);
+      throw e;
+    }
+  }
+
+  async stat(hash: string): Promise<BlobStat | null> {
+    try {
+      return { size: (await fs.stat(this.pathOf(hash))).size };
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async delete(hash: string): Promise<boolean> {
+    try {
+      await fs.unlink(this.pathOf(hash));
+      return true;
+    } catch (e) {
+      if (isMissing(e)) return false;
+      throw e;
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    for (const a of await shardDirs(this.root))
+      for (const b of await shardDirs(path.join(this.root, a)))
+        for (const name of await fs.readdir(path.join(this.root, a, b))) if (isBlobHash(name)) yield name;
+  }
+
+  async usage(): Promise<BlobUsage> {
+    let blobs = 0;
+    let bytes = 0;
+    for await (const hash of this.list()) {
+      const s = await this.stat(hash);
+      if (!s) continue; // deleted while we listed
+      blobs++;
+      bytes += s.size;
+    }
+    return { blobs, bytes };
+  }
+
+  /**
+   * Removes temporary files a crashed writer left behind. Only old ones: a young one may be a
+   * write in progress in another process.
+   */
+  async sweepTemporaries(olderThanMs = 60 * 60 * 1000): Promise<number> {
+    const dir = path.join(this.root, TEMP_DIR);
+    const names = await fs.readdir(dir).catch((e) => (isMissing(e) ? [] : Promise.reject(e)));
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const s = await fs.stat(file).catch(() => null);
+      if (!s || Date.now() - s.mtimeMs < olderThanMs) continue;
+      await fs.rm(file, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  private async writeTemp(temp: string, bytes: Uint8Array) {
+    const file = await fs.open(temp, "wx");
+    try {
+      await file.writeFile(bytes);
+      if (this.fsync) await file.sync();
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** Runs `op` on a file path, creating its directory when missing (then once more). */
+  private async inDir<T>(file: string, op: () => Promise<T>): Promise<T> {
+    const dir = path.dirname(file);
+    if (!this.dirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    try {
+      return await op();
+    } catch (e) {
+      if (!isMissing(e)) throw e;
+      await fs.mkdir(dir, { recursive: true }); // removed behind our back (a sweep, a test)
+      return op();
+    }
+  }
+}
+
+async function shardDirs(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch((e) => (isMissing(e) ? [] : Promise.reject(e)));
+  return entries.filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name)).map((e) => e.name);
+}
+
+async function syncDir(dir: string) {
+  const handle = await fs.open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function isMissing(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException)?.code === "ENOENT";
+}
