@@ -1,8 +1,31 @@
-import { ComingSoon, comingSoonMetadata } from "../../_components/coming-soon";
+import type { Metadata } from "next";
+import { requirePageUser } from "@/lib/auth/page-session";
+import { RunsPage } from "../../_components/runs/runs-page";
+import { section } from "../../_components/sections";
 
 export const dynamic = "force-dynamic";
-export const metadata = comingSoonMetadata("/experiments");
+export const metadata: Metadata = { title: "Experiments" };
 
-export default function Page() {
-  return <ComingSoon href="/experiments" />;
+type Search = Record<string, string | string[] | undefined>;
+
+/** The query string as it came, handed to the table (it is the runs API's own query). */
+function queryString(search: Search): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(search)) for (const one of [v ?? []].flat()) q.append(k, one);
+  return q.toString();
+}
+
+export default async function ExperimentsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const search = await searchParams;
+  const query = queryString(search);
+  await requirePageUser(`/experiments${query ? `?${query}` : ""}`);
+  return (
+    <main id="main" className="page page-wide">
+      <div className="page-header">
+        <h1>Experiments</h1>
+        <p className="lede">{section("/experiments").summary}</p>
+      </div>
+      <RunsPage initialQuery={query} />
+    </main>
+  );
 }

@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { useEffect } from "react";
+import { RunAsExperiment } from "../runs/run-as-experiment";
 import { KernelStatus } from "./kernel-status";
 import { NotebookName } from "./notebook-name";
 import { SaveStateLabel } from "./save-state";
 import { useSignal } from "./signal";
 import { useController } from "./use-store";
 
-/** Back link, name, save state, export and the revisions toggle; the kernel's state under them. */
+/** Back link, name, save state, export, run as experiment and the revisions toggle; the kernel's state under them. */
 export function NotebookHeader({ revisionsOpen, onToggleRevisions }: { revisionsOpen: boolean; onToggleRevisions: () => void }) {
   const c = useController();
   const name = useSignal(c.name);
@@ -41,6 +42,7 @@ export function NotebookHeader({ revisionsOpen, onToggleRevisions }: { revisions
           >
             Export .ipynb
           </a>
+          <RunAsExperiment notebookId={c.notebookId} save={() => c.saver.save()} />
           <button type="button" className="btn btn-secondary btn-small" aria-expanded={revisionsOpen} aria-controls={revisionsOpen ? "nb-revisions" : undefined} onClick={onToggleRevisions}>
             Revisions
           </button>

@@ -1,0 +1,102 @@
+/** The runs API's shapes as the browser sees them (lib/runs/serialize.ts and lib/runs/get.ts are the source of truth). */
+
+export type RunStatus = "queued" | "running" | "finished" | "failed" | "killed";
+export type RunKind = "interactive" | "batch";
+
+export interface MetricSummary {
+  last: number | null;
+  last_step: number | null;
+  min: number | null;
+  max: number | null;
+  count: number;
+}
+
+export interface DataPin {
+  dataset: string;
+  owner: string;
+  version: number;
+  checks_status: "passed" | "failed" | "none" | string;
+}
+
+export interface RunModel {
+  id: number;
+  owner: string;
+  notebook_id: number | null;
+  notebook_name: string;
+  notebook_revision: number;
+  kind: RunKind;
+  status: RunStatus;
+  reproduces_id: number | null;
+  image: string;
+  image_digest: string | null;
+  resources: { cpu?: number; memory_mb?: number; gpus?: number; gpu_ids?: string[] } | null;
+  started_at: string;
+  ended_at: string | null;
+  duration_s: number;
+  error: string | null;
+  public: boolean;
+  shared_groups: string[];
+  params: Record<string, string>;
+  metrics: Record<string, MetricSummary>;
+  tags: Record<string, string>;
+  inputs: DataPin[];
+}
+
+export interface RunCell {
+  execution_id: number;
+  cell_id: string;
+  code: string;
+  status: string;
+  execution_count: number | null;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+  output_summary: string;
+  error?: string | null;
+}
+
+export interface RunArtifact {
+  path: string;
+  kind: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+}
+
+export interface RunDetail extends RunModel {
+  cells: RunCell[];
+  artifacts: RunArtifact[];
+  has_output: boolean;
+}
+
+export interface RunList {
+  runs: RunModel[];
+  total: number;
+  param_keys: string[];
+  metric_keys: string[];
+}
+
+export interface SeriesBucket {
+  step_from: number;
+  step_to: number;
+  min: number;
+  max: number;
+  avg: number;
+  count: number;
+}
+
+export interface MetricSeries {
+  key: string;
+  downsampled: boolean;
+  points: { step: number; value: number | null }[];
+  buckets?: SeriesBucket[];
+}
+
+export interface RunComparison {
+  runs: RunModel[];
+  params: Record<string, Record<string, string | null>>;
+  differing_params: string[];
+  metric_keys: string[];
+}
+
+export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
