@@ -1,4 +1,6 @@
 import { eq } from "drizzle-orm";
+import { blobStore } from "../datasets/blobs";
+import { collectGarbage } from "../datasets/gc";
 import { purgeStaleUploads } from "../datasets/uploads/purge";
 import type { Db } from "../db";
 import { servers, type ServerRow } from "../db/schema";
@@ -30,6 +32,14 @@ export async function pollServers(db: Db): Promise<void> {
  * restart interrupted (nothing orphaned); then poll (every 10 s by default) for dead
  * containers and idle servers.
  */
+let lastSweep = 0;
+/** The blob store's mark and sweep: hourly is plenty, its grace period is a day. */
+async function sweepBlobsHourly(db: Db) {
+  if (Date.now() - lastSweep < 3600_000) return;
+  lastSweep = Date.now();
+  await collectGarbage(db, blobStore());
+}
+
 export async function startServerWatch(db: Db, intervalMs = getConfig().servers.pollIntervalS * 1000) {
   for (const row of await db.select().from(servers)) {
     if (row.status !== "ready") await forget(db, row, "Kiln restarted while it was starting or stopping");
@@ -41,6 +51,7 @@ export async function startServerWatch(db: Db, intervalMs = getConfig().servers.
     running = true;
     pollServers(db)
       .then(() => purgeStaleUploads(db)) // uploads never committed: invisible, and gone after a day
+      .then(() => sweepBlobsHourly(db))
       .catch((e) => logger().warn({ err: e }, "server poll failed"))
       .finally(() => (running = false));
   }, intervalMs);

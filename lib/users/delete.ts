@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { type Ctx, requireAdmin } from "../auth/principal";
 import { users } from "../db/schema";
 import { assertAnotherAdminRemains } from "./admins";
+import { deleteRunSeries } from "../runs/delete-data";
 import { requireUserByName } from "./find";
 
 /** DELETE /hub/api/users/{name} (admin): tokens, memberships and links go with the user. */
@@ -10,6 +11,7 @@ export async function deleteUser({ ctx, input }: { ctx: Ctx; input: { name: stri
   await ctx.db.transaction(async (tx) => {
     const user = await requireUserByName(tx, input.name);
     if (user.admin) await assertAnotherAdminRemains(tx, user.id);
+    await deleteRunSeries(tx, user.id); // no foreign key to cascade them: see lib/runs/delete-data.ts
     await tx.delete(users).where(eq(users.id, user.id));
   });
 }

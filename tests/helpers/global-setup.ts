@@ -12,6 +12,8 @@ export interface TestServer {
   backend: "pglite" | "postgres";
   url: string;
   adminToken: string;
+  /** The server's KILN_DATA_DIR (its blob store is `blobs/` inside). */
+  dataDir: string;
 }
 
 declare module "vitest" {
@@ -40,8 +42,8 @@ export default async function setup(project: TestProject) {
       track(startKiln({ env: { ...common, KILN_DATA_DIR: dir + "-pg", DATABASE_URL: db.url } })),
     ]);
     project.provide("servers", [
-      { backend: "pglite", url: pglite.url, adminToken },
-      { backend: "postgres", url: pg.url, adminToken },
+      { backend: "pglite", url: pglite.url, adminToken, dataDir: dir },
+      { backend: "postgres", url: pg.url, adminToken, dataDir: dir + "-pg" },
     ]);
   } catch (e) {
     await Promise.all(running.map((k) => k.stop()));

@@ -11,7 +11,7 @@ export interface PostgresIngestOptions {
   format?: "binary" | "text";
   /**
    * false: the commit does not wait for its WAL flush (a PostgreSQL crash may lose the last
-   * fraction of a second of acknowledged points, never half a batch). Measured, not default.
+   * fraction of a second of acknowledged points, never half a batch). ingestMetrics sets it.
    */
   synchronousCommit?: boolean;
 }
