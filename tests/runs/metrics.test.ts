@@ -4,8 +4,10 @@ import { metricBuckets, metricPoints, runMetrics, runs, users } from "../../lib/
 import type { Database } from "../../lib/db/types";
 import { ValidationError } from "../../lib/errors";
 import { ingestMetrics, listSeries, readSeries, type MetricPoint, type SeriesBucket } from "../../lib/runs/metrics";
+import { coverRange } from "../../lib/runs/metrics/cover";
 import { ingestPglite } from "../../lib/runs/metrics/ingest-pglite";
 import { ingestPostgres } from "../../lib/runs/metrics/ingest-postgres";
+import { bucketSteps } from "../../lib/runs/metrics/levels";
 import { backends } from "../db/backends";
 
 /** Deterministic noise, so a failure replays the same way. */
@@ -17,6 +19,16 @@ function noise(seed: number) {
 function series(key: string, steps: number[], value: (step: number) => number): MetricPoint[] {
   const t0 = Date.UTC(2026, 0, 1);
   return steps.map((step) => ({ key, step, value: value(step), ts: new Date(t0 + step * 10) }));
+}
+
+function shuffle<T>(xs: T[], seed: number): T[] {
+  const random = noise(seed);
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(((random() + 1) / 2) * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -38,6 +50,27 @@ function expectBucketsTrue(buckets: SeriesBucket[], points: MetricPoint[]) {
     expect(b.max).toBe(Math.max(...inside));
   }
 }
+
+test("a step range is covered exactly once by whole buckets and short runs of raw steps", () => {
+  const random = noise(9);
+  for (let i = 0; i < 200; i++) {
+    const a = Math.floor(random() * 3_000_000);
+    const b = a + Math.floor(Math.abs(random()) * 10 ** (2 + (i % 5)));
+    const maxLevel = i % 7;
+    const { blocks, raw } = coverRange(a, b, maxLevel);
+    const pieces = [
+      ...blocks.map(({ level, bucket }) => [bucket * bucketSteps(level), (bucket + 1) * bucketSteps(level) - 1] as const),
+      ...raw,
+    ].sort((x, y) => x[0] - y[0]);
+    expect(pieces[0]![0]).toBe(a);
+    expect(pieces.at(-1)![1]).toBe(b);
+    const gapOrOverlap = pieces.findIndex((p, j) => j > 0 && p[0] !== pieces[j - 1]![1] + 1);
+    expect(gapOrOverlap).toBe(-1);
+    expect(blocks.every((x) => x.level <= maxLevel)).toBe(true);
+    expect(raw.reduce((n, [x, y]) => n + y - x + 1, 0)).toBeLessThan(2 * bucketSteps(0));
+    expect(blocks.length).toBeLessThanOrEqual(6 * maxLevel + 2 * 3 + Math.ceil((b - a + 1) / bucketSteps(maxLevel)));
+  }
+});
 
 describe.each(backends)("metric series on $name", (backend) => {
   let database: Database;
@@ -83,7 +116,7 @@ describe.each(backends)("metric series on $name", (backend) => {
     const runId = await newRun();
     const value = (s: number) => Math.cos(s / 7) * (s + 1);
     const all = series("loss", range(0, 999), value);
-    const shuffled = [...all].sort(() => noise(3)() - 0.5);
+    const shuffled = shuffle(all, 3);
     await ingestMetrics(database, runId, all.slice(600)); // the highest steps first
     await ingestMetrics(database, runId, shuffled.filter((p) => p.step < 600));
     const [row] = await listSeries(database, runId);
@@ -119,6 +152,13 @@ describe.each(backends)("metric series on $name", (backend) => {
     expectBucketsTrue(got.buckets!, points);
     const steps = got.points.map((p) => p.step);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
+
+    // A coarse level, its end bars rebuilt from buckets of several finer levels.
+    const [from, to] = [12_345, 190_000];
+    const coarse = await readSeries(database, runId, "loss", { from, to, maxPoints: 20 });
+    expect(coarse.points.length).toBeLessThanOrEqual(20);
+    expect(coarse.buckets!.reduce((a, b) => a + b.count, 0)).toBe(to - from + 1);
+    expectBucketsTrue(coarse.buckets!, points.filter((p) => p.step >= from && p.step <= to));
   });
 
   test("two batches for one run ingested at once lose no counts", async () => {
@@ -171,6 +211,18 @@ describe.each(backends)("metric series on $name", (backend) => {
     expectBucketsTrue(down.buckets!, points.filter((p) => p.step >= from && p.step <= to));
 
     expect(await readSeries(database, runId, "loss", { from: 60_000 })).toEqual({ key: "loss", points: [], downsampled: false });
+  });
+
+  test("a sparse series wider than the coarsest buckets still fits in maxPoints", async () => {
+    const runId = await newRun();
+    const steps = [0, 1, 3_000_000, 7_000_000, 9_000_000_000];
+    await ingestMetrics(database, runId, series("loss", steps, (s) => s % 7));
+    const got = await readSeries(database, runId, "loss", { maxPoints: 4 });
+    expect(got.downsampled).toBe(true);
+    expect(got.points.length).toBeLessThanOrEqual(4);
+    expect(got.buckets!.reduce((a, b) => a + b.count, 0)).toBe(steps.length);
+    expect(Math.min(...got.buckets!.map((b) => b.min))).toBe(0);
+    expect(Math.max(...got.buckets!.map((b) => b.max))).toBe(Math.max(...steps.map((s) => s % 7)));
   });
 
   test("a batch with a fractional step or an invalid date is refused whole", async () => {

@@ -22,7 +22,7 @@ export async function copyIn(tx: CopySql, statement: string, data: Buffer): Prom
   const stream = await query.writable();
   const done = new Promise<void>((resolve, reject) => {
     stream.once("error", reject);
-    stream.end(data, () => resolve());
+    stream.end(data, (e?: Error | null) => (e ? reject(e) : resolve()));
   });
   await Promise.race([done, failed]);
 }

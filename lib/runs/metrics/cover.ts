@@ -3,7 +3,7 @@ import { BASE_STEPS, FANOUT } from "./levels";
 export interface Cover {
   /** Whole buckets lying inside the range, at levels up to maxLevel. */
   blocks: { level: number; bucket: number }[];
-  /** Inclusive step ranges no whole level-0 bucket covers: read from the points (< 256 steps each). */
+  /** Inclusive step ranges no whole level-0 bucket covers, under 2 * 256 steps in all: read from the points. */
   raw: [number, number][];
 }
 

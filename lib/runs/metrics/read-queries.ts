@@ -9,7 +9,7 @@ export interface LevelCount {
   buckets: number;
   /** Points in those buckets. */
   points: number;
-  /** Points in the first and last of them (they may stick out of the range). */
+  /** Level 0 only: points in its first and last bucket, which may stick out of the range. */
   edgePoints: number;
 }
 
@@ -28,7 +28,7 @@ export async function countLevels(db: Db, runId: number, key: string, from: numb
       level: metricBuckets.level,
       buckets: sql<number>`count(*)::int`,
       points: sql<number>`sum(${metricBuckets.count})::float8`.mapWith(Number),
-      edgePoints: sql<number>`coalesce(sum(${metricBuckets.count}) filter (where ${metricBuckets.bucket} in (${lo0}::bigint, ${hi0}::bigint)), 0)::float8`.mapWith(Number),
+      edgePoints: sql<number>`coalesce(sum(${metricBuckets.count}) filter (where ${metricBuckets.level} = 0 and ${metricBuckets.bucket} in (${lo0}::bigint, ${hi0}::bigint)), 0)::float8`.mapWith(Number),
     })
     .from(metricBuckets)
     .where(and(series(runId, key), from === null && to === null ? undefined : or(...ranges)))

@@ -5,7 +5,7 @@ import { ValidationError } from "../../errors";
 import { exactSummaries } from "./edges";
 import { LEVELS, bucketSteps } from "./levels";
 import { bucketRange, bucketsOfLevel, countLevels, pointsIn } from "./read-queries";
-import type { Summary } from "./summary";
+import { addSummary, emptySummary, type Summary } from "./summary";
 import type { ReadSeriesOptions, Series, SeriesBucket, SeriesPoint } from "./types";
 
 export type SeriesSummaryRow = typeof runMetrics.$inferSelect;
@@ -25,6 +25,8 @@ export async function readSeries(database: Database, runId: number, key: string,
   if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new ValidationError("maxPoints must be an integer of at least 2", "maxPoints");
   const from = opts.from ?? null;
   const to = opts.to ?? null;
+  for (const [name, v] of [["from", from], ["to", to]] as const)
+    if (v !== null && !Number.isSafeInteger(v)) throw new ValidationError(`${name} must be an integer step`, name);
   const db = database.db;
   if (from !== null && to !== null && from > to) return { key, points: [], downsampled: false };
 
@@ -42,12 +44,18 @@ export async function readSeries(database: Database, runId: number, key: string,
   const half = Math.floor(maxPoints / 2);
   let level = levels.findIndex((l) => l.buckets <= half);
   if (level < 0) level = LEVELS - 1;
-  const buckets = mergeAdjacent(await bucketsInRange(database, runId, key, level, from, to), half);
+  const buckets = mergeAdjacent(await bucketsInRange(database, runId, key, level, from, to), half).map(toSeriesBucket);
   return { key, downsampled: true, buckets, points: buckets.flatMap(barPoints) };
 }
 
+interface Bar {
+  stepFrom: number;
+  stepTo: number;
+  summary: Summary;
+}
+
 /** The level's buckets over [from, to], the end ones recomputed exactly where the range cuts them. */
-async function bucketsInRange(database: Database, runId: number, key: string, level: number, from: number | null, to: number | null): Promise<SeriesBucket[]> {
+async function bucketsInRange(database: Database, runId: number, key: string, level: number, from: number | null, to: number | null): Promise<Bar[]> {
   const size = bucketSteps(level);
   const [lo, hi] = bucketRange(level, from, to);
   const cuts: [number, number][] = [];
@@ -57,38 +65,34 @@ async function bucketsInRange(database: Database, runId: number, key: string, le
     bucketsOfLevel(database.db, runId, key, level, lo, hi),
     exactSummaries(database.db, runId, key, cuts, level),
   ]);
-  const byBucket = new Map<number, Summary>(rows.map((r) => [r.bucket, r]));
-  cuts.forEach(([a], i) => byBucket.set(Math.floor(a / size), exact[i]!));
-  const out: SeriesBucket[] = [];
-  for (const [bucket, s] of [...byBucket].sort((x, y) => x[0] - y[0])) {
-    if (s.count === 0) continue;
-    const stepFrom = Math.max(from ?? -Infinity, bucket * size);
-    const stepTo = Math.min(to ?? Infinity, bucket * size + size - 1);
-    out.push({ step_from: stepFrom, step_to: stepTo, min: s.min, max: s.max, avg: s.sum / s.count, count: s.count });
+  const exactByBucket = new Map(cuts.map(([a], i) => [Math.floor(a / size), exact[i]!]));
+  const bars: Bar[] = [];
+  for (const row of rows) {
+    const summary = exactByBucket.get(row.bucket) ?? row;
+    if (summary.count === 0) continue;
+    bars.push({ stepFrom: Math.max(from ?? -Infinity, row.bucket * size), stepTo: Math.min(to ?? Infinity, row.bucket * size + size - 1), summary });
+  }
+  return bars;
+}
+
+/** Only past the top level can buckets still outnumber what was asked for: join neighbours. */
+function mergeAdjacent(bars: Bar[], most: number): Bar[] {
+  if (bars.length <= most) return bars;
+  const per = Math.ceil(bars.length / most);
+  const out: Bar[] = [];
+  for (let i = 0; i < bars.length; i += per) {
+    const group = bars.slice(i, i + per);
+    const summary = emptySummary();
+    for (const b of group) addSummary(summary, b.summary);
+    out.push({ stepFrom: group[0]!.stepFrom, stepTo: group.at(-1)!.stepTo, summary });
   }
   return out;
 }
 
-/** Only past the top level can buckets still outnumber what was asked for: join neighbours. */
-function mergeAdjacent(buckets: SeriesBucket[], most: number): SeriesBucket[] {
-  if (buckets.length <= most) return buckets;
-  const per = Math.ceil(buckets.length / most);
-  const out: SeriesBucket[] = [];
-  for (let i = 0; i < buckets.length; i += per) {
-    const group = buckets.slice(i, i + per);
-    let sum = 0;
-    let count = 0;
-    let min = NaN;
-    let max = NaN;
-    for (const b of group) {
-      sum += b.avg * b.count;
-      count += b.count;
-      if (!(min <= b.min) && b.min === b.min) min = b.min;
-      if (!(max >= b.max) && b.max === b.max) max = b.max;
-    }
-    out.push({ step_from: group[0]!.step_from, step_to: group[group.length - 1]!.step_to, min, max, avg: sum / count, count });
-  }
-  return out;
+function toSeriesBucket({ stepFrom, stepTo, summary: s }: Bar): SeriesBucket {
+  // sum leaves NaN out but count does not: a bucket of nothing but NaN has no average.
+  const avg = s.min === s.min ? s.sum / s.count : NaN;
+  return { step_from: stepFrom, step_to: stepTo, min: s.min, max: s.max, avg, count: s.count };
 }
 
 /**
