@@ -26,7 +26,7 @@ function storeBytes(dir: string): number {
 async function uploadVersion(token: string, bytes: Buffer) {
   const up = await call(s.url, "POST", "/api/datasets/big/uploads", { token, body: {} });
   const put = await fetch(`${s.url}/api/datasets/big/uploads/${up.body.upload_id}/files/data.bin`, {
-    method: "PUT", headers: { authorization: `token ${token}`, "content-type": "application/octet-stream" }, body: bytes,
+    method: "PUT", headers: { authorization: `token ${token}`, "content-type": "application/octet-stream" }, body: new Uint8Array(bytes),
   });
   expect(put.status).toBe(200);
   expect((await put.json()).sha256).toBe(crypto.createHash("sha256").update(bytes).digest("hex"));
@@ -40,7 +40,7 @@ test("a 100 MB file, then the same file with 1 MB changed in the middle: the sec
   // deterministic pseudo-random bytes (incompressible, like real data)
   const big = Buffer.alloc(100 * MB);
   for (let off = 0, i = 0; off < big.length; off += 32, i++) crypto.createHash("sha256").update(`kiln-${i}`).digest().copy(big, off);
-  const blobs = path.join(s.dataDir, "blobs");
+  const blobs = path.join(s.dataDir!, "blobs");
   const before = storeBytes(blobs);
   expect(await uploadVersion(alice.token, big)).toBe(1);
   const afterV1 = storeBytes(blobs);

@@ -13,7 +13,7 @@ export interface TestServer {
   url: string;
   adminToken: string;
   /** The server's KILN_DATA_DIR (its blob store is `blobs/` inside). */
-  dataDir: string;
+  dataDir?: string;
 }
 
 declare module "vitest" {
