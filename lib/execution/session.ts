@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
 import { EventEmitter } from "node:events";
-import { and, eq, isNull } from "drizzle-orm";
 import WebSocket from "ws";
 import { getDb } from "../db";
-import { executions, notebooks } from "../db/schema";
 import { logger } from "../log";
 import { beginInteractiveRun, endRun } from "../runs/lifecycle";
 import { CellWriter } from "./cell-writer";
+import { type ExecutionRecord, recorder } from "./recorder";
 import { forgetMessageRunLater } from "./message-runs";
 import { type NotebookEvent, type Output, publish } from "./events";
 import { appendOutput, type JupyterMessage, message, storable, toOutput } from "./protocol";
@@ -37,11 +36,10 @@ export interface FinishedExecution {
 }
 
 export interface LiveExecution {
-  /** The executions row's id: 0 until the row is written (the request goes out first). */
+  /** The executions row's id (reserved before the request leaves; the row is written soon after). */
   id: number;
-  /** Resolves once `id` is known; events wait for it, so every event names its row. */
-  stored: Promise<void>;
-  waiting: (() => void)[];
+  /** The row as it stands: every change is recorded whole (lib/execution/recorder.ts). */
+  record: ExecutionRecord;
   msgId: string;
   cellId: string;
   status: "queued" | "running";
@@ -182,35 +180,33 @@ export class KernelSession {
   }
 
   /**
-   * Sends an execute_request at once; its executions row is written meanwhile (`id`), off
-   * the round trip. Events of the execution go out once the row exists.
+   * Sends an execute_request at once; its executions row (`record`, its id already
+   * reserved) is written by the recorder soon after, off the round trip.
    */
-  execute(exec: { id: Promise<number>; msgId: string; cellId: string; code: string }) {
+  execute(record: ExecutionRecord) {
     const m = message("shell", "execute_request", {
-      code: exec.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true,
+      code: record.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true,
     }, this.session);
-    m.header.msg_id = exec.msgId;
+    m.header.msg_id = record.msgId;
     const live: LiveExecution = {
-      id: 0, stored: Promise.resolve(), waiting: [], msgId: exec.msgId, cellId: exec.cellId, status: "queued", executionCount: null,
+      id: record.id, record, msgId: record.msgId, cellId: record.cellId, status: "queued", executionCount: null,
       outputs: [], clearOnNext: false, dirty: false, reply: null, idle: false, startedAt: null,
     };
-    live.stored = exec.id.then(
-      (id) => {
-        live.id = id;
-        for (const send of live.waiting.splice(0)) send();
-      },
-      (e) => logger().error({ err: e, notebook: this.notebookId }, "could not store an execution"),
-    );
-    this.live.set(exec.msgId, live);
+    this.live.set(record.msgId, live);
     if (this.state === "dead") this.setState("busy");
     this.send(m);
+    recorder().record(record);
     this.emit(live, () => ({ type: "execution", execution_id: live.id, cell_id: live.cellId, status: "queued", execution_count: null }));
   }
 
-  /** Publishes an event of an execution, once its row (and so its id) exists. */
-  private emit(exec: LiveExecution, make: () => NotebookEvent) {
-    if (exec.id) publish(this.eventKey, make());
-    else exec.waiting.push(() => publish(this.eventKey, make()));
+  private emit(_exec: LiveExecution, make: () => NotebookEvent) {
+    publish(this.eventKey, make());
+  }
+
+  /** A change to an execution's row: recorded whole, so the last write is always the latest state. */
+  private store(exec: LiveExecution, change: Partial<ExecutionRecord>) {
+    exec.record = { ...exec.record, ...change };
+    recorder().record(exec.record);
   }
 
   answerInput(value: string): boolean {
@@ -363,7 +359,7 @@ export class KernelSession {
     // is marked running in its row, for whoever reads the record meanwhile.
     setTimeout(() => {
       if (this.live.get(exec.msgId) !== exec) return;
-      void exec.stored.then(async () => (await getDb()).update(executions).set({ status: "running", startedAt: exec.startedAt }).where(and(eq(executions.id, exec.id), isNull(executions.endedAt)))).catch(() => {});
+      this.store(exec, { status: "running", startedAt: exec.startedAt });
     }, RUNNING_WRITE_MS).unref();
   }
 
@@ -371,21 +367,20 @@ export class KernelSession {
   private scheduleFlush() {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
-      void this.flushOutputs();
+      this.flushOutputs();
     }, 1000);
   }
 
-  private async flushOutputs() {
-    const db = await getDb();
+  private flushOutputs() {
     for (const e of this.live.values()) {
-      if (!e.dirty || !e.id) continue;
+      if (!e.dirty) continue;
       e.dirty = false;
-      await db.update(executions).set({ outputs: storable(e.outputs) }).where(eq(executions.id, e.id)).catch(() => {});
+      this.store(e, { outputs: storable(e.outputs) });
     }
   }
 
-  /** The execution is over: its row gets the outputs at once, the stored notebook's cell soon after (CellWriter). */
-  private async finish(exec: LiveExecution, status: "ok" | "error" | "aborted", error: { ename: string; evalue: string } | null) {
+  /** The execution is over: its row (recorder) and the stored notebook's cell (CellWriter) get the outputs soon after. */
+  private finish(exec: LiveExecution, status: "ok" | "error" | "aborted", error: { ename: string; evalue: string } | null) {
     if (this.live.get(exec.msgId) !== exec) return; // finished already
     this.live.delete(exec.msgId);
     forgetMessageRunLater(exec.msgId);
@@ -395,17 +390,7 @@ export class KernelSession {
     this.finished.emit("finished", exec.msgId, { status, outputs, executionCount: exec.executionCount, error });
     this.emit(exec, () => ({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount }));
     if (this.live.size === 0 && this.state === "busy") this.setState("idle");
-    try {
-      await exec.stored;
-      if (!exec.id) return void this.persisting.delete(exec.cellId);
-      const db = await getDb();
-      await db
-        .update(executions)
-        .set({ status, outputs, executionCount: exec.executionCount, error, startedAt: exec.startedAt, endedAt: new Date() })
-        .where(eq(executions.id, exec.id));
-    } catch (e) {
-      logger().error({ err: e, notebook: this.notebookId, execution: exec.id }, "could not store an execution's outputs");
-    }
+    this.store(exec, { status, outputs, executionCount: exec.executionCount, error, startedAt: exec.startedAt, endedAt: new Date() });
     this.cells.add({ executionId: exec.id, cellId: exec.cellId, outputs, executionCount: exec.executionCount });
   }
 

@@ -6,6 +6,7 @@ import { logger } from "../log";
 import { jupyterTokenOf, upstreamBaseUrl } from "../servers/find";
 import { spawner } from "../spawners/registry";
 import { beginInteractiveRun, endRun, openInteractiveRun } from "../runs/lifecycle";
+import { recorder } from "./recorder";
 import { KernelSession, type KernelTarget } from "./session";
 
 const KEY = Symbol.for("kiln.kernelSessions");
@@ -92,4 +93,5 @@ export async function settleNotebook(notebookId: number): Promise<void> {
 /** At shutdown: what finished is written before the database closes. */
 export async function settleAllNotebooks(): Promise<void> {
   await Promise.all([...sessions().keys()].map(settleNotebook));
+  await recorder().settle();
 }

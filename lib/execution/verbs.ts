@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import { executions, type NotebookDoc, type NotebookRow, notebooks } from "../db/schema";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireOwnNotebook, requireOwnNotebookId, requireUser } from "../notebooks/find";
+import { recorder } from "./recorder";
 import { sendExecution } from "./send";
 import { storable } from "./protocol";
 import type { Sequenced } from "./events";
@@ -22,10 +23,10 @@ export async function executeCell({ ctx, input }: { ctx: Ctx; input: { id: numbe
 export async function runCell(db: Db, nb: { id: number; ownerId: number }, cellId: string, code: string) {
   const session = await ensureSession(db, nb.id, nb.ownerId);
   await session.readyAfterDeath();
-  const row = await (await sendExecution(db, session, cellId, code)).stored;
+  const row = await sendExecution(session, cellId, code);
   return {
-    id: row.id, cell_id: row.cellId, status: row.status, execution_count: null,
-    queued_at: row.queuedAt.toISOString(), started_at: null, ended_at: null,
+    id: row.id, cell_id: row.cellId, status: row.status!, execution_count: null,
+    queued_at: row.queuedAt!.toISOString(), started_at: null, ended_at: null,
   };
 }
 
@@ -99,6 +100,7 @@ export function replayForNewView(log: Sequenced[]): Sequenced[] {
 /** One output of an execution in full, as text: what the page truncates. */
 export async function executionOutput({ ctx, input }: { ctx: Ctx; input: { id: number; index: number } }) {
   const user = requireUser(ctx);
+  await recorder().settle();
   const [row] = await ctx.db
     .select({ outputs: executions.outputs, notebookId: executions.notebookId })
     .from(executions)

@@ -21,7 +21,6 @@ async function startKernel(t: KernelTarget): Promise<string> {
 }
 
 async function runCell(session: KernelSession, cell: NotebookCell): Promise<FinishedExecution> {
-  const db = await getDb();
   let mine = "";
   const done = new Promise<FinishedExecution>((resolve) => {
     const on = (id: string, result: FinishedExecution) => {
@@ -31,9 +30,8 @@ async function runCell(session: KernelSession, cell: NotebookCell): Promise<Fini
     };
     session.finished.on("finished", on);
   });
-  const { msgId, stored } = await sendExecution(db, session, cell.id, sourceText(cell));
+  const { msgId } = await sendExecution(session, cell.id, sourceText(cell));
   mine = msgId;
-  stored.catch(() => {});
   return done.finally(() => forgetMessageRunLater(msgId));
 }
 

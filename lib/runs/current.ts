@@ -3,6 +3,7 @@ import type { Ctx } from "../auth/principal";
 import { executions } from "../db/schema";
 import { NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import { messageRun } from "../execution/message-runs";
+import { recorder } from "../execution/recorder";
 
 const HEADER = "x-kiln-execution";
 
@@ -26,6 +27,7 @@ export async function runOfExecution(ctx: Ctx, msgId: string): Promise<number> {
     if (live.userId !== userId) throw new NotFoundError("No cell of yours is running with this X-Kiln-Execution id");
     return live.runId;
   }
+  await recorder().settle();
   const [row] = await ctx.db
     .select({ runId: executions.runId })
     .from(executions)

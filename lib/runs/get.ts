@@ -3,6 +3,7 @@ import type { Ctx } from "../auth/principal";
 import { getDatabase } from "../db";
 import { executions, groups, runArtifacts, runShares, runs } from "../db/schema";
 import { NotFoundError, ValidationError } from "../errors";
+import { recorder } from "../execution/recorder";
 import { requireOwnRun, requireReadableRun } from "./access";
 import { readSeries } from "./metrics";
 import { runModels } from "./serialize";
@@ -20,6 +21,7 @@ function outputSummary(outputs: unknown[]): string {
 
 export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
   const row = await requireReadableRun(ctx, input.id);
+  await recorder().settle(); // cells that ended a moment ago are in their rows
   const [[model], cells, artifacts] = await Promise.all([
     runModels(ctx.db, [row]),
     ctx.db.select().from(executions).where(eq(executions.runId, row.id)).orderBy(asc(executions.id)),

@@ -3,6 +3,7 @@ import type { Ctx } from "../auth/principal";
 import { executions, type NotebookDoc, runInputs, runs } from "../db/schema";
 import { ConflictError, ForbiddenError, NoServerError } from "../errors";
 import { kernelTarget } from "../execution/sessions";
+import { recorder } from "../execution/recorder";
 import { logger } from "../log";
 import { requireOwnNotebook, requireUser } from "../notebooks/find";
 import { requireReadableRun } from "./access";
@@ -45,6 +46,7 @@ export async function runNotebook({ ctx, input }: { ctx: Ctx; input: { id: numbe
 /** The code a run executed, as a notebook: a batch run's source, or an interactive run's cells in order. */
 async function codeOf(ctx: Ctx, run: typeof runs.$inferSelect): Promise<NotebookDoc> {
   if (run.source) return run.source;
+  await recorder().settle();
   const cells = await ctx.db.select().from(executions).where(eq(executions.runId, run.id)).orderBy(asc(executions.id));
   return {
     nbformat: 4, nbformat_minor: 5, metadata: {},
