@@ -41,6 +41,9 @@ export async function collectGarbage(db: Db, store: BlobStore, now = Date.now(),
     }
   }
   for (const hash of seen.keys()) if (!unreferenced.has(hash)) seen.delete(hash); // referenced again, or gone
+  // a local store's half-written temporaries from a crash (they never carry a hash's name)
+  const local = store as BlobStore & { sweepTemporaries?: (olderThanMs?: number) => Promise<number> };
+  await local.sweepTemporaries?.();
   if (deleted) logger().info({ deleted }, "blob store: unreferenced chunks deleted");
   return { deleted, pending: seen.size };
 }

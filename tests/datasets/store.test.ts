@@ -24,6 +24,7 @@ import {
   verifyBlob,
   verifyFile,
 } from "../../lib/datasets/store";
+import { sharedWorker } from "../../lib/datasets/store/hash-worker";
 import { ValidationError } from "../../lib/errors";
 
 const MiB = 1024 * 1024;
@@ -44,6 +45,12 @@ function* pieces(buf: Buffer, sizes: number[]): Generator<Buffer> {
     yield buf.subarray(at, at + n);
     at += n;
   }
+}
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of items) out.push(x);
+  return out;
 }
 
 async function collect(r: Readable): Promise<Buffer> {
@@ -168,13 +175,23 @@ describe("ingest and read back (local store)", () => {
       throw new Error("client went away");
     }
     await expect(ingestStream(store, breaksOff())).rejects.toThrow("client went away");
-    const stored = [];
-    for await (const h of store.list()) stored.push(h);
-    for (const h of stored) expect(await verifyBlob(store, h)).toBe(true);
+    for (const h of await all(store.list())) expect(await verifyBlob(store, h)).toBe(true);
     // The store is still usable, and the whole file goes in afterwards.
     const result = await ingestStream(store, Readable.from([data]));
     expect(result.sha256).toBe(sha256(data));
     expect(await verifyFile(store, result.chunks, result.sha256)).toMatchObject({ ok: true });
+  });
+
+  test("if the hashing worker dies mid-ingest, the ingest fails saying so and the next one works", async () => {
+    const store = new LocalBlobStore({ root: tempDir() });
+    const data = seededBytes("worker dies", 12 * MiB);
+    async function* killsTheWorker() {
+      yield data.subarray(0, 4 * MiB);
+      await sharedWorker().terminate();
+      yield data.subarray(4 * MiB);
+    }
+    await expect(ingestStream(store, killsTheWorker())).rejects.toThrow(/hashing worker exited/);
+    expect((await ingestStream(store, Readable.from([data]))).sha256).toBe(sha256(data));
   });
 
   test("acceptance: a new version of a 100 MB file with 1 MB changed in place grows the store by under 5 MB", async () => {
@@ -225,7 +242,7 @@ describe("local blob store", () => {
     expect(await store.put(hash, bytes)).toBe(false);
     await Promise.all([store.put(hash, bytes), store.put(hash, bytes)]);
     expect(await store.usage()).toEqual({ blobs: 1, bytes: 300_000 });
-    expect(fs.readdirSync(path.join(store.root, ".tmp"))).toEqual([]);
+    expect(await all(store.temporaries())).toEqual([]);
     expect((await store.get(hash)).equals(bytes)).toBe(true);
     expect(store.pathOf(hash)).toBe(path.join(store.root, hash.slice(0, 2), hash.slice(2, 4), hash));
   });
@@ -248,11 +265,11 @@ describe("local blob store", () => {
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     const exited = new Promise<NodeJS.Signals | null>((r) => child.once("exit", (_code, signal) => r(signal)));
-    const temp = path.join(store.root, ".tmp");
     // Kill as soon as the temporary file has bytes in it: the write is under way.
+    let temp: string | undefined;
     for (;;) {
-      const names = fs.existsSync(temp) ? fs.readdirSync(temp) : [];
-      if (names.length && fs.statSync(path.join(temp, names[0]!)).size > 0) break;
+      [temp] = fs.existsSync(store.root) ? await all(store.temporaries()) : [];
+      if (temp && fs.statSync(temp, { throwIfNoEntry: false })?.size) break;
       if (child.exitCode !== null) throw new Error("the writer exited before it was killed");
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -260,15 +277,14 @@ describe("local blob store", () => {
     expect(await exited).toBe("SIGKILL");
     expect(output).toBe("");
 
-    const [leftover] = fs.readdirSync(temp);
-    expect(fs.statSync(path.join(temp, leftover!)).size).toBeLessThan(size); // it really was half written
+    expect(fs.statSync(temp).size).toBeLessThan(size); // it really was half written
     expect(await store.has(hash)).toBe(false);
     expect(await store.stat(hash)).toBeNull();
     expect(fs.existsSync(store.pathOf(hash))).toBe(false);
     expect(await store.usage()).toEqual({ blobs: 0, bytes: 0 });
     expect(await store.sweepTemporaries(60_000)).toBe(0); // young: could be a live writer
     expect(await store.sweepTemporaries(0)).toBe(1);
-    expect(fs.readdirSync(temp)).toEqual([]);
+    expect(await all(store.temporaries())).toEqual([]);
   });
 
   test("the registry builds a store by its configured name and refuses unknown names", () => {
@@ -433,8 +449,7 @@ describe("S3 blob store against a signature-checking S3 double on 127.0.0.1", ()
     expect(await store.has(first!.hash)).toBe(true);
     expect(await store.stat(first!.hash)).toEqual({ size: first!.size });
     expect(await store.put(first!.hash, seededBytes("unused", 1))).toBe(false); // already there: not sent again
-    const listed = [];
-    for await (const h of store.list()) listed.push(h); // more than one page (the double pages by 2)
+    const listed = await all(store.list()); // more than one page: the double pages by 2
     expect(listed.sort()).toEqual([...new Set(result.chunks.map((c) => c.hash))].sort());
     expect(await store.usage()).toEqual({ blobs: listed.length, bytes: 3 * MiB });
     expect((await ingestStream(store, Readable.from([data]))).newBytes).toBe(0);

@@ -30,6 +30,9 @@ export interface IngestOptions {
  * chunks the store lacks. Memory stays bounded whatever the size: input is held only until
  * its chunks are hashed and stored. This thread scans for boundaries; the hashes run on a
  * worker (stream-hasher.ts) and the store's I/O on libuv's pool, so the cores work together.
+ *
+ * The input's buffers are kept (not copied) until stored, so its producer must not reuse them
+ * after yielding them; Node streams, fetch bodies and file reads never do.
  */
 export async function ingestStream(store: BlobStore, input: AsyncIterable<Uint8Array>, options: IngestOptions = {}): Promise<IngestResult> {
   const limit = options.inFlight ?? 8;
