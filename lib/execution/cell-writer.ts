@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "../db";
 import { notebooks } from "../db/schema";
 import { logger } from "../log";
+import { BatchTimer } from "./batch-timer";
 
 export interface FinishedCell {
   executionId: number;
@@ -24,8 +25,7 @@ const QUIET_MS = 50;
  */
 export class CellWriter {
   private pending = new Map<string, FinishedCell>();
-  private firstAt = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly timer = new BatchTimer(QUIET_MS, MAX_WAIT_MS, () => void this.flush());
   private writing: Promise<void> = Promise.resolve();
 
   /** notebookId null: nothing to write (a whole-notebook run keeps its own output notebook). */
@@ -34,16 +34,12 @@ export class CellWriter {
   add(cell: FinishedCell) {
     if (this.notebookId === null) return this.written([cell]);
     this.pending.set(cell.cellId, cell);
-    const now = Date.now();
-    if (!this.timer) this.firstAt = now;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), Math.max(0, Math.min(QUIET_MS, this.firstAt + MAX_WAIT_MS - now)));
+    this.timer.touch();
   }
 
   /** Writes what is pending now; resolves once everything added so far is stored. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.cancel();
     if (this.pending.size === 0) return this.writing;
     const cells = [...this.pending.values()];
     this.pending = new Map();

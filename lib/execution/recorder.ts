@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb, rowsOf } from "../db";
 import { executions } from "../db/schema";
 import { logger } from "../log";
+import { BatchTimer } from "./batch-timer";
 
 type Row = typeof executions.$inferInsert & { id: number };
 
@@ -23,8 +24,7 @@ class ExecutionRecorder {
   private ids: number[] = [];
   private refilling: Promise<void> | null = null;
   private pending = new Map<number, Row>();
-  private firstAt = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly timer = new BatchTimer(QUIET_MS, MAX_WAIT_MS, () => void this.settle());
   private writing: Promise<void> = Promise.resolve();
 
   /** An id for a new execution: at once, unless the reserve ran dry. */
@@ -44,24 +44,12 @@ class ExecutionRecorder {
   record(row: Row) {
     const prev = this.pending.get(row.id);
     this.pending.set(row.id, prev ? { ...prev, ...row } : row);
-    this.schedule();
-  }
-
-  update(id: number, change: Partial<Row>, base: () => Row) {
-    this.record({ ...base(), ...change, id });
-  }
-
-  private schedule() {
-    const now = Date.now();
-    if (!this.timer) this.firstAt = now;
-    else clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.settle(), Math.max(0, Math.min(QUIET_MS, this.firstAt + MAX_WAIT_MS - now)));
+    this.timer.touch();
   }
 
   /** Writes everything pending; resolves once every change recorded so far is stored. */
   settle(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.cancel();
     if (this.pending.size === 0) return this.writing;
     const rows = [...this.pending.values()];
     this.pending = new Map();

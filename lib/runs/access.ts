@@ -38,3 +38,11 @@ export async function requireOwnRun(ctx: Ctx, id: number): Promise<RunRow> {
     throw new ForbiddenError("Only the run's owner may change it");
   return row;
 }
+
+/** The same check as requireOwnRun without reading the run's notebooks: for the logging hot path. */
+export async function requireOwnRunId(ctx: Ctx, id: number): Promise<number> {
+  const [row] = await ctx.db.select({ id: runs.id, ownerId: runs.ownerId }).from(runs).where(and(eq(runs.id, id), readableRuns(ctx)));
+  if (!row) throw new NotFoundError(`No such run: ${id}`);
+  if (!isAdmin(ctx.actor) && !(ctx.actor?.kind === "user" && ctx.actor.user.id === row.ownerId)) throw new ForbiddenError("Only the run's owner may change it");
+  return row.id;
+}

@@ -1,7 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { unnamedControls, useChromium } from "../helpers/browser";
-import { uniq } from "../helpers/kiln";
+import { unnamedControls, signUpInBrowser, useChromium } from "../helpers/browser";
 
 // The notebook as researchers use it: Chromium, real kernels in the user's container.
 const server = inject("servers").find((s) => s.backend === "pglite")!;
@@ -10,16 +9,7 @@ let ctx: BrowserContext;
 let page: Page;
 let user: string;
 
-async function signUp(c: BrowserContext, prefix: string) {
-  const p = await c.newPage();
-  await p.goto("/signup");
-  await p.getByLabel("Email").fill(`${uniq(prefix)}@example.com`);
-  await p.getByLabel("Password").fill("notebook password 1");
-  await p.getByRole("button", { name: "Create account" }).click();
-  await p.waitForURL((u) => u.pathname === "/");
-  const me = await (await p.request.get("/api/auth/session")).json();
-  return { page: p, name: me.user.name as string };
-}
+const signUp = signUpInBrowser;
 
 beforeAll(async () => {
   ctx = await chromium.browser.newContext({ baseURL: server.url });

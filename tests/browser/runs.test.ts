@@ -1,7 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { unnamedControls, useChromium } from "../helpers/browser";
-import { uniq } from "../helpers/kiln";
+import { unnamedControls, signUpInBrowser, useChromium } from "../helpers/browser";
 
 // Experiments as researchers see them: Chromium, runs recorded by a real kernel in the user's container.
 const server = inject("servers").find((s) => s.backend === "pglite")!;
@@ -12,16 +11,7 @@ let user: string;
 
 const CODE = 'import kiln\nkiln.log_param("lr", 0.1)\n[kiln.log_metric("loss", 1/(i+1), step=i) for i in range(100)]\nprint("logged")';
 
-async function signUp(c: BrowserContext, prefix: string) {
-  const p = await c.newPage();
-  await p.goto("/signup");
-  await p.getByLabel("Email").fill(`${uniq(prefix)}@example.com`);
-  await p.getByLabel("Password").fill("experiments password 1");
-  await p.getByRole("button", { name: "Create account" }).click();
-  await p.waitForURL((u) => u.pathname === "/");
-  const me = await (await p.request.get("/api/auth/session")).json();
-  return { page: p, name: me.user.name as string };
-}
+const signUp = signUpInBrowser;
 
 beforeAll(async () => {
   ctx = await chromium.browser.newContext({ baseURL: server.url });

@@ -55,3 +55,16 @@ export function useChromium(): { browser: Browser } {
   afterAll(async () => holder.close?.());
   return holder;
 }
+
+/** A fresh account signed up through the form, as a person would; its page and user name. */
+export async function signUpInBrowser(c: import("playwright-core").BrowserContext, prefix: string) {
+  const { uniq } = await import("./kiln");
+  const p = await c.newPage();
+  await p.goto("/signup");
+  await p.getByLabel("Email").fill(`${uniq(prefix)}@example.com`);
+  await p.getByLabel("Password").fill(`${prefix} password 1`);
+  await p.getByRole("button", { name: "Create account" }).click();
+  await p.waitForURL((u) => u.pathname === "/");
+  const me = await (await p.request.get("/api/auth/session")).json();
+  return { page: p, name: me.user.name as string };
+}

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { handle, json } from "../../http/handle";
 import { artifactFile } from "../../runs/artifacts";
-import { requireOwnRun } from "../../runs/access";
+import { requireOwnRunId } from "../../runs/access";
 import { compareRuns, getRun, patchRun, runOutputNotebook, runSeries } from "../../runs/get";
 import { kernelLogBatch, kernelPutArtifact } from "../../runs/kernel-verbs";
 import { listRuns } from "../../runs/list";
@@ -27,8 +27,7 @@ export const runOutputHandler = handle(e.runOutput, async ({ ctx, params }) => {
   return new Response(JSON.stringify(content, null, 1) + "\n", { headers: { "content-type": "application/x-ipynb+json", "content-disposition": attachment(`${name}.ipynb`) } });
 });
 export const logRunBatchHandler = handle(e.logRunBatch, async ({ ctx, params, body }) => {
-  const run = await requireOwnRun(ctx, params.id);
-  return json(await logBatch(ctx, run.id, body));
+  return json(await logBatch(ctx, await requireOwnRunId(ctx, params.id), body));
 });
 export const runNotebookHandler = handle(e.runNotebook, async ({ ctx, params, body }) => json(await runNotebook({ ctx, input: { id: params.id, params: body.params } }), 202));
 export const reproduceRunHandler = handle(e.reproduceRun, async ({ ctx, params }) => json(await reproduceRun({ ctx, input: params }), 202));
