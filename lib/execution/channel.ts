@@ -61,11 +61,32 @@ export async function acceptNotebookChannel(req: IncomingMessage, socket: Duplex
   }
 }
 
+/**
+ * Frames sent in one tick leave in one TCP segment (a cell's end and the kernel's idle state,
+ * a command's reply and its first event): the socket is corked until the tick is over.
+ */
+function corkedSender(ws: WebSocket) {
+  const socket = (ws as unknown as { _socket?: import("node:net").Socket })._socket;
+  socket?.setNoDelay(true);
+  let corked = false;
+  return (data: string) => {
+    if (socket && !corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    ws.send(data);
+  };
+}
+
 function serve(ws: WebSocket, ctx: Ctx, nb: { id: number; ownerId: number }, after: number | null) {
-  (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
+  const frame = corkedSender(ws);
   let checkedAt = Date.now();
   let alive = true;
-  const send = ({ id, event }: Sequenced) => ws.send(`{"id":${id},"event":${JSON.stringify(event)}}`);
+  const send = ({ id, event }: Sequenced) => frame(`{"id":${id},"event":${JSON.stringify(event)}}`);
   const unsubscribe = subscribe(nb.id, after, replayForNewView, send);
   const ping = setInterval(() => {
     if (!alive) return ws.terminate();
@@ -97,12 +118,12 @@ function serve(ws: WebSocket, ctx: Ctx, nb: { id: number; ownerId: number }, aft
         checkedAt = Date.now();
       }
       const result = await run(ctx, nb, parsed.data);
-      ws.send(JSON.stringify({ reply: requestId, ok: true, data: result ?? null }));
+      frame(JSON.stringify({ reply: requestId, ok: true, data: result ?? null }));
       metrics().channelCommands.inc({ op: parsed.data.op, status: "ok" });
     } catch (e) {
       if (!(e instanceof KilnError)) logger().error({ err: e, notebook: nb.id }, "notebook channel command failed");
       const body = (await errorResponse(e, "ws").json()) as { error: unknown };
-      ws.send(JSON.stringify({ reply: requestId, ok: false, error: body.error }));
+      frame(JSON.stringify({ reply: requestId, ok: false, error: body.error }));
       metrics().channelCommands.inc({ op: "any", status: "error" });
     }
   });
