@@ -38,7 +38,11 @@ export function RunHeader({ run, isOwner }: { run: RunDetail; isOwner: boolean }
         {run.reproduces_id ? (
           <>
             <dt>Reproduces</dt>
-            <dd><Link href={`/experiments/${run.reproduces_id}`}>reproduces #{run.reproduces_id}</Link></dd>
+            <dd>
+              <Link href={`/experiments/${run.reproduces_id}`}>reproduces #{run.reproduces_id}</Link>
+              {" · "}
+              <Link href={`/experiments/compare?ids=${run.reproduces_id},${run.id}`}>compare with it</Link>
+            </dd>
           </>
         ) : null}
       </dl>
