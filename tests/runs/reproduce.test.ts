@@ -15,12 +15,12 @@ afterAll(async () => {
 const IRIS_V1 = "sepal_length,sepal_width,species\n5.1,3.5,setosa\n4.9,3.0,setosa\n6.2,2.9,versicolor\n";
 const IRIS_V2 = IRIS_V1 + "7.7,3.8,virginica\n7.9,3.8,virginica\n";
 
-async function upload(csv: string) {
-  const up = await call(s.url, "POST", "/api/datasets/iris/uploads", { token: alice.token, body: {} });
+async function upload(csv: string, name = "iris") {
+  const up = await call(s.url, "POST", `/api/datasets/${name}/uploads`, { token: alice.token, body: {} });
   expect(up.status).toBe(201);
-  const put = await call(s.url, "PUT", `/api/datasets/iris/uploads/${up.body.upload_id}/files/iris.csv`, { token: alice.token, rawBody: csv });
+  const put = await call(s.url, "PUT", `/api/datasets/${name}/uploads/${up.body.upload_id}/files/iris.csv`, { token: alice.token, rawBody: csv });
   expect(put.status).toBe(200);
-  const done = await call(s.url, "POST", `/api/datasets/iris/uploads/${up.body.upload_id}/commit`, { token: alice.token, body: {} });
+  const done = await call(s.url, "POST", `/api/datasets/${name}/uploads/${up.body.upload_id}/commit`, { token: alice.token, body: {} });
   expect(done.status).toBe(201);
   return done.body.version as number;
 }
@@ -69,3 +69,36 @@ test("a run pins the dataset version it read; after v2 it still shows v1, and Re
   expect(cmp.status).toBe(200);
   expect(cmp.body.metric_keys).toEqual(["mean_sepal", "rows"]);
 }, 180_000);
+
+test("from a kernel: save_dataset makes a version whose lineage names the run and what it read; log_artifact and log_model store files with the run", async () => {
+  expect(await upload(IRIS_V1, "flowers")).toBe(1);
+  const code = [
+    "import csv, os, kiln",
+    "src = os.path.join(kiln.dataset('flowers'), 'iris.csv')",
+    "rows = [r for r in csv.DictReader(open(src)) if r['species'] != 'versicolor']",
+    "os.makedirs('clean', exist_ok=True)",
+    "with open('clean/iris.csv', 'w', newline='') as f:",
+    "    w = csv.DictWriter(f, fieldnames=list(rows[0].keys())); w.writeheader(); w.writerows(rows)",
+    "v = kiln.save_dataset('iris-clean', 'clean', checks={'rows': [1, 100]})",
+    "with open('report.txt', 'w') as f: f.write('kept %d rows' % len(rows))",
+    "kiln.log_artifact('report.txt')",
+    "with open('model.onnx', 'wb') as f: f.write(b'not really onnx, but bytes')",
+    "kiln.log_model('model.onnx', name='iris-model')",
+    "print('version', v)",
+  ].join("\n");
+  const nb = await call(s.url, "POST", "/api/notebooks", { token: alice.token, body: { name: "derive", cells: [{ id: "a", cell_type: "code", source: code, metadata: {} }] } });
+  const run = await waitRun((await call(s.url, "POST", `/api/notebooks/${nb.body.id}/runs`, { token: alice.token, body: {} })).body.id);
+  expect(run.status, run.error ?? "").toBe("finished");
+  const ds = await call(s.url, "GET", "/api/datasets/iris-clean", { token: alice.token });
+  expect(ds.status).toBe(200);
+  const v = await call(s.url, "GET", `/api/datasets/iris-clean/versions/${ds.body.latest_version}`, { token: alice.token });
+  expect(v.body.lineage.produced_by_run_id).toBe(run.id);
+  expect(v.body.lineage.parents).toEqual([expect.objectContaining({ dataset: "flowers", version: 1 })]);
+  expect(v.body.checks_status, JSON.stringify(v.body.check_results)).toBe("passed");
+  expect(v.body.files).toEqual([expect.objectContaining({ path: "iris.csv", rows: 2 })]);
+  const paths = run.artifacts.map((a: { path: string; kind: string }) => `${a.kind}:${a.path}`).sort();
+  expect(paths).toContain("artifact:report.txt");
+  expect(paths.some((p: string) => p.startsWith("model:") && p.endsWith("model.onnx"))).toBe(true);
+  const report = await fetch(`${s.url}/api/runs/${run.id}/artifacts/report.txt`, { headers: { authorization: `token ${alice.token}` } });
+  expect(await report.text()).toBe("kept 2 rows");
+}, 120_000);
