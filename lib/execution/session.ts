@@ -8,6 +8,7 @@ import { CellWriter } from "./cell-writer";
 import { type ExecutionRecord, recorder } from "./recorder";
 import { forgetMessageRunLater } from "./message-runs";
 import { type NotebookEvent, type Output, publish } from "./events";
+import { iopubFlows, openKernelSocket } from "./kernel-socket";
 import { appendOutput, type JupyterMessage, message, storable, toOutput } from "./protocol";
 
 export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" | "disconnected";
@@ -124,7 +125,7 @@ export class KernelSession {
   async connect(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const ws = await this.openSocket();
-      if (await this.iopubFlows(ws)) return;
+      if (await iopubFlows(ws, this.session)) return;
       this.ws = null;
       ws.close();
       if (attempt >= 5) throw new Error("the kernel's output channel stayed silent");
@@ -133,41 +134,12 @@ export class KernelSession {
   }
 
   private async openSocket(): Promise<WebSocket> {
-    const url = `${this.target.base.replace(/^http/, "ws")}api/kernels/${this.kernelId}/channels?session_id=${this.session}`;
-    const ws = new WebSocket(url, { headers: { authorization: `token ${this.target.token}` }, perMessageDeflate: false });
-    await new Promise<void>((resolve, reject) => {
-      ws.once("open", () => resolve());
-      ws.once("error", reject);
-      ws.once("unexpected-response", (_req, res) => reject(new Error(`kernel WebSocket refused: HTTP ${res.statusCode}`)));
-    });
-    (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
+    const ws = await openKernelSocket(this.target, this.kernelId, this.session);
     this.ws = ws;
     ws.on("message", (data) => this.ws === ws && this.onMessage(String(data)));
     ws.on("close", () => this.ws === ws && this.onClose());
     ws.on("error", (e) => logger().warn({ err: e, notebook: this.notebookId }, "kernel WebSocket error"));
     return ws;
-  }
-
-  private iopubFlows(ws: WebSocket, timeoutMs = 3000): Promise<boolean> {
-    const probe = message("shell", "kernel_info_request", {}, this.session);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const onMessage = (data: WebSocket.RawData) => {
-        try {
-          const m = JSON.parse(String(data)) as JupyterMessage;
-          if (m.channel === "iopub" && m.parent_header?.msg_id === probe.header.msg_id) done(true);
-        } catch {
-          /* binary frame */
-        }
-      };
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        ws.off("message", onMessage);
-        resolve(ok);
-      };
-      ws.on("message", onMessage);
-      ws.send(JSON.stringify(probe));
-    });
   }
 
   private send(m: JupyterMessage) {

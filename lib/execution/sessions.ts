@@ -6,6 +6,7 @@ import { logger } from "../log";
 import { jupyterTokenOf, upstreamBaseUrl } from "../servers/find";
 import { spawner } from "../spawners/registry";
 import { beginInteractiveRun, endRun, openInteractiveRun } from "../runs/lifecycle";
+import { kernelExists, startKernel } from "./kernel-rest";
 import { recorder } from "./recorder";
 import { KernelSession, type KernelTarget } from "./session";
 
@@ -32,11 +33,6 @@ export function currentSession(notebookId: number): Promise<KernelSession> | und
   return sessions().get(notebookId);
 }
 
-async function kernelExists(t: KernelTarget, id: string) {
-  const r = await fetch(`${t.base}api/kernels/${id}`, { headers: { authorization: `token ${t.token}` }, signal: AbortSignal.timeout(10_000) });
-  return r.ok;
-}
-
 async function open(db: Db, notebookId: number, userId: number, t: KernelTarget): Promise<KernelSession> {
   // After a Kiln restart the notebook's kernel may still be running: its open run names it.
   const previous = await openInteractiveRun(db, notebookId);
@@ -44,12 +40,7 @@ async function open(db: Db, notebookId: number, userId: number, t: KernelTarget)
   let kernelId = alive ? previous!.kernelId! : null;
   if (!kernelId) {
     if (previous) await endRun(db, previous.id, "finished");
-    const r = await fetch(`${t.base}api/kernels`, {
-      method: "POST", headers: { authorization: `token ${t.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "python3", path: "" }), signal: AbortSignal.timeout(120_000),
-    });
-    if (!r.ok) throw new Error(`Jupyter could not start a kernel: HTTP ${r.status} ${await r.text()}`);
-    kernelId = ((await r.json()) as { id: string }).id;
+    kernelId = await startKernel(t);
   }
   const runId = alive ? previous!.id : await beginInteractiveRun(db, { notebookId, userId, kernelId, target: t });
   const s = new KernelSession(notebookId, userId, t, kernelId, runId);

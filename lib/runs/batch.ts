@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "../db";
 import { type NotebookCell, type NotebookDoc, runs } from "../db/schema";
 import { dropChannel } from "../execution/events";
+import { deleteKernel, startKernel } from "../execution/kernel-rest";
 import { forgetMessageRunLater } from "../execution/message-runs";
 import { sendExecution } from "../execution/send";
 import { type FinishedExecution, KernelSession, type KernelTarget } from "../execution/session";
@@ -10,15 +11,6 @@ import { withInjectedParameters, sourceText } from "./parameters";
 
 /** How long one cell of a whole-notebook run may take before the run is failed. */
 const CELL_TIMEOUT_MS = 6 * 60 * 60 * 1000;
-
-async function startKernel(t: KernelTarget): Promise<string> {
-  const r = await fetch(`${t.base}api/kernels`, {
-    method: "POST", headers: { authorization: `token ${t.token}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "python3", path: "" }), signal: AbortSignal.timeout(120_000),
-  });
-  if (!r.ok) throw new Error(`Jupyter could not start a kernel: HTTP ${r.status} ${await r.text()}`);
-  return ((await r.json()) as { id: string }).id;
-}
 
 async function runCell(session: KernelSession, cell: NotebookCell): Promise<FinishedExecution> {
   let mine = "";
@@ -71,7 +63,7 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
     logger().warn({ err: e, run: runId }, "whole-notebook run failed");
   } finally {
     session?.close();
-    if (session) await fetch(`${t.base}api/kernels/${session.kernelId}`, { method: "DELETE", headers: { authorization: `token ${t.token}` } }).catch(() => {});
+    if (session) await deleteKernel(t, session.kernelId).catch(() => {});
     await db.update(runs).set({ status, error, output, endedAt: new Date() }).where(eq(runs.id, runId)).catch((e) => logger().error({ err: e, run: runId }, "could not record a run's end"));
     dropChannel(-runId);
   }
