@@ -33,14 +33,12 @@ export const SECTIONS: Section[] = [
   {
     href: "/experiments",
     label: "Experiments",
-    soon: "Experiment tracking arrives in a coming release",
     summary: "Every notebook execution recorded as a run with params, metrics, artifacts and pinned data versions, to compare and reproduce.",
   },
   {
     href: "/data",
     label: "Data",
-    soon: "Versioned data arrives in a coming release",
-    summary: "Versioned datasets with lineage and data checks.",
+    summary: "Versioned datasets: upload files or folders, see what changed between versions, their lineage and data checks.",
   },
   {
     href: "/pipelines",

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { DatasetList } from "../../_components/datasets/dataset-list";
-import { section } from "../../_components/sections";
+import { SectionHeader } from "../../_components/page-header";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Data" };
@@ -10,10 +10,7 @@ export default async function DataPage() {
   const user = await requirePageUser("/data");
   return (
     <main id="main" className="page">
-      <div className="page-header">
-        <h1>Data</h1>
-        <p className="lede">{section("/data").summary}</p>
-      </div>
+      <SectionHeader title="Data" path="/data" />
       <DatasetList user={user.name} />
     </main>
   );

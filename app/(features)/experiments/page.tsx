@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { RunsPage } from "../../_components/runs/runs-page";
-import { section } from "../../_components/sections";
+import { SectionHeader } from "../../_components/page-header";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Experiments" };
@@ -21,10 +21,7 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
   await requirePageUser(`/experiments${query ? `?${query}` : ""}`);
   return (
     <main id="main" className="page page-wide">
-      <div className="page-header">
-        <h1>Experiments</h1>
-        <p className="lede">{section("/experiments").summary}</p>
-      </div>
+      <SectionHeader title="Experiments" path="/experiments" />
       <RunsPage initialQuery={query} />
     </main>
   );

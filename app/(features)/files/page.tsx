@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { FileBrowser } from "../../_components/files/file-browser";
 import { cleanPath } from "../../_components/files/paths";
-import { section } from "../../_components/sections";
+import { SectionHeader } from "../../_components/page-header";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Files" };
@@ -14,10 +14,7 @@ export default async function FilesPage({ searchParams }: { searchParams: Search
   const { path } = await searchParams;
   return (
     <main id="main" className="page">
-      <div className="page-header">
-        <h1>Files</h1>
-        <p className="lede">{section("/files").summary}</p>
-      </div>
+      <SectionHeader title="Files" path="/files" />
       {/* ?path= is the folder shown, relative to the server's working directory (the user's home). */}
       <FileBrowser user={user.name} path={cleanPath(path)} />
     </main>

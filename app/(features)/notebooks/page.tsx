@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { NotebookList } from "../../_components/notebook/list/notebook-list";
-import { section } from "../../_components/sections";
+import { SectionHeader } from "../../_components/page-header";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Notebooks" };
@@ -10,10 +10,7 @@ export default async function NotebooksPage() {
   await requirePageUser("/notebooks");
   return (
     <main id="main" className="page">
-      <div className="page-header">
-        <h1>Notebooks</h1>
-        <p className="lede">{section("/notebooks").summary}</p>
-      </div>
+      <SectionHeader title="Notebooks" path="/notebooks" />
       <NotebookList />
     </main>
   );
