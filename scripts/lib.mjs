@@ -45,9 +45,10 @@ const BUILD_INPUTS = ["app", "lib", "drizzle", "next.config.ts", "tsconfig.json"
 
 /** `next build` only when the sources changed since the last build. */
 export function ensureBuild() {
-  const stamp = path.join(root, ".next", "kiln-build-stamp");
+  const dist = path.join(root, process.env.KILN_NEXT_DIST_DIR || ".next"); // next.config.ts reads the same variable
+  const stamp = path.join(dist, "kiln-build-stamp");
   const want = hashFiles(BUILD_INPUTS);
-  if (fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === want) return;
+  if (fs.existsSync(path.join(dist, "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === want) return;
   say("building the web app (next build)");
   run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },

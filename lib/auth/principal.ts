@@ -32,3 +32,8 @@ export function requireSelfOrAdmin(actor: Principal | null, name: string): void 
   if (a.kind === "user" && a.user.name === name) return;
   if (!isAdmin(a)) throw new ForbiddenError(`You may not act on user ${name}`);
 }
+
+/** A kernel's code holds its server's token: it may log and read data, nothing else. */
+export function refuseServerToken(actor: Principal | null): void {
+  if (actor?.kind === "user" && actor.serverId) throw new ForbiddenError("A server's token only serves the kiln module's routes");
+}

@@ -1,6 +1,7 @@
-import { and, eq, exists, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { type Ctx, isAdmin } from "../auth/principal";
-import { datasetShares, datasets, type DatasetRow, groupMembers, users, type UserRow } from "../db/schema";
+import { ownedPublicOrShared } from "../auth/sharing";
+import { datasetShares, datasets, type DatasetRow, users, type UserRow } from "../db/schema";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "../errors";
 
 /** Who is asking, for datasets. A server's token (code in a kernel) never carries its owner's admin rights. */
@@ -22,14 +23,7 @@ export function requireDatasetUser(ctx: Ctx): UserRow {
 export function readableBy(ctx: Ctx): SQL | undefined {
   const { user, admin } = datasetActor(ctx);
   if (admin) return undefined;
-  const shared = exists(
-    ctx.db
-      .select({ one: sql`1` })
-      .from(datasetShares)
-      .innerJoin(groupMembers, eq(groupMembers.groupId, datasetShares.groupId))
-      .where(and(eq(datasetShares.datasetId, datasets.id), eq(groupMembers.userId, user!.id))),
-  );
-  return or(eq(datasets.ownerId, user!.id), eq(datasets.public, true), shared);
+  return ownedPublicOrShared(ctx.db, user!.id, datasets, { table: datasetShares, resource: datasetShares.datasetId, group: datasetShares.groupId });
 }
 
 export function parseRef(ctx: Ctx, ref: string): { owner: string | null; name: string } {

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket, WebSocketServer } from "ws";
-import { authenticate } from "../auth/authenticate";
-import type { Ctx } from "../auth/principal";
+import { type Ctx, refuseServerToken } from "../auth/principal";
+import { authenticateNodeRequest } from "../auth/upgrade";
 import { getDb } from "../db";
 import { ForbiddenError, KilnError, UnauthorizedError, ValidationError } from "../errors";
 import { errorResponse, fromZod } from "../http/errors";
@@ -21,13 +21,6 @@ const PING_MS = 25_000;
 
 export const isChannelPath = (path: string) => PATH.test(path);
 
-function headersOf(req: IncomingMessage, queryToken: string | null): Headers {
-  const h = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") h.set(k, v);
-  if (!h.has("authorization") && queryToken) h.set("authorization", `token ${queryToken}`);
-  return h;
-}
-
 /** An upgrade refused before it happened: a plain HTTP answer, in the API's error shape. */
 async function refuse(socket: Duplex, e: unknown) {
   const res = errorResponse(e, "ws-upgrade");
@@ -45,10 +38,9 @@ export async function acceptNotebookChannel(req: IncomingMessage, socket: Duplex
     const url = new URL(req.url ?? "/", "http://kiln.local");
     const id = Number(PATH.exec(url.pathname)![1]);
     const db = await getDb();
-    const headers = headersOf(req, url.searchParams.get("token"));
-    const actor = await authenticate(db, new Request("http://kiln.local/", { headers }));
+    const { actor, headers } = await authenticateNodeRequest(db, req, url.searchParams.get("token"));
     if (!actor) throw new UnauthorizedError();
-    if (actor.kind === "user" && actor.serverId) throw new ForbiddenError("A server's token only serves the kiln module's routes");
+    refuseServerToken(actor);
     // A WebSocket is not covered by SameSite: a cookie-authenticated one must come from Kiln's own pages.
     if (actor.kind === "user" && actor.via === "session" && !sameOrigin(headers, true)) throw new ForbiddenError("Cross-origin WebSocket refused");
     const ctx: Ctx = { db, actor };

@@ -168,11 +168,11 @@ export class KernelSession {
     if (this.state === "dead") this.setState("busy");
     this.send(m);
     recorder().record(record);
-    this.emit(live, () => ({ type: "execution", execution_id: live.id, cell_id: live.cellId, status: "queued", execution_count: null }));
+    this.emit({ type: "execution", execution_id: live.id, cell_id: live.cellId, status: "queued", execution_count: null });
   }
 
-  private emit(_exec: LiveExecution, make: () => NotebookEvent) {
-    publish(this.eventKey, make());
+  private emit(event: NotebookEvent) {
+    publish(this.eventKey, event);
   }
 
   /** A change to an execution's row: recorded whole, so the last write is always the latest state. */
@@ -276,7 +276,7 @@ export class KernelSession {
     if (type === "clear_output") {
       if (m.content.wait) exec.clearOnNext = true;
       else this.clear(exec);
-      this.emit(exec, () => ({ type: "clear_output", execution_id: exec.id, cell_id: exec.cellId, wait: !!m.content.wait }));
+      this.emit({ type: "clear_output", execution_id: exec.id, cell_id: exec.cellId, wait: !!m.content.wait });
       return;
     }
     if (type === "update_display_data") {
@@ -293,14 +293,14 @@ export class KernelSession {
       appendOutput(exec.outputs, output);
       exec.dirty = true;
       this.scheduleFlush();
-      this.emit(exec, () => ({ type: "output", execution_id: exec.id, cell_id: exec.cellId, output }));
+      this.emit({ type: "output", execution_id: exec.id, cell_id: exec.cellId, output });
       return;
     }
     if (m.channel === "stdin" && type === "input_request") {
       this.pendingInput = { header: m.header, msgId: exec.msgId };
-      this.emit(exec, () => ({
+      this.emit({
         type: "input_request", execution_id: exec.id, cell_id: exec.cellId, prompt: String(m.content.prompt ?? ""), password: !!m.content.password,
-      }));
+      });
       return;
     }
     if (m.channel === "shell" && type === "execute_reply") {
@@ -323,8 +323,7 @@ export class KernelSession {
     if (exec.status === "running" && exec.executionCount === null) return;
     const first = exec.status === "queued";
     exec.status = "running";
-    const count = exec.executionCount;
-    this.emit(exec, () => ({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "running", execution_count: count }));
+    this.emit({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: "running", execution_count: exec.executionCount });
     if (!first) return;
     exec.startedAt = new Date();
     // Most cells end within milliseconds: their start is written with their end. A longer one
@@ -360,7 +359,7 @@ export class KernelSession {
     if (this.pendingInput?.msgId === exec.msgId) this.pendingInput = null;
     const outputs = storable(exec.outputs);
     this.finished.emit("finished", exec.msgId, { status, outputs, executionCount: exec.executionCount, error });
-    this.emit(exec, () => ({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount }));
+    this.emit({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount });
     if (this.live.size === 0 && this.state === "busy") this.setState("idle");
     this.store(exec, { status, outputs, executionCount: exec.executionCount, error, startedAt: exec.startedAt, endedAt: new Date() });
     this.cells.add({ executionId: exec.id, cellId: exec.cellId, outputs, executionCount: exec.executionCount });

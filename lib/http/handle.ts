@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { z } from "zod";
 import type { Endpoint } from "../api/endpoint";
 import { authenticate } from "../auth/authenticate";
-import { type Ctx, type Principal, requireActor, requireAdmin } from "../auth/principal";
+import { type Ctx, type Principal, refuseServerToken, requireActor, requireAdmin } from "../auth/principal";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { ForbiddenError, UnavailableError } from "../errors";
@@ -53,8 +53,7 @@ export function handle<B extends Schema = undefined, P extends Schema = undefine
       if (e.auth === "user") requireActor(actor);
       if (e.auth === "admin") requireAdmin(actor);
       checkSameOrigin(req, actor);
-      // A kernel's code holds its server's token: it may log and read data, nothing else.
-      if (actor?.kind === "user" && actor.serverId && !e.serverToken) throw new ForbiddenError("A server's token only serves the kiln module's routes");
+      if (!e.serverToken) refuseServerToken(actor);
       const rawParams = (await context.params) ?? {};
       const params = e.params ? e.params.safeParse(rawParams) : undefined;
       if (params && !params.success) throw fromZod(params.error);

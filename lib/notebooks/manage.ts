@@ -6,7 +6,7 @@ import { notebookRevisions, notebooks, type NotebookDoc, type NotebookRow } from
 import { ConflictError, isUniqueViolation, NotFoundError } from "../errors";
 import { settleNotebook } from "../execution/sessions";
 import { mergeEditedCells, newNotebook, withUniqueIds } from "./doc";
-import { requireOwnNotebook, requireUser } from "./find";
+import { requireOwnNotebook, requireOwnNotebookId, requireUser } from "./find";
 import type { createBody, listQuery, saveBody } from "./schemas";
 import { notebookModel, notebookSummary } from "./serialize";
 import { assertValidNotebook } from "./validate";
@@ -190,7 +190,7 @@ export async function clearOutputs({ ctx, input }: { ctx: Ctx; input: { id: numb
 
 /** The .ipynb a user downloads: the stored document (it validates: every write checks). */
 export async function exportNotebook({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
-  await requireOwnNotebook(ctx, input.id);
+  await requireOwnNotebookId(ctx, input.id);
   await settleNotebook(input.id); // a cell that finished a moment ago is in the file
   const row = await requireOwnNotebook(ctx, input.id);
   return { name: row.name, content: row.content };

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { IncomingMessage } from "node:http";
-import { authenticate } from "../auth/authenticate";
-import { isAdmin, type Principal } from "../auth/principal";
+import { authenticateNodeRequest } from "../auth/upgrade";
+import { isAdmin, refuseServerToken } from "../auth/principal";
 import type { Db } from "../db";
 import { servers, type ServerRow, type UserRow } from "../db/schema";
 import { ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError } from "../errors";
@@ -25,13 +25,6 @@ function splitToken(url: string): { path: string; token: string | null } {
   return { path: u.pathname + (u.searchParams.size ? `?${u.searchParams}` : ""), token };
 }
 
-async function who(db: Db, req: IncomingMessage, queryToken: string | null): Promise<Principal | null> {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-  if (!headers.has("authorization") && queryToken) headers.set("authorization", `token ${queryToken}`);
-  return authenticate(db, new Request("http://kiln.local/", { headers }));
-}
-
 /**
  * Resolves /user/{name}/[{server_name}/]... to a running server the caller may reach: the
  * owner or an admin. A second segment naming one of the user's named servers selects it;
@@ -40,9 +33,9 @@ async function who(db: Db, req: IncomingMessage, queryToken: string | null): Pro
 export async function resolveTarget(db: Db, req: IncomingMessage): Promise<ProxyTarget> {
   const { path, token } = splitToken(req.url ?? "/");
   const [, , name, second] = path.split("?")[0]!.split("/");
-  const actor = await who(db, req, token);
+  const { actor } = await authenticateNodeRequest(db, req, token);
   if (!actor) throw new UnauthorizedError();
-  if (actor.kind === "user" && actor.serverId) throw new ForbiddenError("A server's token only serves the kiln module's routes");
+  refuseServerToken(actor);
   if (!(actor.kind === "user" && actor.user.name === name) && !isAdmin(actor)) throw new ForbiddenError(`You may not reach ${name}'s servers`);
   const user = name ? await findUserByName(db, decodeURIComponent(name)) : undefined;
   if (!user) throw new NotFoundError(`No such user: ${name}`);

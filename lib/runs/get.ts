@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
-import { getDatabase } from "../db";
-import { executions, groups, runArtifacts, runShares, runs } from "../db/schema";
-import { NotFoundError, ValidationError } from "../errors";
+import { type Db, getDatabase } from "../db";
+import { groupIdsByName } from "../auth/sharing";
+import { executions, runArtifacts, runShares, runs } from "../db/schema";
+import { NotFoundError } from "../errors";
 import { recorder } from "../execution/recorder";
 import { requireOwnRun, requireReadableRun } from "./access";
 import { readSeries } from "./metrics";
@@ -67,11 +68,9 @@ export async function patchRun({ ctx, input }: { ctx: Ctx; input: { id: number; 
   await ctx.db.transaction(async (tx) => {
     if (input.public !== undefined) await tx.update(runs).set({ public: input.public }).where(eq(runs.id, row.id));
     if (input.shared_groups) {
-      const found = input.shared_groups.length ? await tx.select().from(groups).where(inArray(groups.name, input.shared_groups)) : [];
-      const missing = input.shared_groups.find((g) => !found.some((f) => f.name === g));
-      if (missing) throw new ValidationError(`shared_groups: no such group "${missing}"`, "shared_groups");
+      const ids = await groupIdsByName(tx as unknown as Db, input.shared_groups);
       await tx.delete(runShares).where(eq(runShares.runId, row.id));
-      if (found.length) await tx.insert(runShares).values(found.map((g) => ({ runId: row.id, groupId: g.id })));
+      if (ids.length) await tx.insert(runShares).values(ids.map((groupId) => ({ runId: row.id, groupId })));
     }
   });
   return (await runModels(ctx.db, [(await requireReadableRun(ctx, row.id))]))[0]!;

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
 import { getDatabase } from "../db";
 import { runMetrics, runParams, runTags } from "../db/schema";
@@ -45,11 +45,13 @@ export async function logBatch(ctx: Ctx, runId: number, batch: LogBatch) {
   return { run_id: runId };
 }
 
+/** Each series' next step, in one statement: the `kiln` module sends steps, other clients may not. */
 async function nextSteps(ctx: Ctx, runId: number, keys: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const key of new Set(keys)) {
-    const [row] = await ctx.db.select({ last: runMetrics.lastStep }).from(runMetrics).where(and(eq(runMetrics.runId, runId), eq(runMetrics.key, key)));
-    out.set(key, row ? row.last + 1 : 0);
-  }
+  const wanted = [...new Set(keys)];
+  if (wanted.length === 0) return out;
+  const rows = await ctx.db.select({ key: runMetrics.key, last: runMetrics.lastStep }).from(runMetrics).where(and(eq(runMetrics.runId, runId), inArray(runMetrics.key, wanted)));
+  for (const key of wanted) out.set(key, 0);
+  for (const r of rows) out.set(r.key, r.last + 1);
   return out;
 }

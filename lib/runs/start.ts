@@ -31,7 +31,7 @@ async function begin(ctx: Ctx, o: { ownerId: number; notebookId: number | null; 
   return { row: row!, target: t };
 }
 
-function launch(ctx: Ctx, row: typeof runs.$inferSelect, t: Awaited<ReturnType<typeof serverOf>>) {
+function launch(row: typeof runs.$inferSelect, t: Awaited<ReturnType<typeof serverOf>>) {
   void executeBatchRun(row.id, row.notebookId ?? 0, row.ownerId, row.source!, row.injected, t).catch((e) => logger().error({ err: e, run: row.id }, "whole-notebook run crashed"));
 }
 
@@ -39,7 +39,7 @@ function launch(ctx: Ctx, row: typeof runs.$inferSelect, t: Awaited<ReturnType<t
 export async function runNotebook({ ctx, input }: { ctx: Ctx; input: { id: number; params: Record<string, unknown> } }) {
   const nb = await requireOwnNotebook(ctx, input.id);
   const { row, target } = await begin(ctx, { ownerId: nb.ownerId, notebookId: nb.id, name: nb.name, revision: nb.revision, source: nb.content, params: input.params });
-  launch(ctx, row, target);
+  launch(row, target);
   return (await runModels(ctx.db, [row]))[0]!;
 }
 
@@ -75,6 +75,6 @@ export async function reproduceRun({ ctx, input }: { ctx: Ctx; input: { id: numb
   });
   const pins = await ctx.db.select().from(runInputs).where(inArray(runInputs.runId, [orig.id]));
   if (pins.length) await ctx.db.insert(runInputs).values(pins.map((p) => ({ runId: row.id, datasetId: p.datasetId, versionId: p.versionId })));
-  launch(ctx, row, target);
+  launch(row, target);
   return (await runModels(ctx.db, [row]))[0]!;
 }

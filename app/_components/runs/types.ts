@@ -1,3 +1,7 @@
+import type { SeriesBucket } from "@/lib/runs/metrics/types";
+
+/** The server's bucket shape, as GET /api/runs/{id}/metrics/{key} sends it. */
+export type { SeriesBucket };
 /** The runs API's shapes as the browser sees them (lib/runs/serialize.ts and lib/runs/get.ts are the source of truth). */
 
 export type RunStatus = "queued" | "running" | "finished" | "failed" | "killed";
@@ -76,14 +80,6 @@ export interface RunList {
   metric_keys: string[];
 }
 
-export interface SeriesBucket {
-  step_from: number;
-  step_to: number;
-  min: number;
-  max: number;
-  avg: number;
-  count: number;
-}
 
 export interface MetricSeries {
   key: string;
