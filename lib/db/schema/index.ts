@@ -9,3 +9,5 @@ export * from "./servers";
 export * from "./notebooks";
 export * from "./runs";
 export * from "./datasets";
+export * from "./sessions";
+export * from "./homes";

@@ -73,6 +73,11 @@ export const executions = pgTable(
     kernelId: text("kernel_id").notNull(),
     /** Jupyter's msg_id of the execute_request: replies and outputs name it as their parent. */
     msgId: text("msg_id").notNull(),
+    /**
+     * The Jupyter session id of Kiln's kernel WebSocket that sent it: after a Kiln restart,
+     * reconnecting with it makes Jupyter replay what the kernel sent meanwhile.
+     */
+    kernelSession: text("kernel_session"),
     code: text("code").notNull(),
     status: text("status", { enum: ["queued", "running", "ok", "error", "aborted"] }).notNull(),
     executionCount: integer("execution_count"),

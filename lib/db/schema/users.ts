@@ -13,6 +13,11 @@ export const users = pgTable(
     /** scrypt hash with its parameters (see lib/auth/password.ts); null for SSO-only users. */
     passwordHash: text("password_hash"),
     admin: boolean("admin").notNull().default(false),
+    /**
+     * Homes were once named after the user name; accounts from then keep theirs (set by
+     * migration). Every newer account's home is named by its id, never reusable.
+     */
+    legacyHome: boolean("legacy_home").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastActivity: timestamp("last_activity", { withTimezone: true }),
   },
