@@ -3,15 +3,16 @@ import { z } from "zod";
 import { type Ctx, isAdmin, requireActor, requireAdmin } from "../auth/principal";
 import { images, type ImageRow } from "../db/schema";
 import { ConflictError, isUniqueViolation, NotFoundError, ValidationError } from "../errors";
+import { MAX_CPU, MAX_GPUS, MAX_MEMORY_MB, MIN_CPU, MIN_MEMORY_MB } from "../servers/limits";
 
 const fields = {
   reference: z.string().min(1).max(500).describe("Docker image reference"),
   description: z.string().max(1000),
-  default_cpu: z.number().positive(),
-  default_memory_mb: z.number().int().positive(),
-  max_cpu: z.number().positive(),
-  max_memory_mb: z.number().int().positive(),
-  max_gpus: z.number().int().min(0),
+  default_cpu: z.number().min(MIN_CPU).max(MAX_CPU),
+  default_memory_mb: z.number().int().min(MIN_MEMORY_MB).max(MAX_MEMORY_MB),
+  max_cpu: z.number().min(MIN_CPU).max(MAX_CPU),
+  max_memory_mb: z.number().int().min(MIN_MEMORY_MB).max(MAX_MEMORY_MB),
+  max_gpus: z.number().int().min(0).max(MAX_GPUS),
   enabled: z.boolean(),
 };
 export const imageBody = z.object({

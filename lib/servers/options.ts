@@ -4,27 +4,33 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { images } from "../db/schema";
 import { NotFoundError, ValidationError } from "../errors";
+import { MAX_CPU, MAX_GPUS, MAX_MEMORY_MB, MIN_CPU, MIN_MEMORY_MB } from "./limits";
 
 export const serverName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit")
   .refine((s) => !s.includes(".."), "must not contain '..'");
 
-/** Memory as megabytes, or a string with a unit: "512M", "2G", "1.5G". */
-export const memory = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?\s*[MG]i?B?$/i, "must be megabytes or a size such as '512M' or '2G'")
-    .transform((s) => Math.round(parseFloat(s) * (/g/i.test(s) ? 1024 : 1))),
-]);
+/**
+ * Memory as megabytes, or a string with a unit: "512M", "2G", "1.5G". Checked against the
+ * floor after conversion: "0.4M" must not become 0, which Docker reads as unlimited.
+ */
+export const memory = z
+  .union([
+    z.number().int(),
+    z
+      .string()
+      .regex(/^\d{1,9}(\.\d{1,6})?\s*[MG]i?B?$/i, "must be megabytes or a size such as '512M' or '2G'")
+      .transform((s) => Math.floor(parseFloat(s) * (/g/i.test(s) ? 1024 : 1))),
+  ])
+  .pipe(z.number().min(MIN_MEMORY_MB, `must be at least ${MIN_MEMORY_MB} MB`).max(MAX_MEMORY_MB, `must be at most ${MAX_MEMORY_MB} MB`));
 
 export const serverOptions = z
   .object({
     image: z.string().min(1).optional().describe("Catalog image name; KILN_DEFAULT_IMAGE when left out"),
-    cpu: z.number().positive().optional(),
+    cpu: z.number().min(MIN_CPU, `must be at least ${MIN_CPU}`).max(MAX_CPU, `must be at most ${MAX_CPU}`).optional(),
     memory: memory.optional().describe("Megabytes, or '2G'"),
-    gpus: z.number().int().min(0).optional(),
+    gpus: z.number().int().min(0).max(MAX_GPUS).optional(),
   })
   .default({});
 
