@@ -4,7 +4,16 @@ import { ForbiddenError, UnauthorizedError } from "../errors";
 
 /** Who is acting: a signed-in user (by session or token), or the bootstrap admin token. */
 export type Principal =
-  | { kind: "user"; user: UserRow; via: "session" | "token"; tokenId?: number; groups?: string[]; serverId?: number | null }
+  | {
+      kind: "user";
+      user: UserRow;
+      via: "session" | "token";
+      tokenId?: number;
+      /** The session row's id (a SHA-256), when signed in with a cookie. */
+      sessionId?: string;
+      groups?: string[];
+      serverId?: number | null;
+    }
   | { kind: "service"; name: "kiln-admin-token" };
 
 /** What every lib/ verb receives: the database (or a transaction) and the acting principal. */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket, WebSocketServer } from "ws";
 import { type Ctx, refuseServerToken } from "../auth/principal";
+import { registerSocket } from "../auth/live-sockets";
 import { authenticateNodeRequest } from "../auth/upgrade";
 import { getDb } from "../db";
 import { ForbiddenError, KilnError, UnauthorizedError, ValidationError } from "../errors";
@@ -86,9 +87,12 @@ function serve(ws: WebSocket, ctx: Ctx, nb: { id: number; ownerId: number }, aft
     ws.ping();
   }, PING_MS);
   ws.on("pong", () => (alive = true));
+  // Revoking the token or ending the session that opened it closes it (4401: the page signs in again).
+  const unregister = registerSocket(ctx.actor, () => ws.close(4401, "credentials revoked"));
   ws.on("close", () => {
     clearInterval(ping);
     unsubscribe();
+    unregister();
   });
   ws.on("message", async (data, isBinary) => {
     let requestId: string | null = null;

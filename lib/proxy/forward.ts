@@ -2,6 +2,7 @@ import http from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import { eq, sql } from "drizzle-orm";
+import { registerSocket } from "../auth/live-sockets";
 import { getDb } from "../db";
 import { servers } from "../db/schema";
 import { errorResponse } from "../http/errors";
@@ -111,6 +112,7 @@ export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, he
   const close = () => {
     if (counted) {
       counted = false;
+      unregister();
       const n = (open.get(t.server.id) ?? 1) - 1;
       if (n > 0) open.set(t.server.id, n);
       else open.delete(t.server.id);
@@ -118,6 +120,7 @@ export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, he
     conn.destroy();
     socket.destroy();
   };
+  const unregister = registerSocket(t.actor, close); // revoking its credential closes it
   conn.on("error", close);
   socket.on("error", close);
   conn.on("close", close);

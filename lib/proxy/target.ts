@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { IncomingMessage } from "node:http";
 import { authenticateNodeRequest } from "../auth/upgrade";
-import { isAdmin, refuseServerToken } from "../auth/principal";
+import { isAdmin, type Principal, refuseServerToken } from "../auth/principal";
 import type { Db } from "../db";
 import { servers, type ServerRow, type UserRow } from "../db/schema";
 import { ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError } from "../errors";
@@ -15,6 +15,8 @@ export interface ProxyTarget {
   path: string;
   /** Maps a `Location` from upstream back to the public prefix. */
   publicLocation: (location: string) => string;
+  /** Who asked: a WebSocket is registered under this credential (lib/auth/live-sockets). */
+  actor: Principal;
 }
 
 /** `?token=` is how browsers and Jupyter clients authenticate WebSockets (no headers there). */
@@ -46,10 +48,10 @@ export async function resolveTarget(db: Db, req: IncomingMessage): Promise<Proxy
   // A server started before its user was known (warm pool) has its own base URL: map onto it.
   const publicBase = serverBaseUrl(name!, server.name);
   const upstreamBase = upstreamBaseUrl(server, name!);
-  if (upstreamBase === publicBase) return { user, server, path, publicLocation: (l) => l };
+  if (upstreamBase === publicBase) return { user, server, path, actor, publicLocation: (l) => l };
   const rest = path.startsWith(publicBase) ? path.slice(publicBase.length) : path.slice(publicBase.length - 1).replace(/^\//, "");
   return {
-    user, server, path: upstreamBase + rest,
+    user, server, actor, path: upstreamBase + rest,
     publicLocation: (l) => (l.startsWith(upstreamBase) ? publicBase + l.slice(upstreamBase.length) : l),
   };
 }
