@@ -1,12 +1,13 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { getToken } from "next-auth/jwt";
 import { getConfig } from "../config";
 import type { Db } from "../db";
-import { apiTokens, users } from "../db/schema";
+import { apiTokens, users, userSessions } from "../db/schema";
 import { UnauthorizedError } from "../errors";
 import { groupNamesOf } from "../users/serialize";
 import { touchActivity } from "./activity";
 import type { Principal } from "./principal";
+import { sessionKey } from "./sessions";
 import { sessionSecret } from "./session-secret";
 import { hashToken, safeEqual } from "./token-secret";
 
@@ -54,11 +55,17 @@ async function principalFromSession(db: Db, req: Request): Promise<Principal | n
   if (![...cookies.keys()].some((k) => k.includes("next-auth.session-token"))) return null;
   const jwt = await getToken({ req: { headers: req.headers, cookies } as never, secret: sessionSecret() });
   const id = Number(jwt?.sub);
-  if (!Number.isInteger(id)) return null;
-  const [user] = await db.select().from(users).where(eq(users.id, id));
-  if (!user) return null;
-  touchActivity(db, user.id);
-  return { kind: "user", user, via: "session" };
+  // A cookie without a session id predates server-side sessions: refused, its user signs in again.
+  if (!Number.isInteger(id) || typeof jwt?.sid !== "string") return null;
+  // One statement for the session and its user: this runs on every request a page makes.
+  const [row] = await db
+    .select({ user: users, sessionId: userSessions.id })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(and(eq(userSessions.id, sessionKey(jwt.sid)), eq(userSessions.userId, id), gt(userSessions.expiresAt, sql`now()`)));
+  if (!row) return null;
+  touchActivity(db, row.user.id, undefined, row.sessionId);
+  return { kind: "user", user: row.user, via: "session", sessionId: row.sessionId };
 }
 
 /**

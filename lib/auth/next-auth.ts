@@ -5,6 +5,7 @@ import GitHubProvider from "next-auth/providers/github";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { verifyCredentials } from "./credentials";
+import { endSession, SESSION_MAX_AGE_S, sessionAlive, startSession } from "./sessions";
 import { sessionSecret } from "./session-secret";
 import { userForSso } from "./sso";
 
@@ -38,11 +39,12 @@ function providers(): Provider[] {
   return list;
 }
 
-/** next-auth options, built per request so they always see the loaded secret and config. */
-export function authOptions(): AuthOptions {
+/** next-auth options, built per request so they always see the loaded secret and config (and the browser's User-Agent). */
+export function authOptions(req?: Request): AuthOptions {
+  const userAgent = req?.headers.get("user-agent") ?? "";
   return {
     secret: sessionSecret(),
-    session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/signin", error: "/signin" },
     providers: providers(),
     callbacks: {
@@ -63,9 +65,17 @@ export function authOptions(): AuthOptions {
         return true;
       },
       async jwt({ token, user }) {
-        // The Kiln user id is the session's subject; everything else is read fresh per request.
-        if (user) token.sub = user.id;
+        // The Kiln user id is the session's subject and `sid` names its row in user_sessions;
+        // everything else is read fresh per request.
+        if (user) return { ...token, sub: user.id, sid: await startSession(await getDb(), Number(user.id), userAgent) };
+        // Only /api/auth/session gets here: an ended session must not read as signed in (next-auth clears the cookie).
+        if (typeof token.sid !== "string" || !(await sessionAlive(await getDb(), Number(token.sub), token.sid))) throw new Error("Session ended");
         return token;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === "string") await endSession(await getDb(), token.sid);
       },
     },
   };

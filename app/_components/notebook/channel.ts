@@ -75,12 +75,14 @@ export function openChannel(notebookId: number, h: ChannelHandlers): NotebookCha
       h.connected(true);
       if (again && resumeFrom === null) h.reopened();
     };
-    socket.onclose = () => {
+    socket.onclose = (e) => {
       if (ws !== socket) return;
       ws = null;
       for (const done of pending.values()) done({ ok: false, error: LOST });
       pending.clear();
       if (closed) return;
+      // 4401: this browser's session was ended (signed out elsewhere, or by an admin).
+      if (e.code === 4401) return location.assign(`/signin?callbackUrl=${encodeURIComponent(location.pathname)}`);
       h.connected(false);
       retryTimer = setTimeout(() => open(true), RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]);
     };
