@@ -7,3 +7,5 @@ export interface AdminUser {
   email?: string | null;
   display_name?: string | null;
 }
+
+export type UserAction = "promote" | "demote" | "delete" | "sign-out";

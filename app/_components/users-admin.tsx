@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { AddUserForm } from "./add-user-form";
-import type { AdminUser } from "./admin-types";
+import type { AdminUser, UserAction } from "./admin-types";
 import { api, userPath } from "./api";
 import { UsersTable } from "./users-table";
 
@@ -23,21 +23,24 @@ export function UsersAdmin({ me }: { me: string }) {
     void refresh();
   }, [refresh]);
 
-  async function act(u: AdminUser, action: "promote" | "demote" | "delete") {
+  async function act(u: AdminUser, action: UserAction) {
     const self = u.name === me;
     if (action === "delete" && !window.confirm(`Delete user ${u.name}${self ? " (that is you)" : ""}? Their tokens go with them. This cannot be undone.`)) return;
     if (action === "demote" && self && !window.confirm("Remove your own admin rights? You will lose access to this page.")) return;
+    if (action === "sign-out" && !window.confirm(`End every browser session of ${u.name}${self ? " (yours too)" : ""}? Their API tokens keep working.`)) return;
     setBusy(u.name);
     setError("");
     setNotice("");
     const res =
       action === "delete"
         ? await api(userPath(u.name), { method: "DELETE" })
-        : await api(userPath(u.name), { method: "PATCH", body: { admin: action === "promote" } });
+        : action === "sign-out"
+          ? await api<{ sessions_ended: number }>(`${userPath(u.name)}/sessions`, { method: "DELETE" })
+          : await api(userPath(u.name), { method: "PATCH", body: { admin: action === "promote" } });
     setBusy(null);
     if (!res.ok) return setError(res.error.message);
-    if (self && action !== "promote") return window.location.assign(action === "delete" ? "/signin" : "/");
-    setNotice(action === "delete" ? `Deleted ${u.name}.` : `${u.name} is ${action === "promote" ? "now an admin" : "no longer an admin"}.`);
+    if (self && action !== "promote") return window.location.assign(action === "demote" ? "/" : "/signin");
+    setNotice(noticeFor(u.name, action, res.data));
     await refresh();
   }
 
@@ -65,4 +68,13 @@ export function UsersAdmin({ me }: { me: string }) {
       />
     </section>
   );
+}
+
+function noticeFor(name: string, action: UserAction, data: unknown): string {
+  if (action === "delete") return `Deleted ${name}.`;
+  if (action === "sign-out") {
+    const n = (data as { sessions_ended?: number } | undefined)?.sessions_ended ?? 0;
+    return `Signed ${name} out everywhere (${n} ${n === 1 ? "session" : "sessions"} ended).`;
+  }
+  return `${name} is ${action === "promote" ? "now an admin" : "no longer an admin"}.`;
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import type { AdminUser } from "./admin-types";
+import type { AdminUser, UserAction } from "./admin-types";
 import { When } from "./when";
 import { TableHead } from "./table-head";
 
@@ -8,7 +8,7 @@ interface Props {
   users: AdminUser[] | null;
   me: string;
   busy: string | null;
-  onAction: (u: AdminUser, action: "promote" | "demote" | "delete") => void;
+  onAction: (u: AdminUser, action: UserAction) => void;
 }
 
 export function UsersTable({ users, me, busy, onAction }: Props) {
@@ -40,6 +40,15 @@ export function UsersTable({ users, me, busy, onAction }: Props) {
                   onClick={() => onAction(u, u.admin ? "demote" : "promote")}
                 >
                   {u.admin ? "Remove admin" : "Make admin"}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-secondary btn-small"
+                  disabled={busy === u.name}
+                  aria-label={`Sign ${u.name} out everywhere`}
+                  onClick={() => onAction(u, "sign-out")}
+                >
+                  Sign out everywhere
                 </button>
                 <button
                   type="button"

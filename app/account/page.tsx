@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { formatDate } from "../_components/format";
+import { SignOutEverywhere } from "../_components/sign-out-everywhere";
 import { TokenManager } from "../_components/token-manager";
 
 export const dynamic = "force-dynamic";
@@ -31,6 +32,7 @@ export default async function AccountPage() {
         </dl>
       </section>
       <TokenManager userName={user.name} />
+      <SignOutEverywhere userName={user.name} />
     </main>
   );
 }

@@ -90,6 +90,12 @@ export const endpoints = {
     params: nameParam,
     responses: { 204: { description: "Deleted" }, 404: err("No such user"), 422: err("Would leave no admin"), ...authErrors },
   }),
+  endSessions: endpoint({
+    method: "DELETE", path: "/hub/api/users/{name}/sessions", tag: "users", auth: "user",
+    summary: "Sign out everywhere: end every browser session of the user (the user themself or an admin); API tokens stay valid",
+    params: nameParam,
+    responses: { 200: { description: "Ended", schema: s.sessionsEndedModel }, 404: err("No such user"), ...authErrors },
+  }),
   listTokens: endpoint({
     method: "GET", path: "/hub/api/users/{name}/tokens", tag: "tokens", auth: "user", summary: "A user's API tokens",
     params: nameParam,

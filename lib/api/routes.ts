@@ -30,6 +30,7 @@ export const routes: [Endpoint, Handler][] = [
   [e.createUser, users.createUserHandler],
   [e.patchUser, users.patchUserHandler],
   [e.deleteUser, users.deleteUserHandler],
+  [e.endSessions, users.endSessionsHandler],
   [e.listTokens, tokens.listTokensHandler],
   [e.createToken, tokens.createTokenHandler],
   [e.getToken, tokens.getTokenHandler],

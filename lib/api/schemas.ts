@@ -60,6 +60,8 @@ export const tokenModel = z
 
 export const newTokenModel = tokenModel.extend({ token: z.string().describe("The secret: shown only in this response") });
 
+export const sessionsEndedModel = z.object({ sessions_ended: z.number().int().describe("Browser sessions that were open and are now ended") });
+
 export const groupModel = z.object({
   kind: z.literal("group"),
   name: groupName,

@@ -2,6 +2,7 @@ import { handle, json, noContent } from "../../http/handle";
 import { createUser, createUsers } from "../../users/create";
 import { currentIdentity } from "../../users/current";
 import { deleteUser } from "../../users/delete";
+import { endUserSessions } from "../../users/end-sessions";
 import { getUser } from "../../users/get";
 import { listUsers } from "../../users/list";
 import { updateUser } from "../../users/update";
@@ -21,3 +22,4 @@ export const deleteUserHandler = handle(endpoints.deleteUser, async ({ ctx, para
   await deleteUser({ ctx, input: params });
   return noContent();
 });
+export const endSessionsHandler = handle(endpoints.endSessions, async ({ ctx, params }) => json(await endUserSessions({ ctx, input: params })));
