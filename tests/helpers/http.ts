@@ -59,3 +59,27 @@ export async function signIn(base: string, email: string, password: string): Pro
   const error = new URL(location, base).searchParams.get("error") ?? undefined;
   return { ok: !!session, cookie: [jar, ...cookies].join("; "), error };
 }
+
+/** Signs out through next-auth, as the Sign out button does (a POST with the CSRF token). */
+export async function signOut(base: string, cookie: string): Promise<number> {
+  const csrf = await fetch(`${base}/api/auth/csrf`, { headers: { cookie } });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const r = await fetch(`${base}/api/auth/signout`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, json: "true" }),
+    redirect: "manual",
+  });
+  return r.status;
+}
+
+/** A password account made through the sign-up API, signed in: its name, email, password and cookie. */
+export async function signedInUser(base: string, prefix: string) {
+  const email = `${uniq(prefix)}@example.com`;
+  const password = `${prefix} password 1`;
+  const created = await call(base, "POST", "/api/auth/signup", { body: { email, password } });
+  if (created.status !== 201) throw new Error(`sign-up: ${created.status} ${JSON.stringify(created.body)}`);
+  const { ok, cookie } = await signIn(base, email, password);
+  if (!ok) throw new Error(`sign-in of ${email} failed`);
+  return { name: created.body.name as string, email, password, cookie };
+}
