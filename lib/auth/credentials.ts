@@ -10,19 +10,30 @@ import { clientIp, rateLimits } from "./rate-limit";
 const credentials = z.object({ email: emailSchema, password: z.string().min(1).max(1024) });
 
 /**
- * Checks an email and password. Unknown emails cost the same scrypt as known ones, and
- * attempts are limited per email and per client address.
+ * Checks an email and password. Unknown emails cost the same scrypt as known ones.
+ * Attempts are limited per client address, and per account and address, so a stranger
+ * guessing at an account is stopped without locking its owner out. Once an account has had
+ * too many failures from anywhere, only addresses that have not failed on it yet are still
+ * checked: a spread-out guesser gets one try per address, the owner signs in from theirs.
  */
 export async function verifyCredentials(db: Db, raw: unknown, headers: Headers): Promise<UserRow | null> {
   const parsed = credentials.safeParse(raw);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
-  rateLimits().perEmail.hit(email, "sign-in attempts for this account");
-  rateLimits().perAddress.hit(clientIp(headers), "sign-in attempts from this address");
+  const limits = rateLimits();
+  const address = clientIp(headers);
+  const pair = `${address} ${email}`;
+  limits.perAddress.hit(address, "sign-in attempts from this address");
+  limits.perAccountAddress.hit(pair, "sign-in attempts for this account from this address");
+  if (limits.accountFailures.exceeded(email) && limits.perAccountAddress.count(pair) > 1)
+    throw limits.accountFailures.refusal(email, "failed sign-in attempts for this account");
   const [user] = await db.select().from(users).where(eq(users.email, email));
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
-  if (!user?.passwordHash || !ok) return null;
-  rateLimits().perEmail.reset(email);
+  if (!user?.passwordHash || !ok) {
+    limits.accountFailures.add(email);
+    return null;
+  }
+  limits.perAccountAddress.reset(pair);
   if (!user.admin && getConfig().adminEmails.includes(email)) {
     const [promoted] = await db.update(users).set({ admin: true }).where(eq(users.id, user.id)).returning();
     return promoted!;

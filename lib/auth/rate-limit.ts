@@ -9,7 +9,34 @@ export class RateLimiter {
   private windows = new Map<string, { start: number; count: number }>();
   constructor(private readonly limit: number, private readonly windowMs: number) {}
 
+  /** Counts an attempt; past the limit it is refused with the seconds until the window ends. */
   hit(key: string, what = "attempts"): void {
+    const w = this.window(key);
+    w.count++;
+    if (w.count > this.limit) throw this.refusal(key, what);
+  }
+
+  /** Attempts counted for this key in the current window. */
+  count(key: string): number {
+    return this.window(key).count;
+  }
+
+  /** Counts without refusing (failures, judged by the caller). */
+  add(key: string): void {
+    this.window(key).count++;
+  }
+
+  exceeded(key: string): boolean {
+    return this.window(key).count >= this.limit;
+  }
+
+  refusal(key: string, what: string): RateLimitError {
+    const w = this.window(key);
+    const retry = Math.max(1, Math.ceil((w.start + this.windowMs - Date.now()) / 1000));
+    return new RateLimitError(`Too many ${what}; try again in ${retry} s`, retry);
+  }
+
+  private window(key: string) {
     const now = Date.now();
     let w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) {
@@ -17,11 +44,7 @@ export class RateLimiter {
       this.windows.set(key, w);
       if (this.windows.size > 10_000) this.sweep(now);
     }
-    w.count++;
-    if (w.count > this.limit) {
-      const retry = Math.ceil((w.start + this.windowMs - now) / 1000);
-      throw new RateLimitError(`Too many ${what}; try again in ${retry} s`, retry);
-    }
+    return w;
   }
 
   reset(key: string): void {
@@ -34,14 +57,20 @@ export class RateLimiter {
 }
 
 const KEY = Symbol.for("kiln.rateLimits");
-type G = typeof globalThis & { [KEY]?: { perEmail: RateLimiter; perAddress: RateLimiter } };
+type Limits = { perAddress: RateLimiter; perAccountAddress: RateLimiter; accountFailures: RateLimiter };
+type G = typeof globalThis & { [KEY]?: Limits };
 
-/** Shared between the sign-in (next-auth) and sign-up handlers. */
-export function rateLimits() {
+/**
+ * Shared between the sign-in (next-auth) and sign-up handlers. Sign-in is limited per
+ * address, per account and address, and per account across addresses; the last one never
+ * refuses an address that has not failed on the account (lib/auth/credentials.ts).
+ */
+export function rateLimits(): Limits {
   const g = globalThis as G;
   return (g[KEY] ??= {
-    perEmail: new RateLimiter(10, 60_000),
     perAddress: new RateLimiter(getConfig().authRateLimit, 60_000),
+    perAccountAddress: new RateLimiter(10, 60_000),
+    accountFailures: new RateLimiter(10, 60_000),
   });
 }
 
