@@ -13,6 +13,7 @@ import { closeDatabase, getDatabase } from "./lib/db";
 import { logger } from "./lib/log";
 import { isApiPath, routeApi } from "./lib/api/router";
 import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
+import { setSecurityHeaders } from "./lib/http/page-headers";
 import { seedImages } from "./lib/images/seed";
 import { proxyHttp, proxyUpgrade } from "./lib/proxy/forward";
 import { startServerWatch } from "./lib/servers/watch";
@@ -70,6 +71,7 @@ async function main() {
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: +(performance.now() - started).toFixed(1) }, "request");
     });
     const path = (req.url ?? "/").split("?")[0]!;
+    if (!path.startsWith("/user/")) setSecurityHeaders(req, res, isApiPath(path) ? "api" : "page", dev);
     const served = path.startsWith("/user/")
       ? proxyHttp(req, res)
       : isApiPath(path)
