@@ -40,7 +40,7 @@ test("sign up, land on home, create a token on the account page, sign out, sign 
   await expect.poll(() => page.getByRole("cell", { name: "browser token" }).count()).toBe(1);
   expect(await unnamedControls(page)).toEqual([]);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click(); // not "Sign out everywhere"
   await page.waitForURL((u) => u.pathname === "/signin");
   await page.goto("/account");
   await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
