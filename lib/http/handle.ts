@@ -8,6 +8,7 @@ import { getDb } from "../db";
 import { ForbiddenError, UnavailableError } from "../errors";
 import { metrics } from "../metrics";
 import { parseJsonBody } from "./body";
+import { refuseBadUrlStrings } from "./input";
 import { sameOrigin } from "./origin";
 import { errorResponse, fromZod } from "./errors";
 
@@ -55,9 +56,12 @@ export function handle<B extends Schema = undefined, P extends Schema = undefine
       checkSameOrigin(req, actor);
       if (!e.serverToken) refuseServerToken(actor);
       const rawParams = (await context.params) ?? {};
+      const search = new URL(req.url).searchParams;
+      refuseBadUrlStrings(Object.entries(rawParams).map(([k, v]) => [k, String(v)]));
+      refuseBadUrlStrings(search, "query");
       const params = e.params ? e.params.safeParse(rawParams) : undefined;
       if (params && !params.success) throw fromZod(params.error);
-      const query = e.query ? e.query.safeParse(Object.fromEntries(new URL(req.url).searchParams)) : undefined;
+      const query = e.query ? e.query.safeParse(Object.fromEntries(search)) : undefined;
       if (query && !query.success) throw fromZod(query.error, "query");
       const body = e.body && !e.rawBody ? await parseJsonBody(req, e.body, e.maxBodyBytes) : undefined;
       res = await fn({

@@ -13,14 +13,75 @@ export function toWebRequest(req: IncomingMessage, origin: string): Request {
   return new Request(origin + (req.url ?? "/"), {
     method: req.method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    body: hasBody ? bodyStream(req) : undefined,
     // @ts-expect-error Node's fetch needs this for a streamed body
     duplex: hasBody ? "half" : undefined,
   });
 }
 
+/**
+ * The request's body, read from the socket only as the handler asks for it. Readable.toWeb
+ * reads ahead into its queue on its own (a 200 MB body was held whole before its 413).
+ * Cancelling stops reading without destroying the socket, so the answer still goes out.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let ended = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  req.on("readable", notify);
+  req.once("end", () => ((ended = true), notify()));
+  req.once("error", (e) => ((failure = e), notify()));
+  req.once("close", () => {
+    if (!ended) failure ??= new Error("the client went away before the end of the body");
+    notify();
+  });
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          const chunk = req.read() as Buffer | null;
+          if (chunk) return controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if (failure) return controller.error(failure);
+          if (ended) return controller.close();
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+const LINGER_MS = 5_000;
+const LINGER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Answered before the body's end (a 413, a 401 before an upload): the rest is dropped as it
+ * arrives, never held, and a client that keeps sending past a few MB or seconds is cut off.
+ * Closing at once would reset the connection under the answer, and the client would see a
+ * broken pipe instead of the 413.
+ */
+function dropRest(req: IncomingMessage) {
+  let dropped = 0;
+  const cutOff = () => req.socket.destroy();
+  const timer = setTimeout(cutOff, LINGER_MS).unref();
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
+  req.removeAllListeners("readable");
+  req.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) cutOff();
+  });
+  req.resume();
+}
+
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
+  if (!res.req.complete) dropRest(res.req);
   response.headers.forEach((value, key) => {
     if (key === "set-cookie") return;
     res.setHeader(key, value);
