@@ -29,8 +29,8 @@ describe.each(backends)("browser sessions on $name", (backend) => {
 
   test("a cookie is honoured only while its session row lives: not without a session id (issued before), not after sign-out or expiry, not for another user", async () => {
     const ctx = { db: database.db, actor: { kind: "service" as const, name: "kiln-admin-token" as const } };
-    await createUser({ ctx, input: { name: "alice" } });
-    await createUser({ ctx, input: { name: "bob" } });
+    await createUser({ ctx, input: { name: "alice", admin: false } });
+    await createUser({ ctx, input: { name: "bob", admin: false } });
     const aliceId = (await requireUserByName(database.db, "alice")).id;
     const bobId = (await requireUserByName(database.db, "bob")).id;
 
