@@ -1,6 +1,6 @@
 import { and, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { apiTokens, userSessions } from "../db/schema";
-import { getDb } from "../db";
+import { type Db, getDb } from "../db";
 import { logger } from "../log";
 import type { Principal } from "./principal";
 
@@ -30,7 +30,7 @@ export function registerSocket(actor: Principal | null, close: () => void): () =
   const s = state();
   const entry: Live = { close, userId: actor.user.id, tokenId: actor.tokenId, sessionId: actor.sessionId };
   s.live.add(entry);
-  s.timer ??= setInterval(() => void sweep().catch((e) => logger().warn({ err: e }, "live sockets: recheck failed")), SWEEP_MS).unref();
+  s.timer ??= setInterval(() => void getDb().then(recheckSockets).catch((e) => logger().warn({ err: e }, "live sockets: recheck failed")), SWEEP_MS).unref();
   return () => {
     s.live.delete(entry);
     if (s.live.size === 0 && s.timer) {
@@ -59,12 +59,11 @@ export function closeSockets(match: { tokenIds?: number[]; sessionIds?: string[]
   return n;
 }
 
-/** The cross-process half: credentials whose rows are gone (or expired) lose their sockets. */
-async function sweep(): Promise<void> {
+/** The cross-process half: credentials whose rows are gone (or expired) lose their sockets; returns how many closed. */
+export async function recheckSockets(db: Db): Promise<number> {
   const live = [...state().live];
   const tokenIds = [...new Set(live.flatMap((e) => (e.tokenId === undefined ? [] : [e.tokenId])))];
   const sessionIds = [...new Set(live.flatMap((e) => (e.sessionId === undefined ? [] : [e.sessionId])))];
-  const db = await getDb();
   const [tokens, sessions] = await Promise.all([
     tokenIds.length
       ? db.select({ id: apiTokens.id }).from(apiTokens)
@@ -76,8 +75,5 @@ async function sweep(): Promise<void> {
   ]);
   const keptTokens = new Set(tokens.map((r) => r.id));
   const keptSessions = new Set(sessions.map((r) => r.id));
-  closeSockets({ tokenIds: tokenIds.filter((id) => !keptTokens.has(id)), sessionIds: sessionIds.filter((id) => !keptSessions.has(id)) });
+  return closeSockets({ tokenIds: tokenIds.filter((id) => !keptTokens.has(id)), sessionIds: sessionIds.filter((id) => !keptSessions.has(id)) });
 }
-
-/** How many sockets are registered (tests, metrics). */
-export const liveSocketCount = () => state().live.size;

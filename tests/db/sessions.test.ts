@@ -2,10 +2,12 @@ import { eq } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { authenticate } from "../../lib/auth/authenticate";
+import { recheckSockets, registerSocket } from "../../lib/auth/live-sockets";
 import { loadSessionSecret } from "../../lib/auth/session-secret";
 import { endSession, sessionKey, startSession } from "../../lib/auth/sessions";
-import { userSessions } from "../../lib/db/schema";
+import { apiTokens, userSessions } from "../../lib/db/schema";
 import type { Database } from "../../lib/db/types";
+import { createToken } from "../../lib/tokens/create";
 import { createUser } from "../../lib/users/create";
 import { requireUserByName } from "../../lib/users/find";
 import { backends } from "./backends";
@@ -54,5 +56,31 @@ describe.each(backends)("browser sessions on $name", (backend) => {
     // the next sign-in clears expired rows
     await startSession(database.db, aliceId, "");
     expect(await database.db.select().from(userSessions).where(eq(userSessions.id, sessionKey(old)))).toEqual([]);
+  });
+
+  test("another process's sign-out or revoke reaches this process's sockets at the next recheck", async () => {
+    const ctx = { db: database.db, actor: { kind: "service" as const, name: "kiln-admin-token" as const } };
+    await createUser({ ctx, input: { name: "carol", admin: false } });
+    const carol = await requireUserByName(database.db, "carol");
+    const sid = await startSession(database.db, carol.id, "");
+    const token = await createToken({ ctx, input: { name: "carol", note: "" } });
+    const tokenId = Number(token.id.slice(1));
+    const closed: string[] = [];
+    const off = [
+      registerSocket({ kind: "user", user: carol, via: "session", sessionId: sessionKey(sid) }, () => closed.push("session")),
+      registerSocket({ kind: "user", user: carol, via: "token", tokenId }, () => closed.push("token")),
+    ];
+    try {
+      expect(await recheckSockets(database.db)).toBe(0);
+      // rows deleted as another Kiln sharing the database would delete them: nothing in this process heard of it
+      await database.db.delete(userSessions).where(eq(userSessions.id, sessionKey(sid)));
+      expect(await recheckSockets(database.db)).toBe(1);
+      expect(closed).toEqual(["session"]);
+      await database.db.delete(apiTokens).where(eq(apiTokens.id, tokenId));
+      expect(await recheckSockets(database.db)).toBe(1);
+      expect(closed).toEqual(["session", "token"]);
+    } finally {
+      for (const f of off) f();
+    }
   });
 });
