@@ -53,7 +53,7 @@ export const endpoints = {
   }),
   revokeInvite: endpoint({
     method: "DELETE", path: "/api/invites/{id}", tag: "admin", auth: "admin", summary: "Withdraw an invitation",
-    params: z.object({ id: z.coerce.number().int().positive() }),
+    params: z.object({ id: s.idParam }),
     responses: { 204: { description: "Withdrawn" }, 404: err("No such invitation"), ...authErrors },
   }),
   currentUser: endpoint({
@@ -62,7 +62,7 @@ export const endpoints = {
   }),
   listUsers: endpoint({
     method: "GET", path: "/hub/api/users", tag: "users", auth: "admin", summary: "List users",
-    query: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    query: z.object({ offset: s.offsetParam.default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
     responses: { 200: { description: "Users", schema: z.array(s.userModel) }, ...authErrors },
   }),
   createUsers: endpoint({
@@ -236,7 +236,7 @@ export const endpoints = {
   }),
   restoreRevision: endpoint({
     method: "POST", path: "/api/notebooks/{id}/revisions/{rev}/restore", tag: "notebooks", auth: "user", summary: "Make an older revision current (the current one is kept as a revision first)",
-    params: nb.notebookId.extend({ rev: z.coerce.number().int().positive() }),
+    params: nb.notebookId.extend({ rev: s.idParam }),
     responses: { 200: { description: "Restored", schema: nb.notebookModel }, 404: err("No such notebook or revision"), ...authErrors },
   }),
   clearOutputs: endpoint({
@@ -276,7 +276,7 @@ export const endpoints = {
   }),
   executionOutput: endpoint({
     method: "GET", path: "/api/executions/{id}/outputs/{index}", tag: "execution", auth: "user", summary: "One output in full, as text (what the page truncates)",
-    params: z.object({ id: z.coerce.number().int().positive(), index: z.coerce.number().int().min(0) }),
+    params: z.object({ id: s.idParam, index: s.offsetParam }),
     responses: { 200: { description: "text/plain" }, 404: err("No such output"), ...authErrors },
   }),
   listGroups: endpoint({

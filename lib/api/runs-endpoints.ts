@@ -3,11 +3,12 @@ import { z } from "zod";
 import { listRunsQuery } from "../runs/list-query";
 import { logBatchAnswer, logBatchBody } from "../runs/schemas";
 import { endpoint } from "./endpoint";
-import { errorModel } from "./schemas";
+import { errorModel, idParam, INT4_MAX } from "./schemas";
 
 const err = (description: string) => ({ description, schema: errorModel });
 const authErrors = { 401: err("No valid credentials"), 403: err("Not allowed") };
-const runId = z.object({ id: z.coerce.number().int().positive() });
+const runId = z.object({ id: idParam });
+const step = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const runModel = z.record(z.string(), z.unknown()).describe("A run: see docs/runs-api.md");
 const artifactPath = z.string().min(1).max(1024);
 
@@ -19,7 +20,13 @@ export const runEndpoints = {
   }),
   compareRuns: endpoint({
     method: "GET", path: "/api/runs/compare", tag: "runs", auth: "user", summary: "2..N runs side by side: the params that differ, the metrics to overlay",
-    query: z.object({ ids: z.string().regex(/^\d+(,\d+){1,19}$/, "must be 2 to 20 run ids, comma-separated").transform((s) => s.split(",").map(Number)) }),
+    query: z.object({
+      ids: z
+        .string()
+        .regex(/^\d{1,10}(,\d{1,10}){1,19}$/, "must be 2 to 20 run ids, comma-separated")
+        .transform((s) => s.split(",").map(Number))
+        .refine((ids) => ids.every((id) => id >= 1 && id <= INT4_MAX), "must be 2 to 20 run ids, comma-separated"),
+    }),
     responses: { 200: { description: "Comparison" }, 404: err("A run is missing"), ...authErrors },
   }),
   getRun: endpoint({
@@ -34,7 +41,7 @@ export const runEndpoints = {
   runSeries: endpoint({
     method: "GET", path: "/api/runs/{id}/metrics/{key+}", tag: "runs", auth: "user", summary: "A metric series, downsampled to at most max_points (each bucket's min and max kept)",
     params: runId.extend({ key: z.string().min(1).max(250) }),
-    query: z.object({ max_points: z.coerce.number().int().min(2).max(100_000).default(2000), from: z.coerce.number().int().min(0).optional(), to: z.coerce.number().int().min(0).optional() }),
+    query: z.object({ max_points: z.coerce.number().int().min(2).max(100_000).default(2000), from: step.optional(), to: step.optional() }),
     responses: { 200: { description: "Series" }, 404: err("No such run"), ...authErrors },
   }),
   runArtifact: endpoint({

@@ -21,6 +21,13 @@ export const email = z
 
 const timestamp = z.string().describe("ISO 8601 timestamp");
 
+/** Ids and counters live in int4 columns: a number past them names nothing, and PostgreSQL refuses it. */
+export const INT4_MAX = 2_147_483_647;
+/** The one id schema of paths and queries: 1..INT4_MAX, else a 400 before any query runs. */
+export const idParam = z.coerce.number().int().min(1).max(INT4_MAX);
+/** An offset into a list (int4 too). */
+export const offsetParam = z.coerce.number().int().min(0).max(INT4_MAX);
+
 export const userModel = z
   .object({
     kind: z.literal("user"),
@@ -164,7 +171,11 @@ export type InviteModel = z.infer<typeof inviteModel>;
 export const settingsModel = z.object({ signup: z.enum(["open", "closed"]) });
 export const patchSettingsBody = settingsModel.partial();
 
-export const tokenId = z.string().regex(/^a?\d{1,15}$/, "must be a token id such as 'a12'").transform((s) => Number(s.replace(/^a/, "")));
+export const tokenId = z
+  .string()
+  .regex(/^a?\d{1,10}$/, "must be a token id such as 'a12'")
+  .transform((s) => Number(s.replace(/^a/, "")))
+  .refine((n) => n <= INT4_MAX, "must be a token id such as 'a12'");
 
 export const healthModel = z.object({
   status: z.enum(["ok", "error"]),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { groupName } from "../api/schemas";
+import { groupName, idParam } from "../api/schemas";
 import { uploadPath } from "./paths";
 
 /** A dataset name is a URL segment and a cache folder name in kernels: plain, and never `owner:` shaped. */
@@ -53,13 +53,13 @@ export const startUploadBody = z
 export const refParams = z.object({ ref: datasetRef });
 export const uploadParams = refParams.extend({ upload_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not an upload id") });
 export const fileParams = uploadParams.extend({ path: uploadPath });
-export const versionParams = refParams.extend({ version: z.coerce.number().int().positive() });
+export const versionParams = refParams.extend({ version: idParam });
 export const versionFileParams = versionParams.extend({ path: uploadPath });
 export const diffQuery = z.object({
-  from: z.coerce.number().int().positive().describe("The older version"),
-  to: z.coerce.number().int().positive().describe("The newer version"),
+  from: idParam.describe("The older version"),
+  to: idParam.describe("The newer version"),
 });
-export const kernelQuery = z.object({ version: z.coerce.number().int().positive().optional().describe("Default: the version this run pinned, else the latest") });
+export const kernelQuery = z.object({ version: idParam.optional().describe("Default: the version this run pinned, else the latest") });
 
 const checkStatus = z.enum(["none", "passed", "failed"]);
 const checkResult = z.object({ check: z.string(), passed: z.boolean(), detail: z.string() });

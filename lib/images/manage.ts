@@ -22,7 +22,10 @@ export const imageBody = z.object({
   enabled: fields.enabled.default(true),
 });
 /** A patch changes only what it names: no defaults here, or they would overwrite stored values. */
-export const imagePatch = z.object(fields).partial();
+export const imagePatch = z
+  .object(fields)
+  .partial()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "nothing to change" });
 
 export function toImageModel(r: ImageRow) {
   return {

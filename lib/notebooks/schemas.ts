@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idParam, INT4_MAX } from "../api/schemas";
 
 export const notebookName = z
   .string()
@@ -7,7 +8,7 @@ export const notebookName = z
   .max(200, "must be at most 200 characters")
   .refine((s) => !/[\/\\\u0000-\u001f]/.test(s), "must not contain '/', '\\' or control characters");
 
-export const notebookId = z.object({ id: z.coerce.number().int().positive() });
+export const notebookId = z.object({ id: idParam });
 
 /** A cell as the editor sends it: outputs are Kiln's (recorded from the kernel), never taken from a save. */
 export const cellInput = z.object({
@@ -20,7 +21,7 @@ export const cellInput = z.object({
 export const saveBody = z.object({
   name: notebookName.optional(),
   /** The revision this edit started from; required with `cells`. */
-  revision: z.number().int().positive().optional(),
+  revision: z.number().int().positive().max(INT4_MAX).optional(),
   cells: z.array(cellInput).max(10_000).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });

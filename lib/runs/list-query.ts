@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idParam, offsetParam } from "../api/schemas";
 import { ValidationError } from "../errors";
 
 const OPS = ["<=", ">=", "<", ">", "="] as const;
@@ -11,14 +12,14 @@ export type MetricFilter = { key: string; op: (typeof OPS)[number]; value: numbe
  */
 export const listRunsQuery = z
   .object({
-    notebook_id: z.coerce.number().int().positive().optional(),
+    notebook_id: idParam.optional(),
     owner: z.string().max(200).optional(),
     status: z.enum(["queued", "running", "finished", "failed", "killed"]).optional(),
     kind: z.enum(["interactive", "batch"]).optional(),
     sort: z.string().max(300).regex(/^(started_at|duration|status|id|(param|metric)\.[\w\-. /:]+)$/, "must be started_at, duration, status, id, param.<key> or metric.<key>").default("started_at"),
     order: z.enum(["asc", "desc"]).default("desc"),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
+    offset: offsetParam.default(0),
   })
   .catchall(z.string());
 
