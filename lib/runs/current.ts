@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
-import { executions } from "../db/schema";
-import { NotFoundError, UnauthorizedError, ValidationError } from "../errors";
+import { executions, runs } from "../db/schema";
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import { messageRun } from "../execution/message-runs";
 import { recorder } from "../execution/recorder";
 
@@ -16,10 +16,25 @@ export function executionHeader(req: Request): string | null {
 }
 
 /**
- * The run of the cell whose execute_request had this msg_id, if it is the caller's own.
- * The `kiln` module never names a run: it always writes to the run of the running cell.
+ * The run of the cell whose execute_request had this msg_id, if it is the caller's own and
+ * still running. The `kiln` module never names a run: it always writes to the run of the
+ * running cell, and a run that has ended (a restart, the end of a batch run) takes no more
+ * writes through its old execution ids (409).
  */
 export async function runOfExecution(ctx: Ctx, msgId: string): Promise<number> {
+  const runId = await findRunOfExecution(ctx, msgId);
+  await refuseEndedRun(ctx, runId);
+  return runId;
+}
+
+async function refuseEndedRun(ctx: Ctx, runId: number) {
+  const [run] = await ctx.db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
+  if (!run) throw new NotFoundError(`No such run: ${runId}`);
+  if (run.status !== "running")
+    throw new ConflictError(`Run ${runId} has ended (${run.status}): it takes no more params, metrics, tags, artifacts or data pins. Run the cell again to log into the current run.`);
+}
+
+async function findRunOfExecution(ctx: Ctx, msgId: string): Promise<number> {
   if (ctx.actor?.kind !== "user") throw new UnauthorizedError();
   const userId = ctx.actor.user.id;
   const live = messageRun(msgId);

@@ -8,6 +8,8 @@ const key = z
   .min(1, "must not be empty")
   .max(250, "must be at most 250 characters")
   .regex(/^[\w\-. /:]+$/, "may hold letters, digits, '_', '-', '.', ' ', '/' and ':'");
+/** The latest time a JavaScript Date holds (year 275760), within PostgreSQL's timestamptz. */
+const MAX_DATE_MS = 8.64e15;
 /** JSON has no NaN or infinities: they travel as these strings, as MLflow's clients send them. */
 const metricValue = z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"]).transform(Number)]);
 
@@ -22,7 +24,7 @@ export const logBatchBody = z.object({
         key,
         value: metricValue,
         step: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-        timestamp: z.number().int().min(0).optional().describe("ms since the epoch; default now"),
+        timestamp: z.number().int().min(0).max(MAX_DATE_MS, "must be a time JavaScript can hold (ms since the epoch)").optional().describe("ms since the epoch; default now"),
       }),
     )
     .max(LOG_BATCH_LIMITS.metrics, `at most ${LOG_BATCH_LIMITS.metrics} metrics per batch (MLflow's limit)`)

@@ -4,7 +4,7 @@ import { summaryParams } from "./batch-params";
 import { encodeBinaryCopy, encodeTextCopy } from "./copy-encode";
 import { copyIn } from "./copy-in";
 import { COPY_POINTS_BINARY, COPY_POINTS_TEXT, UPSERT_SUMMARIES } from "./sql";
-import type { MetricPoint } from "./types";
+import type { AlsoInTransaction, MetricPoint } from "./types";
 
 export interface PostgresIngestOptions {
   /** Binary by default: measured faster than text here (bench/metrics.ts). */
@@ -14,6 +14,8 @@ export interface PostgresIngestOptions {
    * fraction of a second of acknowledged points, never half a batch). ingestMetrics sets it.
    */
   synchronousCommit?: boolean;
+  /** Other writes of the batch, in the same transaction, before the points. */
+  also?: AlsoInTransaction;
 }
 
 /**
@@ -34,9 +36,10 @@ export async function ingestPostgres(sql: Sql, runId: number, points: readonly M
     const begin = [tx.unsafe("begin").execute()];
     if (options.synchronousCommit === false) begin.push(tx.unsafe("set local synchronous_commit = off").execute());
     for (const b of begin) b.catch(() => {}); // the COPY behind them fails too, and that error is the one thrown
-    await copyIn(tx, binary ? COPY_POINTS_BINARY : COPY_POINTS_TEXT, data);
+    if (options.also) await options.also((q) => tx.unsafe(q.sql, q.params as never[]));
+    if (points.length) await copyIn(tx, binary ? COPY_POINTS_BINARY : COPY_POINTS_TEXT, data);
     await Promise.all(begin);
-    await Promise.all([tx.unsafe(UPSERT_SUMMARIES, params, { prepare: true }), tx.unsafe("commit")]);
+    await Promise.all([points.length ? tx.unsafe(UPSERT_SUMMARIES, params, { prepare: true }) : null, tx.unsafe("commit")]);
   } catch (e) {
     await tx.unsafe("rollback").catch(() => {});
     throw e;

@@ -1,3 +1,15 @@
+/** A statement as drizzle's toSQL() renders it. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Writes that belong to the same batch as its points (log-batch's params and tags): run
+ * inside the points' transaction, so a batch is stored whole or not at all.
+ */
+export type AlsoInTransaction = (run: (q: Statement) => Promise<Record<string, unknown>[]>) => Promise<void>;
+
 /** One logged value of a metric series. */
 export interface MetricPoint {
   key: string;
