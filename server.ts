@@ -12,7 +12,7 @@ import { ConfigError, getConfig } from "./lib/config";
 import { closeDatabase, getDatabase } from "./lib/db";
 import { logger } from "./lib/log";
 import { isApiPath, routeApi } from "./lib/api/router";
-import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
+import { refuseLargePageBody, sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { setSecurityHeaders } from "./lib/http/page-headers";
 import { seedImages } from "./lib/images/seed";
 import { proxyHttp, proxyUpgrade } from "./lib/proxy/forward";
@@ -72,6 +72,7 @@ async function main() {
     });
     const path = (req.url ?? "/").split("?")[0]!;
     if (!path.startsWith("/user/")) setSecurityHeaders(req, res, isApiPath(path) ? "api" : "page", dev);
+    if (!path.startsWith("/user/") && !isApiPath(path) && refuseLargePageBody(req, res)) return;
     const served = path.startsWith("/user/")
       ? proxyHttp(req, res)
       : isApiPath(path)

@@ -79,6 +79,30 @@ function dropRest(req: IncomingMessage) {
   req.resume();
 }
 
+/** Next's share of requests (pages, next-auth's forms) never needs more. */
+const PAGE_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Next reads a request body whole before anything can refuse it (a 200 MB post to next-auth
+ * grew Kiln by 650 MB): only a declared length within the limit reaches it. A chunked body
+ * (no length: no browser form sends one) is a 411, a longer one a 413, the rest dropped.
+ * Returns whether it answered.
+ */
+export function refuseLargePageBody(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === "GET" || req.method === "HEAD") return false;
+  const declared = req.headers["content-length"];
+  const chunked = req.headers["transfer-encoding"] !== undefined;
+  if (!chunked && (declared === undefined || Number(declared) <= PAGE_BODY_LIMIT)) return false;
+  const [status, code, message] = chunked
+    ? [411, "length_required", "body: a Content-Length is required here"]
+    : [413, "payload_too_large", `body: larger than ${PAGE_BODY_LIMIT} bytes`];
+  const body = JSON.stringify({ error: { code, message, field: "body" } });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  if (!req.complete) dropRest(req);
+  res.end(body);
+  return true;
+}
+
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   if (!res.req.complete) dropRest(res.req);
