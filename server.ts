@@ -4,6 +4,8 @@
  * opens and migrates the database, then serves.
  */
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import http from "node:http";
 import next from "next";
 import { WebSocketServer } from "ws";
@@ -15,18 +17,26 @@ import { isApiPath, routeApi } from "./lib/api/router";
 import { refuseLargePageBody, sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { setSecurityHeaders } from "./lib/http/page-headers";
 import { seedImages } from "./lib/images/seed";
+import { localExposureProblem } from "./lib/servers/isolation";
+import { readSettings } from "./lib/settings";
+import { checkRunRoot } from "./lib/spawners/run-dirs";
+import { secureDataDir } from "./lib/system/data-dir";
+import { attachKernelApi, tagKernelApiRequest } from "./lib/kernel-api/sockets";
 import { proxyHttp, proxyUpgrade } from "./lib/proxy/forward";
 import { startServerWatch } from "./lib/servers/watch";
 import { startWarmPool } from "./lib/servers/pool";
 import { discoverGpus, setGpuInventory } from "./lib/gpus/inventory";
 import { chooseDefaultSpawner } from "./lib/spawners/registry";
 import { acceptNotebookChannel, isChannelPath } from "./lib/execution/channel";
-import { settleAllNotebooks } from "./lib/execution/sessions";
+import { settleAllNotebooks, suspendAllSessions } from "./lib/execution/sessions";
+import { recoverRunningCells } from "./lib/execution/recover";
 
 async function main() {
   let config;
   try {
     config = getConfig();
+    const runRoot = checkRunRoot(path.join(config.dataDir, "run"));
+    if (runRoot) throw new ConfigError([{ variable: "KILN_DATA_DIR", message: runRoot }]);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`kiln: ${e.message}\n`);
@@ -44,11 +54,19 @@ async function main() {
   // The database and Next start side by side: each takes about a second.
   const app = next({ dev, dir: process.cwd(), hostname: config.bind, port: config.port });
   const [database] = await Promise.all([getDatabase(), app.prepare()]);
+  fs.mkdirSync(path.join(config.dataDir, "blobs"), { recursive: true });
+  secureDataDir(config.dataDir); // user code never reads Kiln's database, blobs or keys
   await loadSessionSecret(database.db);
   await seedImages(database.db);
   const spawnerKind = await chooseDefaultSpawner();
+  const exposure = localExposureProblem((await readSettings(database.db)).signup);
+  if (exposure) {
+    process.stderr.write(`kiln: ${exposure}\n`);
+    process.exit(2);
+  }
   setGpuInventory(await discoverGpus(config.servers.gpus));
   const watch = await startServerWatch(database.db);
+  await recoverRunningCells(database.db); // cells a previous Kiln left running resume (their kernels kept going)
   const pool = await startWarmPool(database.db);
   log.info({ backend: database.kind }, "database ready");
   const handle = app.getRequestHandler();
@@ -71,6 +89,8 @@ async function main() {
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: +(performance.now() - started).toFixed(1) }, "request");
     });
     const path = (req.url ?? "/").split("?")[0]!;
+    // A container's kiln module, on the socket Kiln listens on for its server: API routes only.
+    if (tagKernelApiRequest(req) !== undefined && !isApiPath(path)) return void res.writeHead(404).end();
     if (!path.startsWith("/user/")) setSecurityHeaders(req, res, isApiPath(path) ? "api" : "page", dev);
     if (!path.startsWith("/user/") && !isApiPath(path) && refuseLargePageBody(req, res)) return;
     const served = path.startsWith("/user/")
@@ -85,7 +105,9 @@ async function main() {
     });
   });
 
+  attachKernelApi((socket) => server.emit("connection", socket));
   server.on("upgrade", (req, socket, head) => {
+    if (tagKernelApiRequest(req) !== undefined) return void socket.destroy(); // no WebSockets for kernels' code
     if (upgradeNext && req.url?.startsWith("/_next/")) return void upgradeNext(req, socket, head);
     if (req.url?.startsWith("/user/")) return void proxyUpgrade(req, socket, head).catch(() => socket.destroy());
     if (isChannelPath((req.url ?? "").split("?")[0]!)) return void acceptNotebookChannel(req, socket, head, wss).catch(() => socket.destroy());
@@ -106,10 +128,16 @@ async function main() {
     log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     watch.stop();
-    await pool?.close().catch((e) => log.warn({ err: e }, "warm pool: close failed"));
+    const closed = new Promise((r) => server.close(r)); // no new connections from here
     server.closeIdleConnections();
-    await new Promise((r) => server.close(r));
+    // What running cells printed so far is stored before anything else goes; their kernels
+    // run on, and the next Kiln resumes them (lib/execution/recover.ts).
+    await suspendAllSessions().catch((e) => log.warn({ err: e }, "could not suspend the kernel sessions"));
     await settleAllNotebooks().catch((e) => log.warn({ err: e }, "could not write the last outputs"));
+    await pool?.close().catch((e) => log.warn({ err: e }, "warm pool: close failed"));
+    server.closeAllConnections(); // event streams and keep-alives: their clients reconnect to the next Kiln
+    for (const ws of wss.clients) ws.terminate(); // notebook channels (upgraded sockets are not the server's any more)
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
     await closeDatabase(); // PGlite flushes its files here
     log.info("kiln stopped cleanly");
     clearTimeout(force);

@@ -37,7 +37,17 @@ export const configSchema = z
     KILN_INSTANCE_NAME: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "must be lower-case letters, digits and '-'").default("kiln"),
     KILN_DEFAULT_IMAGE: z.string().min(1).default("python"),
     KILN_LOCAL_PYTHON: z.string().min(1).default("/usr/bin/python3"),
-    KILN_DOCKER_NETWORK: z.string().min(1).default("host"),
+    KILN_DOCKER_NETWORK: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be a Docker network name")
+      .refine((v) => v !== "host", "host networking would put every user's kernel ports on the host's loopback: use 'none' (no network) or a network made for user servers")
+      .default("none"),
+    KILN_SERVER_DISK: z
+      .string()
+      .regex(/^\d{1,6}[MGT]$/, "must be a size such as '20G'")
+      .optional(),
+    KILN_LOCAL_TRUSTED: bool.default(false),
+    KILN_HOME_GRACE_DAYS: z.coerce.number().min(0).max(3650).default(7),
     KILN_SPAWN_TIMEOUT: z.coerce.number().int().min(5).max(3600).default(120),
     KILN_MAX_NAMED_SERVERS: z.coerce.number().int().min(0).max(100).default(3),
     KILN_CONCURRENT_SPAWN_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
@@ -101,7 +111,14 @@ export interface Config {
     instance: string;
     /** The catalog image a start without `image` gets (else the first enabled one). */
     defaultImage: string;
+    /** "none" (no network), or the network user containers get for egress. */
     dockerNetwork: string;
+    /** Writable-layer size per container, where the storage driver enforces it. */
+    diskSize?: string;
+    /** KILN_LOCAL_TRUSTED: the operator states that the users of local servers trust each other. */
+    localTrusted: boolean;
+    /** Days a deleted user's home is kept before it is deleted (unless archived). */
+    homeGraceDays: number;
     spawnTimeoutS: number;
     maxNamedServers: number;
     concurrentSpawnLimit: number;
@@ -161,6 +178,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       defaultImage: c.KILN_DEFAULT_IMAGE,
       instance: c.KILN_INSTANCE_NAME,
       dockerNetwork: c.KILN_DOCKER_NETWORK,
+      diskSize: c.KILN_SERVER_DISK,
+      localTrusted: c.KILN_LOCAL_TRUSTED,
+      homeGraceDays: c.KILN_HOME_GRACE_DAYS,
       spawnTimeoutS: c.KILN_SPAWN_TIMEOUT,
       maxNamedServers: c.KILN_MAX_NAMED_SERVERS,
       concurrentSpawnLimit: c.KILN_CONCURRENT_SPAWN_LIMIT,

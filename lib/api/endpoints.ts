@@ -6,6 +6,7 @@ import * as s from "./schemas";
 import * as nb from "../notebooks/schemas";
 import { datasetEndpoints } from "./datasets-endpoints";
 import { runEndpoints } from "./runs-endpoints";
+import { adminEndpoints } from "./admin-endpoints";
 
 const nameParam = z.object({ name: s.userName });
 const groupParam = z.object({ name: s.groupName });
@@ -86,8 +87,10 @@ export const endpoints = {
     responses: { 200: { description: "Changed", schema: s.userModel }, 400: err("Invalid field"), 404: err("No such user"), 422: err("Would leave no admin"), ...authErrors },
   }),
   deleteUser: endpoint({
-    method: "DELETE", path: "/hub/api/users/{name}", tag: "users", auth: "admin", summary: "Delete a user and their tokens",
+    method: "DELETE", path: "/hub/api/users/{name}", tag: "users", auth: "admin",
+    summary: "Delete a user: their servers stop, tokens and sessions go; their files are deleted after KILN_HOME_GRACE_DAYS (home=delete) or kept (home=archive)",
     params: nameParam,
+    query: z.object({ home: z.enum(["delete", "archive"]).default("delete").describe("What becomes of the user's files") }),
     responses: { 204: { description: "Deleted" }, 404: err("No such user"), 422: err("Would leave no admin"), ...authErrors },
   }),
   endSessions: endpoint({
@@ -309,5 +312,6 @@ export const endpoints = {
     responses: { 200: { description: "Group", schema: s.groupModel }, 404: err("No such group"), ...authErrors },
   }),
   ...runEndpoints,
+  ...adminEndpoints,
   ...datasetEndpoints,
 };

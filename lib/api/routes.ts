@@ -9,6 +9,7 @@ import * as tokens from "./handlers/tokens";
 import * as users from "./handlers/users";
 import { datasetRoutes } from "./datasets-routes";
 import { runRoutes } from "./runs-routes";
+import { adminRoutes } from "./admin-routes";
 
 export type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -73,5 +74,6 @@ export const routes: [Endpoint, Handler][] = [
   [e.addGroupUsers, groups.addGroupUsersHandler],
   [e.removeGroupUsers, groups.removeGroupUsersHandler],
   ...runRoutes,
+  ...adminRoutes,
   ...datasetRoutes,
 ];

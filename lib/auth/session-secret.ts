@@ -3,13 +3,14 @@ import { eq } from "drizzle-orm";
 import { getConfig } from "../config";
 import type { Db } from "../db";
 import { settings } from "../db/schema";
+import { isSealed, seal, unseal } from "./at-rest";
 
 const KEY = Symbol.for("kiln.sessionSecret");
 type G = typeof globalThis & { [KEY]?: string };
 
 /**
  * The key that signs session cookies: KILN_SECRET when set, else one generated on first
- * start and kept in the database, so sessions survive restarts and every instance agrees.
+ * start and kept in the database, encrypted (at-rest.ts), so sessions survive restarts.
  */
 export async function loadSessionSecret(db: Db): Promise<string> {
   const g = globalThis as G;
@@ -18,10 +19,13 @@ export async function loadSessionSecret(db: Db): Promise<string> {
   if (configured) return (g[KEY] = configured);
   await db
     .insert(settings)
-    .values({ key: "session_secret", value: crypto.randomBytes(32).toString("base64url") })
+    .values({ key: "session_secret", value: seal(crypto.randomBytes(32).toString("base64url")) })
     .onConflictDoNothing();
   const [row] = await db.select().from(settings).where(eq(settings.key, "session_secret"));
-  return (g[KEY] = String(row!.value));
+  const stored = String(row!.value);
+  // Stored in the clear by an earlier Kiln: encrypted now, the secret itself unchanged (sessions stay valid).
+  if (!isSealed(stored)) await db.update(settings).set({ value: seal(stored) }).where(eq(settings.key, "session_secret"));
+  return (g[KEY] = unseal(stored));
 }
 
 /** The secret loaded at start-up (server.ts calls loadSessionSecret before serving). */

@@ -4,6 +4,10 @@ import { notebooks } from "../db/schema";
 import { logger } from "../log";
 import { BatchTimer } from "./batch-timer";
 
+const storageFailure = (e: unknown) => ({
+  output_type: "stream", name: "stderr", text: `[Kiln could not store this cell's outputs: ${(e as Error).message.split("\n")[0]}]\n`,
+});
+
 export interface FinishedCell {
   executionId: number;
   cellId: string;
@@ -49,25 +53,37 @@ export class CellWriter {
 
   private async write(cells: FinishedCell[]) {
     if (this.notebookId === null) return;
-    const notebookId = this.notebookId;
-    const byId = new Map(cells.map((c) => [c.cellId, c]));
     try {
-      const db = await getDb();
-      await db.transaction(async (tx) => {
-        const [nb] = await tx.select({ content: notebooks.content }).from(notebooks).where(eq(notebooks.id, notebookId)).for("update");
-        if (!nb) return;
-        // metadata.kiln.execution_id: the record these outputs came from (the page links a truncated output's full text to it)
-        const next = nb.content.cells.map((c) => {
-          const done = byId.get(c.id);
-          if (!done || c.cell_type !== "code") return c;
-          return { ...c, outputs: done.outputs, execution_count: done.executionCount, metadata: { ...c.metadata, kiln: { execution_id: done.executionId } } };
-        });
-        await tx.update(notebooks).set({ content: { ...nb.content, cells: next } }).where(eq(notebooks.id, notebookId));
+      await this.store(this.notebookId, cells).catch(async (e) => {
+        // One cell that cannot be stored must not cost the others theirs: one at a time, and
+        // a cell that still fails keeps a note of why in place of its outputs.
+        logger().warn({ err: e, notebook: this.notebookId }, "could not store a batch of cells' outputs; storing them one by one");
+        for (const c of cells) {
+          await this.store(this.notebookId!, [c]).catch((e2) =>
+            this.store(this.notebookId!, [{ ...c, outputs: [storageFailure(e2)] }]).catch((e3) =>
+              logger().error({ err: e3, notebook: this.notebookId, cell: c.cellId }, "could not store a cell's outputs in the notebook"),
+            ),
+          );
+        }
       });
-    } catch (e) {
-      logger().error({ err: e, notebook: this.notebookId }, "could not store cells' outputs in the notebook");
     } finally {
       this.written(cells);
     }
+  }
+
+  private async store(notebookId: number, cells: FinishedCell[]) {
+    const byId = new Map(cells.map((c) => [c.cellId, c]));
+    const db = await getDb();
+    await db.transaction(async (tx) => {
+      const [nb] = await tx.select({ content: notebooks.content }).from(notebooks).where(eq(notebooks.id, notebookId)).for("update");
+      if (!nb) return;
+      // metadata.kiln.execution_id: the record these outputs came from (the page links a truncated output's full text to it)
+      const next = nb.content.cells.map((c) => {
+        const done = byId.get(c.id);
+        if (!done || c.cell_type !== "code") return c;
+        return { ...c, outputs: done.outputs, execution_count: done.executionCount, metadata: { ...c.metadata, kiln: { execution_id: done.executionId } } };
+      });
+      await tx.update(notebooks).set({ content: { ...nb.content, cells: next } }).where(eq(notebooks.id, notebookId));
+    });
   }
 }

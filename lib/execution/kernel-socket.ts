@@ -1,11 +1,17 @@
 import WebSocket from "ws";
+import { upstreamWsUrl } from "../spawners/upstream";
 import { type JupyterMessage, message } from "./protocol";
 import type { KernelTarget } from "./session";
 
 /** Kiln's WebSocket to a kernel on its Jupyter Server: JSON protocol, no compression, no Nagle. */
-export async function openKernelSocket(target: KernelTarget, kernelId: string, session: string): Promise<WebSocket> {
-  const url = `${target.base.replace(/^http/, "ws")}api/kernels/${kernelId}/channels?session_id=${session}`;
+export async function openKernelSocket(
+  target: KernelTarget, kernelId: string, session: string, onMessage: (data: WebSocket.RawData) => void,
+): Promise<WebSocket> {
+  const url = upstreamWsUrl(target.upstream, `${target.basePath}api/kernels/${kernelId}/channels?session_id=${session}`);
   const ws = new WebSocket(url, { headers: { authorization: `token ${target.token}` }, perMessageDeflate: false });
+  // Before the socket opens: Jupyter replays a resumed session's messages right after the
+  // upgrade, possibly in the same read, before an await on "open" would return.
+  ws.on("message", onMessage);
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);

@@ -26,6 +26,9 @@ class ExecutionRecorder {
   private pending = new Map<number, Row>();
   private readonly timer = new BatchTimer(QUIET_MS, MAX_WAIT_MS, () => void this.settle());
   private writing: Promise<void> = Promise.resolve();
+  private nextDurable: Promise<void> | null = null;
+  /** Called as a batch is taken: sessions record their running cells' outputs as they are now. */
+  private readonly beforeWrite = new Set<() => void>();
 
   /** An id for a new execution: at once, unless the reserve ran dry. */
   async reserveId(): Promise<number> {
@@ -47,8 +50,27 @@ class ExecutionRecorder {
     this.timer.touch();
   }
 
+  onBeforeWrite(hook: () => void): () => void {
+    this.beforeWrite.add(hook);
+    return () => this.beforeWrite.delete(hook);
+  }
+
+  /**
+   * Resolves once what was recorded before the call is stored, writing as soon as the write
+   * in flight (if any) is done; callers meanwhile share that next write. What a user has seen
+   * of a long-running cell is stored first (lib/execution/session.ts): a Kiln killed at any
+   * moment has lost nothing it showed.
+   */
+  durable(): Promise<void> {
+    return (this.nextDurable ??= this.writing.then(() => {
+      this.nextDurable = null;
+      return this.settle();
+    }));
+  }
+
   /** Writes everything pending; resolves once every change recorded so far is stored. */
   settle(): Promise<void> {
+    for (const hook of this.beforeWrite) hook();
     this.timer.cancel();
     if (this.pending.size === 0) return this.writing;
     const rows = [...this.pending.values()];
@@ -62,8 +84,16 @@ class ExecutionRecorder {
     try {
       await upsert(db, rows);
     } catch {
-      // One bad row (its notebook deleted meanwhile) must not cost the others theirs.
-      for (const r of rows) await upsert(db, [r]).catch((e) => logger().warn({ err: e, execution: r.id }, "could not store an execution"));
+      // One bad row must not cost the others theirs; and a row that cannot be stored as it
+      // is still ends, with the reason, rather than staying "running" for ever.
+      for (const r of rows) {
+        await upsert(db, [r]).catch(async (e) => {
+          logger().warn({ err: e, execution: r.id }, "could not store an execution; storing its failure instead");
+          const reason = `Kiln could not store this cell's outputs: ${(e as Error).message.split("\n")[0]}`;
+          await upsert(db, [{ ...r, status: "error", outputs: [], error: { ename: "KilnStorageError", evalue: reason }, endedAt: r.endedAt ?? new Date() }])
+            .catch((e2) => logger().error({ err: e2, execution: r.id }, "could not store an execution at all (its notebook is gone?)"));
+        });
+      }
     }
   }
 }

@@ -6,9 +6,12 @@ import { logger } from "../log";
 import { beginInteractiveRun, endRun } from "../runs/lifecycle";
 import { CellWriter } from "./cell-writer";
 import { type ExecutionRecord, recorder } from "./recorder";
-import { forgetMessageRunLater } from "./message-runs";
-import { type NotebookEvent, type Output, publish } from "./events";
+import { forgetMessageRunLater, rememberMessageRun } from "./message-runs";
+import { OrderedPublisher } from "./ordered-publisher";
+import type { NotebookEvent, Output } from "./events";
+import { kernelPost } from "./kernel-rest";
 import { iopubFlows, openKernelSocket } from "./kernel-socket";
+import type { Upstream } from "../spawners/upstream";
 import { appendOutput, type JupyterMessage, message, storable, toOutput } from "./protocol";
 
 export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" | "disconnected";
@@ -16,8 +19,9 @@ export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" |
 /** Where a notebook's kernel is: the user's Jupyter Server, reached directly (not through the proxy). */
 export interface KernelTarget {
   serverId: number;
-  /** http://host:port/base/ of the Jupyter Server. */
-  base: string;
+  /** The Jupyter Server's socket, and its base URL path (/user/{name}/ or a pool slot's). */
+  upstream: Upstream;
+  basePath: string;
   token: string;
   image: string;
   cpu: number;
@@ -53,6 +57,8 @@ export interface LiveExecution {
   reply: { status: "ok" | "error" | "aborted"; error: { ename: string; evalue: string } | null } | null;
   idle: boolean;
   startedAt: Date | null;
+  /** Running long enough that its outputs are stored before they are shown (ordered-publisher.ts). */
+  durable: boolean;
 }
 
 /** A cell still running after this long gets `running` written to its row. */
@@ -73,7 +79,10 @@ export class KernelSession {
   /** Finished executions whose outputs are still being written: a view loaded meanwhile sees them. */
   readonly persisting = new Map<string, LiveExecution>();
   private ws: WebSocket | null = null;
-  private readonly session = crypto.randomUUID();
+  /** Jupyter's session id for Kiln's socket; kept with every execution, so a restarted Kiln resumes it. */
+  readonly session: string;
+  private readonly events = new OrderedPublisher(() => this.eventKey);
+  private readonly unhook: () => void;
   private pendingInput: { header: JupyterMessage["header"]; msgId: string } | null = null;
   private userRestart = false;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -95,9 +104,12 @@ export class KernelSession {
    */
   constructor(
     readonly notebookId: number, readonly userId: number, readonly target: KernelTarget, readonly kernelId: string, runId: number,
-    readonly opts: { batch?: boolean; eventKey?: number } = {},
+    readonly opts: { batch?: boolean; eventKey?: number; session?: string } = {},
   ) {
+    this.session = opts.session ?? crypto.randomUUID();
     this.run = Promise.resolve(runId);
+    // Every write of the recorder takes the running cells' outputs as they are then.
+    this.unhook = recorder().onBeforeWrite(() => this.flushOutputs());
     this.cells = new CellWriter(opts.batch ? null : notebookId, (written) => {
       for (const c of written) if (this.persisting.get(c.cellId)?.id === c.executionId) this.persisting.delete(c.cellId);
     });
@@ -114,7 +126,7 @@ export class KernelSession {
     if (state === this.state && reason === this.reason) return;
     this.state = state;
     this.reason = reason;
-    publish(this.eventKey, { type: "kernel", state, reason });
+    this.events.now({ type: "kernel", state, reason });
   }
 
   /**
@@ -134,9 +146,11 @@ export class KernelSession {
   }
 
   private async openSocket(): Promise<WebSocket> {
-    const ws = await openKernelSocket(this.target, this.kernelId, this.session);
+    let ws: WebSocket | null = null;
+    ws = await openKernelSocket(this.target, this.kernelId, this.session, (data) => {
+      if (ws === null || this.ws === ws) this.onMessage(String(data)); // (null: still opening)
+    });
     this.ws = ws;
-    ws.on("message", (data) => this.ws === ws && this.onMessage(String(data)));
     ws.on("close", () => this.ws === ws && this.onClose());
     ws.on("error", (e) => logger().warn({ err: e, notebook: this.notebookId }, "kernel WebSocket error"));
     return ws;
@@ -160,9 +174,10 @@ export class KernelSession {
       code: record.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true,
     }, this.session);
     m.header.msg_id = record.msgId;
+    record = { ...record, kernelSession: this.session };
     const live: LiveExecution = {
       id: record.id, record, msgId: record.msgId, cellId: record.cellId, status: "queued", executionCount: null,
-      outputs: [], clearOnNext: false, dirty: false, reply: null, idle: false, startedAt: null,
+      outputs: [], clearOnNext: false, dirty: false, reply: null, idle: false, startedAt: null, durable: false,
     };
     this.live.set(record.msgId, live);
     if (this.state === "dead") this.setState("busy");
@@ -171,8 +186,9 @@ export class KernelSession {
     this.emit({ type: "execution", execution_id: live.id, cell_id: live.cellId, status: "queued", execution_count: null });
   }
 
-  private emit(event: NotebookEvent) {
-    publish(this.eventKey, event);
+  private emit(event: NotebookEvent, exec?: LiveExecution) {
+    if (exec?.durable) this.events.stored(event);
+    else this.events.now(event);
   }
 
   /** A change to an execution's row: recorded whole, so the last write is always the latest state. */
@@ -233,8 +249,7 @@ export class KernelSession {
   }
 
   private async rest(path: string) {
-    const r = await fetch(this.target.base + path, { method: "POST", headers: { authorization: `token ${this.target.token}` }, signal: AbortSignal.timeout(60_000) });
-    if (!r.ok) throw new Error(`Jupyter answered ${r.status} to ${path}`);
+    await kernelPost(this.target, path);
   }
 
   private execFor(m: JupyterMessage): LiveExecution | undefined {
@@ -276,7 +291,7 @@ export class KernelSession {
     if (type === "clear_output") {
       if (m.content.wait) exec.clearOnNext = true;
       else this.clear(exec);
-      this.emit({ type: "clear_output", execution_id: exec.id, cell_id: exec.cellId, wait: !!m.content.wait });
+      this.emit({ type: "clear_output", execution_id: exec.id, cell_id: exec.cellId, wait: !!m.content.wait }, exec);
       return;
     }
     if (type === "update_display_data") {
@@ -284,7 +299,7 @@ export class KernelSession {
       const output: Output = { output_type: "display_data", data: m.content.data ?? {}, metadata: m.content.metadata ?? {}, transient: { display_id: displayId } };
       for (const e of this.live.values())
         e.outputs = e.outputs.map((o) => ((o.transient as { display_id?: string } | undefined)?.display_id === displayId ? ((e.dirty = true), output) : o));
-      publish(this.eventKey, { type: "update_display", display_id: displayId, output });
+      this.emit({ type: "update_display", display_id: displayId, output }, [...this.live.values()].find((e) => e.durable));
       return;
     }
     const output = toOutput(m);
@@ -293,7 +308,7 @@ export class KernelSession {
       appendOutput(exec.outputs, output);
       exec.dirty = true;
       this.scheduleFlush();
-      this.emit({ type: "output", execution_id: exec.id, cell_id: exec.cellId, output });
+      this.emit({ type: "output", execution_id: exec.id, cell_id: exec.cellId, output }, exec);
       return;
     }
     if (m.channel === "stdin" && type === "input_request") {
@@ -327,10 +342,13 @@ export class KernelSession {
     if (!first) return;
     exec.startedAt = new Date();
     // Most cells end within milliseconds: their start is written with their end. A longer one
-    // is marked running in its row, for whoever reads the record meanwhile.
+    // is marked running in its row, for whoever reads the record meanwhile, and from now on
+    // its outputs are stored before they are shown.
     setTimeout(() => {
       if (this.live.get(exec.msgId) !== exec) return;
+      exec.durable = true;
       this.store(exec, { status: "running", startedAt: exec.startedAt });
+      void recorder().durable();
     }, RUNNING_WRITE_MS).unref();
   }
 
@@ -386,13 +404,50 @@ export class KernelSession {
   private onClose() {
     if (this.closed) return;
     this.closed = true;
+    this.unhook();
     this.abortAll("Kiln lost the connection to the kernel (the server stopped?)");
     void this.run.then(async (id) => endRun(await getDb(), id, "finished")).catch(() => {});
     this.setState("disconnected", "The connection to the kernel closed: the server stopped or restarted.");
   }
 
+  /**
+   * Kiln is stopping: what arrived is recorded, and the socket closes without ending or
+   * aborting anything. The kernel runs on; Jupyter keeps what it sends for this session id,
+   * which the next Kiln reconnects with (lib/execution/recover.ts).
+   */
+  suspend() {
+    this.closed = true;
+    this.flushOutputs();
+    this.unhook();
+    this.ws?.close();
+  }
+
+  /** After a Kiln restart: the executions that were running, as stored, continued by what Jupyter replays. */
+  adopt(rows: ExecutionRecord[]) {
+    for (const row of rows) {
+      this.live.set(row.msgId, {
+        id: row.id, record: row, msgId: row.msgId, cellId: row.cellId, status: row.status === "running" ? "running" : "queued",
+        executionCount: row.executionCount ?? null, outputs: (row.outputs ?? []) as Output[], clearOnNext: false, dirty: false,
+        reply: null, idle: false, startedAt: row.startedAt ?? null, durable: true,
+      });
+      rememberMessageRun(row.msgId, row.runId!, this.userId);
+    }
+    if (this.live.size) this.state = "busy";
+  }
+
+  /** Executions the kernel will never finish (their end was lost with the Kiln that sent them). */
+  abandon(msgIds: string[], why: string) {
+    for (const id of msgIds) {
+      const e = this.live.get(id);
+      if (!e) continue;
+      appendOutput(e.outputs, { output_type: "stream", name: "stderr", text: `\n[${why}]\n` });
+      void this.finish(e, "error", { ename: "KilnRestarted", evalue: why });
+    }
+  }
+
   close() {
     this.closed = true;
+    this.unhook();
     this.ws?.close();
   }
 }

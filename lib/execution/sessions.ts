@@ -24,7 +24,7 @@ export async function kernelTarget(db: Db, userId: number): Promise<KernelTarget
   if (!row || row.server.status !== "ready") return null;
   const s = row.server;
   return {
-    serverId: s.id, base: `${spawner(s.spawner).url(s.state)}${upstreamBaseUrl(s, row.user)}`, token: jupyterTokenOf(s),
+    serverId: s.id, upstream: spawner(s.spawner).upstream(s.state), basePath: upstreamBaseUrl(s, row.user), token: jupyterTokenOf(s),
     image: s.image, cpu: s.cpu, memoryMb: s.memoryMb, gpus: s.gpus, gpuIds: s.gpuIds, spawner: s.spawner, state: s.state,
   };
 }
@@ -73,6 +73,21 @@ export async function ensureSession(db: Db, notebookId: number, userId: number):
     if (all.get(notebookId) === opening) all.delete(notebookId);
   });
   return opening;
+}
+
+/** A session opened elsewhere (a restarted Kiln resuming a running cell: recover.ts) becomes the notebook's. */
+export function adoptSession(notebookId: number, opening: Promise<KernelSession>) {
+  const all = sessions();
+  all.set(notebookId, opening);
+  opening.catch(() => all.get(notebookId) === opening && all.delete(notebookId));
+}
+
+/**
+ * At shutdown: every session records what arrived and lets go of its kernel without ending
+ * anything, so the next Kiln picks up where this one stopped.
+ */
+export async function suspendAllSessions(): Promise<void> {
+  for (const opening of sessions().values()) (await opening.catch(() => null))?.suspend();
 }
 
 /** Every finished cell of the notebook is in its stored document once this resolves. */

@@ -5,7 +5,8 @@ import { authenticate } from "../auth/authenticate";
 import { type Ctx, type Principal, refuseServerToken, requireActor, requireAdmin } from "../auth/principal";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import { ForbiddenError, UnavailableError } from "../errors";
+import { ForbiddenError, NotFoundError, UnavailableError } from "../errors";
+import { VIA_SERVER_HEADER } from "../kernel-api/sockets";
 import { metrics } from "../metrics";
 import { parseJsonBody } from "./body";
 import { refuseBadUrlStrings } from "./input";
@@ -34,6 +35,19 @@ function checkSameOrigin(req: Request, actor: Principal | null) {
 }
 
 /**
+ * A request that came in on a server's kernel API socket (lib/kernel-api/sockets.ts) may
+ * only reach the kiln module's routes, with that very server's token: a token copied from
+ * another server, or a user's own token, does not work from inside a container.
+ */
+function checkKernelSocket(req: Request, e: Endpoint<Schema, Schema, Schema>, actor: Principal | null) {
+  const via = req.headers.get(VIA_SERVER_HEADER);
+  if (via === null) return;
+  if (!e.serverToken) throw new NotFoundError("Only the kiln module's routes are served on a server's socket");
+  if (actor?.kind !== "user" || !actor.serverId || actor.serverId !== Number(via))
+    throw new ForbiddenError("This socket serves its own server's token only");
+}
+
+/**
  * The one wrapper every route handler goes through: authenticate, authorise by the
  * endpoint's declared requirement, parse params/query/body with zod, call one lib/ verb,
  * map errors, count the request.
@@ -55,6 +69,7 @@ export function handle<B extends Schema = undefined, P extends Schema = undefine
       if (e.auth === "admin") requireAdmin(actor);
       checkSameOrigin(req, actor);
       if (!e.serverToken) refuseServerToken(actor);
+      checkKernelSocket(req, e, actor);
       const rawParams = (await context.params) ?? {};
       const search = new URL(req.url).searchParams;
       refuseBadUrlStrings(Object.entries(rawParams).map(([k, v]) => [k, String(v)]));

@@ -11,6 +11,8 @@ import { logger } from "../log";
 import { throttle } from "../throttle";
 import { jupyterTokenOf } from "../servers/find";
 import { spawner } from "../spawners/registry";
+import { upstreamConnect, upstreamRequest } from "../spawners/upstream";
+import { sandboxHeaders } from "./sandbox";
 import { type ProxyTarget, resolveTarget } from "./target";
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
@@ -43,7 +45,7 @@ async function target(req: http.IncomingMessage) {
   return resolveTarget(await getDb(), req);
 }
 
-/** HTTP through the proxy: streamed both ways, nothing buffered. */
+/** HTTP through the proxy: streamed both ways, nothing buffered; what comes back is sandboxed (sandbox.ts). */
 export async function proxyHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   let t: ProxyTarget;
   try {
@@ -57,16 +59,13 @@ export async function proxyHttp(req: http.IncomingMessage, res: http.ServerRespo
     return sendWebResponse(res, errorResponse(e, String(req.headers["x-request-id"] ?? "-")));
   }
   touch(t.server.id);
-  const upstream = new URL(spawner(t.server.spawner).url(t.server.state));
-  const preq = http.request(
-    { host: upstream.hostname, port: upstream.port, method: req.method, path: t.path, headers: upstreamHeaders(req, t, false) },
-    (pres) => {
-      const headers = Object.fromEntries(Object.entries(pres.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
-      if (typeof headers.location === "string") headers.location = t.publicLocation(headers.location);
-      res.writeHead(pres.statusCode ?? 502, headers);
-      pres.pipe(res);
-    },
-  );
+  const upstream = spawner(t.server.spawner).upstream(t.server.state);
+  const preq = upstreamRequest(upstream, { method: req.method, path: t.path, headers: upstreamHeaders(req, t, false) }, (pres) => {
+    const headers = Object.fromEntries(Object.entries(pres.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
+    if (typeof headers.location === "string") headers.location = t.publicLocation(headers.location);
+    res.writeHead(pres.statusCode ?? 502, sandboxHeaders(headers));
+    pres.pipe(res);
+  });
   preq.on("error", (e) => {
     logger().warn({ err: e, server: t.server.id }, "proxy: upstream error");
     if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
@@ -95,8 +94,7 @@ export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, he
     return;
   }
   touch(t.server.id);
-  const upstream = new URL(spawner(t.server.spawner).url(t.server.state));
-  const conn = net.connect({ host: upstream.hostname, port: Number(upstream.port), noDelay: true });
+  const conn = upstreamConnect(spawner(t.server.spawner).upstream(t.server.state));
   (socket as net.Socket).setNoDelay?.(true);
   conn.on("connect", () => {
     const headers = upstreamHeaders(req, t, true);

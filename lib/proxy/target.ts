@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { IncomingMessage } from "node:http";
 import { authenticateNodeRequest } from "../auth/upgrade";
+import { sameOrigin } from "../http/origin";
 import { isAdmin, type Principal, refuseServerToken } from "../auth/principal";
 import type { Db } from "../db";
 import { servers, type ServerRow, type UserRow } from "../db/schema";
@@ -27,6 +28,23 @@ function splitToken(url: string): { path: string; token: string | null } {
   return { path: u.pathname + (u.searchParams.size ? `?${u.searchParams}` : ""), token };
 }
 
+const USER_SEGMENT = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A state-changing method, or a WebSocket (which SameSite cookies do not protect). */
+const changesState = (req: IncomingMessage) => !!req.headers.upgrade || !SAFE_METHODS.has(req.method ?? "GET");
+
+/**
+ * Kiln swaps in Jupyter's token, so Jupyter's own XSRF check never sees a foreign page:
+ * a cookie-authenticated change must come from Kiln's origin (Sec-Fetch-Site, else Origin).
+ * A sandboxed user page has an opaque origin ("null") and is refused too.
+ */
+function fromKilnsOwnPages(headers: Headers): boolean {
+  const site = headers.get("sec-fetch-site");
+  if (site) return site === "same-origin" && (!headers.get("origin") || sameOrigin(headers, true));
+  return sameOrigin(headers, true);
+}
+
 /**
  * Resolves /user/{name}/[{server_name}/]... to a running server the caller may reach: the
  * owner or an admin. A second segment naming one of the user's named servers selects it;
@@ -35,11 +53,14 @@ function splitToken(url: string): { path: string; token: string | null } {
 export async function resolveTarget(db: Db, req: IncomingMessage): Promise<ProxyTarget> {
   const { path, token } = splitToken(req.url ?? "/");
   const [, , name, second] = path.split("?")[0]!.split("/");
-  const { actor } = await authenticateNodeRequest(db, req, token);
+  const { actor, headers } = await authenticateNodeRequest(db, req, token);
   if (!actor) throw new UnauthorizedError();
   refuseServerToken(actor);
+  if (actor.kind === "user" && actor.via === "session" && changesState(req) && !fromKilnsOwnPages(headers))
+    throw new ForbiddenError("Cross-origin request refused: a browser session may change a server only from Kiln's own pages");
   if (!(actor.kind === "user" && actor.user.name === name) && !isAdmin(actor)) throw new ForbiddenError(`You may not reach ${name}'s servers`);
-  const user = name ? await findUserByName(db, decodeURIComponent(name)) : undefined;
+  // User names are plain ASCII: a segment that is not one (or does not decode) names nobody.
+  const user = name && USER_SEGMENT.test(name) ? await findUserByName(db, name) : undefined;
   if (!user) throw new NotFoundError(`No such user: ${name}`);
   const running = await db.select().from(servers).where(eq(servers.userId, user.id));
   const server = running.find((s) => s.name !== "" && s.name === second) ?? running.find((s) => s.name === "");

@@ -64,7 +64,13 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
   } finally {
     session?.close();
     if (session) await deleteKernel(t, session.kernelId).catch(() => {});
-    await db.update(runs).set({ status, error, output, endedAt: new Date() }).where(eq(runs.id, runId)).catch((e) => logger().error({ err: e, run: runId }, "could not record a run's end"));
+    // The run ends whatever happens: without its output notebook if that cannot be stored.
+    await db.update(runs).set({ status, error, output, endedAt: new Date() }).where(eq(runs.id, runId)).catch(async (e) => {
+      logger().error({ err: e, run: runId }, "could not store a run's output notebook");
+      const why = `Kiln could not store the executed notebook: ${(e as Error).message.split("\n")[0]}`;
+      await db.update(runs).set({ status: "failed", error: error ? `${error}; ${why}` : why, endedAt: new Date() }).where(eq(runs.id, runId))
+        .catch((e2) => logger().error({ err: e2, run: runId }, "could not record a run's end"));
+    });
     dropChannel(-runId);
   }
 }

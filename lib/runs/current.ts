@@ -4,6 +4,7 @@ import { executions, runs } from "../db/schema";
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import { messageRun } from "../execution/message-runs";
 import { recorder } from "../execution/recorder";
+import { runOfKernel } from "./foreign-kernel";
 
 const HEADER = "x-kiln-execution";
 
@@ -21,8 +22,8 @@ export function executionHeader(req: Request): string | null {
  * running cell, and a run that has ended (a restart, the end of a batch run) takes no more
  * writes through its old execution ids (409).
  */
-export async function runOfExecution(ctx: Ctx, msgId: string): Promise<number> {
-  const runId = await findRunOfExecution(ctx, msgId);
+export async function runOfExecution(ctx: Ctx, msgId: string, kernelId: string | null = null): Promise<number> {
+  const runId = await findRunOfExecution(ctx, msgId, kernelId);
   await refuseEndedRun(ctx, runId);
   return runId;
 }
@@ -34,7 +35,7 @@ async function refuseEndedRun(ctx: Ctx, runId: number) {
     throw new ConflictError(`Run ${runId} has ended (${run.status}): it takes no more params, metrics, tags, artifacts or data pins. Run the cell again to log into the current run.`);
 }
 
-async function findRunOfExecution(ctx: Ctx, msgId: string): Promise<number> {
+async function findRunOfExecution(ctx: Ctx, msgId: string, kernelId: string | null): Promise<number> {
   if (ctx.actor?.kind !== "user") throw new UnauthorizedError();
   const userId = ctx.actor.user.id;
   const live = messageRun(msgId);
@@ -47,12 +48,20 @@ async function findRunOfExecution(ctx: Ctx, msgId: string): Promise<number> {
     .select({ runId: executions.runId })
     .from(executions)
     .where(and(eq(executions.msgId, msgId), eq(executions.userId, userId)));
-  if (!row?.runId) throw new NotFoundError("No cell of yours is running with this X-Kiln-Execution id");
-  return row.runId;
+  if (row?.runId) return row.runId;
+  // Not a cell Kiln sent: another Jupyter client's, in a kernel the kiln module names.
+  if (kernelId) return runOfKernel(ctx, kernelId);
+  throw new NotFoundError("No cell of yours is running with this X-Kiln-Execution id");
+}
+
+/** X-Kiln-Kernel: the kernel the kiln module runs in (its id), or null. */
+export function kernelHeader(req: Request): string | null {
+  const v = req.headers.get("x-kiln-kernel");
+  return v && /^[0-9a-fA-F-]{36}$/.test(v) ? v : null;
 }
 
 /** For routes that also serve clients outside a kernel: the run when the header is there, else null. */
 export async function optionalRunOfRequest(ctx: Ctx, req: Request): Promise<number | null> {
   const msgId = executionHeader(req);
-  return msgId ? runOfExecution(ctx, msgId) : null;
+  return msgId ? runOfExecution(ctx, msgId, kernelHeader(req)) : null;
 }

@@ -1,7 +1,7 @@
 import type { Ctx } from "../auth/principal";
 import { ValidationError } from "../errors";
 import { putArtifact } from "./artifacts";
-import { executionHeader, runOfExecution } from "./current";
+import { executionHeader, kernelHeader, runOfExecution } from "./current";
 import { logBatch } from "./log-batch";
 import type { LogBatch } from "./schemas";
 
@@ -9,7 +9,7 @@ import type { LogBatch } from "./schemas";
 async function currentRun(ctx: Ctx, req: Request): Promise<number> {
   const msgId = executionHeader(req);
   if (!msgId) throw new ValidationError("X-Kiln-Execution: required (the msg_id of the running cell's execute_request)", "X-Kiln-Execution");
-  return runOfExecution(ctx, msgId);
+  return runOfExecution(ctx, msgId, kernelHeader(req));
 }
 
 export async function kernelLogBatch({ ctx, req, input }: { ctx: Ctx; req: Request; input: LogBatch }) {

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, notInArray } from "drizzle-orm";
 import type { Db } from "../db";
-import { notebooks, runs } from "../db/schema";
+import { notebooks, runs, servers } from "../db/schema";
 import { logger } from "../log";
 import type { KernelTarget } from "../execution/session";
 import { spawner } from "../spawners/registry";
@@ -29,7 +29,7 @@ export async function beginInteractiveRun(db: Db, i: { notebookId: number; userI
     .insert(runs)
     .values({
       ownerId: i.userId, notebookId: i.notebookId, notebookName: nb?.name ?? "", notebookRevision: nb?.revision ?? 0,
-      kind: "interactive", status: "running", kernelId: i.kernelId, image: t.image, imageDigest: await serverImageDigest(t),
+      kind: "interactive", status: "running", kernelId: i.kernelId, serverId: t.serverId, image: t.image, imageDigest: await serverImageDigest(t),
       resources: { cpu: t.cpu, memory_mb: t.memoryMb, gpus: t.gpus, gpu_ids: t.gpuIds },
     })
     .returning({ id: runs.id });
@@ -53,4 +53,24 @@ export async function openInteractiveRun(db: Db, notebookId: number): Promise<{ 
     .orderBy(desc(runs.id))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * The server a run's kernel lived on is gone (stopped, culled, crashed): its runs end,
+ * never to stay "running". An interactive run simply ends; a batch run was cut short.
+ */
+export async function endRunsOfServer(db: Db, serverId: number, why: string) {
+  const open = and(eq(runs.serverId, serverId), inArray(runs.status, ["queued", "running"]));
+  await db.update(runs).set({ status: "finished", endedAt: new Date() }).where(and(open, eq(runs.kind, "interactive")));
+  await db.update(runs).set({ status: "failed", error: why, endedAt: new Date() }).where(and(open, eq(runs.kind, "batch")));
+}
+
+/** At start-up: runs whose server went while Kiln was down are ended too. */
+export async function endRunsOfVanishedServers(db: Db) {
+  const live = (await db.select({ id: servers.id }).from(servers)).map((s) => s.id);
+  const open = await db
+    .selectDistinct({ serverId: runs.serverId })
+    .from(runs)
+    .where(and(inArray(runs.status, ["queued", "running"]), isNotNull(runs.serverId), live.length ? notInArray(runs.serverId, live) : undefined));
+  for (const r of open) await endRunsOfServer(db, r.serverId!, "The server stopped while Kiln was down");
 }

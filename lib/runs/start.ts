@@ -24,7 +24,7 @@ async function begin(ctx: Ctx, o: { ownerId: number; notebookId: number | null; 
     .insert(runs)
     .values({
       ownerId: o.ownerId, notebookId: o.notebookId, notebookName: o.name, notebookRevision: o.revision, kind: "batch", status: "queued",
-      reproducesId: o.reproduces ?? null, image: t.image, imageDigest: digest, source: o.source, injected: o.params,
+      reproducesId: o.reproduces ?? null, serverId: t.serverId, image: t.image, imageDigest: digest, source: o.source, injected: o.params,
       resources: { cpu: t.cpu, memory_mb: t.memoryMb, gpus: t.gpus, gpu_ids: t.gpuIds },
     })
     .returning();

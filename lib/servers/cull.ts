@@ -4,6 +4,7 @@ import { servers, type ServerRow, users } from "../db/schema";
 import { logger } from "../log";
 import { openProxySockets } from "../proxy/forward";
 import { spawner } from "../spawners/registry";
+import { upstreamFetch } from "../spawners/upstream";
 import { jupyterTokenOf, upstreamBaseUrl } from "./find";
 
 /**
@@ -11,9 +12,10 @@ import { jupyterTokenOf, upstreamBaseUrl } from "./find";
  * busy: a long computation prints nothing and sends no traffic, yet is not idleness.
  */
 async function jupyterActivity(row: ServerRow, user: string): Promise<Date | null | "unknown"> {
-  const base = `${spawner(row.spawner).url(row.state)}${upstreamBaseUrl(row, user)}api/`;
+  const upstream = spawner(row.spawner).upstream(row.state);
+  const base = `${upstreamBaseUrl(row, user)}api/`;
   const get = async <T>(path: string) =>
-    (await (await fetch(base + path, { headers: { authorization: `token ${jupyterTokenOf(row)}` }, signal: AbortSignal.timeout(3000) })).json()) as T;
+    (await upstreamFetch(upstream, base + path, { headers: { authorization: `token ${jupyterTokenOf(row)}` }, timeoutMs: 3000 })).json<T>();
   try {
     // no_track_activity: asking must not itself count as activity
     const kernels = await get<{ execution_state?: string }[]>("kernels?no_track_activity=1");

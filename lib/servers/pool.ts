@@ -11,9 +11,9 @@ import { WarmPool } from "../spawners/warm-pool";
 
 /**
  * KILN_WARM_POOL=python=2: keeps that many ready containers of each catalog image, at the
- * image's default resources (a claim sets what the user asked). Docker spawner on host
- * networking only, with Kiln able to mount on the engine's host (see host-mount.ts); else
- * it says why and stays off. Returns the pool, for status and shutdown.
+ * image's default resources (a claim sets what the user asked). Docker spawner only, with
+ * Kiln able to mount on the engine's host (see host-mount.ts); else it says why and stays
+ * off. Returns the pool, for status and shutdown.
  */
 export async function startWarmPool(db: Db): Promise<WarmPool | null> {
   const config = getConfig();
@@ -22,7 +22,6 @@ export async function startWarmPool(db: Db): Promise<WarmPool | null> {
   const mounts = poolMountsSupported();
   const why =
     defaultSpawner() !== "docker" ? "servers are not Docker containers here"
-    : config.servers.dockerNetwork !== "host" ? "it needs KILN_DOCKER_NETWORK=host"
     : mounts.ok ? null
     : mounts.reason;
   if (why) {
@@ -32,7 +31,7 @@ export async function startWarmPool(db: Db): Promise<WarmPool | null> {
   const rows = await db.select().from(images).where(inArray(images.name, Object.keys(wanted)));
   for (const name of Object.keys(wanted)) if (!rows.some((r) => r.name === name)) logger().warn({ image: name }, "warm pool: no such catalog image");
   const docker = spawner("docker") as DockerSpawner;
-  const pool = new WarmPool({ docker: docker.docker, instance: config.servers.instance, dir: path.join(config.dataDir, "pool") });
+  const pool = new WarmPool({ docker: docker.docker, spawner: docker, instance: config.servers.instance, dir: path.join(config.dataDir, "pool") });
   docker.pool = pool;
   await pool.configure(
     rows.filter((r) => r.enabled).map((r) => ({ image: r.name, reference: r.reference, size: wanted[r.name]!, cpu: r.defaultCpu, memoryMb: r.defaultMemoryMb })),

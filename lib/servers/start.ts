@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { and, count, eq, ne } from "drizzle-orm";
+import { seal } from "../auth/at-rest";
 import { type Ctx, requireSelfOrAdmin } from "../auth/principal";
 import { getConfig } from "../config";
 import { servers } from "../db/schema";
@@ -44,7 +45,7 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
         .insert(servers)
         .values({
           userId: user.id, name: input.serverName, image: opts.image.name, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus, gpuIds,
-          spawner: defaultSpawner(), status: "pending", state: { jupyterToken },
+          spawner: defaultSpawner(), status: "pending", state: { jupyterToken: seal(jupyterToken) },
         })
         .returning();
       return r!;
@@ -59,9 +60,10 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   // The `kiln` module in the server's kernels logs runs and reads data with this token.
   const serverToken = await mintServerToken(ctx.db, user.id, row.id, input.serverName);
   const done = runSpawn(ctx, row.id, row.spawner, key, {
-    user: user.name, serverName: input.serverName, image: opts.image.reference, cpu: opts.cpu, memoryMb: opts.memoryMb, gpuIds: row.gpuIds,
+    serverId: row.id, userId: user.id, user: user.name, legacyHome: user.legacyHome, serverName: input.serverName, image: opts.image.reference, cpu: opts.cpu, memoryMb: opts.memoryMb, gpuIds: row.gpuIds,
     baseUrl: serverBaseUrl(user.name, input.serverName), jupyterToken,
-    env: { KILN_USER: user.name, KILN_SERVER_NAME: input.serverName, KILN_API_URL: getConfig().kernelApiUrl, KILN_SERVER_TOKEN: serverToken },
+    // How the kiln module reaches Kiln (KILN_API_URL, a socket) is the spawner's to say.
+    env: { KILN_USER: user.name, KILN_SERVER_NAME: input.serverName, KILN_SERVER_TOKEN: serverToken },
   });
   const ready = await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), input.waitMs ?? 10_000).unref())]);
   const now = await findServer(ctx.db, user.id, input.serverName);
@@ -79,7 +81,8 @@ async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, spec: S
     const { state } = await s.start(spec, (e) => emitProgress(key, e), timeout);
     const kept = await ctx.db
       .update(servers)
-      .set({ status: "ready", state: { jupyterToken: spec.jupyterToken, ...state }, readyAt: new Date(), lastActivity: new Date() })
+      // The spawner may have its own Jupyter token (a warm-pool container): kept, encrypted.
+      .set({ status: "ready", state: { ...state, jupyterToken: seal(String(state.jupyterToken ?? spec.jupyterToken)) }, readyAt: new Date(), lastActivity: new Date() })
       .where(and(eq(servers.id, id), eq(servers.status, "pending")))
       .returning({ id: servers.id });
     if (kept.length === 0) {

@@ -3,6 +3,7 @@ import { type Ctx, requireSelfOrAdmin } from "../auth/principal";
 import type { Db } from "../db";
 import { servers, type ServerRow } from "../db/schema";
 import { NotFoundError } from "../errors";
+import { endRunsOfServer } from "../runs/lifecycle";
 import { spawner } from "../spawners/registry";
 import { requireUserByName } from "../users/find";
 import { findServer } from "./find";
@@ -13,6 +14,7 @@ export async function stopServerRow(db: Db, row: ServerRow): Promise<void> {
   await db.update(servers).set({ status: "stopping" }).where(eq(servers.id, row.id));
   await spawner(row.spawner).stop(row.state);
   await db.delete(servers).where(eq(servers.id, row.id));
+  await endRunsOfServer(db, row.id, "The server was stopped");
   emitProgress(progressKey(row.userId, row.name), { progress: 100, message: "Server stopped", failed: true });
 }
 

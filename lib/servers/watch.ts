@@ -1,12 +1,16 @@
 import { eq } from "drizzle-orm";
+import { isSealed, seal } from "../auth/at-rest";
 import { blobStore } from "../datasets/blobs";
 import { collectGarbage } from "../datasets/gc";
 import { purgeStaleUploads } from "../datasets/uploads/purge";
 import type { Db } from "../db";
 import { servers, type ServerRow } from "../db/schema";
 import { getConfig } from "../config";
+import { purgeDueHomes } from "../homes/keep";
 import { logger } from "../log";
 import { idleServers } from "./cull";
+import { endRunsOfGoneKernels } from "../runs/foreign-kernel";
+import { endRunsOfServer, endRunsOfVanishedServers } from "../runs/lifecycle";
 import { spawner } from "../spawners/registry";
 import { emitProgress, progressKey } from "./progress";
 
@@ -14,6 +18,7 @@ async function forget(db: Db, row: ServerRow, why: string) {
   logger().info({ server: row.id, user: row.userId, why }, "server gone");
   await spawner(row.spawner).stop(row.state).catch(() => {});
   await db.delete(servers).where(eq(servers.id, row.id));
+  await endRunsOfServer(db, row.id, `The server stopped: ${why}`);
   emitProgress(progressKey(row.userId, row.name), { progress: 100, message: `Server stopped: ${why}`, failed: true });
 }
 
@@ -22,6 +27,7 @@ export async function pollServers(db: Db): Promise<void> {
   for (const row of await db.select().from(servers).where(eq(servers.status, "ready"))) {
     const exit = await spawner(row.spawner).poll(row.state).catch(() => null);
     if (exit !== null) await forget(db, row, `its container exited (status ${exit})`);
+    else await endRunsOfGoneKernels(db, row).catch((e) => logger().warn({ err: e, server: row.id }, "could not check the server's kernels"));
   }
   const timeout = getConfig().servers.idleTimeoutS;
   for (const row of await idleServers(db, timeout)) await forget(db, row, `idle for more than ${timeout} s`);
@@ -37,13 +43,21 @@ let lastSweep = 0;
 async function sweepBlobsHourly(db: Db) {
   if (Date.now() - lastSweep < 3600_000) return;
   lastSweep = Date.now();
+  await purgeDueHomes(db); // deleted users' homes past their grace period
   await collectGarbage(db, blobStore());
 }
 
 export async function startServerWatch(db: Db, intervalMs = getConfig().servers.pollIntervalS * 1000) {
   for (const row of await db.select().from(servers)) {
     if (row.status !== "ready") await forget(db, row, "Kiln restarted while it was starting or stopping");
+    else {
+      await spawner(row.spawner).adopt(row.state, row.id).catch((e) => logger().warn({ err: e, server: row.id }, "could not re-adopt a server"));
+      // A token an earlier Kiln stored in the clear is encrypted now.
+      if (typeof row.state.jupyterToken === "string" && !isSealed(row.state.jupyterToken))
+        await db.update(servers).set({ state: { ...row.state, jupyterToken: seal(row.state.jupyterToken) } }).where(eq(servers.id, row.id));
+    }
   }
+  await endRunsOfVanishedServers(db).catch((e) => logger().warn({ err: e }, "could not end the runs of vanished servers"));
   await pollServers(db).catch((e) => logger().warn({ err: e }, "server poll failed"));
   let running = false;
   const timer = setInterval(() => {

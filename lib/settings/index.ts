@@ -5,6 +5,7 @@ import { type Ctx, requireAdmin } from "../auth/principal";
 import { getConfig } from "../config";
 import type { Db } from "../db";
 import { settings } from "../db/schema";
+import { refuseOpeningSignup } from "../servers/isolation";
 
 export type Settings = z.infer<typeof settingsModel>;
 
@@ -22,6 +23,7 @@ export async function getSettings({ ctx }: { ctx: Ctx }): Promise<Settings> {
 
 export async function updateSettings({ ctx, input }: { ctx: Ctx; input: Partial<Settings> }): Promise<Settings> {
   requireAdmin(ctx.actor);
+  if (input.signup === "open") refuseOpeningSignup();
   if (input.signup) {
     await ctx.db
       .insert(settings)

@@ -1,22 +1,42 @@
 import type Docker from "dockerode";
+import { PIDS_LIMIT, MIN_CPU, MIN_MEMORY_MB } from "../servers/limits";
+import { CONTAINER_API_SOCKET, CONTAINER_JUPYTER_SOCKET, CONTAINER_RUN, type RunDirs } from "./run-dirs";
 
 /** Container and volume names may only hold [a-zA-Z0-9_.-]. */
 export const safeName = (s: string) => s.replace(/[^a-zA-Z0-9_.-]/g, "_");
 
-/** `{instance}-{user}[-{server}]`: an admin reading `docker ps` sees whose it is. */
-export const serverContainerName = (instance: string, user: string, serverName: string) =>
-  `${instance}-${safeName(user)}${serverName ? `-${safeName(serverName)}` : ""}`;
+/**
+ * Named by the server's id, which is never reused: a user named `alice-lab` and alice's
+ * server `lab` can no longer collide. Labels say whose it is for an admin reading `docker ps`.
+ */
+export const serverContainerName = (instance: string, serverId: number) => `${instance}-s${serverId}`;
 
-export const homeVolumeName = (instance: string, user: string) => `${instance}-home-${safeName(user)}`;
+/**
+ * A user's home volume, named by user id: an account created later with a deleted user's
+ * name starts empty. Accounts from before keep their name-based volume (users.legacy_home).
+ */
+export const homeVolumeName = (instance: string, user: { id: number; name: string; legacyHome: boolean }) =>
+  user.legacyHome ? `${instance}-home-${safeName(user.name)}` : `${instance}-uhome-${user.id}`;
+
+/** Creates the user's home volume (labelled with whose it is) unless it exists; returns its name. */
+export async function ensureHomeVolume(docker: Docker, instance: string, user: { id: number; name: string; legacyHome: boolean }): Promise<string> {
+  const name = homeVolumeName(instance, user);
+  await docker.createVolume({
+    Name: name,
+    Labels: { "org.kiln.managed": "true", "org.kiln.instance": instance, "org.kiln.user": user.name, "org.kiln.user-id": String(user.id) },
+  }); // answers with the existing volume if there is one
+  return name;
+}
 
 export interface ContainerPlan {
   name: string;
   image: string;
-  /** "host": Jupyter binds 127.0.0.1:port. Else a user-defined network; Jupyter on 0.0.0.0:8888. */
+  /** "none" (no network at all), or a network the operator made for egress. Never "host". */
   network: string;
-  port: number;
   baseUrl: string;
   jupyterToken: string;
+  /** Jupyter's socket mode (see run-dirs.ts). */
+  socketMode: string;
   env: Record<string, string>;
   labels: Record<string, string>;
   cpu: number;
@@ -25,15 +45,21 @@ export interface ContainerPlan {
   gpuIds: string[];
   /** What is mounted at /home/jovyan. */
   home: { Type: "volume"; Source: string } | { Type: "bind"; Source: string; Propagation: "rslave" };
+  run: RunDirs;
+  /** Bytes for the writable layer, where the engine's storage driver can enforce it. */
+  diskSize?: string;
 }
 
 /**
- * The one container shape Kiln runs a Jupyter Server in: an unprivileged user, all
- * capabilities dropped, no new privileges, CPU and memory limits (no swap beyond), a pid
- * limit, the user's home, no Docker socket.
+ * The one container shape Kiln runs a Jupyter Server in: its own network namespace (Jupyter
+ * on a Unix socket, the kiln module on Kiln's), an unprivileged user, all capabilities
+ * dropped, no new privileges, CPU, memory (no swap beyond) and process limits, the user's
+ * home, no Docker socket.
  */
 export function containerSpec(p: ContainerPlan): Docker.ContainerCreateOptions {
-  const host = p.network === "host";
+  // Docker reads 0 as "no limit": refuse anything that would round there, whatever called us.
+  if (!(p.cpu >= MIN_CPU) || !(p.memoryMb >= MIN_MEMORY_MB)) throw new Error(`refusing limits below the floor: cpu ${p.cpu}, memory ${p.memoryMb} MB`);
+  if (p.network === "host") throw new Error("a user server never shares the host's network");
   return {
     name: p.name,
     Image: p.image,
@@ -41,7 +67,7 @@ export function containerSpec(p: ContainerPlan): Docker.ContainerCreateOptions {
     WorkingDir: "/home/jovyan",
     Cmd: [
       "tini", "--", "python3", "-m", "jupyter_server",
-      `--ServerApp.ip=${host ? "127.0.0.1" : "0.0.0.0"}`, `--ServerApp.port=${p.port}`, "--ServerApp.port_retries=0",
+      `--ServerApp.sock=${CONTAINER_JUPYTER_SOCKET}`, `--ServerApp.sock_mode=${p.socketMode}`,
       `--ServerApp.base_url=${p.baseUrl}`, "--ServerApp.root_dir=/home/jovyan",
       // Kiln's proxy checks who may reach the server; Jupyter's own checks see Kiln's host.
       "--ServerApp.allow_remote_access=True", "--ServerApp.trust_xheaders=True",
@@ -51,6 +77,8 @@ export function containerSpec(p: ContainerPlan): Docker.ContainerCreateOptions {
       // Connection files and the cookie secret are per run, not data: keep them out of the
       // home volume (and out from under a home the warm pool mounts later).
       "JUPYTER_RUNTIME_DIR=/tmp/jupyter-runtime",
+      // The kiln module reaches Kiln through the socket Kiln listens on for this server.
+      "KILN_API_URL=http://kiln", `KILN_API_SOCKET=${CONTAINER_API_SOCKET}`,
       // The NVIDIA runtime exposes exactly these devices; without it the variable is inert.
       ...(p.gpuIds.length ? [`NVIDIA_VISIBLE_DEVICES=${p.gpuIds.join(",")}`] : []),
       ...Object.entries(p.env).map(([k, v]) => `${k}=${v}`),
@@ -61,14 +89,17 @@ export function containerSpec(p: ContainerPlan): Docker.ContainerCreateOptions {
       Memory: p.memoryMb * 1024 * 1024,
       MemorySwap: p.memoryMb * 1024 * 1024,
       NanoCpus: Math.round(p.cpu * 1e9),
-      PidsLimit: 1024,
+      PidsLimit: PIDS_LIMIT,
       Privileged: false,
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges"],
+      ...(p.diskSize ? { StorageOpt: { size: p.diskSize } } : {}),
       Mounts: [
         p.home.Type === "volume"
           ? { Type: "volume", Source: p.home.Source, Target: "/home/jovyan" }
           : { Type: "bind", Source: p.home.Source, Target: "/home/jovyan", BindOptions: { Propagation: p.home.Propagation } },
+        { Type: "bind", Source: p.run.jupyterDir, Target: `${CONTAINER_RUN}/jupyter` },
+        { Type: "bind", Source: p.run.apiDir, Target: `${CONTAINER_RUN}/api`, ReadOnly: true },
       ],
       DeviceRequests: p.gpuIds.length ? [{ Driver: "nvidia", DeviceIDs: p.gpuIds, Capabilities: [["gpu"]] }] : [],
     },

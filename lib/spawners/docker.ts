@@ -1,70 +1,100 @@
 import Docker from "dockerode";
-import { containerSpec, homeVolumeName, serverContainerName } from "./docker-container";
-import { freeLoopbackPort } from "./free-port";
+import { closeKernelApiSocket, openKernelApiSocket } from "../kernel-api/sockets";
+import { logger } from "../log";
+import { containerSpec, type ContainerPlan, ensureHomeVolume, homeVolumeName, serverContainerName } from "./docker-container";
 import { releaseMountPoint } from "./host-mount";
-import type { ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
-import { waitForHttp } from "./wait-http";
+import { jupyterSocketMode, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
+import type { HomeOwner, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
+import { upstreamOf } from "./upstream";
+import { waitForJupyter } from "./wait-jupyter";
 import type { WarmPool } from "./warm-pool";
 
 export interface DockerSpawnerOptions {
-  /** "host": Jupyter binds 127.0.0.1 on a Kiln-allocated port. Else a user-defined network Kiln is on too. */
+  /** "none": no network at all (the default). Else a network the operator made for egress. */
   network: string;
   /** Value of the org.kiln.instance label. */
   instance: string;
+  /** Size limit of each container's writable layer (e.g. "20G"), where the storage driver enforces one. */
+  diskSize?: string;
 }
 
 export interface DockerState extends SpawnerState {
   containerId: string;
-  host: string;
-  port: number;
+  /** Jupyter's socket and Kiln's kernel API socket, on the host. */
+  socketPath: string;
+  apiSocket: string;
+  /** The run directory's key (see run-dirs.ts). */
+  runKey: string;
   /** Set for a server handed out by the warm pool: its Jupyter base URL and host mount point. */
   upstreamBaseUrl?: string;
   poolDir?: string;
 }
 
 /**
- * One container per user server, as JupyterHub's DockerSpawner: the catalog image, CPU and
- * memory limits, a persistent per-user volume as the home directory, an unprivileged user,
- * all capabilities dropped, no Docker socket, labels naming owner and server. A warm pool,
+ * One container per user server, as JupyterHub's DockerSpawner: the catalog image, CPU,
+ * memory and process limits, a persistent per-user volume as the home directory, an
+ * unprivileged user, all capabilities dropped, no Docker socket, and its own network
+ * namespace: Kiln reaches Jupyter through a Unix socket, never a TCP port. A warm pool,
  * when configured, hands out a ready container instead of starting one.
  */
 export class DockerSpawner implements Spawner {
   readonly kind = "docker";
   pool?: WarmPool;
+  /** Whether the engine enforces `diskSize` (known after the first create that asks for it). */
+  private diskLimits: boolean | undefined;
   constructor(readonly docker: Docker, readonly options: DockerSpawnerOptions) {}
+
+  /** Creates a container, without the disk limit where the engine's storage driver refuses one. */
+  async create(plan: Omit<ContainerPlan, "diskSize">): Promise<Docker.Container> {
+    const diskSize = this.diskLimits === false ? undefined : this.options.diskSize;
+    try {
+      return await this.docker.createContainer(containerSpec({ ...plan, diskSize }));
+    } catch (e) {
+      if (!diskSize || !/storage-opt|storage opt|quota/i.test(String((e as Error).message))) throw e;
+      this.diskLimits = false;
+      logger().warn({ reason: (e as Error).message }, "the Docker storage driver cannot limit a container's disk: KILN_SERVER_DISK is not enforced");
+      return this.docker.createContainer(containerSpec({ ...plan }));
+    }
+  }
+
+  /** What the admin page shows: whether the disk limit holds here. */
+  get diskLimitEnforced(): boolean | undefined {
+    return this.options.diskSize ? this.diskLimits : false;
+  }
 
   async start(spec: SpawnSpec, progress: (e: ProgressEvent) => void, signal: AbortSignal) {
     const pooled = await this.pool?.claim(spec, progress);
-    if (pooled) return { url: this.url(pooled), state: pooled };
+    if (pooled) return { state: pooled };
 
-    const host = this.options.network === "host";
-    const port = host ? await freeLoopbackPort() : 8888;
-    // Named after the instance too: two Kilns sharing an engine never touch each other's.
-    const name = serverContainerName(this.options.instance, spec.user, spec.serverName);
+    const runKey = `s${spec.serverId}`;
+    const name = serverContainerName(this.options.instance, spec.serverId);
     progress({ progress: 20, message: "Creating container" });
     await this.docker.getContainer(name).remove({ force: true }).catch(() => {}); // a leftover from a crash
-    const container = await this.docker.createContainer(
-      containerSpec({
-        name, image: spec.image, network: this.options.network, port, baseUrl: spec.baseUrl, jupyterToken: spec.jupyterToken,
-        env: spec.env, cpu: spec.cpu, memoryMb: spec.memoryMb, gpuIds: spec.gpuIds,
-        labels: { "org.kiln.user": spec.user, "org.kiln.server": spec.serverName, "org.kiln.managed": "true", "org.kiln.instance": this.options.instance },
-        home: { Type: "volume", Source: homeVolumeName(this.options.instance, spec.user) },
-      }),
-    );
-    const state: DockerState = { containerId: container.id, host: host ? "127.0.0.1" : name, port };
+    const run = prepareRunDirs(runKey, { uid: 1000, gid: 1000 });
+    await openKernelApiSocket(run.apiSocket, spec.serverId);
+    const state: DockerState = { containerId: "", socketPath: run.jupyterSocket, apiSocket: run.apiSocket, runKey };
     try {
+      const container = await this.create({
+        name, image: spec.image, network: this.options.network, baseUrl: spec.baseUrl, jupyterToken: spec.jupyterToken,
+        socketMode: jupyterSocketMode(), env: spec.env, cpu: spec.cpu, memoryMb: spec.memoryMb, gpuIds: spec.gpuIds, run,
+        labels: {
+          "org.kiln.user": spec.user, "org.kiln.user-id": String(spec.userId), "org.kiln.server": spec.serverName,
+          "org.kiln.server-id": String(spec.serverId), "org.kiln.managed": "true", "org.kiln.instance": this.options.instance,
+        },
+        home: { Type: "volume", Source: await ensureHomeVolume(this.docker, this.options.instance, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome }) },
+      });
+      state.containerId = container.id;
       progress({ progress: 40, message: "Starting container" });
       await container.start();
       progress({ progress: 60, message: "Starting Jupyter" });
-      await waitForHttp(`${this.url(state)}${spec.baseUrl}api`, { authorization: `token ${spec.jupyterToken}` }, signal, async () =>
-        (await this.poll(state)) === null,
-      );
+      await waitForJupyter(upstreamOf(state), `${spec.baseUrl}api`, spec.jupyterToken, signal, async () => (await this.poll(state)) === null);
     } catch (e) {
       // A server that never answered gets no graceful stop: its PID 1 may ignore SIGTERM.
-      await container.remove({ force: true }).catch(() => {});
+      if (state.containerId) await this.docker.getContainer(state.containerId).remove({ force: true }).catch(() => {});
+      await this.release(state);
       throw e;
     }
-    return { url: this.url(state), state };
+    return { state };
   }
 
   async stop(state: SpawnerState): Promise<void> {
@@ -74,7 +104,19 @@ export class DockerSpawner implements Spawner {
     await c.remove({ force: true }).catch((e: { statusCode?: number }) => {
       if (e.statusCode !== 404) throw e;
     });
+    await this.release(s);
+  }
+
+  /** What the server held on the host: Kiln's socket for it, its run directory, a pool mount. */
+  private async release(s: DockerState) {
+    if (s.apiSocket) await closeKernelApiSocket(s.apiSocket);
+    if (s.runKey) removeRunDirs(s.runKey);
     if (s.poolDir) await releaseMountPoint(s.poolDir);
+  }
+
+  async adopt(state: SpawnerState, serverId: number): Promise<void> {
+    const s = state as DockerState;
+    if (s.runKey) await openKernelApiSocket(runDirs(s.runKey).apiSocket, serverId);
   }
 
   async poll(state: SpawnerState): Promise<number | null> {
@@ -87,9 +129,19 @@ export class DockerSpawner implements Spawner {
     }
   }
 
-  url(state: SpawnerState): string {
-    const s = state as DockerState;
-    return `http://${s.host}:${s.port}`;
+  upstream(state: SpawnerState) {
+    return upstreamOf(state);
+  }
+
+  async homeOf(user: HomeOwner): Promise<string | null> {
+    const name = homeVolumeName(this.options.instance, user);
+    return (await this.docker.getVolume(name).inspect().then(() => true, () => false)) ? name : null;
+  }
+
+  async deleteHome(location: string): Promise<void> {
+    await this.docker.getVolume(location).remove().catch((e: { statusCode?: number }) => {
+      if (e.statusCode !== 404) throw e;
+    });
   }
 
   async imageDigest(state: SpawnerState): Promise<string> {

@@ -1,4 +1,3 @@
-import path from "node:path";
 import Docker from "dockerode";
 import { getConfig } from "../config";
 import { logger } from "../log";
@@ -18,8 +17,9 @@ const store = (): Store => ((globalThis as G)[KEY] ??= { all: new Map() });
 
 function create(kind: string): Spawner {
   const config = getConfig();
-  if (kind === "docker") return new DockerSpawner(new Docker(), { network: config.servers.dockerNetwork, instance: config.servers.instance });
-  if (kind === "local") return new LocalProcessSpawner({ python: config.servers.localPython, homes: path.join(config.dataDir, "homes") });
+  if (kind === "docker")
+    return new DockerSpawner(new Docker(), { network: config.servers.dockerNetwork, instance: config.servers.instance, diskSize: config.servers.diskSize });
+  if (kind === "local") return new LocalProcessSpawner({ python: config.servers.localPython, dataDir: config.dataDir });
   throw new Error(`unknown spawner ${kind}`);
 }
 

@@ -1,6 +1,20 @@
+import type { Upstream } from "./upstream";
+
+/** Whose home: homes are named by user id (older accounts keep a name-based one). */
+export interface HomeOwner {
+  id: number;
+  name: string;
+  legacyHome: boolean;
+}
+
 /** What a spawner needs to start one Jupyter server. */
 export interface SpawnSpec {
+  /** The servers row's id: containers, volumes and directories are named by ids, never by names. */
+  serverId: number;
+  userId: number;
   user: string;
+  /** Accounts older than id-named homes keep the home named after them (users.legacy_home). */
+  legacyHome: boolean;
   /** "" for the default server. */
   serverName: string;
   image: string;
@@ -17,9 +31,9 @@ export interface SpawnSpec {
 
 /**
  * JSON the spawner keeps in the database to find its server again after a restart. Two keys
- * mean something outside the spawner: `jupyterToken` (set: it replaces the one Kiln chose)
- * and `upstreamBaseUrl` (set: the proxy maps /user/{name}/... onto it, for servers started
- * before their user was known, as the warm pool's).
+ * mean something outside the spawner: `jupyterToken` (set: it replaces the one Kiln chose;
+ * stored encrypted, lib/servers/secrets.ts) and `upstreamBaseUrl` (set: the proxy maps
+ * /user/{name}/... onto it, for servers started before their user was known, as the warm pool's).
  */
 export type SpawnerState = Record<string, unknown>;
 
@@ -34,11 +48,17 @@ export interface ProgressEvent {
  */
 export interface Spawner {
   readonly kind: string;
-  start(spec: SpawnSpec, progress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<{ url: string; state: SpawnerState }>;
+  start(spec: SpawnSpec, progress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<{ state: SpawnerState }>;
   stop(state: SpawnerState): Promise<void>;
   poll(state: SpawnerState): Promise<number | null>;
-  /** The server's upstream URL (http://host:port) from its state. */
-  url(state: SpawnerState): string;
+  /** Where the server's Jupyter listens (its Unix socket), from its state. */
+  upstream(state: SpawnerState): Upstream;
+  /** After a Kiln restart, for each server still running: take up what Kiln holds for it (the kernel API socket). */
+  adopt(state: SpawnerState, serverId: number): Promise<void>;
+  /** Where a user's files live for this spawner (a volume name, a directory), or null if there are none. */
+  homeOf(user: HomeOwner): Promise<string | null>;
+  /** Deletes a home `homeOf` named (its user is gone and the grace period is over). */
+  deleteHome(location: string): Promise<void>;
   /** What exactly the server runs (a run records it, "Reproduce" requires it): the image's id. */
   imageDigest(state: SpawnerState): Promise<string>;
 }

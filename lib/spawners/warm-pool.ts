@@ -3,12 +3,14 @@ import fs from "node:fs";
 import path from "node:path";
 import type Docker from "dockerode";
 import { logger } from "../log";
-import { containerSpec, homeVolumeName, serverContainerName } from "./docker-container";
-import type { DockerState } from "./docker";
-import { freeLoopbackPort } from "./free-port";
+import { assignKernelApiSocket, closeKernelApiSocket, openKernelApiSocket } from "../kernel-api/sockets";
+import { ensureHomeVolume, serverContainerName } from "./docker-container";
+import type { DockerSpawner, DockerState } from "./docker";
 import { bindMount, makeSharedMountPoint, releaseMountPoint } from "./host-mount";
+import { jupyterSocketMode, prepareRunDirs, removeRunDirs, type RunDirs } from "./run-dirs";
 import type { ProgressEvent, SpawnSpec } from "./types";
-import { waitForHttp } from "./wait-http";
+import { upstreamFetch } from "./upstream";
+import { waitForJupyter } from "./wait-jupyter";
 
 export interface PoolEntry {
   /** Catalog name, for logs and metrics. */
@@ -25,7 +27,7 @@ interface Slot {
   entry: PoolEntry;
   dir: string;
   containerId?: string;
-  port: number;
+  run?: RunDirs;
   token: string;
   baseUrl: string;
   ready: boolean;
@@ -33,6 +35,8 @@ interface Slot {
 
 export interface WarmPoolOptions {
   docker: Docker;
+  /** Creates containers (with the disk limit where the engine enforces one). */
+  spawner: DockerSpawner;
   instance: string;
   /** Host directory holding one mount point per slot (KILN_DATA_DIR/pool). */
   dir: string;
@@ -45,9 +49,10 @@ const POOL_LABEL = "org.kiln.pool-slot";
  * container is nobody's until claimed; then Kiln binds it to the user: their home volume is
  * bind-mounted on the host over the slot's mount point (propagating into the container,
  * see host-mount.ts), CPU and memory are updated to what they asked, the container is renamed
- * to theirs, and Jupyter is told their environment (kiln_jupyter's claim endpoint, which
- * also moves the spare kernel into the new home). Host networking only (tests and single
- * hosts); a request the pool cannot serve (GPUs, an image without a pool) starts cold.
+ * to theirs, Kiln's kernel API socket for the slot starts speaking for their server, and
+ * Jupyter is told their environment (kiln_jupyter's claim endpoint, which also moves the
+ * spare kernel into the new home). Pooled containers have no network, as every server; a
+ * request the pool cannot serve (GPUs, an image without a pool) starts cold.
  */
 export class WarmPool {
   private slots: Slot[] = [];
@@ -82,26 +87,26 @@ export class WarmPool {
   private async startSlot(entry: PoolEntry) {
     const id = crypto.randomBytes(6).toString("hex");
     const slot: Slot = {
-      id, entry, dir: path.join(this.o.dir, id), port: 0, token: crypto.randomBytes(32).toString("hex"), baseUrl: `/kiln-pool/${id}/`, ready: false,
+      id, entry, dir: path.join(this.o.dir, id), token: crypto.randomBytes(32).toString("hex"), baseUrl: `/kiln-pool/${id}/`, ready: false,
     };
     this.slots.push(slot); // counted before the first await: a second refill does not start it again
     try {
-      slot.port = await freeLoopbackPort();
       await makeSharedMountPoint(slot.dir);
       fs.chownSync(slot.dir, 1000, 1000);
-      const container = await this.o.docker.createContainer(
-        containerSpec({
-          name: `${this.o.instance}-pool-${id}`, image: entry.reference, network: "host", port: slot.port, baseUrl: slot.baseUrl,
-          // The spare kernel starts before the home is mounted: its IPython files stay out of it.
-          jupyterToken: slot.token, env: { IPYTHONDIR: "/tmp/ipython-unclaimed" }, cpu: entry.cpu, memoryMb: entry.memoryMb, gpuIds: [],
-          labels: { "org.kiln.managed": "true", "org.kiln.instance": this.o.instance, [POOL_LABEL]: id },
-          home: { Type: "bind", Source: slot.dir, Propagation: "rslave" },
-        }),
-      );
+      slot.run = prepareRunDirs(`p${id}`, { uid: 1000, gid: 1000 });
+      await openKernelApiSocket(slot.run.apiSocket, null); // nobody's until claimed: refuses everything
+      const container = await this.o.spawner.create({
+        name: `${this.o.instance}-pool-${id}`, image: entry.reference, network: this.o.spawner.options.network, baseUrl: slot.baseUrl,
+        // The spare kernel starts before the home is mounted: its IPython files stay out of it.
+        jupyterToken: slot.token, socketMode: jupyterSocketMode(), env: { IPYTHONDIR: "/tmp/ipython-unclaimed" },
+        cpu: entry.cpu, memoryMb: entry.memoryMb, gpuIds: [], run: slot.run,
+        labels: { "org.kiln.managed": "true", "org.kiln.instance": this.o.instance, [POOL_LABEL]: id },
+        home: { Type: "bind", Source: slot.dir, Propagation: "rslave" },
+      });
       slot.containerId = container.id;
       await container.start();
       // Warm means the spare kernel is ready too, not just Jupyter answering.
-      await waitForHttp(`http://127.0.0.1:${slot.port}${slot.baseUrl}kiln/warm`, { authorization: `token ${slot.token}` }, AbortSignal.timeout(120_000),
+      await waitForJupyter({ socketPath: slot.run.jupyterSocket }, `${slot.baseUrl}kiln/warm`, slot.token, AbortSignal.timeout(120_000),
         async () => (await container.inspect()).State.Running);
       if (this.closed) throw new Error("pool closed");
       slot.ready = true;
@@ -124,24 +129,25 @@ export class WarmPool {
     const docker = this.o.docker;
     const container = docker.getContainer(slot.containerId!);
     try {
-      const volume = homeVolumeName(this.o.instance, spec.user);
-      await docker.createVolume({ Name: volume }); // returns the existing one if there is one
+      const volume = await ensureHomeVolume(docker, this.o.instance, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome });
       const { Mountpoint } = await docker.getVolume(volume).inspect();
       const st = fs.statSync(Mountpoint);
       if (st.uid === 0 && fs.readdirSync(Mountpoint).length === 0) fs.chownSync(Mountpoint, 1000, 1000); // a new home
       await bindMount(Mountpoint, slot.dir);
       await container.update({ NanoCpus: Math.round(spec.cpu * 1e9), Memory: spec.memoryMb * 1024 * 1024, MemorySwap: spec.memoryMb * 1024 * 1024 });
-      const name = serverContainerName(this.o.instance, spec.user, spec.serverName);
+      const name = serverContainerName(this.o.instance, spec.serverId);
       await docker.getContainer(name).remove({ force: true }).catch(() => {});
       await container.rename({ name });
-      const r = await fetch(`http://127.0.0.1:${slot.port}${slot.baseUrl}kiln/claim`, {
+      const run = slot.run!;
+      assignKernelApiSocket(run.apiSocket, spec.serverId);
+      const r = await upstreamFetch({ socketPath: run.jupyterSocket }, `${slot.baseUrl}kiln/claim`, {
         method: "POST", headers: { authorization: `token ${slot.token}` }, body: JSON.stringify({ env: { ...spec.env, IPYTHONDIR: "/home/jovyan/.ipython" } }),
-        signal: AbortSignal.timeout(30_000),
+        timeoutMs: 30_000,
       });
       if (r.status !== 204) throw new Error(`claim answered ${r.status}`);
       return {
-        containerId: slot.containerId!, host: "127.0.0.1", port: slot.port, upstreamBaseUrl: slot.baseUrl, poolDir: slot.dir,
-        jupyterToken: slot.token,
+        containerId: slot.containerId!, socketPath: run.jupyterSocket, apiSocket: run.apiSocket, runKey: `p${slot.id}`,
+        upstreamBaseUrl: slot.baseUrl, poolDir: slot.dir, jupyterToken: slot.token,
       };
     } catch (e) {
       logger().warn({ err: e, image: slot.entry.image }, "warm pool: claim failed; starting a server cold");
@@ -152,6 +158,8 @@ export class WarmPool {
 
   private async destroy(slot: Slot) {
     if (slot.containerId) await this.o.docker.getContainer(slot.containerId).remove({ force: true }).catch(() => {});
+    if (slot.run) await closeKernelApiSocket(slot.run.apiSocket);
+    removeRunDirs(`p${slot.id}`);
     await releaseMountPoint(slot.dir).catch((e) => logger().warn({ err: e, dir: slot.dir }, "warm pool: could not release a mount point"));
   }
 
@@ -165,7 +173,11 @@ export class WarmPool {
       else kept.add(c.Labels[POOL_LABEL]!);
     }
     fs.mkdirSync(this.o.dir, { recursive: true });
-    for (const d of fs.readdirSync(this.o.dir)) if (!kept.has(d)) await releaseMountPoint(path.join(this.o.dir, d)).catch(() => {});
+    for (const d of fs.readdirSync(this.o.dir)) {
+      if (kept.has(d)) continue;
+      await releaseMountPoint(path.join(this.o.dir, d)).catch(() => {});
+      if (/^[0-9a-f]{12}$/.test(d)) removeRunDirs(`p${d}`);
+    }
   }
 
   /** At shutdown: unclaimed containers go (claimed ones keep running, as every user server does). */

@@ -2,20 +2,37 @@ import Docker from "dockerode";
 
 export const docker = new Docker();
 
-export async function containerOf(user: string, server = "", instance = process.env.KILN_INSTANCE_NAME ?? "kiln") {
-  const name = `${instance}-${user}${server ? `-${server}` : ""}`;
+const instanceOf = (instance?: string) => instance ?? process.env.KILN_INSTANCE_NAME ?? "kiln";
+
+/**
+ * A user's server container, found by the labels Kiln puts on it (containers are named by
+ * server id). A warm-pool container keeps its pool labels when claimed: tests of the pool
+ * follow it by id.
+ */
+export async function containerOf(user: string, server = "", instance?: string) {
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: [`org.kiln.instance=${instanceOf(instance)}`, `org.kiln.user=${user}`, `org.kiln.server=${server}`] },
+  });
+  if (!list.length) return null;
   try {
-    return await docker.getContainer(name).inspect();
+    return await docker.getContainer(list[0]!.Id).inspect();
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return null;
     throw e;
   }
 }
 
+/** A user's home volume, by the labels Kiln puts on it (volumes are named by user id). */
+export async function homeVolumeOf(user: string, instance?: string) {
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`org.kiln.instance=${instanceOf(instance)}`, `org.kiln.user=${user}`] } });
+  return Volumes?.[0] ?? null;
+}
+
 /** Everything an instance left on the engine: containers, then the users' home volumes. */
 export async function removeInstance(instance: string) {
   const left = await docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${instance}`] } }).catch(() => []);
   await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
-  const { Volumes } = await docker.listVolumes({ filters: { name: [`${instance}-home-`] } }).catch(() => ({ Volumes: [] }));
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`org.kiln.instance=${instance}`] } }).catch(() => ({ Volumes: [] }));
   await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => {})));
 }

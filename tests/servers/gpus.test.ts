@@ -1,6 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { containerSpec } from "@/lib/spawners/docker-container";
+import { runDirs } from "@/lib/spawners/run-dirs";
 import { call, makeUser } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
 import { ROOT, type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
@@ -75,13 +76,17 @@ test("bob cannot see the machine's capacity", async () => {
 });
 
 test("a container is given exactly its granted devices, by id", () => {
+  const run = runDirs("s1", "/tmp/kiln-run");
   const spec = containerSpec({
-    name: "k-a", image: "kiln/pytorch:latest", network: "host", port: 1, baseUrl: "/user/a/", jupyterToken: "t", env: {}, labels: {},
+    name: "k-a", image: "kiln/pytorch:latest", network: "none", socketMode: "0600", run, baseUrl: "/user/a/", jupyterToken: "t", env: {}, labels: {},
     cpu: 1, memoryMb: 1024, gpuIds: [GPU1], home: { Type: "volume", Source: "k-home-a" },
   });
   expect(spec.HostConfig!.DeviceRequests).toEqual([{ Driver: "nvidia", DeviceIDs: [GPU1], Capabilities: [["gpu"]] }]);
   expect(spec.Env).toContain(`NVIDIA_VISIBLE_DEVICES=${GPU1}`);
-  const none = containerSpec({ ...{ name: "k-b", image: "i", network: "host", port: 1, baseUrl: "/", jupyterToken: "t", env: {}, labels: {} }, cpu: 1, memoryMb: 1, gpuIds: [], home: { Type: "volume", Source: "v" } });
+  const none = containerSpec({
+    ...{ name: "k-b", image: "i", network: "none", socketMode: "0600", run, baseUrl: "/", jupyterToken: "t", env: {}, labels: {} },
+    cpu: 1, memoryMb: 128, gpuIds: [], home: { Type: "volume", Source: "v" },
+  });
   expect(none.HostConfig!.DeviceRequests).toEqual([]);
   expect(none.Env!.some((e) => e.startsWith("NVIDIA_VISIBLE_DEVICES"))).toBe(false);
 });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { releaseMountPoint } from "@/lib/spawners/host-mount";
-import { containerOf, docker, removeInstance } from "../helpers/docker";
+import { docker, homeVolumeOf, removeInstance } from "../helpers/docker";
 import { call, makeUser } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
 import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
@@ -19,6 +19,16 @@ const poolContainers = async () =>
   (await docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${instance}`, "org.kiln.pool-slot"] } })).filter((c) =>
     c.Names.some((n) => n.startsWith(`/${instance}-pool-`)),
   );
+/**
+ * The pool container a user's server was claimed from: renamed to the server's id-based name,
+ * it keeps its pool labels (Docker cannot relabel). One claimed server at a time in this file.
+ */
+async function claimedContainer() {
+  const claimed = (await docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${instance}`, "org.kiln.pool-slot"] } })).filter(
+    (c) => !c.Names.some((n) => n.startsWith(`/${instance}-pool-`)),
+  );
+  return claimed.length ? docker.getContainer(claimed[0]!.Id).inspect() : null;
+}
 const poolDir = path.join(dataDir, "pool");
 /** Slot directories with something mounted on them, on this (the engine's) host. */
 const mountedSlots = () =>
@@ -58,8 +68,10 @@ test("a start is served from the warm pool: the user's container, limits, enviro
   expect(performance.now() - t0).toBeLessThan(3000); // a cold start takes about 2 s here; a claim a few hundred ms
 
   // The pool's container became alice's: renamed, limited as she asked.
-  const c = (await containerOf(alice.name, "", instance))!;
+  const c = (await claimedContainer())!;
   expect(c.Id).toBe(pooled!.Id);
+  expect(c.Name).toMatch(new RegExp(`^/${instance}-s\\d+$`)); // named by the server's id
+  expect(c.HostConfig.NetworkMode).toBe("none"); // a pooled container has no network either
   expect(c.HostConfig.Memory).toBe(1024 * 1024 * 1024);
   expect(c.HostConfig.NanoCpus).toBe(0.5e9);
   expect(c.Config.User).toBe("1000:1000");
@@ -80,7 +92,7 @@ test("a start is served from the warm pool: the user's container, limits, enviro
   km.dispose();
 
   // Her home is her volume: the file is there on the engine's host.
-  const { Mountpoint } = await docker.getVolume(`${instance}-home-${alice.name}`).inspect();
+  const { Mountpoint } = await docker.getVolume((await homeVolumeOf(alice.name, instance))!.Name).inspect();
   expect(fs.readFileSync(path.join(Mountpoint, "relative.txt"), "utf8")).toBe("from the pool");
 
   // The pool refills while she works.
@@ -88,14 +100,14 @@ test("a start is served from the warm pool: the user's container, limits, enviro
 
   // Stop: container gone, the host mount released; start again (from the pool): the file is back.
   expect((await call(kiln.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token })).status).toBe(204);
-  expect(await containerOf(alice.name, "", instance)).toBeNull();
+  expect(await claimedContainer()).toBeNull();
   expect(mountedSlots()).toEqual(await liveSlots()); // her slot's mounts went with her container
   expect((await call(kiln.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
   const km2 = jupyterClient(kiln.url, alice.name, alice.token);
   const k2 = await km2.startNew({ name: "python3" });
   const again = await run(k2, "import os; print(os.stat('.').st_ino == os.stat('/home/jovyan').st_ino, os.listdir('.'))");
   if (!again.startsWith("True")) {
-    const c2 = (await containerOf(alice.name, "", instance))!;
+    const c2 = (await claimedContainer())!;
     console.error("POOLDIAG", again, (await docker.getContainer(c2.Id).logs({ stdout: true, stderr: true })).toString(), kiln.output());
   }
   expect(await run(k2, "print(open('relative.txt').read())")).toBe("from the pool\n");
@@ -123,7 +135,7 @@ test("stopping Kiln removes the unclaimed pool containers and their mounts; user
   await untilPoolReady();
   await kiln.stop();
   expect(await poolContainers()).toEqual([]);
-  expect((await containerOf(carol.name, "", instance))?.State.Running).toBe(true);
+  expect((await claimedContainer())?.State.Running).toBe(true);
   // Carol's home stays mounted for her running server; nothing else is left under the pool directory.
   expect(mountedSlots()).toEqual(await liveSlots());
   kiln = await startKiln({ env: { KILN_DATA_DIR: dataDir, KILN_ADMIN_TOKEN: adminToken, KILN_INSTANCE_NAME: instance, KILN_WARM_POOL: "python=1", PORT: String(kiln.port) } });

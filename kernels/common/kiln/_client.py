@@ -1,9 +1,13 @@
 """HTTP to Kiln (docs/kernel-api.md): auth headers, JSON, streamed bodies, errors."""
 
+import functools
 import hashlib
 import http.client
 import json
 import os
+import re
+import socket
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -41,6 +45,32 @@ def config():
     return url, _env("KILN_SERVER_TOKEN")
 
 
+def _api_socket():
+    """KILN_API_SOCKET: the Unix socket Kiln listens on for this server (containers have
+    no network route to Kiln). Unset: KILN_API_URL is reached over TCP."""
+    return os.environ.get("KILN_API_SOCKET", "").strip() or None
+
+
+_KERNEL_FILE = re.compile(r"kernel-([0-9a-fA-F-]{36})\.json$")
+
+
+def kernel_id():
+    """This kernel's id, from the connection file Jupyter named after it, or None.
+
+    Sent with every request, so that Kiln can tell which kernel a cell ran in when another
+    client (JupyterLab, VS Code) sent it and Kiln never saw its message id.
+    """
+    app_module = sys.modules.get("ipykernel.kernelapp")
+    app_class = getattr(app_module, "IPKernelApp", None)
+    try:
+        if app_class is None or not app_class.initialized():
+            return None
+        match = _KERNEL_FILE.search(str(app_class.instance().connection_file or ""))
+    except Exception:
+        return None
+    return match.group(1) if match else None
+
+
 def quote_path(path):
     """Percent-encodes each segment of a relative '/'-separated path."""
     return "/".join(urllib.parse.quote(segment, safe="") for segment in path.split("/"))
@@ -58,8 +88,46 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return new
 
 
+class _UnixConnection(http.client.HTTPConnection):
+    """HTTP over a Unix socket; the host name in the URL only fills the Host header."""
+
+    def __init__(self, socket_path, host, **kwargs):
+        super().__init__(host, **kwargs)
+        self._socket_path = socket_path
+
+    def connect(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        if self.timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+            sock.settimeout(self.timeout)
+        try:
+            sock.connect(self._socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+class _UnixHandler(urllib.request.HTTPHandler):
+    def __init__(self, socket_path):
+        super().__init__()
+        self._socket_path = socket_path
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_UnixConnection, self._socket_path), req)
+
+
 # Kiln is reached directly: proxies from the environment (http_proxy, ...) are not used.
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _Redirects)
+
+
+@functools.lru_cache(maxsize=4)
+def _socket_opener(socket_path):
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _Redirects, _UnixHandler(socket_path))
+
+
+def _open(req, timeout):
+    path = _api_socket()
+    return (_socket_opener(path) if path else _opener).open(req, timeout=timeout)
 
 
 def request(method, path, execution, *, query=None, json_body=None, body=None, length=None,
@@ -75,6 +143,9 @@ def request(method, path, execution, *, query=None, json_body=None, body=None, l
         url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
     headers = {"Authorization": f"token {token}", "X-Kiln-Execution": execution,
                "Accept": "application/json"}
+    kernel = kernel_id()
+    if kernel:
+        headers["X-Kiln-Kernel"] = kernel
     data = None
     if json_body is not None:
         data = json_body if isinstance(json_body, bytes) else dumps(json_body)
@@ -85,7 +156,7 @@ def request(method, path, execution, *, query=None, json_body=None, body=None, l
         headers["Content-Length"] = str(length)
     req = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
-        response = _opener.open(req, timeout=timeout)
+        response = _open(req, timeout)
     except urllib.error.HTTPError as e:
         raise http_error(e) from None
     except urllib.error.URLError as e:
@@ -138,7 +209,8 @@ def connection_error(base, reason, timeout=TIMEOUT):
         what = f"no answer within {timeout} s"
     else:
         what = str(reason) or type(reason).__name__
-    return KilnError(f"kiln: cannot reach Kiln at {base} (KILN_API_URL): {what}")
+    where = f"its socket {_api_socket()} (KILN_API_SOCKET)" if _api_socket() else f"{base} (KILN_API_URL)"
+    return KilnError(f"kiln: cannot reach Kiln at {where}: {what}")
 
 
 class _HashingReader:

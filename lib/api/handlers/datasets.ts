@@ -14,7 +14,7 @@ import { startUpload } from "../../datasets/uploads/start";
 import { getVersion, openVersionFile } from "../../datasets/versions";
 import { ValidationError } from "../../errors";
 import { handle, json, noContent } from "../../http/handle";
-import { executionHeader, optionalRunOfRequest, runOfExecution } from "../../runs/current";
+import { executionHeader, kernelHeader, optionalRunOfRequest, runOfExecution } from "../../runs/current";
 import { datasetEndpoints as e } from "../datasets-endpoints";
 
 export const listDatasetsHandler = handle(e.listDatasets, async ({ ctx }) => json(await listDatasets({ ctx })));
@@ -56,6 +56,6 @@ export const datasetLineageHandler = handle(e.datasetLineage, async ({ ctx, para
 export const kernelDatasetHandler = handle(e.kernelDataset, async ({ ctx, req, params, query }) => {
   const msgId = executionHeader(req);
   if (!msgId) throw new ValidationError("X-Kiln-Execution: required (the msg_id of the running cell)", "X-Kiln-Execution");
-  const runId = await runOfExecution(ctx, msgId);
+  const runId = await runOfExecution(ctx, msgId, kernelHeader(req));
   return json(await resolveForRun({ ctx, input: { ref: params.ref, version: query.version, runId } }));
 });

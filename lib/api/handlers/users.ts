@@ -18,8 +18,8 @@ export const createUserHandler = handle(endpoints.createUser, async ({ ctx, para
 export const patchUserHandler = handle(endpoints.patchUser, async ({ ctx, params, body }) =>
   json(await updateUser({ ctx, input: { ...body, name: params.name } })),
 );
-export const deleteUserHandler = handle(endpoints.deleteUser, async ({ ctx, params }) => {
-  await deleteUser({ ctx, input: params });
+export const deleteUserHandler = handle(endpoints.deleteUser, async ({ ctx, params, query }) => {
+  await deleteUser({ ctx, input: { ...params, home: query.home } });
   return noContent();
 });
 export const endSessionsHandler = handle(endpoints.endSessions, async ({ ctx, params }) => json(await endUserSessions({ ctx, input: params })));

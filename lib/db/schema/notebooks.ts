@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { storableJsonb, storableText } from "../storable";
 import { users } from "./users";
 
 /** An nbformat 4 document as stored: the JSON exactly as nbformat defines it. */
@@ -30,7 +31,7 @@ export const notebooks = pgTable(
     id: serial("id").primaryKey(),
     ownerId: integer("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
-    content: jsonb("content").$type<NotebookDoc>().notNull(),
+    content: storableJsonb<NotebookDoc>("content").notNull(),
     revision: integer("revision").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -49,7 +50,7 @@ export const notebookRevisions = pgTable(
     id: serial("id").primaryKey(),
     notebookId: integer("notebook_id").notNull().references(() => notebooks.id, { onDelete: "cascade" }),
     revision: integer("revision").notNull(),
-    content: jsonb("content").$type<NotebookDoc>().notNull(),
+    content: storableJsonb<NotebookDoc>("content").notNull(),
     reason: text("reason", { enum: ["autosave", "checkpoint", "before-restore", "import"] }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -78,11 +79,11 @@ export const executions = pgTable(
      * reconnecting with it makes Jupyter replay what the kernel sent meanwhile.
      */
     kernelSession: text("kernel_session"),
-    code: text("code").notNull(),
+    code: storableText("code").notNull(),
     status: text("status", { enum: ["queued", "running", "ok", "error", "aborted"] }).notNull(),
     executionCount: integer("execution_count"),
-    outputs: jsonb("outputs").$type<unknown[]>().notNull().default([]),
-    error: jsonb("error").$type<{ ename: string; evalue: string } | null>(),
+    outputs: storableJsonb<unknown[]>("outputs").notNull().default([]),
+    error: storableJsonb<{ ename: string; evalue: string } | null>("error"),
     queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),

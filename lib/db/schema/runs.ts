@@ -1,6 +1,7 @@
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { groups } from "./groups";
 import { notebooks, type NotebookDoc } from "./notebooks";
+import { storableJsonb, storableText } from "../storable";
 import { users } from "./users";
 
 export type RunResources = { cpu: number; memory_mb: number; gpus: number; gpu_ids: string[] };
@@ -25,14 +26,16 @@ export const runs = pgTable(
     /** The run this one reproduces ("Reproduce": same code, image digest and pinned data). */
     reproducesId: integer("reproduces_id"),
     kernelId: text("kernel_id"),
+    /** The server its kernel runs on (no foreign key: the run outlives the server); its stop ends the run. */
+    serverId: integer("server_id"),
     image: text("image").notNull(),
     imageDigest: text("image_digest").notNull().default(""),
     resources: jsonb("resources").$type<RunResources>().notNull(),
     /** batch: the values injected after the cell tagged `parameters`. */
     injected: jsonb("injected").$type<Record<string, unknown>>().notNull().default({}),
-    source: jsonb("source").$type<NotebookDoc>(),
-    output: jsonb("output").$type<NotebookDoc>(),
-    error: text("error"),
+    source: storableJsonb<NotebookDoc>("source"),
+    output: storableJsonb<NotebookDoc>("output"),
+    error: storableText("error"),
     public: boolean("public").notNull().default(false),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),

@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "server_id" integer;

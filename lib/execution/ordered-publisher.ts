@@ -1,0 +1,34 @@
+import { type NotebookEvent, publish } from "./events";
+import { recorder } from "./recorder";
+
+/**
+ * A session's events, in order, some of them only once stored. An output of a cell that has
+ * run for a while is published after the execution recorder has written it: whatever a user
+ * saw survives Kiln being killed the next instant (a short cell's outputs go out at once, its
+ * end follows within milliseconds). Events behind a stored one wait for it, so a view never
+ * sees them out of order.
+ */
+export class OrderedPublisher {
+  private chain: Promise<void> = Promise.resolve();
+  private waiting = 0;
+
+  constructor(private readonly key: () => number) {}
+
+  now(event: NotebookEvent) {
+    if (this.waiting === 0) publish(this.key(), event);
+    else this.after(Promise.resolve(), event);
+  }
+
+  stored(event: NotebookEvent) {
+    this.after(recorder().durable(), event);
+  }
+
+  private after(written: Promise<void>, event: NotebookEvent) {
+    this.waiting++;
+    // A write that failed is the recorder's to report; the event still goes out, in its place.
+    this.chain = Promise.all([this.chain, written.catch(() => {})]).then(() => {
+      this.waiting--;
+      publish(this.key(), event);
+    });
+  }
+}

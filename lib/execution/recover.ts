@@ -1,0 +1,90 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "../db";
+import { type ExecutionRow, executions, runs } from "../db/schema";
+import { logger } from "../log";
+import { endRun } from "../runs/lifecycle";
+import { upstreamFetch } from "../spawners/upstream";
+import { CellWriter } from "./cell-writer";
+import { deleteKernel, kernelExists } from "./kernel-rest";
+import { recorder } from "./recorder";
+import { KernelSession, type KernelTarget } from "./session";
+import { adoptSession, kernelTarget } from "./sessions";
+
+/** How often a resumed session asks whether its kernel is idle with cells still unfinished. */
+const WATCH_MS = 2000;
+
+/**
+ * At start-up, the cells a previous Kiln left running (stopped gracefully or killed): their
+ * notebook's session is opened again with the same Jupyter session id, so Jupyter replays
+ * what the kernel sent while Kiln was away, and the cells finish as if nothing happened.
+ * A cell whose kernel is gone, or a whole-notebook run whose driver died with Kiln, ends
+ * with the reason instead: nothing stays "running" for ever.
+ */
+export async function recoverRunningCells(db: Db): Promise<void> {
+  const rows = await db.select().from(executions).where(inArray(executions.status, ["queued", "running"]));
+  const groups = new Map<string, ExecutionRow[]>();
+  for (const r of rows) groups.set(`${r.notebookId}:${r.kernelId}`, [...(groups.get(`${r.notebookId}:${r.kernelId}`) ?? []), r]);
+  const resumed = new Set<number>();
+  for (const list of groups.values()) {
+    const first = list[0]!;
+    const [run] = first.runId ? await db.select().from(runs).where(eq(runs.id, first.runId)) : [];
+    const target = await kernelTarget(db, first.userId);
+    if (run?.kind === "batch") {
+      await endRun(db, run.id, "failed", "Kiln restarted during this whole-notebook run; run it again");
+      if (target) await deleteKernel(target, first.kernelId).catch(() => {});
+      await giveUp(db, list, "Kiln restarted during this whole-notebook run", false);
+      continue;
+    }
+    const alive = run?.status === "running" && target && !resumed.has(first.notebookId) && (await kernelExists(target, first.kernelId).catch(() => false));
+    if (!alive || !first.kernelSession) {
+      await giveUp(db, list, "The kernel was gone when Kiln restarted: this cell's end is unknown", true);
+      continue;
+    }
+    resumed.add(first.notebookId);
+    const session = new KernelSession(first.notebookId, first.userId, target, first.kernelId, run.id, { session: first.kernelSession });
+    session.adopt(list);
+    const opening = session.connect().then(() => session);
+    adoptSession(first.notebookId, opening);
+    opening
+      .then(() => watchLostEnds(session, target, list.map((r) => r.msgId)))
+      .catch(async (e) => {
+        logger().warn({ err: e, notebook: first.notebookId }, "could not resume a notebook's running cells");
+        await giveUp(db, list, "Kiln restarted and could not reconnect to the kernel: this cell's end is unknown", true);
+      });
+  }
+}
+
+/** Ends executions with the reason, in their rows and (interactive) in the notebook. */
+async function giveUp(db: Db, list: ExecutionRow[], why: string, intoNotebook: boolean) {
+  const note = { output_type: "stream", name: "stderr", text: `\n[${why}]\n` };
+  const cells = new CellWriter(intoNotebook ? list[0]!.notebookId : null, () => {});
+  for (const r of list) {
+    const outputs = [...(r.outputs ?? []), note];
+    recorder().record({ ...r, status: "error", outputs, error: { ename: "KilnRestarted", evalue: why }, endedAt: new Date() });
+    cells.add({ executionId: r.id, cellId: r.cellId, outputs, executionCount: r.executionCount });
+  }
+  await Promise.all([recorder().settle(), cells.flush()]);
+  const runIds = [...new Set(list.map((r) => r.runId).filter((x): x is number => !!x))];
+  if (runIds.length) await db.update(runs).set({ status: "finished", endedAt: new Date() }).where(and(inArray(runs.id, runIds), eq(runs.kind, "interactive"), eq(runs.status, "running")));
+}
+
+/**
+ * A cell whose last messages reached the Kiln that died but were never read (a kill between
+ * Jupyter's send and Kiln's read) would wait for ever: once the kernel has been idle for two
+ * checks in a row, whatever of these cells is still open is ended with the reason.
+ */
+function watchLostEnds(session: KernelSession, t: KernelTarget, msgIds: string[]) {
+  let idleChecks = 0;
+  const timer = setInterval(async () => {
+    const open = msgIds.filter((id) => session.live.has(id));
+    if (session.closed || open.length === 0) return clearInterval(timer);
+    const r = await upstreamFetch(t.upstream, `${t.basePath}api/kernels/${session.kernelId}`, { headers: { authorization: `token ${t.token}` }, timeoutMs: 5000 }).catch(() => null);
+    const state = r?.ok ? (await r.json<{ execution_state?: string }>()).execution_state : null;
+    idleChecks = state === "idle" ? idleChecks + 1 : 0;
+    if (idleChecks >= 2) {
+      clearInterval(timer);
+      session.abandon(open, "Kiln restarted while this cell ran, and its last messages were lost");
+    }
+  }, WATCH_MS);
+  timer.unref();
+}

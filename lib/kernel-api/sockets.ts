@@ -1,0 +1,103 @@
+import fs from "node:fs";
+import net from "node:net";
+import { logger } from "../log";
+
+/**
+ * Kiln's side of the `kiln` module's transport. A server's kernels have no network route to
+ * Kiln (their container has its own namespace): Kiln listens on a Unix socket in that
+ * server's run directory, mounted read-only into the container. Connections are handed to
+ * Kiln's one HTTP server, tagged with the server they came from; lib/http/handle.ts then
+ * accepts only that server's own token, on the kiln module's routes only.
+ */
+interface Listener {
+  server: net.Server;
+  /** null: a warm-pool container nobody has claimed yet (everything it asks is refused). */
+  serverId: number | null;
+  open: Set<net.Socket>;
+}
+
+const VIA = Symbol.for("kiln.kernelApiVia");
+const KEY = Symbol.for("kiln.kernelApiSockets");
+type Store = { listeners: Map<string, Listener>; sink: ((s: net.Socket) => void) | null; waiting: net.Socket[] };
+type G = typeof globalThis & { [KEY]?: Store };
+const store = (): Store => ((globalThis as G)[KEY] ??= { listeners: new Map(), sink: null, waiting: [] });
+
+/**
+ * server.ts: where accepted connections go (its HTTP server's "connection" event). Sockets
+ * re-adopted at start-up may be called before Kiln serves: those connections wait.
+ */
+export function attachKernelApi(sink: (s: net.Socket) => void) {
+  const s = store();
+  s.sink = sink;
+  for (const socket of s.waiting.splice(0)) if (!socket.destroyed) sink(socket);
+}
+
+/** Listens on `path` for the server `serverId` (replacing a socket file left by an earlier run). */
+export async function openKernelApiSocket(path: string, serverId: number | null): Promise<void> {
+  const s = store();
+  const existing = s.listeners.get(path);
+  if (existing) {
+    existing.serverId = serverId;
+    return;
+  }
+  const listener: Listener = { serverId, server: net.createServer(), open: new Set() };
+  listener.server.on("connection", (socket) => {
+    (socket as net.Socket & { [VIA]?: Listener })[VIA] = listener;
+    listener.open.add(socket);
+    socket.once("close", () => listener.open.delete(socket));
+    if (s.sink) s.sink(socket);
+    else s.waiting.push(socket);
+  });
+  listener.server.on("error", (e) => logger().warn({ err: e, path }, "kernel API socket error"));
+  fs.rmSync(path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    listener.server.once("error", reject);
+    listener.server.listen(path, () => {
+      listener.server.off("error", reject);
+      resolve();
+    });
+  });
+  // Kernels run as another account: they must be able to connect (the directory is read-only to them).
+  fs.chmodSync(path, 0o666);
+  s.listeners.set(path, listener);
+}
+
+/** A warm-pool container was claimed: its socket now speaks for that server. */
+export function assignKernelApiSocket(path: string, serverId: number) {
+  const l = store().listeners.get(path);
+  if (l) l.serverId = serverId;
+}
+
+export async function closeKernelApiSocket(path: string): Promise<void> {
+  const s = store();
+  const l = s.listeners.get(path);
+  if (!l) return;
+  s.listeners.delete(path);
+  const closed = new Promise<void>((r) => l.server.close(() => r()));
+  for (const socket of l.open) socket.destroy(); // kept-alive connections of a server that is going
+  await closed;
+  fs.rmSync(path, { force: true });
+}
+
+/**
+ * For a connection that came in on a server's kernel API socket: the server's id (0 for an
+ * unclaimed warm-pool container). Undefined for Kiln's ordinary TCP port.
+ */
+export function kernelApiServerOf(socket: net.Socket): number | undefined {
+  const l = (socket as net.Socket & { [VIA]?: Listener })[VIA];
+  return l ? (l.serverId ?? 0) : undefined;
+}
+
+/** The header that tells lib/http/handle.ts which server's socket a request came in on. */
+export const VIA_SERVER_HEADER = "x-kiln-via-server";
+
+/**
+ * Marks where a request came from, overwriting whatever a client claimed: the server's id
+ * for its kernel API socket, nothing for Kiln's TCP port. Returns the id, or undefined.
+ */
+export function tagKernelApiRequest(req: { socket: net.Socket; headers: Record<string, unknown> }): number | undefined {
+  const via = kernelApiServerOf(req.socket);
+  if (via === undefined) delete req.headers[VIA_SERVER_HEADER];
+  else req.headers[VIA_SERVER_HEADER] = String(via);
+  return via;
+}

@@ -1,0 +1,59 @@
+import os from "node:os";
+import { type Ctx, requireAdmin } from "../auth/principal";
+import { getConfig } from "../config";
+import { ConflictError } from "../errors";
+import { PIDS_LIMIT } from "./limits";
+import type { DockerSpawner } from "../spawners/docker";
+import { localUidOf } from "../spawners/local";
+import { defaultSpawner, spawner } from "../spawners/registry";
+import { kilnIsRoot } from "../spawners/run-dirs";
+
+const isLoopback = (bind: string) => bind === "localhost" || bind === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bind);
+
+/**
+ * Why local servers may not serve strangers: they share the host's network (every kernel
+ * sees the host's loopback and each other's ports) and, unless Kiln is root, its account.
+ * Null when the instance is allowed as configured.
+ */
+export function localExposureProblem(signup: "open" | "closed"): string | null {
+  const c = getConfig();
+  if (defaultSpawner() !== "local" || c.servers.localTrusted || isLoopback(c.bind) || signup !== "open") return null;
+  return (
+    `KILN_BIND=${c.bind} serves a network and sign-up is open (KILN_SIGNUP, or the Admin page), but user servers are local processes ` +
+    "(KILN_SPAWNER=local, or no Docker engine): they share this machine's network, so strangers' code could reach each other and Kiln. " +
+    "Run a Docker engine, close sign-up, bind 127.0.0.1, or set KILN_LOCAL_TRUSTED=1 to state that your users trust each other."
+  );
+}
+
+/** Opening sign-up at run time is refused where starting with it open would be. */
+export function refuseOpeningSignup(): void {
+  const problem = localExposureProblem("open");
+  if (problem) throw new ConflictError(problem, "signup");
+}
+
+/** GET /api/isolation (admin): what the Admin page shows about how users are kept apart. */
+export async function describeIsolation({ ctx }: { ctx: Ctx }) {
+  requireAdmin(ctx.actor);
+  const c = getConfig().servers;
+  const kind = defaultSpawner();
+  if (kind === "docker") {
+    const enforced = (spawner("docker") as DockerSpawner).diskLimitEnforced;
+    return {
+      spawner: kind, level: "containers" as const, network: c.dockerNetwork, runs_as: "uid 1000 in its own container, all capabilities dropped",
+      local_trusted: c.localTrusted, disk_limit: c.diskSize && enforced !== false ? c.diskSize : null, pids_limit: PIDS_LIMIT,
+      notes: [
+        c.dockerNetwork === "none" ? "User servers have no network at all; Kiln reaches them through Unix sockets." : `User servers are on the network ${c.dockerNetwork} (egress), never the host's.`,
+        ...(c.diskSize && enforced === false ? [`KILN_SERVER_DISK=${c.diskSize} is not enforced: the engine's storage driver cannot limit a container's disk.`] : []),
+        "Home volumes have no size limit on Docker's local volume driver.",
+      ],
+    };
+  }
+  return {
+    spawner: kind, level: "processes" as const, network: "host", local_trusted: c.localTrusted, disk_limit: null, pids_limit: PIDS_LIMIT,
+    runs_as: kilnIsRoot() ? `each user's own uid (${localUidOf(0)} + user id)` : `Kiln's own account (${os.userInfo().username})`,
+    notes: [
+      "Local servers share this machine's network: a user's code can reach other users' kernels and local services. Use Docker for strangers.",
+      ...(kilnIsRoot() ? [] : ["Kiln is not root: user code runs as Kiln's own account and can read Kiln's data."]),
+    ],
+  };
+}
