@@ -1,11 +1,10 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { settingsModel } from "../api/schemas";
 import { type Ctx, requireAdmin } from "../auth/principal";
 import { getConfig } from "../config";
 import type { Db } from "../db";
 import { settings } from "../db/schema";
-import { refuseOpeningSignup } from "../servers/isolation";
 
 export type Settings = z.infer<typeof settingsModel>;
 
@@ -18,17 +17,5 @@ export async function readSettings(db: Db): Promise<Settings> {
 
 export async function getSettings({ ctx }: { ctx: Ctx }): Promise<Settings> {
   requireAdmin(ctx.actor);
-  return readSettings(ctx.db);
-}
-
-export async function updateSettings({ ctx, input }: { ctx: Ctx; input: Partial<Settings> }): Promise<Settings> {
-  requireAdmin(ctx.actor);
-  if (input.signup === "open") refuseOpeningSignup();
-  if (input.signup) {
-    await ctx.db
-      .insert(settings)
-      .values({ key: "signup", value: input.signup })
-      .onConflictDoUpdate({ target: settings.key, set: { value: input.signup, updatedAt: sql`now()` } });
-  }
   return readSettings(ctx.db);
 }

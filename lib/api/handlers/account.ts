@@ -1,7 +1,8 @@
 import { clientIp, rateLimits } from "../../auth/rate-limit";
 import { handle, json, noContent, publicOrigin } from "../../http/handle";
 import { createInvite, listInvites, revokeInvite } from "../../invites";
-import { getSettings, updateSettings } from "../../settings";
+import { getSettings } from "../../settings";
+import { updateSettings } from "../../settings/update";
 import { signUp } from "../../users/signup";
 import { endpoints } from "../endpoints";
 
