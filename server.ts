@@ -21,6 +21,7 @@ import { localExposureProblem } from "./lib/servers/isolation";
 import { readSettings } from "./lib/settings";
 import { checkRunRoot } from "./lib/spawners/run-dirs";
 import { secureDataDir } from "./lib/system/data-dir";
+import { loadDeploymentId } from "./lib/system/deployment-id";
 import { attachKernelApi, tagKernelApiRequest } from "./lib/kernel-api/sockets";
 import { proxyHttp, proxyUpgrade } from "./lib/proxy/forward";
 import { startServerWatch } from "./lib/servers/watch";
@@ -57,6 +58,7 @@ async function main() {
   fs.mkdirSync(path.join(config.dataDir, "blobs"), { recursive: true });
   secureDataDir(config.dataDir); // user code never reads Kiln's database, blobs or keys
   await loadSessionSecret(database.db);
+  await loadDeploymentId(database.db); // in container and volume names: see lib/system/deployment-id.ts
   await seedImages(database.db);
   const spawnerKind = await chooseDefaultSpawner();
   const exposure = localExposureProblem((await readSettings(database.db)).signup);

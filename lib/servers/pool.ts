@@ -31,7 +31,7 @@ export async function startWarmPool(db: Db): Promise<WarmPool | null> {
   const rows = await db.select().from(images).where(inArray(images.name, Object.keys(wanted)));
   for (const name of Object.keys(wanted)) if (!rows.some((r) => r.name === name)) logger().warn({ image: name }, "warm pool: no such catalog image");
   const docker = spawner("docker") as DockerSpawner;
-  const pool = new WarmPool({ docker: docker.docker, spawner: docker, instance: config.servers.instance, dir: path.join(config.dataDir, "pool") });
+  const pool = new WarmPool({ docker: docker.docker, spawner: docker, instance: docker.options.instance, prefix: docker.options.prefix, dir: path.join(config.dataDir, "pool") });
   docker.pool = pool;
   await pool.configure(
     rows.filter((r) => r.enabled).map((r) => ({ image: r.name, reference: r.reference, size: wanted[r.name]!, cpu: r.defaultCpu, memoryMb: r.defaultMemoryMb })),

@@ -9,21 +9,27 @@ export const safeName = (s: string) => s.replace(/[^a-zA-Z0-9_.-]/g, "_");
  * Named by the server's id, which is never reused: a user named `alice-lab` and alice's
  * server `lab` can no longer collide. Labels say whose it is for an admin reading `docker ps`.
  */
-export const serverContainerName = (instance: string, serverId: number) => `${instance}-s${serverId}`;
+export const serverContainerName = (names: Names, serverId: number) => `${names.prefix}-s${serverId}`;
+
+/** `prefix`: KILN_INSTANCE_NAME and this database's id (lib/system/deployment-id.ts); `instance`: the label. */
+export interface Names {
+  prefix: string;
+  instance: string;
+}
 
 /**
  * A user's home volume, named by user id: an account created later with a deleted user's
  * name starts empty. Accounts from before keep their name-based volume (users.legacy_home).
  */
-export const homeVolumeName = (instance: string, user: { id: number; name: string; legacyHome: boolean }) =>
-  user.legacyHome ? `${instance}-home-${safeName(user.name)}` : `${instance}-uhome-${user.id}`;
+export const homeVolumeName = (names: Names, user: { id: number; name: string; legacyHome: boolean }) =>
+  user.legacyHome ? `${names.instance}-home-${safeName(user.name)}` : `${names.prefix}-uhome-${user.id}`;
 
 /** Creates the user's home volume (labelled with whose it is) unless it exists; returns its name. */
-export async function ensureHomeVolume(docker: Docker, instance: string, user: { id: number; name: string; legacyHome: boolean }): Promise<string> {
-  const name = homeVolumeName(instance, user);
+export async function ensureHomeVolume(docker: Docker, names: Names, user: { id: number; name: string; legacyHome: boolean }): Promise<string> {
+  const name = homeVolumeName(names, user);
   await docker.createVolume({
     Name: name,
-    Labels: { "org.kiln.managed": "true", "org.kiln.instance": instance, "org.kiln.user": user.name, "org.kiln.user-id": String(user.id) },
+    Labels: { "org.kiln.managed": "true", "org.kiln.instance": names.instance, "org.kiln.user": user.name, "org.kiln.user-id": String(user.id) },
   }); // answers with the existing volume if there is one
   return name;
 }

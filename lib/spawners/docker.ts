@@ -14,6 +14,8 @@ export interface DockerSpawnerOptions {
   network: string;
   /** Value of the org.kiln.instance label. */
   instance: string;
+  /** What names begin with: the instance and the database's id. */
+  prefix: string;
   /** Size limit of each container's writable layer (e.g. "20G"), where the storage driver enforces one. */
   diskSize?: string;
 }
@@ -67,7 +69,7 @@ export class DockerSpawner implements Spawner {
     if (pooled) return { state: pooled };
 
     const runKey = `s${spec.serverId}`;
-    const name = serverContainerName(this.options.instance, spec.serverId);
+    const name = serverContainerName(this.options, spec.serverId);
     progress({ progress: 20, message: "Creating container" });
     await this.docker.getContainer(name).remove({ force: true }).catch(() => {}); // a leftover from a crash
     const run = prepareRunDirs(runKey, { uid: 1000, gid: 1000 });
@@ -81,7 +83,7 @@ export class DockerSpawner implements Spawner {
           "org.kiln.user": spec.user, "org.kiln.user-id": String(spec.userId), "org.kiln.server": spec.serverName,
           "org.kiln.server-id": String(spec.serverId), "org.kiln.managed": "true", "org.kiln.instance": this.options.instance,
         },
-        home: { Type: "volume", Source: await ensureHomeVolume(this.docker, this.options.instance, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome }) },
+        home: { Type: "volume", Source: await ensureHomeVolume(this.docker, this.options, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome }) },
       });
       state.containerId = container.id;
       progress({ progress: 40, message: "Starting container" });
@@ -134,7 +136,7 @@ export class DockerSpawner implements Spawner {
   }
 
   async homeOf(user: HomeOwner): Promise<string | null> {
-    const name = homeVolumeName(this.options.instance, user);
+    const name = homeVolumeName(this.options, user);
     return (await this.docker.getVolume(name).inspect().then(() => true, () => false)) ? name : null;
   }
 

@@ -1,6 +1,7 @@
 import Docker from "dockerode";
 import { getConfig } from "../config";
 import { logger } from "../log";
+import { deploymentId } from "../system/deployment-id";
 import { DockerSpawner } from "./docker";
 import { LocalProcessSpawner } from "./local";
 import type { Spawner } from "./types";
@@ -18,7 +19,9 @@ const store = (): Store => ((globalThis as G)[KEY] ??= { all: new Map() });
 function create(kind: string): Spawner {
   const config = getConfig();
   if (kind === "docker")
-    return new DockerSpawner(new Docker(), { network: config.servers.dockerNetwork, instance: config.servers.instance, diskSize: config.servers.diskSize });
+    return new DockerSpawner(new Docker(), {
+      network: config.servers.dockerNetwork, instance: config.servers.instance, prefix: `${config.servers.instance}-${deploymentId()}`, diskSize: config.servers.diskSize,
+    });
   if (kind === "local") return new LocalProcessSpawner({ python: config.servers.localPython, dataDir: config.dataDir });
   throw new Error(`unknown spawner ${kind}`);
 }

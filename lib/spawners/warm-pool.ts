@@ -38,6 +38,7 @@ export interface WarmPoolOptions {
   /** Creates containers (with the disk limit where the engine enforces one). */
   spawner: DockerSpawner;
   instance: string;
+  prefix: string;
   /** Host directory holding one mount point per slot (KILN_DATA_DIR/pool). */
   dir: string;
 }
@@ -96,7 +97,7 @@ export class WarmPool {
       slot.run = prepareRunDirs(`p${id}`, { uid: 1000, gid: 1000 });
       await openKernelApiSocket(slot.run.apiSocket, null); // nobody's until claimed: refuses everything
       const container = await this.o.spawner.create({
-        name: `${this.o.instance}-pool-${id}`, image: entry.reference, network: this.o.spawner.options.network, baseUrl: slot.baseUrl,
+        name: `${this.o.prefix}-pool-${id}`, image: entry.reference, network: this.o.spawner.options.network, baseUrl: slot.baseUrl,
         // The spare kernel starts before the home is mounted: its IPython files stay out of it.
         jupyterToken: slot.token, socketMode: jupyterSocketMode(), env: { IPYTHONDIR: "/tmp/ipython-unclaimed" },
         cpu: entry.cpu, memoryMb: entry.memoryMb, gpuIds: [], run: slot.run,
@@ -129,13 +130,13 @@ export class WarmPool {
     const docker = this.o.docker;
     const container = docker.getContainer(slot.containerId!);
     try {
-      const volume = await ensureHomeVolume(docker, this.o.instance, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome });
+      const volume = await ensureHomeVolume(docker, this.o, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome });
       const { Mountpoint } = await docker.getVolume(volume).inspect();
       const st = fs.statSync(Mountpoint);
       if (st.uid === 0 && fs.readdirSync(Mountpoint).length === 0) fs.chownSync(Mountpoint, 1000, 1000); // a new home
       await bindMount(Mountpoint, slot.dir);
       await container.update({ NanoCpus: Math.round(spec.cpu * 1e9), Memory: spec.memoryMb * 1024 * 1024, MemorySwap: spec.memoryMb * 1024 * 1024 });
-      const name = serverContainerName(this.o.instance, spec.serverId);
+      const name = serverContainerName(this.o, spec.serverId);
       await docker.getContainer(name).remove({ force: true }).catch(() => {});
       await container.rename({ name });
       const run = slot.run!;
@@ -168,7 +169,7 @@ export class WarmPool {
     const all = await this.o.docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${this.o.instance}`, POOL_LABEL] } });
     const kept = new Set<string>();
     for (const c of all) {
-      const unclaimed = c.Names.some((n) => n.startsWith(`/${this.o.instance}-pool-`));
+      const unclaimed = c.Names.some((n) => n.startsWith(`/${this.o.prefix}-pool-`));
       if (unclaimed) await this.o.docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
       else kept.add(c.Labels[POOL_LABEL]!);
     }

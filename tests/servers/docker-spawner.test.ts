@@ -73,7 +73,11 @@ describe.each(inject("servers"))("user servers in Docker on $backend", (s) => {
     expect(process.env.KILN_INSTANCE_NAME).toMatch(/^test-/);
     expect(info.HostConfig.Privileged).toBe(false);
     expect(info.HostConfig.CapDrop).toEqual(["ALL"]);
-    expect(info.Mounts.map((m) => m.Destination)).toEqual(["/home/jovyan"]);
+    // Its own network namespace with no network at all; Jupyter and the kiln module on Unix sockets.
+    expect(info.HostConfig.NetworkMode).toBe("none");
+    expect(info.HostConfig.PidsLimit).toBe(1024);
+    expect(info.Mounts.map((m) => m.Destination).sort()).toEqual(["/home/jovyan", "/run/kiln/api", "/run/kiln/jupyter"]);
+    expect(info.Mounts.find((m) => m.Destination === "/run/kiln/api")!.RW).toBe(false);
     expect(info.Mounts.some((m) => String(m.Source).includes("docker.sock"))).toBe(false);
     const exec = await docker.getContainer(info.Id).exec({ Cmd: ["id", "-u"], AttachStdout: true });
     const out = await new Promise<string>((resolve) =>
@@ -105,6 +109,12 @@ describe.each(inject("servers"))("user servers in Docker on $backend", (s) => {
     const big = await call(s.url, "POST", `/hub/api/users/${dan.name}/server`, { token: dan.token, body: { image: "python", memory: "1000G" } });
     expect(big.status).toBe(400);
     expect(big.body.error.field).toBe("memory");
+    // Nothing may round down to Docker's "unlimited" (0)
+    for (const [body, field] of [[{ memory: "0.4M" }, "memory"], [{ memory: 0 }, "memory"], [{ cpu: 1e-10 }, "cpu"], [{ cpu: 0 }, "cpu"], [{ memory: "127M" }, "memory"]] as const) {
+      const r = await call(s.url, "POST", `/hub/api/users/${dan.name}/server`, { token: dan.token, body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.field).toBe(field);
+    }
     // (fetch would normalise a ".." segment away, as URLs do: send the path exactly as written)
     for (const bad of ["a%2Fb", "..", "%2E%2E", "x..y"]) {
       const r = await rawPost(s.url, `/hub/api/users/${dan.name}/servers/${bad}`, dan.token);
@@ -112,7 +122,9 @@ describe.each(inject("servers"))("user servers in Docker on $backend", (s) => {
       expect(r.body.error.field).toBe("server_name");
     }
     expect(await containerOf(dan.name)).toBeNull();
-    expect((await call(s.url, "POST", `/hub/api/users/${dan.name}/server`, { token: dan.token, body: {} })).status).toBe(201);
+    expect((await call(s.url, "POST", `/hub/api/users/${dan.name}/server`, { token: dan.token, body: { cpu: 0.1, memory: "128M" } })).status).toBe(201);
+    const floor = (await containerOf(dan.name))!.HostConfig; // the smallest allowed is still a limit
+    expect([floor.NanoCpus, floor.Memory, floor.MemorySwap, floor.PidsLimit]).toEqual([0.1e9, 128 * 1024 * 1024, 128 * 1024 * 1024, 1024]);
     expect((await call(s.url, "POST", `/hub/api/users/${dan.name}/server`, { token: dan.token, body: {} })).status).toBe(409);
   }, 120_000);
 });

@@ -17,7 +17,7 @@ const admin = { backend: "pglite" as const, url: "", adminToken };
 
 const poolContainers = async () =>
   (await docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${instance}`, "org.kiln.pool-slot"] } })).filter((c) =>
-    c.Names.some((n) => n.startsWith(`/${instance}-pool-`)),
+    c.Names.some((n) => new RegExp(`^/${instance}-[0-9a-f]{6}-pool-`).test(n)),
   );
 /**
  * The pool container a user's server was claimed from: renamed to the server's id-based name,
@@ -25,7 +25,7 @@ const poolContainers = async () =>
  */
 async function claimedContainer() {
   const claimed = (await docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${instance}`, "org.kiln.pool-slot"] } })).filter(
-    (c) => !c.Names.some((n) => n.startsWith(`/${instance}-pool-`)),
+    (c) => !c.Names.some((n) => new RegExp(`^/${instance}-[0-9a-f]{6}-pool-`).test(n)),
   );
   return claimed.length ? docker.getContainer(claimed[0]!.Id).inspect() : null;
 }
@@ -70,7 +70,7 @@ test("a start is served from the warm pool: the user's container, limits, enviro
   // The pool's container became alice's: renamed, limited as she asked.
   const c = (await claimedContainer())!;
   expect(c.Id).toBe(pooled!.Id);
-  expect(c.Name).toMatch(new RegExp(`^/${instance}-s\\d+$`)); // named by the server's id
+  expect(c.Name).toMatch(new RegExp(`^/${instance}-[0-9a-f]{6}-s\\d+$`)); // named by the server's id
   expect(c.HostConfig.NetworkMode).toBe("none"); // a pooled container has no network either
   expect(c.HostConfig.Memory).toBe(1024 * 1024 * 1024);
   expect(c.HostConfig.NanoCpus).toBe(0.5e9);
