@@ -68,8 +68,8 @@ export function handle<B extends Schema = undefined, P extends Schema = undefine
       if (e.auth === "user") requireActor(actor);
       if (e.auth === "admin") requireAdmin(actor);
       checkSameOrigin(req, actor);
-      if (!e.serverToken) refuseServerToken(actor);
       checkKernelSocket(req, e, actor);
+      if (!e.serverToken) refuseServerToken(actor);
       const rawParams = (await context.params) ?? {};
       const search = new URL(req.url).searchParams;
       refuseBadUrlStrings(Object.entries(rawParams).map(([k, v]) => [k, String(v)]));

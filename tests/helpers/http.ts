@@ -83,3 +83,15 @@ export async function signedInUser(base: string, prefix: string) {
   if (!ok) throw new Error(`sign-in of ${email} failed`);
   return { name: created.body.name as string, email, password, cookie };
 }
+
+/** Starts the user's server (201, or 202 while it starts) and waits until it is ready. */
+export async function startServer(base: string, user: { name: string; token: string }, serverName = "", body: unknown = {}) {
+  const path = `/hub/api/users/${user.name}/${serverName ? `servers/${serverName}` : "server"}`;
+  const r = await call(base, "POST", path, { token: user.token, body });
+  if (r.status !== 201 && r.status !== 202) throw new Error(`start ${user.name}/${serverName}: ${r.status} ${JSON.stringify(r.body)}`);
+  const deadline = Date.now() + 90_000;
+  while (!(await call(base, "GET", `/hub/api/users/${user.name}`, { token: user.token })).body.servers?.[serverName]?.ready) {
+    if (Date.now() > deadline) throw new Error(`${user.name}/${serverName} did not become ready`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
