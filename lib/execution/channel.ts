@@ -7,6 +7,7 @@ import { authenticateNodeRequest } from "../auth/upgrade";
 import { getDb } from "../db";
 import { ForbiddenError, KilnError, UnauthorizedError, ValidationError } from "../errors";
 import { errorResponse, fromZod } from "../http/errors";
+import { jsonTooDeep, MAX_JSON_DEPTH } from "../http/input";
 import { sameOrigin } from "../http/origin";
 import { logger } from "../log";
 import { metrics } from "../metrics";
@@ -100,6 +101,8 @@ function serve(ws: WebSocket, ctx: Ctx, nb: { id: number; ownerId: number }, aft
       if (isBinary) throw new ValidationError("Commands are JSON text frames");
       const raw = String(data);
       if (raw.length > MAX_COMMAND_BYTES) throw new ValidationError(`A command is at most ${MAX_COMMAND_BYTES} bytes`);
+      // The REST endpoints' depth limit (lib/http/input.ts); odd strings are stored losslessly (lib/db/storable.ts).
+      if (jsonTooDeep(raw)) throw new ValidationError(`A command nests at most ${MAX_JSON_DEPTH} levels`, "body");
       let value: unknown;
       try {
         value = JSON.parse(raw);

@@ -92,6 +92,8 @@ test("a bad command gets an error reply naming the field, and the channel stays 
   expect(unknown.error.field).toBe("op");
   c.ws.send("not json");
   await c.until((f) => f.reply === null && f.error?.code === "invalid_json");
+  c.ws.send(`{"op":"kernel","x":${"[".repeat(50_000)}${"]".repeat(50_000)}}`);
+  await c.until((f) => f.reply === null && f.error?.field === "body" && /nests/.test(f.error.message));
   const noPrompt = await c.send("input", { value: "x" });
   expect(noPrompt).toMatchObject({ ok: false, error: { code: "conflict" } });
   expect((await c.send("kernel")).ok).toBe(true);
