@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import next from "next";
 import { WebSocketServer } from "ws";
 import { loadSessionSecret } from "./lib/auth/session-secret";
@@ -24,6 +25,8 @@ import { secureDataDir } from "./lib/system/data-dir";
 import { loadDeploymentId } from "./lib/system/deployment-id";
 import { attachKernelApi, tagKernelApiRequest } from "./lib/kernel-api/sockets";
 import { proxyHttp, proxyUpgrade } from "./lib/proxy/forward";
+import { userOriginConfig, userOriginOf } from "./lib/proxy/user-origin";
+import { AUTHORIZE_PATH, authorizeUserOrigin, serveUserOrigin, userOriginPort } from "./lib/proxy/user-origin-routes";
 import { startServerWatch } from "./lib/servers/watch";
 import { startWarmPool } from "./lib/servers/pool";
 import { discoverGpus, setGpuInventory } from "./lib/gpus/inventory";
@@ -75,7 +78,7 @@ async function main() {
   const upgradeNext = dev ? app.getUpgradeHandler() : null;
   const wss = new WebSocketServer({ noServer: true });
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
@@ -93,6 +96,10 @@ async function main() {
     const path = (req.url ?? "/").split("?")[0]!;
     // A container's kiln module, on the socket Kiln listens on for its server: API routes only.
     if (tagKernelApiRequest(req) !== undefined && !isApiPath(path)) return void res.writeHead(404).end();
+    // KILN_USER_ORIGIN: user servers' own origin serves them and nothing else of Kiln's.
+    const userOrigin = userOriginOf(req);
+    if (userOrigin !== undefined) return void serveUserOrigin(req, res, userOrigin, path).catch((e) => fail(e, requestId, res));
+    if (path === AUTHORIZE_PATH) return void authorizeUserOrigin(req, res).catch((e) => fail(e, requestId, res));
     if (!path.startsWith("/user/")) setSecurityHeaders(req, res, isApiPath(path) ? "api" : "page", dev);
     if (!path.startsWith("/user/") && !isApiPath(path) && refuseLargePageBody(req, res)) return;
     const served = path.startsWith("/user/")
@@ -100,25 +107,37 @@ async function main() {
       : isApiPath(path)
         ? routeApi(toWebRequest(req, `http://${req.headers.host ?? "localhost"}`), path).then((r) => sendWebResponse(res, r))
         : handle(req, res);
-    served.catch((e) => {
-      log.error({ err: e, requestId }, "request failed");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "internal", message: "Internal server error" } }));
-    });
-  });
+    served.catch((e) => fail(e, requestId, res));
+  };
+  const fail = (e: unknown, requestId: string, res: http.ServerResponse) => {
+    log.error({ err: e, requestId }, "request failed");
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { code: "internal", message: "Internal server error" } }));
+  };
 
+  const server = http.createServer(onRequest);
   attachKernelApi((socket) => server.emit("connection", socket));
-  server.on("upgrade", (req, socket, head) => {
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (tagKernelApiRequest(req) !== undefined) return void socket.destroy(); // no WebSockets for kernels' code
+    const userOrigin = userOriginOf(req);
+    if (userOrigin !== undefined) {
+      if (req.url?.startsWith("/user/")) return void proxyUpgrade(req, socket, head, userOrigin).catch(() => socket.destroy());
+      return void socket.destroy();
+    }
     if (upgradeNext && req.url?.startsWith("/_next/")) return void upgradeNext(req, socket, head);
     if (req.url?.startsWith("/user/")) return void proxyUpgrade(req, socket, head).catch(() => socket.destroy());
     if (isChannelPath((req.url ?? "").split("?")[0]!)) return void acceptNotebookChannel(req, socket, head, wss).catch(() => socket.destroy());
     // Anything else: refuse cleanly instead of leaving the socket hanging.
     wss.handleUpgrade(req, socket, head, (ws) => ws.close(1008, "no such WebSocket endpoint"));
-  });
+  };
+  server.on("upgrade", onUpgrade);
 
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.bind, resolve));
+  // The user origin on a port of its own (KILN_USER_ORIGIN=http://127.0.0.1:3001): the same handlers.
+  const extraPort = userOriginPort(userOriginConfig());
+  const userServer = extraPort ? http.createServer(onRequest).on("upgrade", onUpgrade) : null;
+  if (userServer) await new Promise<void>((resolve) => userServer.listen(extraPort!, config.bind, resolve));
   const where = `http://${config.bind === "0.0.0.0" || config.bind === "127.0.0.1" ? "localhost" : config.bind}:${config.port}`;
   log.info({ url: where, backend: database.kind, spawner: spawnerKind }, "kiln listening");
   process.stdout.write(`\nKiln is up: open ${where}/signin (first account to sign up at ${where}/signup becomes admin)\n\n`);
@@ -131,6 +150,8 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     watch.stop();
     const closed = new Promise((r) => server.close(r)); // no new connections from here
+    userServer?.close();
+    userServer?.closeAllConnections();
     server.closeIdleConnections();
     // What running cells printed so far is stored before anything else goes; their kernels
     // run on, and the next Kiln resumes them (lib/execution/recover.ts).

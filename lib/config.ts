@@ -47,6 +47,10 @@ export const configSchema = z
       .regex(/^\d{1,6}[MGT]$/, "must be a size such as '20G'")
       .optional(),
     KILN_LOCAL_TRUSTED: bool.default(false),
+    KILN_USER_ORIGIN: z
+      .string()
+      .regex(/^https?:\/\/(\{user\}\.)?[A-Za-z0-9.-]+(:\d{1,5})?\/?$/, "must be an origin such as 'https://{user}.u.example.org' or 'http://127.0.0.1:3001'")
+      .optional(),
     KILN_HOME_GRACE_DAYS: z.coerce.number().min(0).max(3650).default(7),
     KILN_SPAWN_TIMEOUT: z.coerce.number().int().min(5).max(3600).default(120),
     KILN_MAX_NAMED_SERVERS: z.coerce.number().int().min(0).max(100).default(3),
@@ -99,6 +103,12 @@ export interface Config {
   github?: { clientId: string; clientSecret: string };
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   logLevel: RawConfig["LOG_LEVEL"];
+  /**
+   * Where user servers are served to browsers, apart from Kiln's own origin: `{user}` in the
+   * host gives each user their own (as JupyterHub's subdomain_host). Unset: Kiln's origin,
+   * sandboxed.
+   */
+  userOrigin?: string;
   /** Kiln's URL as kernels reach it (the `kiln` module): this host's loopback by default. */
   kernelApiUrl: string;
   /** Where dataset and artifact chunks are kept. */
@@ -167,6 +177,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ? { issuer: c.OIDC_ISSUER, clientId: c.OIDC_CLIENT_ID!, clientSecret: c.OIDC_CLIENT_SECRET!, name: c.OIDC_NAME }
       : undefined,
     logLevel: c.LOG_LEVEL,
+    userOrigin: c.KILN_USER_ORIGIN?.replace(/\/$/, ""),
     kernelApiUrl: (c.KILN_KERNEL_API_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/$/, ""),
     storage:
       c.KILN_STORAGE === "s3"

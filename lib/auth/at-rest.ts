@@ -57,3 +57,8 @@ export function unseal(value: string): string {
     );
   }
 }
+
+/** A key for one purpose (signing a cookie), derived from the at-rest key: never the key itself. */
+export function derivedKey(purpose: string): Buffer {
+  return crypto.createHmac("sha256", key()).update(`kiln derived key: ${purpose}`).digest();
+}

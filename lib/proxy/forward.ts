@@ -13,6 +13,8 @@ import { jupyterTokenOf } from "../servers/find";
 import { spawner } from "../spawners/registry";
 import { upstreamConnect, upstreamRequest } from "../spawners/upstream";
 import { sandboxHeaders } from "./sandbox";
+import { isNavigation, userOriginConfig } from "./user-origin";
+import { authorizeUrl, userOriginRedirect } from "./user-origin-routes";
 import { type ProxyTarget, resolveTarget } from "./target";
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
@@ -41,19 +43,23 @@ function touch(id: number) {
   void getDb().then((db) => db.update(servers).set({ lastActivity: sql`now()` }).where(eq(servers.id, id))).catch(() => {});
 }
 
-async function target(req: http.IncomingMessage) {
-  return resolveTarget(await getDb(), req);
+async function target(req: http.IncomingMessage, userOrigin?: string) {
+  return resolveTarget(await getDb(), req, userOrigin);
 }
 
 /** HTTP through the proxy: streamed both ways, nothing buffered; what comes back is sandboxed (sandbox.ts). */
-export async function proxyHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+export async function proxyHttp(req: http.IncomingMessage, res: http.ServerResponse, userOrigin?: string): Promise<void> {
+  const c = userOriginConfig();
+  // With a user origin, a browser opening a user server's page on Kiln's origin goes there.
+  if (c && userOrigin === undefined && isNavigation(req) && userOriginRedirect(c, req, res)) return;
   let t: ProxyTarget;
   try {
-    t = await target(req);
+    t = await target(req, userOrigin);
   } catch (e) {
     const status = (e as { status?: number }).status;
-    if (status === 401 && String(req.headers.accept ?? "").includes("text/html")) {
-      res.writeHead(302, { location: `/signin?callbackUrl=${encodeURIComponent(req.url ?? "/")}` }).end();
+    if (status === 401 && (isNavigation(req) || String(req.headers.accept ?? "").includes("text/html"))) {
+      const location = c && userOrigin !== undefined ? authorizeUrl(c, String(req.headers.host), req.url ?? "/") : `/signin?callbackUrl=${encodeURIComponent(req.url ?? "/")}`;
+      res.writeHead(302, { location }).end();
       return;
     }
     return sendWebResponse(res, errorResponse(e, String(req.headers["x-request-id"] ?? "-")));
@@ -84,10 +90,10 @@ export function openProxySockets(serverId: number): number {
 }
 
 /** WebSockets through the proxy: the upgrade is replayed upstream and the bytes piped as they are. */
-export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, userOrigin?: string): Promise<void> {
   let t: ProxyTarget;
   try {
-    t = await target(req);
+    t = await target(req, userOrigin);
   } catch (e) {
     const status = (e as { status?: number }).status ?? 500;
     socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { IncomingMessage } from "node:http";
 import { authenticateNodeRequest } from "../auth/upgrade";
+import { principalFromUserOriginCookie } from "../auth/user-origin-auth";
 import { sameOrigin } from "../http/origin";
 import { isAdmin, type Principal, refuseServerToken } from "../auth/principal";
 import type { Db } from "../db";
@@ -45,16 +46,25 @@ function fromKilnsOwnPages(headers: Headers): boolean {
   return sameOrigin(headers, true);
 }
 
+async function authenticateOnUserOrigin(db: Db, req: IncomingMessage, token: string | null) {
+  const { cookie, ...rest } = req.headers;
+  const bare = { headers: rest } as IncomingMessage; // (only its headers are read)
+  const r = await authenticateNodeRequest(db, bare, token);
+  return r.actor ? r : { ...r, actor: await principalFromUserOriginCookie(db, cookie, String(req.headers.host ?? "")) };
+}
+
 /**
  * Resolves /user/{name}/[{server_name}/]... to a running server the caller may reach: the
  * owner or an admin. A second segment naming one of the user's named servers selects it;
  * anything else is a path inside the default server, as in JupyterHub.
  */
-export async function resolveTarget(db: Db, req: IncomingMessage): Promise<ProxyTarget> {
+export async function resolveTarget(db: Db, req: IncomingMessage, userOrigin?: string): Promise<ProxyTarget> {
   const { path, token } = splitToken(req.url ?? "/");
   const [, , name, second] = path.split("?")[0]!.split("/");
-  const { actor, headers } = await authenticateNodeRequest(db, req, token);
+  // On the user origin: a token, or that origin's own cookie; Kiln's session cookie never counts there.
+  const { actor, headers } = userOrigin === undefined ? await authenticateNodeRequest(db, req, token) : await authenticateOnUserOrigin(db, req, token);
   if (!actor) throw new UnauthorizedError();
+  if (userOrigin && userOrigin !== name) throw new NotFoundError("Each user's servers are on their own origin");
   refuseServerToken(actor);
   if (actor.kind === "user" && actor.via === "session" && changesState(req) && !fromKilnsOwnPages(headers))
     throw new ForbiddenError("Cross-origin request refused: a browser session may change a server only from Kiln's own pages");
