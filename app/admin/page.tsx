@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { requirePageAdmin } from "@/lib/auth/page-session";
 import { getDb } from "@/lib/db";
+import { getConfig } from "@/lib/config";
 import { readSettings } from "@/lib/settings";
+import { HomesAdmin } from "../_components/admin/homes-admin";
+import { IsolationInfo } from "../_components/admin/isolation-info";
 import { ImagesAdmin } from "../_components/images-admin";
 import { InvitesAdmin } from "../_components/invites-admin";
 import { ServersAdmin } from "../_components/servers-admin";
@@ -18,13 +21,15 @@ export default async function AdminPage() {
     <main id="main" className="page">
       <div className="page-header">
         <h1>Admin</h1>
-        <p className="lede">Users, admins, who may sign up, running servers and the image catalog.</p>
+        <p className="lede">Users, admins, who may sign up, running servers, the image catalog, and how users are kept apart.</p>
       </div>
       <SignupSetting initial={signup} />
       <InvitesAdmin />
-      <UsersAdmin me={me.name} />
+      <UsersAdmin me={me.name} graceDays={getConfig().servers.homeGraceDays} />
+      <HomesAdmin />
       <ServersAdmin />
       <ImagesAdmin />
+      <IsolationInfo />
     </main>
   );
 }
