@@ -57,3 +57,16 @@ export function runLoad(url: string, rate: number, seconds: number, auth?: strin
     p.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`))));
   });
 }
+
+/**
+ * A user's server container, reached directly (the baselines): its Jupyter socket on this
+ * host (the run directory Kiln mounts at /run/kiln/jupyter) and its Jupyter token.
+ */
+export async function jupyterOf(docker: import("dockerode"), user: string) {
+  const [c] = await docker.listContainers({ filters: { label: [`org.kiln.user=${user}`] } });
+  if (!c) throw new Error(`no container for ${user}`);
+  const info = await docker.getContainer(c.Id).inspect();
+  const dir = info.Mounts.find((m) => m.Destination === "/run/kiln/jupyter")!.Source;
+  const token = info.Config.Env.find((e) => e.startsWith("JUPYTER_TOKEN="))!.split("=")[1]!;
+  return { socket: path.join(dir, "j.sock"), token };
+}

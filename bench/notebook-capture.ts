@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import WebSocket from "ws";
-import { adminToken, ROOT, startServer } from "./kiln-process";
+import { adminToken, jupyterOf, ROOT, startServer } from "./kiln-process";
 import { openEvents } from "../tests/helpers/sse";
 
 setTimeout(() => {
@@ -68,10 +68,9 @@ try {
   // The same kernel, straight to its Jupyter Server.
   await viaChannel();
   const kernelId = ((await (await fetch(`${k.url}/api/notebooks/${nb.id}/kernel`, { headers: auth })).json()) as { kernel_id: string }).kernel_id;
-  const info = await new Docker().getContainer("kiln-capture").inspect();
-  const port = /--ServerApp.port=(\d+)/.exec(info.Config.Cmd.join(" "))![1];
-  const jtoken = info.Config.Env.find((e) => e.startsWith("JUPYTER_TOKEN="))!.split("=")[1]!;
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/user/capture/api/kernels/${kernelId}/channels?session_id=${crypto.randomUUID()}`, { headers: { authorization: `token ${jtoken}` } });
+  // (over its Unix socket: the container has no network)
+  const { socket, token: jtoken } = await jupyterOf(new Docker(), "capture");
+  const ws = new WebSocket(`ws+unix://${socket}:/user/capture/api/kernels/${kernelId}/channels?session_id=${crypto.randomUUID()}`, { headers: { authorization: `token ${jtoken}` } });
   await new Promise((r, j) => (ws.once("open", r), ws.once("error", j)));
   const session = crypto.randomUUID();
   // Two ends: the execute_reply, and the kernel's idle status for the request with the reply

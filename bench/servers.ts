@@ -11,7 +11,8 @@ import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import type { Kernel, KernelManager } from "@jupyterlab/services";
-import { adminToken, ROOT, startServer } from "./kiln-process";
+import WebSocket from "ws";
+import { adminToken, jupyterOf, ROOT, startServer } from "./kiln-process";
 import { jupyterClient } from "../tests/helpers/jupyter";
 import { jupyterHubTtfe, startJupyterHub } from "./jupyterhub";
 
@@ -112,10 +113,14 @@ await fetch(`${k.url}/hub/api/users/bench/server`, { method: "POST", headers: au
 const viaKiln = jupyterClient(k.url, "bench", token);
 const kernel = await viaKiln.startNew({ name: "python3" });
 const proxied = await roundTrips(kernel, 300);
-const info = await new Docker().getContainer("kiln-bench").inspect();
-const port = /--ServerApp.port=(\d+)/.exec(info.Config.Cmd.join(" "))![1];
-const jtoken = info.Config.Env.find((e) => e.startsWith("JUPYTER_TOKEN="))!.split("=")[1]!;
-const direct = jupyterClient(`http://127.0.0.1:${port}`, "bench", jtoken);
+// Directly: the same kernel over the server's Unix socket (its container has no network).
+const { socket, token: jtoken } = await jupyterOf(new Docker(), "bench");
+class SocketWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url.replace(/^ws:\/\/[^/]+/, `ws+unix://${socket}:`), protocols);
+  }
+}
+const direct = jupyterClient("http://jupyter.socket", "bench", jtoken, "", SocketWebSocket as unknown as typeof WebSocket);
 const sameKernel = direct.connectTo({ model: { id: kernel.id, name: "python3" } });
 const straight = await roundTrips(sameKernel, 300);
 viaKiln.dispose();

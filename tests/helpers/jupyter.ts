@@ -3,20 +3,20 @@ import { PageConfig } from "@jupyterlab/coreutils";
 import WebSocket from "ws";
 
 /** Settings for a user's server behind Kiln's proxy, authenticated with a Kiln token. */
-function settingsFor(kilnUrl: string, user: string, token: string, serverName = "") {
+function settingsFor(kilnUrl: string, user: string, token: string, serverName = "", ws: typeof WebSocket = WebSocket) {
   const path = `/user/${user}/${serverName ? `${serverName}/` : ""}`;
   return ServerConnection.makeSettings({
     baseUrl: kilnUrl + path,
     wsUrl: kilnUrl.replace(/^http/, "ws") + path,
     token,
     appendToken: true,
-    WebSocket: WebSocket as never,
+    WebSocket: ws as never,
   });
 }
 
-/** A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token. */
-export function jupyterClient(kilnUrl: string, user: string, token: string, serverName = "") {
-  return new KernelManager({ serverSettings: settingsFor(kilnUrl, user, token, serverName) });
+/** A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token (`ws`: another WebSocket class). */
+export function jupyterClient(kilnUrl: string, user: string, token: string, serverName = "", ws: typeof WebSocket = WebSocket) {
+  return new KernelManager({ serverSettings: settingsFor(kilnUrl, user, token, serverName, ws) });
 }
 
 /** Executes code and returns what it printed on stdout. */
