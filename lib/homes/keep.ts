@@ -14,7 +14,10 @@ const SPAWNERS = ["docker", "local"] as const;
 export async function homesOf(user: UserRow): Promise<{ spawner: string; location: string }[]> {
   const found = [];
   for (const kind of SPAWNERS) {
-    const location = await spawner(kind).homeOf({ id: user.id, name: user.name, legacyHome: user.legacyHome }).catch(() => null);
+    // A spawner this process cannot make (no deployment id outside a server) has no homes to find.
+    const location = await Promise.resolve()
+      .then(() => spawner(kind).homeOf({ id: user.id, name: user.name, legacyHome: user.legacyHome }))
+      .catch(() => null);
     if (location) found.push({ spawner: kind, location });
   }
   return found;

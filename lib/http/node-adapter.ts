@@ -59,24 +59,33 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
 const LINGER_MS = 5_000;
 const LINGER_BYTES = 8 * 1024 * 1024;
 
+/** How long a client gets to read its answer (not reading meanwhile stops its sending) before the rest is drained. */
+const PAUSE_MS = 1_000;
+
 /**
- * Answered before the body's end (a 413, a 401 before an upload): the rest is dropped as it
- * arrives, never held, and a client that keeps sending past a few MB or seconds is cut off.
- * Closing at once would reset the connection under the answer, and the client would see a
- * broken pipe instead of the 413.
+ * Answered before the body's end (a 413, a 401 before an upload): first nothing more is
+ * read for a moment, so a client still sending is held back by TCP and reads its answer;
+ * then the rest is dropped as it arrives, never held, and a client that keeps sending past
+ * a few MB or seconds is cut off. Draining at once let a client on a busy machine push
+ * megabytes before it read the answer, and closing at once resets the connection under
+ * it: either way the client saw a broken pipe instead of the 413.
  */
 function dropRest(req: IncomingMessage) {
   let dropped = 0;
   const cutOff = () => req.socket.destroy();
-  const timer = setTimeout(cutOff, LINGER_MS).unref();
+  let timer = setTimeout(drain, PAUSE_MS).unref();
   req.once("end", () => clearTimeout(timer));
   req.once("close", () => clearTimeout(timer));
   req.removeAllListeners("readable");
-  req.on("data", (chunk: Buffer) => {
-    dropped += chunk.length;
-    if (dropped > LINGER_BYTES) cutOff();
-  });
-  req.resume();
+  req.pause();
+  function drain() {
+    timer = setTimeout(cutOff, LINGER_MS).unref();
+    req.on("data", (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > LINGER_BYTES) cutOff();
+    });
+    req.resume();
+  }
 }
 
 /** Next's share of requests (pages, next-auth's forms) never needs more. */
