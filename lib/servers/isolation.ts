@@ -40,10 +40,11 @@ export async function describeIsolation({ ctx }: { ctx: Ctx }) {
     const enforced = (spawner("docker") as DockerSpawner).diskLimitEnforced;
     return {
       spawner: kind, level: "containers" as const, network: c.dockerNetwork, runs_as: "uid 1000 in its own container, all capabilities dropped",
-      local_trusted: c.localTrusted, disk_limit: c.diskSize && enforced !== false ? c.diskSize : null, pids_limit: PIDS_LIMIT,
+      local_trusted: c.localTrusted, disk_limit: c.diskSize && enforced === true ? c.diskSize : null, pids_limit: PIDS_LIMIT,
       notes: [
         c.dockerNetwork === "none" ? "User servers have no network at all; Kiln reaches them through Unix sockets." : `User servers are on the network ${c.dockerNetwork} (egress), never the host's.`,
         ...(c.diskSize && enforced === false ? [`KILN_SERVER_DISK=${c.diskSize} is not enforced: the engine's storage driver cannot limit a container's disk.`] : []),
+        ...(c.diskSize && enforced === undefined ? [`KILN_SERVER_DISK=${c.diskSize}: whether the engine enforces it is known once a server has started.`] : []),
         "Home volumes have no size limit on Docker's local volume driver.",
       ],
     };

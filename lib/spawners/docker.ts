@@ -50,7 +50,9 @@ export class DockerSpawner implements Spawner {
   async create(plan: Omit<ContainerPlan, "diskSize">): Promise<Docker.Container> {
     const diskSize = this.diskLimits === false ? undefined : this.options.diskSize;
     try {
-      return await this.docker.createContainer(containerSpec({ ...plan, diskSize }));
+      const created = await this.docker.createContainer(containerSpec({ ...plan, diskSize }));
+      if (diskSize) this.diskLimits = true;
+      return created;
     } catch (e) {
       if (!diskSize || !/storage-opt|storage opt|quota/i.test(String((e as Error).message))) throw e;
       this.diskLimits = false;
