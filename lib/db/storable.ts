@@ -27,28 +27,20 @@ export function unescapeString(s: string): string {
   }
 }
 
-/** Every string in a JSON value, keys included, escaped for storage. */
-export function escapeDeep(v: unknown): unknown {
-  if (typeof v === "string") return escapeString(v);
-  if (Array.isArray(v)) return v.map(escapeDeep);
+/** A JSON value with `f` applied to every string in it, keys included. */
+function mapStrings(v: unknown, f: (s: string) => string): unknown {
+  if (typeof v === "string") return f(v);
+  if (Array.isArray(v)) return v.map((x) => mapStrings(x, f));
   if (v && typeof v === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[escapeString(k)] = escapeDeep(x);
+    for (const [k, x] of Object.entries(v)) out[f(k)] = mapStrings(x, f);
     return out;
   }
   return v;
 }
 
-export function unescapeDeep(v: unknown): unknown {
-  if (typeof v === "string") return unescapeString(v);
-  if (Array.isArray(v)) return v.map(unescapeDeep);
-  if (v && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[unescapeString(k)] = unescapeDeep(x);
-    return out;
-  }
-  return v;
-}
+export const escapeDeep = (v: unknown) => mapStrings(v, escapeString);
+export const unescapeDeep = (v: unknown) => mapStrings(v, unescapeString);
 
 function parseOr(text: string): unknown {
   try {
