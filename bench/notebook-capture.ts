@@ -12,7 +12,7 @@ import path from "node:path";
 import Docker from "dockerode";
 import WebSocket from "ws";
 import { adminToken, jupyterOf, ROOT, startServer } from "./kiln-process";
-import { openEvents } from "../tests/helpers/sse";
+import { subscribeEvents } from "../tests/helpers/sse";
 
 setTimeout(() => {
   process.stderr.write("bench/notebook-capture.ts: gave up after 5 minutes\n");
@@ -33,7 +33,7 @@ try {
   const nb = (await (await fetch(`${k.url}/api/notebooks`, { method: "POST", headers: auth, body: JSON.stringify({ name: "bench" }) })).json()) as { id: number };
 
   const postMs: number[] = [];
-  let ev: ReturnType<typeof openEvents>;
+  let ev: Awaited<ReturnType<typeof subscribeEvents>>;
   async function viaKiln() {
     const s = performance.now();
     const r = (await (await fetch(`${k.url}/api/notebooks/${nb.id}/execute`, { method: "POST", headers: auth, body: JSON.stringify({ cell_id: "c", code: "pass" }) })).json()) as { id: number };
@@ -112,7 +112,7 @@ try {
   }
   ch.close();
   // The REST path (API clients): POST execute, the end on the event stream.
-  ev = openEvents(`${k.url}/api/notebooks/${nb.id}/events`, token);
+  ev = await subscribeEvents(`${k.url}/api/notebooks/${nb.id}/events`, token);
   for (let i = 0; i < 20; i++) await viaKiln();
   const kiln: number[] = [];
   for (let i = 0; i < N; i++) kiln.push(await viaKiln());

@@ -1,4 +1,5 @@
 import { type NotebookEvent, publish } from "./events";
+import { logger } from "../log";
 import { recorder } from "./recorder";
 
 /**
@@ -28,7 +29,12 @@ export class OrderedPublisher {
     // A write that failed is the recorder's to report; the event still goes out, in its place.
     this.chain = Promise.all([this.chain, written.catch(() => {})]).then(() => {
       this.waiting--;
-      publish(this.key(), event);
+      // Never reject: one failed publication must not hold back every later event.
+      try {
+        publish(this.key(), event);
+      } catch (e) {
+        logger().warn({ err: e }, "could not publish a notebook event");
+      }
     });
   }
 }

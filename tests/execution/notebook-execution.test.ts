@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { call, makeUser } from "../helpers/http";
-import { openEvents } from "../helpers/sse";
+import { subscribeEvents } from "../helpers/sse";
 
 // Real kernels in the user's container (Docker spawner, python image), driven by Kiln.
 const s = inject("servers")[0]!;
@@ -25,7 +25,7 @@ const stored = async (id: number) => (await call(s.url, "GET", `/api/notebooks/$
 
 test("a cell runs in the notebook's kernel: outputs stream to the view and are stored in the notebook and the execution record", async () => {
   const id = await notebook("exec-basic", [{ id: "c1", source: "" }, { id: "c2", source: "" }]);
-  const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const ev = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
   const r = await run(id, "c1", "print(6*7)\n6*7");
   expect(r.status).toBe(202);
   const done = await ev.until((d) => d.type === "execution" && d.execution_id === r.body.id && d.status === "ok");
@@ -55,7 +55,7 @@ test("a cell runs in the notebook's kernel: outputs stream to the view and are s
 
 test("closing the view mid-run loses nothing: the outputs land in the notebook, in order, once each", async () => {
   const id = await notebook("exec-closed", [{ id: "loop", source: "" }]);
-  const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const ev = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
   await run(id, "loop", "import time\nfor i in range(5): print(i, flush=True); time.sleep(1)");
   await new Promise((r) => setTimeout(r, 1000));
   ev.close(); // the tab closes
@@ -64,7 +64,7 @@ test("closing the view mid-run loses nothing: the outputs land in the notebook, 
   const mid = (await stored(id))[0].outputs;
   expect(mid[0]?.text ?? "").toMatch(/^0\n1\n/);
   // ...and a new event stream carries on from there
-  const ev2 = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const ev2 = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
   await ev2.until((d) => d.type === "execution" && d.status === "ok", 15_000);
   ev2.close();
   expect((await stored(id))[0].outputs).toEqual([{ output_type: "stream", name: "stdout", text: "0\n1\n2\n3\n4\n" }]);
@@ -72,7 +72,7 @@ test("closing the view mid-run loses nothing: the outputs land in the notebook, 
 
 test("input() prompts reach the view and the answer reaches the kernel", async () => {
   const id = await notebook("exec-input", [{ id: "ask", source: "" }]);
-  const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const ev = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
   await run(id, "ask", "name = input('Your name? ')\nprint('hello', name)");
   const req = await ev.until((d) => d.type === "input_request");
   expect(req.prompt).toBe("Your name? ");
@@ -85,7 +85,7 @@ test("input() prompts reach the view and the answer reaches the kernel", async (
 
 test("a kernel that dies is reported within 5 s with the reason; restart works; the notebook is intact", async () => {
   const id = await notebook("exec-death", [{ id: "a", source: "x = 1" }, { id: "b", source: "import os; os._exit(1)" }]);
-  const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const ev = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
   const first = await run(id, "a", "x = 1");
   await ev.until((d) => d.type === "execution" && d.execution_id === first.body.id && d.status === "ok");
   const t0 = Date.now();
@@ -105,7 +105,7 @@ test("a kernel that dies is reported within 5 s with the reason; restart works; 
 
 test("a flood of output is coalesced into few events and stored whole; the full text is downloadable", async () => {
   const id = await notebook("exec-flood", [{ id: "f", source: "" }]);
-  const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const ev = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
   const r = await run(id, "f", "for i in range(200000): print(i)");
   await ev.until((d) => d.type === "execution" && d.execution_id === r.body.id && d.status === "ok", 60_000);
   const outputs = ev.events.filter((e) => e.data.type === "output");
@@ -120,7 +120,7 @@ test("a flood of output is coalesced into few events and stored whole; the full 
 
 test("every output of a cell is kept, rich ones included, even those that arrive after the reply", async () => {
   const id = await notebook("exec-rich", [{ id: "r", source: "" }]);
-  const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const ev = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
   const code = [
     "import sys",
     "from IPython.display import display, Markdown, JSON, HTML",

@@ -28,10 +28,18 @@ export function openEvents(url: string, token: string, lastEventId?: string) {
   })().catch((e) => {
     if ((e as Error).name !== "AbortError") throw e;
   });
+  let ready!: () => void;
+  const opened = new Promise<void>((r) => (ready = r));
+  waiters.add(function first() {
+    waiters.delete(first);
+    ready();
+  });
   return {
     events,
     close: () => ctrl.abort(),
     done,
+    /** Resolves with the stream's first event (the server sends the kernel's state at once): subscribed from then on. */
+    ready: opened,
     /** Waits until an event matches (woken by each arriving event, so it adds no delay of its own). */
     async until(pred: (d: any) => boolean, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
@@ -47,4 +55,14 @@ export function openEvents(url: string, token: string, lastEventId?: string) {
       }
     },
   };
+}
+
+/**
+ * A stream already subscribed: what is published from now on reaches it. (Opened and then
+ * not waited for, a short cell run at once can end before the server has the subscriber.)
+ */
+export async function subscribeEvents(url: string, token: string, lastEventId?: string) {
+  const ev = openEvents(url, token, lastEventId);
+  await Promise.race([ev.ready, ev.done.then(() => Promise.reject(new Error("the event stream ended before its first event")))]);
+  return ev;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type { TestServer } from "../helpers/global-setup";
 import { call, makeUser } from "../helpers/http";
-import { openEvents } from "../helpers/sse";
+import { subscribeEvents } from "../helpers/sse";
 
 // What a run takes: a log-batch stored whole or not at all, and nothing once the run has ended.
 // Real kernels on each backend: the batch's transaction differs between them.
@@ -25,7 +25,7 @@ describe.each(inject("servers"))("run writes on $backend", (s: TestServer) => {
 
   /** Runs one cell to its end; returns its printed text. */
   async function run(id: number, code: string): Promise<string> {
-    const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+    const ev = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
     try {
       const r = await call(s.url, "POST", `/api/notebooks/${id}/execute`, { ...as(), body: { cell_id: "c0", code } });
       expect(r.status).toBe(202);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { call, makeUser } from "../helpers/http";
-import { openEvents } from "../helpers/sse";
+import { subscribeEvents } from "../helpers/sse";
 
 // Every run an experiment: real kernels in the user's container, the `kiln` module in them.
 const s = inject("servers")[0]!;
@@ -22,7 +22,7 @@ async function notebook(name: string, sources: string[], tags: Record<number, st
   return r.body.id as number;
 }
 async function runCells(id: number, sources: string[]) {
-  const ev = openEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
+  const ev = await subscribeEvents(`${s.url}/api/notebooks/${id}/events`, alice.token);
   try {
     for (const [i, code] of sources.entries()) {
       const r = await call(s.url, "POST", `/api/notebooks/${id}/execute`, { ...as(alice.token), body: { cell_id: `c${i}`, code } });
