@@ -3,9 +3,12 @@ export function openEvents(url: string, token: string, lastEventId?: string) {
   const events: { id: string; data: any }[] = [];
   const waiters = new Set<() => void>();
   const ctrl = new AbortController();
+  let ready!: () => void;
+  const opened = new Promise<void>((r) => (ready = r));
   const done = (async () => {
     const r = await fetch(url, { headers: { authorization: `token ${token}`, ...(lastEventId ? { "last-event-id": lastEventId } : {}) }, signal: ctrl.signal });
     if (!r.ok) throw new Error(`events: HTTP ${r.status}`);
+    ready(); // the server subscribes the stream before it answers
     const reader = r.body!.getReader();
     const dec = new TextDecoder();
     let buf = "";
@@ -28,17 +31,11 @@ export function openEvents(url: string, token: string, lastEventId?: string) {
   })().catch((e) => {
     if ((e as Error).name !== "AbortError") throw e;
   });
-  let ready!: () => void;
-  const opened = new Promise<void>((r) => (ready = r));
-  waiters.add(function first() {
-    waiters.delete(first);
-    ready();
-  });
   return {
     events,
     close: () => ctrl.abort(),
     done,
-    /** Resolves with the stream's first event (the server sends the kernel's state at once): subscribed from then on. */
+    /** Resolves once the server has answered: it subscribes the stream before that. */
     ready: opened,
     /** Waits until an event matches (woken by each arriving event, so it adds no delay of its own). */
     async until(pred: (d: any) => boolean, timeoutMs = 30_000) {
