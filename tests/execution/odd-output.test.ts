@@ -29,7 +29,8 @@ describe.each(inject("servers"))("odd characters in outputs on $backend", (s) =>
     // Both cells at once: their rows go to the database in the same batch.
     const [odd, next] = (await Promise.all(cells.map((c) => call(s.url, "POST", `/api/notebooks/${nb.id}/execute`, { token: u.token, body: { cell_id: c.id, code: c.source } })))) as [ApiResponse, ApiResponse];
     const stored = async () => (await call(s.url, "GET", `/api/notebooks/${nb.id}`, { token: u.token })).body.content.cells;
-    await expect.poll(async () => (await stored()).map((c: { execution_count: number | null }) => c.execution_count), { timeout: 30_000 }).toEqual([1, 2]);
+    // (sent at once, they run in whichever order they arrived: 1 and 2, one way or the other)
+    await expect.poll(async () => (await stored()).map((c: { execution_count: number | null }) => c.execution_count).sort(), { timeout: 30_000 }).toEqual([1, 2]);
 
     const [a, b] = await stored();
     expect(a.outputs).toEqual([
