@@ -1,4 +1,4 @@
-import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { servers } from "./servers";
 import { users } from "./users";
 
@@ -20,6 +20,11 @@ export const apiTokens = pgTable(
      * owner on the kernel-facing routes only, and goes when the server does.
      */
     serverId: integer("server_id").references(() => servers.id, { onDelete: "cascade" }),
+    /**
+     * JupyterHub's scopes (`read:users`, `servers`, `access:servers!user=alice`, ...) the token
+     * is limited to; null: everything its owner may do (JupyterHub's `inherit`).
+     */
+    scopes: jsonb("scopes").$type<string[]>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     lastActivity: timestamp("last_activity", { withTimezone: true }),
