@@ -18,6 +18,7 @@ import { isApiPath, routeApi } from "./lib/api/router";
 import { refuseLargePageBody, sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { setSecurityHeaders } from "./lib/http/page-headers";
 import { seedImages } from "./lib/images/seed";
+import { prebuildDefaultImage } from "./lib/images/prebuild";
 import { localExposureProblem } from "./lib/servers/isolation";
 import { readSettings } from "./lib/settings";
 import { checkRunRoot } from "./lib/spawners/run-dirs";
@@ -69,6 +70,7 @@ async function main() {
     process.stderr.write(`kiln: ${exposure}\n`);
     process.exit(2);
   }
+  if (spawnerKind === "docker") await prebuildDefaultImage(database.db);
   setGpuInventory(await discoverGpus(config.servers.gpus));
   const watch = await startServerWatch(database.db);
   await recoverRunningCells(database.db); // cells a previous Kiln left running resume (their kernels kept going)

@@ -1,9 +1,22 @@
 // `npm start`: install what is missing, build if needed, then run Kiln's server.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { ensureBuild, ensureDependencies, root, say } from "./lib.mjs";
 
 ensureDependencies();
 ensureBuild();
+// Without a Docker engine user servers are local Jupyter processes: provision them as
+// `npm test` does, or say exactly what is missing. (With Docker, Kiln builds a missing
+// image itself, and the first start waits for it.)
+const dockerAnswers = spawnSync("docker", ["info"], { stdio: "ignore" }).status === 0;
+if (process.env.KILN_SPAWNER === "local" || (!dockerAnswers && process.env.KILN_SPAWNER !== "docker")) {
+  const { ensureLocalJupyter } = await import("./provision.mjs");
+  try {
+    ensureLocalJupyter();
+  } catch (e) {
+    say(`local servers need Debian's Jupyter Server and ipykernel, which could not be installed (${e.message}):`);
+    say("  sudo apt-get install python3-jupyter-server python3-ipykernel python3-numpy python3-terminado");
+  }
+}
 say("starting Kiln");
 const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
   cwd: root,

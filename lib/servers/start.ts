@@ -76,8 +76,12 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
 
 async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, spec: SpawnSpec): Promise<boolean> {
   const s = spawner(kind);
-  const timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000);
+  let timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000);
   try {
+    if (s.prepare) {
+      await s.prepare(spec, (e) => emitProgress(key, e));
+      timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000); // the start's own time begins now
+    }
     const { state } = await s.start(spec, (e) => emitProgress(key, e), timeout);
     const kept = await ctx.db
       .update(servers)

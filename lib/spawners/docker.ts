@@ -1,4 +1,5 @@
 import Docker from "dockerode";
+import { ensureImage } from "../images/builder";
 import { closeKernelApiSocket, openKernelApiSocket } from "../kernel-api/sockets";
 import { logger } from "../log";
 import { containerSpec, type ContainerPlan, ensureHomeVolume, homeVolumeName, serverContainerName } from "./docker-container";
@@ -64,6 +65,11 @@ export class DockerSpawner implements Spawner {
   /** What the admin page shows: whether the disk limit holds here. */
   get diskLimitEnforced(): boolean | undefined {
     return this.options.diskSize ? this.diskLimits : false;
+  }
+
+  /** Kiln's own images are built when missing (once, minutes on a fresh machine): the start waits, saying so. */
+  async prepare(spec: SpawnSpec, progress: (e: ProgressEvent) => void) {
+    await ensureImage(this.docker, spec.image, (message) => progress({ progress: 10, message }));
   }
 
   async start(spec: SpawnSpec, progress: (e: ProgressEvent) => void, signal: AbortSignal) {

@@ -48,6 +48,8 @@ export interface ProgressEvent {
  */
 export interface Spawner {
   readonly kind: string;
+  /** Before `start` and its timeout: what may take long once (building a missing image). */
+  prepare?(spec: SpawnSpec, progress: (e: ProgressEvent) => void): Promise<void>;
   start(spec: SpawnSpec, progress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<{ state: SpawnerState }>;
   stop(state: SpawnerState): Promise<void>;
   poll(state: SpawnerState): Promise<number | null>;

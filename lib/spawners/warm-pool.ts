@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type Docker from "dockerode";
+import { ensureImage } from "../images/builder";
 import { logger } from "../log";
 import { assignKernelApiSocket, closeKernelApiSocket, openKernelApiSocket } from "../kernel-api/sockets";
 import { ensureHomeVolume, serverContainerName } from "./docker-container";
@@ -92,6 +93,7 @@ export class WarmPool {
     };
     this.slots.push(slot); // counted before the first await: a second refill does not start it again
     try {
+      await ensureImage(this.o.docker, entry.reference); // a fresh machine builds it first
       await makeSharedMountPoint(slot.dir);
       fs.chownSync(slot.dir, 1000, 1000);
       slot.run = prepareRunDirs(`p${id}`, { uid: 1000, gid: 1000 });
