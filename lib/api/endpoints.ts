@@ -199,8 +199,17 @@ export const endpoints = {
   }),
   importNotebook: endpoint({
     method: "POST", path: "/api/notebooks/import", tag: "notebooks", auth: "user", summary: "Import an .ipynb (the body), validated against the nbformat 4 schema",
-    query: z.object({ name: nb.notebookName }), body: z.unknown(), maxBodyBytes: 64 * 1024 * 1024,
-    responses: { 201: { description: "Imported", schema: nb.notebookModel }, 400: err("Not a valid nbformat 4 notebook: the first schema error"), 409: err("Name taken"), 413: err("Too large"), ...authErrors },
+    query: z.object({
+      name: nb.notebookName,
+      on_conflict: z.enum(["refuse", "copy", "overwrite"]).default("refuse")
+        .describe("When the name is in use: refuse (409), copy (\"<name> copy\"), or overwrite (the old content kept as a revision; 200)"),
+    }),
+    body: z.unknown(), maxBodyBytes: 64 * 1024 * 1024,
+    responses: {
+      200: { description: "Replaced the notebook of that name (on_conflict=overwrite)", schema: nb.notebookModel },
+      201: { description: "Imported", schema: nb.notebookModel },
+      400: err("Not a valid nbformat 4 notebook: the first schema error"), 409: err("Name taken"), 413: err("Too large"), ...authErrors,
+    },
   }),
   getNotebook: endpoint({
     method: "GET", path: "/api/notebooks/{id}", tag: "notebooks", auth: "user", summary: "A notebook, with the outputs of running cells so far",

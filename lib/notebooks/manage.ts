@@ -15,9 +15,9 @@ import { assertValidNotebook } from "./validate";
 const REVISION_EVERY_MS = 5 * 60_000;
 const KEEP_DELETED_MS = 30 * 24 * 3600_000;
 
-const nameTaken = (name: string) => new ConflictError(`You already have a notebook named "${name}"`, "name");
+export const nameTaken = (name: string) => new ConflictError(`You already have a notebook named "${name}"`, "name");
 
-async function insert(db: Db, ownerId: number, name: string, content: NotebookDoc): Promise<NotebookRow> {
+export async function insert(db: Db, ownerId: number, name: string, content: NotebookDoc): Promise<NotebookRow> {
   try {
     const [row] = await db.insert(notebooks).values({ ownerId, name, content }).returning();
     return row!;
@@ -50,18 +50,6 @@ export async function createNotebook({ ctx, input }: { ctx: Ctx; input: z.output
   const content = withUniqueIds(input.cells?.length ? newNotebook(mergeEditedCells([], input.cells)) : newNotebook());
   assertValidNotebook(content);
   return notebookModel(await insert(ctx.db, user.id, input.name, content));
-}
-
-/** An .ipynb as uploaded: validated against the nbformat 4.5 schema, nothing stored if it fails. */
-export async function importNotebook({ ctx, input }: { ctx: Ctx; input: { name: string; file: unknown } }) {
-  const user = requireUser(ctx);
-  const file = input.file as Partial<NotebookDoc> | null;
-  // 4.0-4.4 files are valid 4.5 ones once every cell has an id.
-  const upgraded = file && typeof file === "object" && file.nbformat === 4 && Array.isArray(file.cells) && (file.nbformat_minor ?? 0) < 5
-    ? withUniqueIds(file as NotebookDoc)
-    : file;
-  assertValidNotebook(upgraded);
-  return notebookModel(await insert(ctx.db, user.id, input.name, withUniqueIds(upgraded)));
 }
 
 export async function saveNotebook({ ctx, input }: { ctx: Ctx; input: { id: number; patch: z.output<typeof saveBody> } }) {
@@ -131,16 +119,19 @@ export async function duplicateNotebook({ ctx, input }: { ctx: Ctx; input: { id:
   const row = await requireOwnNotebook(ctx, input.id);
   const user = requireUser(ctx);
   if (input.name) return notebookModel(await insert(ctx.db, user.id, input.name, row.content));
-  // "<name> copy", "<name> copy 2", ... the first free one
+  return notebookModel(await insertCopy(ctx.db, user.id, row.name, row.content));
+}
+
+/** Stored as "<name> copy", "<name> copy 2", ...: the first free one. */
+export async function insertCopy(db: Db, ownerId: number, base: string, content: NotebookDoc): Promise<NotebookRow> {
   for (let n = 1; n < 100; n++) {
-    const name = `${row.name} copy${n > 1 ? ` ${n}` : ""}`;
     try {
-      return notebookModel(await insert(ctx.db, user.id, name, row.content));
+      return await insert(db, ownerId, `${base} copy${n > 1 ? ` ${n}` : ""}`, content);
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
     }
   }
-  throw nameTaken(`${row.name} copy`);
+  throw nameTaken(`${base} copy`);
 }
 
 export async function listRevisions({ ctx, input }: { ctx: Ctx; input: { id: number } }) {

@@ -2,15 +2,17 @@ import { handle, json, noContent } from "../../http/handle";
 import { type Sequenced, subscribe } from "../../execution/events";
 import { answerInput, executeCell, executionOutput, interruptKernel, kernelInfo, replayForNewView, restartKernel, withLiveOutputs } from "../../execution/verbs";
 import { requireOwnNotebook } from "../../notebooks/find";
+import { importNotebook } from "../../notebooks/import";
 import * as nb from "../../notebooks/manage";
 import { notebookModel } from "../../notebooks/serialize";
 import { endpoints as e } from "../endpoints";
 
 export const listNotebooksHandler = handle(e.listNotebooks, async ({ ctx, query }) => json(await nb.listNotebooks({ ctx, input: query })));
 export const createNotebookHandler = handle(e.createNotebook, async ({ ctx, body }) => json(await nb.createNotebook({ ctx, input: body }), 201));
-export const importNotebookHandler = handle(e.importNotebook, async ({ ctx, query, body }) =>
-  json(await nb.importNotebook({ ctx, input: { name: query.name, file: body } }), 201),
-);
+export const importNotebookHandler = handle(e.importNotebook, async ({ ctx, query, body }) => {
+  const { created, notebook } = await importNotebook({ ctx, input: { name: query.name, file: body, onConflict: query.on_conflict } });
+  return json(notebook, created ? 201 : 200);
+});
 export const getNotebookHandler = handle(e.getNotebook, async ({ ctx, params }) => {
   const row = await requireOwnNotebook(ctx, params.id);
   return json(notebookModel(row, await withLiveOutputs(row)));

@@ -42,12 +42,12 @@ export function NotebookList() {
     setNotice(message);
     void refresh();
   };
-  const added = (n: NotebookModel, verb: string) => {
+  const added = (n: NotebookModel, verb: string, more = "") => {
     setFresh(n.id);
     if (deleted) {
       setDeleted(false); // the list effect loads the notebooks again
-      setNotice(`${verb} ${n.name}.`);
-    } else changed(`${verb} ${n.name}.`);
+      setNotice(`${verb} ${n.name}${more}.`);
+    } else changed(`${verb} ${n.name}${more}.`);
   };
 
   return (
@@ -56,7 +56,7 @@ export function NotebookList() {
         <h2 id="nb-new-heading">New notebook</h2>
         <div className="nb-new">
           <NewNotebookForm onCreated={(n) => added(n, "Created")} />
-          <ImportNotebook onImported={(n) => added(n, "Imported")} />
+          <ImportNotebook onImported={(n, replaced) => (replaced ? added(n, "Replaced", " (its previous content is kept as a revision)") : added(n, "Imported"))} />
         </div>
       </section>
       <section className="card" aria-labelledby="nb-list-heading">
