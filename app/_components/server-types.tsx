@@ -11,6 +11,8 @@ export interface CatalogImage {
   max_memory_mb: number;
   max_gpus: number;
   enabled: boolean;
+  /** The image a server gets when none is asked for (KILN_DEFAULT_IMAGE). */
+  default?: boolean;
 }
 
 /** One entry of a user model's `servers` ("" is the default server). */

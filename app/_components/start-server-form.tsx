@@ -10,11 +10,13 @@ const FIELDS = ["server_name", "image", "cpu", "memory", "gpus"];
 
 /** Picks an image and resources, starts the server and follows its progress. */
 export function StartServerForm({ user, images, onChange }: { user: string; images: CatalogImage[]; onChange: () => void }) {
-  const [imageName, setImageName] = useState(images[0]?.name ?? "");
+  // The configured default (KILN_DEFAULT_IMAGE) first: the catalog itself is listed by name.
+  const preferred = images.find((i) => i.default) ?? images[0];
+  const [imageName, setImageName] = useState(preferred?.name ?? "");
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [starting, setStarting] = useState<{ url: string; name: string } | null>(null);
-  const image = images.find((i) => i.name === imageName) ?? images[0];
+  const image = images.find((i) => i.name === imageName) ?? preferred;
   const fieldError = (f: string) => (error?.field === f ? fieldMessage(error) : undefined);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {

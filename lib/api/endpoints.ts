@@ -158,7 +158,7 @@ export const endpoints = {
   }),
   listImages: endpoint({
     method: "GET", path: "/api/images", tag: "servers", auth: "user", summary: "The image catalog (admins also see disabled images)",
-    responses: { 200: { description: "Images", schema: z.array(imageBody.extend({ name: z.string() })) }, 401: err("No valid credentials") },
+    responses: { 200: { description: "Images (default: the one a server gets when none is asked for, KILN_DEFAULT_IMAGE)", schema: z.array(imageBody.extend({ name: z.string(), default: z.boolean() })) }, 401: err("No valid credentials") },
   }),
   createImage: endpoint({
     method: "POST", path: "/api/images/{image}", tag: "servers", auth: "admin", summary: "Add an image to the catalog",

@@ -1,12 +1,22 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
+import { getConfig } from "../config";
 import { type Ctx, isAdmin, requireActor, requireAdmin } from "../auth/principal";
 import { images, type ImageRow } from "../db/schema";
 import { ConflictError, isUniqueViolation, NotFoundError, ValidationError } from "../errors";
+import { referenceProblem } from "./reference";
 import { MAX_CPU, MAX_GPUS, MAX_MEMORY_MB, MIN_CPU, MIN_MEMORY_MB } from "../servers/limits";
 
 const fields = {
-  reference: z.string().min(1).max(500).describe("Docker image reference"),
+  reference: z
+    .string()
+    .min(1)
+    .max(500)
+    .superRefine((ref, c) => {
+      const problem = referenceProblem(ref);
+      if (problem) c.addIssue({ code: "custom", message: problem });
+    })
+    .describe("Docker image reference"),
   description: z.string().max(1000),
   default_cpu: z.number().min(MIN_CPU).max(MAX_CPU),
   default_memory_mb: z.number().int().min(MIN_MEMORY_MB).max(MAX_MEMORY_MB),
@@ -32,6 +42,7 @@ export function toImageModel(r: ImageRow) {
     name: r.name, reference: r.reference, description: r.description,
     default_cpu: r.defaultCpu, default_memory_mb: r.defaultMemoryMb,
     max_cpu: r.maxCpu, max_memory_mb: r.maxMemoryMb, max_gpus: r.maxGpus, enabled: r.enabled,
+    default: r.name === getConfig().servers.defaultImage,
   };
 }
 
