@@ -7,7 +7,7 @@ import { FileToolbar } from "./file-toolbar";
 import { jupyter, jupyterUrl } from "../jupyter/client";
 import { ServerNotRunning } from "../jupyter/not-running";
 import { byKindThenName, type Entry, joinPath, nameProblem } from "./paths";
-import { UploadList, useUploads } from "./uploads";
+import { type UploadBatch, UploadList, useUploads } from "./uploads";
 
 const contentsUrl = (user: string, path: string) => jupyterUrl(user, "api/contents", path);
 
@@ -22,10 +22,14 @@ export function FileBrowser({ user, path }: { user: string; path: string }) {
   // The folder on screen now: answers and uploads that finish after the user moved on must not repaint it.
   const shown = useRef(path);
 
+  // Only the latest listing may fill the table: two uploads ending together load twice, and
+  // the answer to the first could otherwise land last, without the second file.
+  const latest = useRef(0);
   const load = useCallback(async (dir: string) => {
+    const mine = ++latest.current;
     // type=directory: a path naming a file is refused instead of downloaded into the listing.
     const r = await jupyter<{ content: Entry[] }>(user, `${contentsUrl(user, dir)}?type=directory&content=1`);
-    if (shown.current !== dir) return;
+    if (shown.current !== dir || mine !== latest.current) return;
     if (!r.ok) return r.notRunning ? setNotRunning(r.message) : setError(r.message);
     setNotRunning(null);
     setListing({ path: dir, entries: [...r.data.content].sort(byKindThenName) });
@@ -37,8 +41,10 @@ export function FileBrowser({ user, path }: { user: string; path: string }) {
     void load(path);
   }, [path, load]);
 
-  const onUploaded = useCallback((dir: string, name: string) => {
-    setNotice(`Uploaded ${name}.`);
+  const onUploaded = useCallback((dir: string, { names, total }: UploadBatch) => {
+    // every file of the batch is named, not just the one that finished last
+    const list = names.join(", ");
+    setNotice(total === 1 ? `Uploaded ${list}.` : names.length < total ? `Uploaded ${names.length} of ${total} files: ${list}…` : `Uploaded ${total} files: ${list}.`);
     if (dir === shown.current) void load(dir);
   }, [load]);
   const { uploads, start, dismiss } = useUploads(user, onUploaded);

@@ -11,14 +11,23 @@ interface Upload {
   error?: string;
 }
 
-/** Uploads in flight (and failed ones, until dismissed); `onUploaded` runs after each success. */
-export function useUploads(user: string, onUploaded: (dir: string, name: string) => void) {
+/** The files picked or dropped together: reported together, not one name at a time. */
+export interface UploadBatch {
+  /** Those uploaded so far, in the order they finished. */
+  names: string[];
+  /** Files in the batch that will be tried (refused names are not). */
+  total: number;
+}
+
+/** Uploads in flight (and failed ones, until dismissed); `onUploaded` runs after each success with its batch so far. */
+export function useUploads(user: string, onUploaded: (dir: string, batch: UploadBatch) => void) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const next = useRef(0);
   const patch = (id: number, p: Partial<Upload>) => setUploads((us) => us.map((u) => (u.id === id ? { ...u, ...p } : u)));
 
   const start = useCallback(
     (dir: string, files: File[]) => {
+      const batch: UploadBatch = { names: [], total: files.filter((f) => !nameProblem(f.name)).length };
       for (const file of files) {
         const id = ++next.current;
         // Checked here as well as by Jupyter: a dropped name never becomes a path elsewhere.
@@ -28,7 +37,8 @@ export function useUploads(user: string, onUploaded: (dir: string, name: string)
         void uploadFile(user, joinPath(dir, file.name), file, (f) => patch(id, { progress: f })).then((r) => {
           if (!r.ok) return patch(id, { error: r.message });
           setUploads((us) => us.filter((u) => u.id !== id));
-          onUploaded(dir, file.name);
+          batch.names.push(file.name);
+          onUploaded(dir, { ...batch, names: [...batch.names] });
         });
       }
     },

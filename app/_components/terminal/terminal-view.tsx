@@ -85,7 +85,10 @@ export function TerminalView({ user, term: initial, children }: { user: string; 
       const el = screen.current;
       if (disposed || !el) return;
       const fontFamily = getComputedStyle(el).getPropertyValue("--font-mono").trim() || "monospace";
-      const term = new Terminal({ cursorBlink: true, fontSize: 14, fontFamily, theme: THEME, scrollback: 5000 });
+      // xterm.js clips each row to its cell: at line height 1 the underscore of common
+      // monospace fonts (DejaVu Sans Mono, Liberation Mono) falls just below it and vanishes at
+      // device pixel ratio 1. 1.2 gives the glyph's descent room inside the row.
+      const term = new Terminal({ cursorBlink: true, fontSize: 14, lineHeight: 1.2, fontFamily, theme: THEME, scrollback: 5000 });
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.open(el);
