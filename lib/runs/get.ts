@@ -6,6 +6,7 @@ import { executions, runArtifacts, runShares, runs } from "../db/schema";
 import { NotFoundError } from "../errors";
 import { recorder } from "../execution/recorder";
 import { requireOwnRun, requireReadableRun } from "./access";
+import { codeOfRuns } from "./code";
 import { readSeries } from "./metrics";
 import { runModels } from "./serialize";
 
@@ -35,6 +36,8 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: number } }
       started_at: c.startedAt?.toISOString() ?? null, ended_at: c.endedAt?.toISOString() ?? null,
       duration_ms: c.startedAt && c.endedAt ? c.endedAt.getTime() - c.startedAt.getTime() : null,
       output_summary: outputSummary(c.outputs), error: c.error,
+      // the page renders them as the notebook does; a failed cell's traceback is among them
+      outputs: c.outputs,
     })),
     artifacts: artifacts.map((a) => ({ path: a.path, kind: a.kind, size: a.size, sha256: a.sha256, created_at: a.createdAt.toISOString(), metadata: a.metadata })),
     has_output: !!row.output,
@@ -52,7 +55,7 @@ export async function runOutputNotebook({ ctx, input }: { ctx: Ctx; input: { id:
   return { name: `${row.notebookName}-run-${row.id}`, content: row.output };
 }
 
-/** Runs side by side: the params that differ, and the metric names to overlay. */
+/** Runs side by side: the params that differ, the metric names to overlay, and the code each ran (for its diff). */
 export async function compareRuns({ ctx, input }: { ctx: Ctx; input: { ids: number[] } }) {
   const rows = await Promise.all(input.ids.map((id) => requireReadableRun(ctx, id)));
   const models = await runModels(ctx.db, rows);
@@ -60,7 +63,8 @@ export async function compareRuns({ ctx, input }: { ctx: Ctx; input: { ids: numb
   const params = Object.fromEntries(keys.map((k) => [k, Object.fromEntries(models.map((m) => [String(m.id), m.params[k] ?? null]))]));
   const differing = keys.filter((k) => new Set(models.map((m) => m.params[k] ?? null)).size > 1);
   const metricKeys = [...new Set(models.flatMap((m) => Object.keys(m.metrics)))].sort();
-  return { runs: models, params, differing_params: differing, metric_keys: metricKeys };
+  const code = await codeOfRuns(ctx.db, rows.map((r) => r.id));
+  return { runs: models, params, differing_params: differing, metric_keys: metricKeys, code };
 }
 
 export async function patchRun({ ctx, input }: { ctx: Ctx; input: { id: number; public?: boolean; shared_groups?: string[] } }) {

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { api, type ApiError } from "../api";
+import { CompareCode } from "./compare-code";
 import { CompareTable } from "./compare-table";
 import { MetricChart } from "./metric-chart";
 import type { RunComparison } from "./types";
@@ -50,6 +51,7 @@ export function CompareView({ ids }: { ids: string }) {
           ))}
         </div>
       </section>
+      <CompareCode data={data} />
     </>
   );
 }

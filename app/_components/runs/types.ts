@@ -1,4 +1,5 @@
 import type { SeriesBucket } from "@/lib/runs/metrics/types";
+import type { NbOutput } from "../notebook/types";
 
 /** The server's bucket shape, as GET /api/runs/{id}/metrics/{key} sends it. */
 export type { SeriesBucket };
@@ -56,7 +57,9 @@ export interface RunCell {
   ended_at: string | null;
   duration_ms: number | null;
   output_summary: string;
-  error?: string | null;
+  /** How the cell failed (the traceback itself is among the outputs). */
+  error?: { ename: string; evalue: string } | null;
+  outputs?: NbOutput[];
 }
 
 export interface RunArtifact {
@@ -88,11 +91,18 @@ export interface MetricSeries {
   buckets?: SeriesBucket[];
 }
 
+export interface RunCode {
+  cell_id: string;
+  code: string;
+}
+
 export interface RunComparison {
   runs: RunModel[];
   params: Record<string, Record<string, string | null>>;
   differing_params: string[];
   metric_keys: string[];
+  /** Each run's cells by run id, in the order they first ran. */
+  code: Record<string, RunCode[]>;
 }
 
 export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
