@@ -7,6 +7,7 @@ import { UnauthorizedError } from "../errors";
 import { groupNamesOf } from "../users/serialize";
 import { touchActivity } from "./activity";
 import type { Principal } from "./principal";
+import { expandScopes } from "./scopes";
 import { sessionKey } from "./sessions";
 import { sessionSecret } from "./session-secret";
 import { hashToken, safeEqual } from "./token-secret";
@@ -40,14 +41,16 @@ export async function principalFromToken(db: Db, token: string): Promise<Princip
   if (admin && safeEqual(token, admin)) return { kind: "service", name: "kiln-admin-token" };
   // One statement for the token, its user and their groups: this runs on every API call.
   const [row] = await db
-    .select({ tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, serverId: apiTokens.serverId, user: users, groups: groupNamesOf(users.id) })
+    .select({ tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, serverId: apiTokens.serverId, scopes: apiTokens.scopes, user: users, groups: groupNamesOf(users.id) })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.hash, hashToken(token)));
   if (!row) throw new UnauthorizedError("Invalid token");
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthorizedError("Token expired");
   touchActivity(db, row.user.id, row.tokenId);
-  return { kind: "user", user: row.user, via: "token", tokenId: row.tokenId, groups: row.groups, serverId: row.serverId };
+  // Scopes only narrow: the verbs still check what the owner may do (memoised: no work per request).
+  const scopes = expandScopes(row.scopes, row.user.name) ?? undefined;
+  return { kind: "user", user: row.user, via: "token", tokenId: row.tokenId, groups: row.groups, serverId: row.serverId, ...(scopes ? { scopes } : {}) };
 }
 
 async function principalFromSession(db: Db, req: Request): Promise<Principal | null> {

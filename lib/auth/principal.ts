@@ -1,6 +1,7 @@
 import type { Db } from "../db";
 import type { UserRow } from "../db/schema";
 import { ForbiddenError, UnauthorizedError } from "../errors";
+import type { ParsedScopes } from "./scopes";
 
 /** Who is acting: a signed-in user (by session or token), or the bootstrap admin token. */
 export type Principal =
@@ -13,6 +14,8 @@ export type Principal =
       sessionId?: string;
       groups?: string[];
       serverId?: number | null;
+      /** A token's scopes, expanded; absent: everything the user may do (sessions, `inherit` tokens). */
+      scopes?: ParsedScopes;
     }
   | { kind: "service"; name: "kiln-admin-token" };
 
