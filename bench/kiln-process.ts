@@ -24,7 +24,8 @@ export async function startServer(port: number, env: Record<string, string>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kiln-bench-"));
   const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), KILN_DATA_DIR: dir, ...env },
+    // No warm pool unless a benchmark asks (KILN_WARM_POOL: "" for the default): most measure one kernel.
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), KILN_DATA_DIR: dir, KILN_WARM_POOL: "none", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   // A benchmark that fails half-way must not leave its server running.

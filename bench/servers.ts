@@ -80,16 +80,17 @@ async function ttfe(url: string, name: string, token: string) {
 }
 
 // Cold: no pool, every start creates a container.
-const k = await startServer(46000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
+const k = await startServer(46000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "none" });
 const token = await benchUser(k.url, "bench");
 const auth = { authorization: `token ${token}` };
+// A brand-new user each time, as a newcomer meets it (a new home volume, a new token).
 const cold: number[] = [];
-for (let i = 0; i < runs; i++) cold.push(await ttfe(k.url, "bench", token));
+for (let i = 0; i < runs; i++) cold.push(await ttfe(k.url, `cold${i}`, await benchUser(k.url, `cold${i}`)));
 
 // Warm: a pool of one python container; each start waits until the pool has refilled,
 // as a user arriving a few seconds after the previous one would find it.
-const warmKiln = await startServer(45000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "python=1" });
-const warmToken = await benchUser(warmKiln.url, "benchwarm");
+// The default configuration (a pool of one container of the default image), new users too.
+const warmKiln = await startServer(45000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "" });
 const poolReady = async () => {
   for (let i = 0; i < 600; i++) {
     const c = (await (await fetch(`${warmKiln.url}/api/capacity`, { headers: h })).json()) as { warm_pool: { ready: number }[] };
@@ -102,7 +103,7 @@ const warm: number[] = [];
 try {
   for (let i = 0; i < runs; i++) {
     await poolReady();
-    warm.push(await ttfe(warmKiln.url, "benchwarm", warmToken));
+    warm.push(await ttfe(warmKiln.url, `warm${i}`, await benchUser(warmKiln.url, `warm${i}`)));
   }
 } finally {
   await warmKiln.stop();

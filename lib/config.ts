@@ -58,8 +58,10 @@ export const configSchema = z
     KILN_IDLE_TIMEOUT: z.coerce.number().int().min(0).default(3600),
     KILN_WARM_POOL: z
       .string()
-      .regex(/^\s*[A-Za-z0-9_.-]+=\d+(\s*,\s*[A-Za-z0-9_.-]+=\d+)*\s*$/, "must look like 'python=2,pytorch=1' (catalog image = containers kept ready)")
-      .transform((v) => Object.fromEntries(v.split(",").map((p) => p.split("=").map((x) => x.trim())).map(([k, n]) => [k!, Number(n)])))
+      .regex(/^\s*(none|[A-Za-z0-9_.-]+=\d+(\s*,\s*[A-Za-z0-9_.-]+=\d+)*)\s*$/, "must look like 'python=2,pytorch=1' (catalog image = containers kept ready), or 'none'")
+      .transform((v) =>
+        v.trim() === "none" ? {} : Object.fromEntries(v.split(",").map((p) => p.split("=").map((x) => x.trim())).map(([k, n]) => [k!, Number(n)])),
+      )
       .optional(),
     KILN_KERNEL_API_URL: z.url().optional(),
     KILN_STORAGE: z.enum(["local", "s3"]).default("local"),
@@ -135,8 +137,11 @@ export interface Config {
     /** Seconds without traffic or kernel activity before a server is stopped; 0: never. */
     idleTimeoutS: number;
     pollIntervalS: number;
-    /** Catalog image name -> containers kept started and ready (Docker spawner only). */
-    warmPool: Record<string, number>;
+    /**
+     * Catalog image name -> containers kept started and ready (Docker spawner only). Unset
+     * (null): one of the default image, where the pool can work.
+     */
+    warmPool: Record<string, number> | null;
     /** Where the GPU inventory comes from: nvidia-smi when installed (auto), or none. */
     gpus: "auto" | "none" | "nvidia-smi";
   };
@@ -197,7 +202,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       concurrentSpawnLimit: c.KILN_CONCURRENT_SPAWN_LIMIT,
       idleTimeoutS: c.KILN_IDLE_TIMEOUT,
       pollIntervalS: c.KILN_SERVER_POLL_INTERVAL,
-      warmPool: c.KILN_WARM_POOL ?? {},
+      warmPool: c.KILN_WARM_POOL ?? null,
       gpus: c.KILN_GPUS,
     },
   };

@@ -34,7 +34,10 @@ def _spare_enabled():
 
 async def _run_silently(km, code, timeout=30, wait_ready=False):
     """Executes code in a kernel without a trace in its history or on iopub."""
-    client = AsyncKernelClient(**km.get_connection_info(session=True))
+    # The kernel's manager as parent: "is it alive?" asks the process. Without one the client
+    # asks the heartbeat, which has not beaten yet while a kernel starts slowly (a busy machine,
+    # a container's CPU share): a healthy kernel was declared dead after a second.
+    client = AsyncKernelClient(parent=km, **km.get_connection_info(session=True))
     client.start_channels()
     try:
         if wait_ready:  # costs ~0.2 s (it drains iopub): only when filling the spare
@@ -86,6 +89,7 @@ class SpareKernelManager(MappingKernelManager):
             kernel_id = await super().start_kernel(kernel_id=self._spare_starting, path="", kernel_name=self.default_kernel_name)
             # ipykernel is ready once it answers: waiting here keeps that off the user's clock.
             await _run_silently(self.get_kernel(kernel_id), "pass", wait_ready=True, timeout=120)
+            await self._settled(kernel_id)
             self._spare = kernel_id
             self._fill_failures = 0
         except Exception:  # a spare is an optimisation: never let it break the server
@@ -120,9 +124,31 @@ class SpareKernelManager(MappingKernelManager):
             )
             await _run_silently(self.get_kernel(self._spare), code)
 
+    async def _settled(self, kernel_id, timeout=2.0):
+        """Waits until Jupyter's own record of the kernel says it is no longer busy.
+
+        A client that opens the kernel's WebSocket while that record still says "busy" (from
+        Kiln's silent setup code) is not "nudged": Jupyter subscribes its IOPub without
+        checking that the subscription took, and the first cell's outputs and idle status can
+        be lost. So the kernel is handed out only once the record has caught up.
+        """
+        loop = asyncio.get_event_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if getattr(self.get_kernel(kernel_id), "execution_state", "idle") != "busy":
+                return
+            await asyncio.sleep(0.005)
+
     async def start_kernel(self, kernel_id=None, path=None, **kwargs):
-        spare = self._spare
         name = kwargs.get("kernel_name") or self.default_kernel_name
+        if kernel_id is None and self._filling and not self._spare:
+            # The server's first kernel: the spare started with the server is nearly ready;
+            # starting a second kernel beside it would only slow both down on a small CPU share.
+            try:
+                await asyncio.wait_for(asyncio.shield(self._filling), timeout=60)
+            except Exception:
+                pass
+        spare = self._spare
         if kernel_id is None and spare and spare in self and name == self.get_kernel(spare).kernel_name:
             self._spare = None
             try:
@@ -132,6 +158,7 @@ class SpareKernelManager(MappingKernelManager):
                     self.get_kernel(spare),
                     "import os as _o; _o.environ.update(%s); _o.chdir(%s); del _o" % (json.dumps(env), json.dumps(cwd)),
                 )
+                await self._settled(spare)
                 self.log.info("Kiln: handed out the spare kernel %s (cwd %s)", spare, cwd)
                 return spare
             except Exception:

@@ -10,14 +10,16 @@ import { defaultSpawner, spawner } from "../spawners/registry";
 import { WarmPool } from "../spawners/warm-pool";
 
 /**
- * KILN_WARM_POOL=python=2: keeps that many ready containers of each catalog image, at the
+ * KILN_WARM_POOL=python=2 (default: one of the default image): keeps that many ready containers of each catalog image, at the
  * image's default resources (a claim sets what the user asked). Docker spawner only, with
  * Kiln able to mount on the engine's host (see host-mount.ts); else it says why and stays
  * off. Returns the pool, for status and shutdown.
  */
 export async function startWarmPool(db: Db): Promise<WarmPool | null> {
   const config = getConfig();
-  const wanted = config.servers.warmPool;
+  const configured = config.servers.warmPool;
+  // By default one ready container of the default image: a newcomer's first start is a claim.
+  const wanted = configured ?? { [config.servers.defaultImage]: 1 };
   if (Object.keys(wanted).length === 0) return null;
   const mounts = poolMountsSupported();
   const why =
@@ -25,7 +27,8 @@ export async function startWarmPool(db: Db): Promise<WarmPool | null> {
     : mounts.ok ? null
     : mounts.reason;
   if (why) {
-    logger().warn({ KILN_WARM_POOL: wanted }, `warm pool off: ${why}`);
+    // Asked for and impossible is worth a warning; the default quietly stays off.
+    logger()[configured ? "warn" : "info"]({ KILN_WARM_POOL: wanted }, `warm pool off: ${why}`);
     return null;
   }
   const rows = await db.select().from(images).where(inArray(images.name, Object.keys(wanted)));

@@ -100,8 +100,9 @@ export class DockerSpawner implements Spawner {
       state.containerId = container.id;
       progress({ progress: 40, message: "Starting container" });
       await container.start();
-      progress({ progress: 60, message: "Starting Jupyter" });
-      await waitForJupyter(upstreamOf(state), `${spec.baseUrl}api`, spec.jupyterToken, signal, async () => (await this.poll(state)) === null);
+      progress({ progress: 60, message: "Starting Jupyter and a first kernel" });
+      // Ready means a first kernel is to be had at once (the spare is up), not just that Jupyter answers.
+      await waitForJupyter(upstreamOf(state), spec.baseUrl, spec.jupyterToken, signal, async () => (await this.poll(state)) === null);
     } catch (e) {
       // A server that never answered gets no graceful stop: its PID 1 may ignore SIGTERM.
       if (state.containerId) await this.docker.getContainer(state.containerId).remove({ force: true }).catch(() => {});

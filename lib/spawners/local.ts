@@ -99,7 +99,7 @@ export class LocalProcessSpawner implements Spawner {
     child.unref();
     const state: LocalState = { pid: child.pid!, socketPath: dirs.jupyterSocket, runKey };
     try {
-      await waitForJupyter(upstreamOf(state), `${spec.baseUrl}api`, spec.jupyterToken, signal, async () => alive(state.pid));
+      await waitForJupyter(upstreamOf(state), spec.baseUrl, spec.jupyterToken, signal, async () => alive(state.pid));
     } catch (e) {
       await this.stop(state);
       throw e;

@@ -109,8 +109,8 @@ export class WarmPool {
       slot.containerId = container.id;
       await container.start();
       // Warm means the spare kernel is ready too, not just Jupyter answering.
-      await waitForJupyter({ socketPath: slot.run.jupyterSocket }, `${slot.baseUrl}kiln/warm`, slot.token, AbortSignal.timeout(120_000),
-        async () => (await container.inspect()).State.Running);
+      await waitForJupyter({ socketPath: slot.run.jupyterSocket }, slot.baseUrl, slot.token, AbortSignal.timeout(120_000),
+        async () => (await container.inspect()).State.Running, Infinity);
       if (this.closed) throw new Error("pool closed");
       slot.ready = true;
     } catch (e) {

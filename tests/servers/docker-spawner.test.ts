@@ -1,7 +1,7 @@
 import http from "node:http";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { containerOf, docker } from "../helpers/docker";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
 
 function rawPost(base: string, path: string, token: string): Promise<{ status: number; body: any }> {
@@ -45,7 +45,7 @@ describe.each(inject("servers"))("user servers in Docker on $backend", (s) => {
     const alice = await makeUser(s, "alice");
     const bob = await makeUser(s, "bob");
     started.push({ url: s.url, user: alice.name, token: alice.token });
-    expect((await call(s.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
+    await startServer(s.url, alice);
     expect((await call(s.url, "GET", `/user/${alice.name}/api/status`, { token: alice.token })).status).toBe(200);
     expect((await call(s.url, "GET", `/user/${alice.name}/api/status`, { token: bob.token })).status).toBe(403);
     expect((await call(s.url, "GET", `/user/${alice.name}/api/status`)).status).toBe(401);
@@ -63,8 +63,7 @@ describe.each(inject("servers"))("user servers in Docker on $backend", (s) => {
   test("limits, user and volume: what was asked is what the container gets; files survive a restart", async () => {
     const carol = await makeUser(s, "carol");
     started.push({ url: s.url, user: carol.name, token: carol.token });
-    const r = await call(s.url, "POST", `/hub/api/users/${carol.name}/server`, { token: carol.token, body: { image: "python", cpu: 0.5, memory: "768M" } });
-    expect(r.status).toBe(201);
+    await startServer(s.url, carol, "", { image: "python", cpu: 0.5, memory: "768M" });
     const info = (await containerOf(carol.name))!;
     expect(info.HostConfig.Memory).toBe(768 * 1024 * 1024);
     expect(info.HostConfig.NanoCpus).toBe(0.5e9);
@@ -95,7 +94,7 @@ describe.each(inject("servers"))("user servers in Docker on $backend", (s) => {
     });
     expect(put.status).toBe(201);
     expect((await call(s.url, "DELETE", `/hub/api/users/${carol.name}/server`, { token: carol.token })).status).toBe(204);
-    expect((await call(s.url, "POST", `/hub/api/users/${carol.name}/server`, { token: carol.token, body: {} })).status).toBe(201);
+    await startServer(s.url, carol);
     const got = await call(s.url, "GET", `/user/${carol.name}/api/contents/kept.txt?content=1`, { token: carol.token });
     expect(got.body.content).toBe("still here");
   }, 120_000);
@@ -122,7 +121,7 @@ describe.each(inject("servers"))("user servers in Docker on $backend", (s) => {
       expect(r.body.error.field).toBe("server_name");
     }
     expect(await containerOf(dan.name)).toBeNull();
-    expect((await call(s.url, "POST", `/hub/api/users/${dan.name}/server`, { token: dan.token, body: { cpu: 0.1, memory: "128M" } })).status).toBe(201);
+    await startServer(s.url, dan, "", { cpu: 0.1, memory: "128M" });
     const floor = (await containerOf(dan.name))!.HostConfig; // the smallest allowed is still a limit
     expect([floor.NanoCpus, floor.Memory, floor.MemorySwap, floor.PidsLimit]).toEqual([0.1e9, 128 * 1024 * 1024, 128 * 1024 * 1024, 1024]);
     expect((await call(s.url, "POST", `/hub/api/users/${dan.name}/server`, { token: dan.token, body: {} })).status).toBe(409);
