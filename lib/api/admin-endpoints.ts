@@ -24,16 +24,16 @@ export const isolationModel = z.object({
 
 export const adminEndpoints = {
   listHomes: endpoint({
-    method: "GET", path: "/api/homes", tag: "admin", auth: "admin", summary: "Deleted users' homes still kept (deleted after the grace period, or archived)",
+    method: "GET", path: "/api/homes", tag: "admin", auth: "admin", scopes: ["admin:users"], summary: "Deleted users' homes still kept (deleted after the grace period, or archived)",
     responses: { 200: { description: "Kept homes", schema: z.object({ homes: z.array(homeModel) }) }, ...authErrors },
   }),
   deleteHome: endpoint({
-    method: "DELETE", path: "/api/homes/{id}", tag: "admin", auth: "admin", summary: "Delete a kept home now",
+    method: "DELETE", path: "/api/homes/{id}", tag: "admin", auth: "admin", scopes: ["admin:users"], summary: "Delete a kept home now",
     params: z.object({ id: idParam }),
     responses: { 204: { description: "Deleted" }, 404: err("No such kept home"), ...authErrors },
   }),
   isolation: endpoint({
-    method: "GET", path: "/api/isolation", tag: "admin", auth: "admin", summary: "How this instance keeps users apart (what the Admin page shows)",
+    method: "GET", path: "/api/isolation", tag: "admin", auth: "admin", scopes: ["read:hub"], summary: "How this instance keeps users apart (what the Admin page shows)",
     responses: { 200: { description: "Isolation", schema: isolationModel }, ...authErrors },
   }),
 };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
+import { scopeProblem } from "../auth/scopes";
 
 /** User names are URL path segments, container and volume names: keep them plain. */
 export const userName = z
@@ -62,6 +63,8 @@ export const tokenModel = z
     created: timestamp,
     expires_at: timestamp.nullable(),
     last_activity: timestamp.nullable(),
+    scopes: z.array(z.string()).describe("What the token may do (docs/scopes.md); ['inherit']: everything its owner may do"),
+    roles: z.array(z.string()).describe("Always empty: Kiln has scopes, not roles"),
   })
   .describe("An API token (never the secret itself, except once on creation)");
 
@@ -130,18 +133,44 @@ export const patchUserBody = z
   .object({ admin: z.boolean().optional(), display_name: z.string().trim().max(200).optional() })
   .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
 
+/** Raw scopes as a client asks for them; an unknown one is a 400 naming `scopes`. */
+export const scopeList = z
+  .array(z.string().max(300))
+  .max(100)
+  .superRefine((list, ctx) => {
+    const problem = list.map(scopeProblem).find((p) => p !== null);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
 export const createTokenBody = z
   .object({
     note: z.string().max(1000).default(""),
+    scopes: scopeList.nullish().describe("JupyterHub's scopes (docs/scopes.md), within the owner's; left out: 'inherit', everything the owner may do"),
+    roles: z.array(z.string()).max(0, "Kiln has no roles: ask for scopes instead").optional(),
     expires_in: z
       .number()
       .int("must be a whole number of seconds")
       .positive("must be positive")
       .max(10 * 365 * 24 * 3600, "must be at most ten years")
-      .optional()
-      .describe("Seconds until the token expires; never when left out"),
+      .nullish()
+      .describe("Seconds until the token expires; never when left out or null"),
   })
   .default({ note: "" });
+
+/** JupyterHub's paginated list (sent when the client accepts application/jupyterhub-pagination+json). */
+export const paginated = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    _pagination: z.object({
+      offset: z.number(),
+      limit: z.number(),
+      total: z.number(),
+      next: z.object({ offset: z.number(), limit: z.number(), url: z.string() }).nullable(),
+    }),
+  });
+
+/** A user model as a token limited by scopes sees it: only the fields its scopes cover (JupyterHub's vertical filtering). */
+export const scopedUserModel = userModel.partial().required({ kind: true, name: true });
 
 export const groupUsersBody = z.object({ users: z.array(userName).min(1).max(1000) });
 export const createGroupBody = z.object({ users: z.array(userName).max(1000).default([]) }).default({ users: [] });

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocket, WebSocketServer } from "ws";
 import { type Ctx, refuseServerToken } from "../auth/principal";
 import { registerSocket } from "../auth/live-sockets";
+import { requireScopes } from "../auth/scope-check";
 import { authenticateNodeRequest } from "../auth/upgrade";
 import { getDb } from "../db";
 import { ForbiddenError, KilnError, UnauthorizedError, ValidationError } from "../errors";
@@ -43,6 +44,8 @@ export async function acceptNotebookChannel(req: IncomingMessage, socket: Duplex
     const { actor, headers } = await authenticateNodeRequest(db, req, url.searchParams.get("token"));
     if (!actor) throw new UnauthorizedError();
     refuseServerToken(actor);
+    // The channel runs cells: a token limited by scopes needs `notebooks` (read-only views have /events).
+    await requireScopes(db, actor, ["notebooks"]);
     // A WebSocket is not covered by SameSite: a cookie-authenticated one must come from Kiln's own pages.
     if (actor.kind === "user" && actor.via === "session" && !sameOrigin(headers, true)) throw new ForbiddenError("Cross-origin WebSocket refused");
     const ctx: Ctx = { db, actor };

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { GroupModel } from "../api/schemas";
 import { type Ctx, requireAdmin } from "../auth/principal";
+import { permits } from "../auth/scope-check";
 import type { Db } from "../db";
 import { groupMembers, groups, users } from "../db/schema";
 import { ConflictError, isUniqueViolation, ValidationError } from "../errors";
@@ -15,9 +16,12 @@ async function userIds(db: Db, names: string[]): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
-export async function listGroups({ ctx }: { ctx: Ctx }): Promise<GroupModel[]> {
+/** Every group (admins); a token limited by scopes sees the groups `list:groups` names, and only names where it may not `read:groups`. */
+export async function listGroups({ ctx }: { ctx: Ctx }): Promise<(Partial<GroupModel> & Pick<GroupModel, "kind" | "name">)[]> {
   requireAdmin(ctx.actor);
-  return toGroupModels(ctx.db, await ctx.db.select().from(groups).orderBy(asc(groups.name)));
+  const rows = await ctx.db.select().from(groups).orderBy(asc(groups.name));
+  const listed = rows.filter((g) => permits(ctx.actor, "list:groups", { group: g.name }));
+  return (await toGroupModels(ctx.db, listed)).map((g) => (permits(ctx.actor, "read:groups", { group: g.name }) ? g : { kind: g.kind, name: g.name }));
 }
 
 export async function getGroup({ ctx, input }: { ctx: Ctx; input: { name: string } }): Promise<GroupModel> {

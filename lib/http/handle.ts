@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Endpoint } from "../api/endpoint";
 import { authenticate } from "../auth/authenticate";
 import { type Ctx, type Principal, refuseServerToken, requireActor, requireAdmin } from "../auth/principal";
+import { requireScopes } from "../auth/scope-check";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { ForbiddenError, NotFoundError, UnavailableError } from "../errors";
@@ -49,8 +50,8 @@ function checkKernelSocket(req: Request, e: Endpoint<Schema, Schema, Schema>, ac
 
 /**
  * The one wrapper every route handler goes through: authenticate, authorise by the
- * endpoint's declared requirement, parse params/query/body with zod, call one lib/ verb,
- * map errors, count the request.
+ * endpoint's declared requirement and scopes, parse params/query/body with zod, call one
+ * lib/ verb, map errors, count the request.
  */
 export function handle<B extends Schema = undefined, P extends Schema = undefined, Q extends Schema = undefined>(
   e: Endpoint<B, P, Q>,
@@ -74,6 +75,7 @@ export function handle<B extends Schema = undefined, P extends Schema = undefine
       const search = new URL(req.url).searchParams;
       refuseBadUrlStrings(Object.entries(rawParams).map(([k, v]) => [k, String(v)]));
       refuseBadUrlStrings(search, "query");
+      await requireScopes(db, actor, e.scopes ?? [], e.scopeOn?.(rawParams as Record<string, string>), e.filtersInternally);
       const params = e.params ? e.params.safeParse(rawParams) : undefined;
       if (params && !params.success) throw fromZod(params.error);
       const query = e.query ? e.query.safeParse(Object.fromEntries(search)) : undefined;

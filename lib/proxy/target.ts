@@ -4,6 +4,7 @@ import { authenticateNodeRequest } from "../auth/upgrade";
 import { principalFromUserOriginCookie } from "../auth/user-origin-auth";
 import { sameOrigin } from "../http/origin";
 import { isAdmin, type Principal, refuseServerToken } from "../auth/principal";
+import { requireScopes } from "../auth/scope-check";
 import type { Db } from "../db";
 import { servers, type ServerRow, type UserRow } from "../db/schema";
 import { ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError } from "../errors";
@@ -75,6 +76,8 @@ export async function resolveTarget(db: Db, req: IncomingMessage, userOrigin?: s
   const running = await db.select().from(servers).where(eq(servers.userId, user.id));
   const server = running.find((s) => s.name !== "" && s.name === second) ?? running.find((s) => s.name === "");
   if (!server) throw new NotFoundError(`${user.name} has no server running here`);
+  // A token limited by scopes reaches only the servers its access:servers names (403 without it, 404 for others').
+  await requireScopes(db, actor, ["access:servers"], { user: user.name, server: `${user.name}/${server.name}` });
   if (server.status !== "ready") throw new UnavailableError("The server is still starting");
   // A server started before its user was known (warm pool) has its own base URL: map onto it.
   const publicBase = serverBaseUrl(name!, server.name);

@@ -11,5 +11,7 @@ export function toTokenModel(row: ApiTokenRow, userName: string): TokenModel {
     created: row.createdAt.toISOString(),
     expires_at: row.expiresAt?.toISOString() ?? null,
     last_activity: row.lastActivity?.toISOString() ?? null,
+    scopes: row.scopes ?? ["inherit"],
+    roles: [],
   };
 }

@@ -1,4 +1,5 @@
 import { handle, json, noContent } from "../../http/handle";
+import { paginatedJson } from "../../http/pagination";
 import { createUser, createUsers } from "../../users/create";
 import { currentIdentity } from "../../users/current";
 import { deleteUser } from "../../users/delete";
@@ -9,7 +10,7 @@ import { updateUser } from "../../users/update";
 import { endpoints } from "../endpoints";
 
 export const currentUserHandler = handle(endpoints.currentUser, async ({ ctx }) => json(await currentIdentity({ ctx })));
-export const listUsersHandler = handle(endpoints.listUsers, async ({ ctx, query }) => json(await listUsers({ ctx, input: query })));
+export const listUsersHandler = handle(endpoints.listUsers, async ({ ctx, query, req }) => paginatedJson(req, query, await listUsers({ ctx, input: query })));
 export const createUsersHandler = handle(endpoints.createUsers, async ({ ctx, body }) => json(await createUsers({ ctx, input: body }), 201));
 export const getUserHandler = handle(endpoints.getUser, async ({ ctx, params }) => json(await getUser({ ctx, input: params })));
 export const createUserHandler = handle(endpoints.createUser, async ({ ctx, params, body }) =>
