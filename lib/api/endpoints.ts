@@ -57,6 +57,14 @@ export const endpoints = {
     params: z.object({ id: s.idParam }),
     responses: { 204: { description: "Withdrawn" }, 404: err("No such invitation"), ...authErrors },
   }),
+  hubVersion: endpoint({
+    method: "GET", path: "/hub/api/", tag: "system", auth: "none", summary: "The JupyterHub API version (what JupyterHub's clients check first)",
+    responses: { 200: { description: "Version", schema: s.hubVersionModel } },
+  }),
+  hubInfo: endpoint({
+    method: "GET", path: "/hub/api/info", tag: "system", auth: "admin", scopes: ["read:hub"], summary: "Versions, the runtime, the spawner and sign-in (JupyterHub's shape)",
+    responses: { 200: { description: "Info", schema: s.hubInfoModel }, ...authErrors },
+  }),
   currentUser: endpoint({
     method: "GET", path: "/hub/api/user", tag: "users", auth: "user", scopes: [], summary: "The user (or service) owning the credentials",
     responses: {
@@ -90,6 +98,12 @@ export const endpoints = {
     method: "GET", path: "/hub/api/users/{name}", tag: "users", auth: "user", scopes: ["read:users", "read:users:name", "read:users:groups", "read:users:activity", "read:servers"], scopeOn: onUser, summary: "One user (the user themself or an admin)",
     params: nameParam,
     responses: { 200: { description: "User, with the fields the token's scopes cover", schema: s.scopedUserModel }, 404: err("No such user"), ...authErrors },
+  }),
+  userActivity: endpoint({
+    method: "POST", path: "/hub/api/users/{name}/activity", tag: "users", auth: "user", scopes: ["users:activity"], scopeOn: onUser,
+    summary: "Record the user's and their servers' last activity, as JupyterHub's single-user servers report it (moves forward only)",
+    params: nameParam, body: s.activityBody,
+    responses: { 204: { description: "Recorded" }, 400: err("Invalid field, or no such server"), 404: err("No such user"), ...authErrors },
   }),
   createUser: endpoint({
     method: "POST", path: "/hub/api/users/{name}", tag: "users", auth: "admin", scopes: ["admin:users"], scopeOn: onUser, summary: "Create a user",

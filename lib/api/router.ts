@@ -18,7 +18,8 @@ function compile(): Compiled[] {
       const source = endpoint.path
         .replace(/[.]/g, "\\.")
         .replace(/\{(\w+)(\+?)\}/g, (_, n: string, rest: string) => (names.push(n), rest ? "(.+)" : "([^/]+)"));
-      c = { pattern: new RegExp(`^${source}/?$`), names, byMethod: new Map() };
+      // a trailing slash is optional either way (/hub/api and /hub/api/ are JupyterHub's version endpoint)
+      c = { pattern: new RegExp(`^${source.replace(/\/$/, "")}/?$`), names, byMethod: new Map() };
       byPath.set(endpoint.path, c);
     }
     c.byMethod.set(endpoint.method, handler);

@@ -157,6 +157,44 @@ export const createTokenBody = z
   })
   .default({ note: "" });
 
+/** JupyterHub's activity timestamps: ISO 8601 (UTC when no zone is given), at most 59 minutes ahead, as JupyterHub allows. */
+const activityTime = z
+  .string()
+  .max(64)
+  .transform((text, ctx) => {
+    const at = new Date(/([zZ]|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
+    if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(at.getTime())) ctx.addIssue({ code: "custom", message: "must be an ISO 8601 timestamp" });
+    else if (at.getTime() - Date.now() > 59 * 60_000) ctx.addIssue({ code: "custom", message: "must not be more than an hour in the future" });
+    return at;
+  })
+  .describe("ISO 8601 timestamp");
+
+/** What a single-user server reports (JupyterHub's POST /users/{name}/activity). */
+export const activityBody = z
+  .object({
+    last_activity: activityTime.optional().describe("The user's last activity"),
+    servers: z
+      .record(z.string().max(255), z.object({ last_activity: activityTime }))
+      .optional()
+      .describe("Per server ('' is the default server): its last activity"),
+  })
+  .refine((b) => b.last_activity !== undefined || Object.keys(b.servers ?? {}).length > 0, {
+    message: "must contain at least one of last_activity or servers",
+    path: ["last_activity"],
+  });
+
+export const hubVersionModel = z.object({
+  version: z.string().describe("The JupyterHub REST API version Kiln follows (what JupyterHub's clients compare against)"),
+  kiln_version: z.string(),
+});
+
+export const hubInfoModel = hubVersionModel.extend({
+  node: z.string().describe("The Node.js version Kiln runs on (JupyterHub reports its Python here)"),
+  sys_executable: z.string(),
+  spawner: z.object({ class: z.string(), version: z.string() }),
+  authenticator: z.object({ class: z.string(), version: z.string(), providers: z.array(z.string()) }),
+});
+
 /** JupyterHub's paginated list (sent when the client accepts application/jupyterhub-pagination+json). */
 export const paginated = <T extends z.ZodType>(item: T) =>
   z.object({

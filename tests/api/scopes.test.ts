@@ -128,6 +128,7 @@ describe.each(inject("servers"))("token scopes on $backend", (s) => {
     expect(doc.paths["/hub/api/users"].get.security[0]).toEqual({ token: ["list:users"] });
     expect(doc.paths["/api/notebooks"].post["x-scopes"]).toEqual({ any_of: ["notebooks"], filters_match: [] });
     expect(doc.paths["/hub/api/users/{name}/server"].delete["x-scopes"]).toEqual({ any_of: ["delete:servers"], filters_match: ["user", "server"] });
+    expect(doc.paths["/hub/api/"].get.security).toEqual([]);
     expect(doc.components.securitySchemes.token.description).toContain("`access:servers`");
   });
 });

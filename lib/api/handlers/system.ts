@@ -2,6 +2,7 @@ import { getConfig } from "../../config";
 import { handle, json } from "../../http/handle";
 import { metrics } from "../../metrics";
 import { health } from "../../system/health";
+import { hubInfo, hubVersion } from "../../system/hub-info";
 import { KILN_VERSION } from "../../version";
 import { endpoints } from "../endpoints";
 import { openApiDocument } from "../openapi";
@@ -10,6 +11,9 @@ export const healthHandler = handle(endpoints.health, async () => {
   const h = await health();
   return json(h, h.status === "ok" ? 200 : 503);
 });
+
+export const hubVersionHandler = handle(endpoints.hubVersion, async () => json(hubVersion()));
+export const hubInfoHandler = handle(endpoints.hubInfo, async ({ ctx }) => json(hubInfo({ ctx })));
 
 let document: ReturnType<typeof openApiDocument> | undefined; // built once: the schemas never change at run time
 export const openApiHandler = handle(endpoints.openapi, async () => json((document ??= openApiDocument(KILN_VERSION))));

@@ -6,6 +6,7 @@ import { deleteUser } from "../../users/delete";
 import { endUserSessions } from "../../users/end-sessions";
 import { getUser } from "../../users/get";
 import { listUsers } from "../../users/list";
+import { recordActivity } from "../../users/record-activity";
 import { updateUser } from "../../users/update";
 import { endpoints } from "../endpoints";
 
@@ -21,6 +22,10 @@ export const patchUserHandler = handle(endpoints.patchUser, async ({ ctx, params
 );
 export const deleteUserHandler = handle(endpoints.deleteUser, async ({ ctx, params, query }) => {
   await deleteUser({ ctx, input: { ...params, home: query.home } });
+  return noContent();
+});
+export const userActivityHandler = handle(endpoints.userActivity, async ({ ctx, params, body }) => {
+  await recordActivity({ ctx, input: { ...body, name: params.name } });
   return noContent();
 });
 export const endSessionsHandler = handle(endpoints.endSessions, async ({ ctx, params }) => json(await endUserSessions({ ctx, input: params })));
