@@ -7,6 +7,7 @@ import * as nb from "../notebooks/schemas";
 import { datasetEndpoints } from "./datasets-endpoints";
 import { runEndpoints } from "./runs-endpoints";
 import { adminEndpoints } from "./admin-endpoints";
+import { notebookFileEndpoints } from "./notebook-files-endpoints";
 
 const nameParam = z.object({ name: s.userName });
 const groupParam = z.object({ name: s.groupName });
@@ -351,5 +352,6 @@ export const endpoints = {
   }),
   ...runEndpoints,
   ...adminEndpoints,
+  ...notebookFileEndpoints,
   ...datasetEndpoints,
 };

@@ -10,11 +10,13 @@ import * as users from "./handlers/users";
 import { datasetRoutes } from "./datasets-routes";
 import { runRoutes } from "./runs-routes";
 import { adminRoutes } from "./admin-routes";
+import { notebookFileRoutes } from "./notebook-files-routes";
 
 export type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** Every JSON endpoint and its handler: the one table Kiln's API router serves. */
 export const routes: [Endpoint, Handler][] = [
+  ...notebookFileRoutes, // /api/notebooks/open-file before /api/notebooks/{id}
   [e.health, system.healthHandler],
   [e.openapi, system.openApiHandler],
   [e.metrics, system.metricsHandler],

@@ -1,15 +1,19 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { api } from "../api";
 import { Breadcrumbs } from "./breadcrumbs";
 import { FileTable } from "./file-table";
 import { FileToolbar } from "./file-toolbar";
 import { jupyter, jupyterUrl } from "../jupyter/client";
 import { ServerNotRunning } from "../jupyter/not-running";
+import { KilnNotebooks } from "./kiln-notebooks";
 import { byKindThenName, type Entry, joinPath, nameProblem } from "./paths";
 import { type UploadBatch, UploadList, useUploads } from "./uploads";
 
 const contentsUrl = (user: string, path: string) => jupyterUrl(user, "api/contents", path);
+type Opened = { notebook: { id: number }; imported: boolean; file_changed: boolean };
 
 /** The /files page body: one folder of the user's home on their server, through the proxy. */
 export function FileBrowser({ user, path }: { user: string; path: string }) {
@@ -19,6 +23,7 @@ export function FileBrowser({ user, path }: { user: string; path: string }) {
   const [notice, setNotice] = useState("");
   const [busy, setBusy] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const router = useRouter();
   // The folder on screen now: answers and uploads that finish after the user moved on must not repaint it.
   const shown = useRef(path);
 
@@ -93,8 +98,28 @@ export function FileBrowser({ user, path }: { user: string; path: string }) {
     start(path, replace ? files : files.filter((f) => !exists(f.name)));
   }
 
-  if (notRunning !== null) return <ServerNotRunning detail={notRunning} />;
+  /** An .ipynb from the files becomes (or is) a Kiln notebook, and opens. */
+  async function openNotebook(e: Entry) {
+    setBusy(true);
+    setError("");
+    let r = await api<Opened>("/api/notebooks/open-file", { method: "POST", body: { path: e.path } });
+    if (r.ok && r.data.file_changed && window.confirm(`${e.name} changed since Kiln's copy was made from it. Import it again? (Kiln's copy is kept as a revision.)`))
+      r = await api<Opened>("/api/notebooks/open-file", { method: "POST", body: { path: e.path, reimport: true } });
+    setBusy(false);
+    if (!r.ok) return setError(r.error.message);
+    router.push(`/notebooks/${r.data.notebook.id}`);
+  }
+
+  const notebooksPanel = <KilnNotebooks onSaved={() => void load(path)} />;
+  if (notRunning !== null)
+    return (
+      <>
+        <ServerNotRunning detail={notRunning} />
+        {notebooksPanel}
+      </>
+    );
   return (
+    <>
     <section className="card files" aria-labelledby="files-heading">
       <h2 id="files-heading" className="visually-hidden">Your files</h2>
       <Breadcrumbs path={path} />
@@ -120,9 +145,13 @@ export function FileBrowser({ user, path }: { user: string; path: string }) {
         }}>
         {entries === null ? <p className="muted files-empty">{error ? "This folder could not be opened." : "Loading files…"}</p> : null}
         {entries?.length === 0 ? <p className="muted files-empty">This folder is empty. Drop files here or use Upload files.</p> : null}
-        {entries && entries.length > 0 ? <FileTable user={user} entries={entries} busy={busy} onRename={rename} onDelete={(e) => void remove(e)} /> : null}
+        {entries && entries.length > 0 ? (
+          <FileTable user={user} entries={entries} busy={busy} onRename={rename} onDelete={(e) => void remove(e)} onOpenNotebook={(e) => void openNotebook(e)} />
+        ) : null}
       </div>
-      <p className="hint">Drop files onto the list to upload them to this folder.</p>
+      <p className="hint">Drop files onto the list to upload them to this folder. An .ipynb opens as a Kiln notebook.</p>
     </section>
+    {notebooksPanel}
+    </>
   );
 }

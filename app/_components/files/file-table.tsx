@@ -32,13 +32,15 @@ function RenameForm({ entry, onRename, onCancel }: { entry: Entry; onRename: (e:
   );
 }
 
-/** The folder's entries: folders open in place, files download; each can be renamed or deleted. */
-export function FileTable({ user, entries, busy, onRename, onDelete }: {
+/** The folder's entries: folders open in place, notebooks open in Kiln, files download; each can be renamed or deleted. */
+export function FileTable({ user, entries, busy, onRename, onDelete, onOpenNotebook }: {
   user: string;
   entries: Entry[];
   busy: boolean;
   onRename: (e: Entry, name: string) => Promise<boolean>;
   onDelete: (e: Entry) => void;
+  /** An .ipynb opens as a Kiln notebook (imported the first time). */
+  onOpenNotebook: (e: Entry) => void;
 }) {
   const [renaming, setRenaming] = useState<string | null>(null);
   return (
@@ -63,6 +65,11 @@ export function FileTable({ user, entries, busy, onRename, onDelete }: {
                 <td className="nowrap">{dir ? <span className="muted">—</span> : formatSize(e.size)}</td>
                 <td className="nowrap"><When iso={e.last_modified} style="ago" /></td>
                 <td className="actions">
+                  {!dir && e.name.endsWith(".ipynb") ? (
+                    <button type="button" className="btn btn-primary btn-small" disabled={busy} aria-label={`Open ${e.name} as a notebook`} onClick={() => onOpenNotebook(e)}>
+                      Open
+                    </button>
+                  ) : null}
                   {dir ? null : (
                     // ?download=1 makes Jupyter answer as an attachment, whatever the file's type.
                     <a className="btn btn-secondary btn-small" href={`${jupyterUrl(user, "files", e.path)}?download=1`} download={e.name} aria-label={`Download ${e.name}`}>
