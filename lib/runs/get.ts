@@ -44,9 +44,9 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: number } }
   };
 }
 
-export async function runSeries({ ctx, input }: { ctx: Ctx; input: { id: number; key: string; max_points: number; from?: number; to?: number } }) {
+export async function runSeries({ ctx, input }: { ctx: Ctx; input: { id: number; key: string; max_points: number; from?: number; to?: number; x?: "step" | "time" } }) {
   const row = await requireReadableRun(ctx, input.id);
-  return readSeries(await getDatabase(), row.id, input.key, { maxPoints: input.max_points, from: input.from, to: input.to });
+  return readSeries(await getDatabase(), row.id, input.key, { maxPoints: input.max_points, from: input.from, to: input.to, withTime: input.x === "time" });
 }
 
 export async function runOutputNotebook({ ctx, input }: { ctx: Ctx; input: { id: number } }) {

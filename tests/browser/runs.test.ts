@@ -1,6 +1,8 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import path from "node:path";
 import { unnamedControls, signUpInBrowser, useChromium } from "../helpers/browser";
+import { tempDir } from "../helpers/kiln";
 
 // Experiments as researchers see them: Chromium, runs recorded by a real kernel in the user's container.
 const server = inject("servers").find((s) => s.backend === "pglite")!;
@@ -13,8 +15,14 @@ const CODE = 'import kiln\nkiln.log_param("lr", 0.1)\n[kiln.log_metric("loss", 1
 
 const signUp = signUpInBrowser;
 
+// Recorded before any of the page's scripts run: the charts (uPlot) must draw under Kiln's CSP.
+const RECORD_VIOLATIONS = `window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));`;
+const violations = (p: Page) => p.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+
 beforeAll(async () => {
   ctx = await chromium.browser.newContext({ baseURL: server.url });
+  await ctx.addInitScript(RECORD_VIOLATIONS);
   ({ page, name: user } = await signUp(ctx, "exp"));
   const r = await page.request.post(`/hub/api/users/${user}/server`, { data: {} });
   expect([201, 202]).toContain(r.status());
@@ -51,6 +59,15 @@ async function notebookWithRun(p: Page, name: string): Promise<{ notebookId: num
 }
 
 const row = (p: Page, runId: number) => p.locator(`tr[data-run-id="${runId}"]`);
+
+/** Moves the mouse over the loss chart's plot area, `at` of the way across (0: its left edge). */
+async function hoverChartAt(p: Page, at: number) {
+  const over = lossChart(p).locator(".u-over");
+  await over.waitFor({ timeout: 15_000 });
+  await over.scrollIntoViewIfNeeded(); // the mouse reaches only what is on screen
+  const b = (await over.boundingBox())!;
+  await p.mouse.move(b.x + 1 + (b.width - 2) * at, b.y + b.height / 2);
+}
 const lossChart = (p: Page) => p.locator('figure[data-metric="loss"]');
 
 test("a logged run is listed with its param and metric, its page charts the loss, Run as experiment adds a second, and Compare overlays both", async () => {
@@ -87,10 +104,13 @@ test("a logged run is listed with its param and metric, its page charts the loss
   await page.waitForURL((u) => u.pathname === `/experiments/${runId}`);
   await page.getByTestId("run-params").waitFor();
   expect(await page.getByTestId("run-params").innerText()).toMatch(/lr\s+0\.1/);
-  await lossChart(page).locator(`path[data-series="${runId}"]`).waitFor({ timeout: 15_000 });
-  const d = await lossChart(page).locator(`path[data-series="${runId}"]`).getAttribute("d");
-  expect(d!.split("L")).toHaveLength(100); // one vertex per step
+  await expect.poll(() => lossChart(page).getAttribute("data-points"), { timeout: 15_000 }).toBe(`${runId}:100`); // one point per step
+  await lossChart(page).locator("canvas").first().waitFor();
+  // the value under the cursor: step 0 logged 1/(0+1)
+  await hoverChartAt(page, 0);
+  await expect.poll(() => lossChart(page).getByTestId("chart-values").innerText()).toMatch(new RegExp(`Run #${runId}\\s*step 0: 1\\b`));
   expect(await page.getByRole("link", { name: "Experiment one" }).getAttribute("href")).toBe(`/notebooks/${notebookId}`);
+  expect(await violations(page)).toEqual([]);
   expect(await unnamedControls(page)).toEqual([]);
 
   // a second run: "Run as experiment" on the notebook page opens the new run, which finishes
@@ -99,7 +119,7 @@ test("a logged run is listed with its param and metric, its page charts the loss
   await page.waitForURL((u) => /^\/experiments\/\d+$/.test(u.pathname) && u.pathname !== `/experiments/${runId}`, { timeout: 15_000 });
   const secondId = Number(new URL(page.url()).pathname.split("/").pop());
   await expect.poll(() => page.getByTestId("run-status").first().innerText(), { timeout: 90_000, interval: 1000 }).toBe("finished");
-  await lossChart(page).locator(`path[data-series="${secondId}"]`).waitFor({ timeout: 15_000 });
+  await expect.poll(() => lossChart(page).getAttribute("data-points"), { timeout: 15_000 }).toBe(`${secondId}:100`);
 
   // the notebook's runs, both picked, compared
   await page.goto(`/notebooks/${notebookId}`);
@@ -112,11 +132,42 @@ test("a logged run is listed with its param and metric, its page charts the loss
   await page.waitForURL((u) => u.pathname === "/experiments/compare");
   await page.getByTestId("compare-table").waitFor();
   for (const id of [runId, secondId]) expect(await page.getByRole("columnheader", { name: `Run #${id}` }).count()).toBe(1);
-  await expect.poll(() => lossChart(page).locator("path[data-series]").count(), { timeout: 15_000 }).toBe(2);
-  const colours = await lossChart(page).locator("path[data-series]").evaluateAll((ps) => ps.map((p) => p.getAttribute("stroke")));
+  await expect.poll(() => lossChart(page).getAttribute("data-points"), { timeout: 15_000 }).toBe(`${runId}:100,${secondId}:100`);
+  const colours = await lossChart(page).getByTestId("chart-values").locator("line").evaluateAll((ls) => ls.map((l) => l.getAttribute("stroke")));
   expect(new Set(colours).size).toBe(2);
   expect(await lossChart(page).getByRole("list").innerText()).toMatch(new RegExp(`Run #${runId}[\\s\\S]*Run #${secondId}`));
   expect(await unnamedControls(page)).toEqual([]);
+
+  // the cursor reads every run at once; smoothing, a log scale and time on x redraw every chart
+  const values = lossChart(page).getByTestId("chart-values");
+  await hoverChartAt(page, 0.5);
+  await expect.poll(() => values.locator("li").evaluateAll((ls) => ls.map((l) => /step \d+: [\d.]+/.test(l.textContent ?? "")))).toEqual([true, true]);
+  const raw = await values.locator(`li[data-run-id="${runId}"]`).innerText();
+  const step = Number(/step (\d+)/.exec(raw)![1]);
+  expect(raw).toContain(`step ${step}: ${+(1 / (step + 1)).toPrecision(4)}`);
+  await page.getByLabel(/^Smoothing/).fill("0.9");
+  await hoverChartAt(page, 0.5);
+  await expect.poll(async () => Number(/: ([\d.]+)/.exec(await values.locator(`li[data-run-id="${runId}"]`).innerText())?.[1])).toBeGreaterThan(1 / (step + 1)); // a falling line smoothed lags above it
+  await page.getByLabel("Log scale").check();
+  await page.getByLabel("Horizontal axis").selectOption("relative");
+  await hoverChartAt(page, 0.5);
+  await expect.poll(() => values.locator(`li[data-run-id="${runId}"]`).innerText()).toMatch(/Run #\d+\s*[\d.]+m?s?( \d+s)?: [\d.]+/);
+  await page.getByLabel("Horizontal axis").selectOption("step");
+  // zoom: drag across the first half; the chart re-reads that span and offers to reset
+  const canvas = lossChart(page).locator(".u-over");
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await lossChart(page).getByRole("button", { name: "Reset zoom" }).waitFor({ timeout: 10_000 });
+  await expect.poll(async () => (await lossChart(page).getAttribute("data-points"))!.split(",").map((p) => Number(p.split(":")[1]))).toSatisfy((ns: number[]) => ns.every((n) => n > 10 && n < 100));
+  await lossChart(page).getByRole("button", { name: "Reset zoom" }).click();
+  await expect.poll(() => lossChart(page).getAttribute("data-points")).toBe(`${runId}:100,${secondId}:100`);
+  expect(await unnamedControls(page)).toEqual([]);
+  expect(await violations(page)).toEqual([]);
+  await page.screenshot({ path: path.join(tempDir("compare-shot"), "compare.png"), fullPage: true }); // for a person to look at
 }, 240_000);
 
 test("bob's browser cannot see alice's run: the run page says it is not found, and his runs table does not list it", async () => {

@@ -188,6 +188,18 @@ describe.each(backends)("metric series on $name", (backend) => {
     expect(stored!.n).toBe(2 * total);
   });
 
+  test("for a chart with time on x, each downsampled bucket carries the time its first point was logged", async () => {
+    const runId = await newRun();
+    const points = series("acc", range(0, 9_999), (s) => s % 97);
+    await ingestInBatches(database, runId, shuffle(points, 3), 2500);
+    const plain = await readSeries(database, runId, "acc", { maxPoints: 100 });
+    expect(plain.downsampled).toBe(true);
+    expect(plain.buckets!.every((b) => b.ts === undefined)).toBe(true); // only when asked: it costs an index probe per bucket
+    const timed = await readSeries(database, runId, "acc", { maxPoints: 100, withTime: true });
+    const byStep = new Map(points.map((p) => [p.step, p.ts.getTime()]));
+    for (const b of timed.buckets!) expect(b.ts?.getTime()).toBe(byStep.get(b.step_from));
+  });
+
   test("a step range returns only points in range, raw and downsampled", async () => {
     const runId = await newRun();
     const random = noise(5);

@@ -28,7 +28,7 @@ export function CompareCode({ data }: { data: RunComparison }) {
         <figure key={d.id} className={styles.diff} data-testid="code-diff" data-run-id={d.id}>
           <figcaption>
             Run #{baseId} → Run #{d.id}
-            {d.changed ? null : <span className="muted"> : the same code</span>}
+            {d.changed ? null : <span className="muted">: the same code</span>}
           </figcaption>
           {d.changed ? (
             <pre aria-label={`Code of run ${d.id} against run ${baseId}`}>

@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { api, type ApiError } from "../api";
 import { CompareCode } from "./compare-code";
 import { CompareTable } from "./compare-table";
+import { ChartSettingsBar, useChartSettings } from "./chart-settings";
 import { MetricChart } from "./metric-chart";
 import type { RunComparison } from "./types";
 
@@ -12,6 +13,7 @@ import type { RunComparison } from "./types";
 export function CompareView({ ids }: { ids: string }) {
   const [data, setData] = useState<RunComparison | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [settings, setSettings] = useChartSettings();
   useEffect(() => {
     let live = true;
     void api<RunComparison>(`/api/runs/compare?ids=${encodeURIComponent(ids)}`).then((res) => {
@@ -43,11 +45,11 @@ export function CompareView({ ids }: { ids: string }) {
       </section>
       <section className="card" aria-labelledby="compare-metrics-heading">
         <h2 id="compare-metrics-heading">Metrics</h2>
-        {data.metric_keys.length === 0 ? <p className="muted">None of these runs logged a metric.</p> : null}
+        {data.metric_keys.length === 0 ? <p className="muted">None of these runs logged a metric.</p> : <ChartSettingsBar value={settings} onChange={setSettings} />}
         <div className="run-charts">
           {data.metric_keys.map((k) => (
             // every run in every chart, so a run keeps its colour from chart to chart
-            <MetricChart key={k} runs={data.runs} metric={k} />
+            <MetricChart key={k} runs={data.runs} metric={k} settings={settings} />
           ))}
         </div>
       </section>

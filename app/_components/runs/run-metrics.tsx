@@ -1,5 +1,6 @@
 "use client";
 
+import { ChartSettingsBar, useChartSettings } from "./chart-settings";
 import { MetricChart } from "./metric-chart";
 import { formatNumber } from "./run-format";
 import type { RunModel } from "./types";
@@ -7,6 +8,7 @@ import type { RunModel } from "./types";
 /** Each metric's summary (last, min, max, how many values) and its chart by step. */
 export function RunMetrics({ run }: { run: RunModel }) {
   const keys = Object.keys(run.metrics).sort();
+  const [settings, setSettings] = useChartSettings();
   return (
     <section className="card" aria-labelledby="run-metrics-heading">
       <h2 id="run-metrics-heading">Metrics</h2>
@@ -35,8 +37,9 @@ export function RunMetrics({ run }: { run: RunModel }) {
               </tbody>
             </table>
           </div>
+          <ChartSettingsBar value={settings} onChange={setSettings} />
           <div className="run-charts">
-            {keys.map((k) => <MetricChart key={k} runs={[run]} metric={k} />)}
+            {keys.map((k) => <MetricChart key={k} runs={[run]} metric={k} settings={settings} />)}
           </div>
         </>
       )}

@@ -87,8 +87,10 @@ export interface RunList {
 export interface MetricSeries {
   key: string;
   downsampled: boolean;
-  points: { step: number; value: number | null }[];
-  buckets?: SeriesBucket[];
+  /** `ts`: when the point was logged (ISO). */
+  points: { step: number; value: number | null; ts?: string }[];
+  /** `ts`: when the bucket's first point was logged (ISO), with `x=time`. */
+  buckets?: (Omit<SeriesBucket, "ts"> & { ts?: string })[];
 }
 
 export interface RunCode {

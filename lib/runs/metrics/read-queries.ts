@@ -1,4 +1,5 @@
 import { and, asc, between, eq, or, sql, type SQL } from "drizzle-orm";
+import { rowsOf } from "../../db";
 import type { Db } from "../../db/types";
 import { metricBuckets, metricPoints } from "../../db/schema";
 import { LEVELS, bucketSteps } from "./levels";
@@ -73,4 +74,24 @@ export async function pointsIn(db: Db, runId: number, key: string, ranges: [numb
     .where(and(eq(metricPoints.runId, runId), eq(metricPoints.key, key), or(...ranges.map(([a, b]) => between(metricPoints.step, a, b)))))
     .orderBy(asc(metricPoints.step));
   return limit === undefined ? q : q.limit(limit);
+}
+
+/**
+ * When the first point at or after each step was logged: a downsampled bucket's time on a
+ * chart's time axis. One index probe per step (a lateral join), never a scan of the points.
+ */
+export async function firstTimesFrom(db: Db, runId: number, key: string, steps: number[]): Promise<Map<number, Date>> {
+  const out = new Map<number, Date>();
+  if (steps.length === 0) return out;
+  const list = sql.join(steps.map((s) => sql`(${s}::bigint)`), sql`, `);
+  const rows = await db.execute(sql`
+    select s.step_from as step, p.ts as ts
+    from (values ${list}) as s(step_from)
+    cross join lateral (
+      select ${metricPoints.ts} as ts from ${metricPoints}
+      where ${metricPoints.runId} = ${runId} and ${metricPoints.key} = ${key} and ${metricPoints.step} >= s.step_from
+      order by ${metricPoints.step} limit 1
+    ) p`);
+  for (const r of rowsOf<{ step: unknown; ts: unknown }>(rows)) out.set(Number(r.step), r.ts instanceof Date ? r.ts : new Date(String(r.ts)));
+  return out;
 }

@@ -4,7 +4,7 @@ import type { Database } from "../../db/types";
 import { ValidationError } from "../../errors";
 import { exactSummaries } from "./edges";
 import { LEVELS, bucketSteps } from "./levels";
-import { bucketRange, bucketsOfLevel, countLevels, pointsIn } from "./read-queries";
+import { bucketRange, bucketsOfLevel, countLevels, firstTimesFrom, pointsIn } from "./read-queries";
 import { addSummary, emptySummary, type Summary } from "./summary";
 import type { ReadSeriesOptions, Series, SeriesBucket, SeriesPoint } from "./types";
 
@@ -45,6 +45,10 @@ export async function readSeries(database: Database, runId: number, key: string,
   let level = levels.findIndex((l) => l.buckets <= half);
   if (level < 0) level = LEVELS - 1;
   const buckets = mergeAdjacent(await bucketsInRange(database, runId, key, level, from, to), half).map(toSeriesBucket);
+  if (opts.withTime) {
+    const times = await firstTimesFrom(db, runId, key, buckets.map((b) => b.step_from));
+    for (const b of buckets) b.ts = times.get(b.step_from);
+  }
   return { key, downsampled: true, buckets, points: buckets.flatMap(barPoints) };
 }
 

@@ -34,6 +34,8 @@ export interface SeriesBucket {
   max: number;
   avg: number;
   count: number;
+  /** When its first point was logged: only when asked for (a chart with time on x). */
+  ts?: Date;
 }
 
 export interface Series {
@@ -49,4 +51,6 @@ export interface ReadSeriesOptions {
   /** Inclusive step bounds. */
   from?: number;
   to?: number;
+  /** Buckets carry the time of their first point (one index probe each). */
+  withTime?: boolean;
 }
