@@ -61,6 +61,12 @@ export const datasetEndpoints = {
     params: d.versionFileParams,
     responses: { 200: { description: "The file" }, 404: err("No such dataset, version or file"), ...authErrors },
   }),
+  datasetTable: endpoint({
+    method: "GET", path: "/api/datasets/{ref}/versions/{version}/table/{path+}", tag: "datasets", auth: "user", scopes: ["read:datasets"],
+    summary: "A .csv/.tsv file's first rows and its column profile (type, nulls, distinct, min/max/mean, histogram)",
+    params: d.versionFileParams, query: d.tableQuery,
+    responses: { 200: { description: "Preview and profile", schema: d.tableModel }, 400: err("Not a .csv or .tsv file"), 404: err("No such dataset, version or file"), ...authErrors },
+  }),
   diffDataset: endpoint({
     method: "GET", path: "/api/datasets/{ref}/diff", tag: "datasets", auth: "user", scopes: ["read:datasets"], summary: "What changed between two versions",
     params: d.refParams, query: d.diffQuery,

@@ -14,6 +14,7 @@ export const datasetRoutes: [Endpoint, Handler][] = [
   [e.abortUpload, h.abortUploadHandler],
   [e.getDatasetVersion, h.getDatasetVersionHandler],
   [e.downloadDatasetFile, h.downloadDatasetFileHandler],
+  [e.datasetTable, h.datasetTableHandler],
   [e.diffDataset, h.diffDatasetHandler],
   [e.datasetLineage, h.datasetLineageHandler],
   [e.kernelDataset, h.kernelDatasetHandler],

@@ -11,7 +11,7 @@ export interface Table {
   profile: TableProfile;
 }
 
-/** Streams every .csv/.tsv file of a manifest from the store and profiles it; the manifest gains `rows`. */
+/** Streams every .csv/.tsv file of a manifest from the store and profiles it; the manifest gains `rows` and the profile. */
 export async function profileTables(store: BlobStore, files: ManifestFile[]): Promise<{ files: ManifestFile[]; tables: Table[] }> {
   const tables: Table[] = [];
   const out: ManifestFile[] = [];
@@ -22,9 +22,17 @@ export async function profileTables(store: BlobStore, files: ManifestFile[]): Pr
     }
     const profile = await profileTable(readFile(store, f.chunks), /\.tsv$/i.test(f.path) ? "\t" : ",");
     tables.push({ path: f.path, profile });
-    out.push({ ...f, rows: profile.rows });
+    out.push({ ...f, rows: profile.rows, profile: storedProfile(profile) });
   }
   return { files: out, tables };
+}
+
+/** Columns whose profile a manifest keeps (the version page shows them); checks see every column. */
+const STORED_COLUMNS = 200;
+
+/** The part of a table's profile kept in its version's manifest. */
+export function storedProfile(p: TableProfile): { columns: ColumnProfile[]; columns_total: number } {
+  return { columns: p.columns.slice(0, STORED_COLUMNS), columns_total: p.columns.length };
 }
 
 /** The dataset's checks with an upload's on top (the upload's win, column by column). */

@@ -103,3 +103,17 @@ export const resolvedModel = z.object({
   dataset: z.string(), owner: z.string(), version: z.number(), checks_status: checkStatus,
   files: z.array(storedFileModel),
 });
+
+export const tableQuery = z.object({ rows: z.coerce.number().int().min(1).max(200).default(20).describe("Data rows in the preview") });
+const columnProfile = z.object({
+  name: z.string(), type: columnType.nullable(), values: z.number(), nulls: z.number(),
+  distinct: z.number(), distinct_exact: z.boolean().describe("false: estimated (HyperLogLog), past 10,000 distinct values"),
+  min: z.number().nullable(), max: z.number().nullable(), mean: z.number().nullable(),
+  histogram: z.object({ lo: z.number(), width: z.number(), counts: z.array(z.number()) }).nullable().describe("Numeric columns: equal-width bars from lo"),
+  top: z.array(z.object({ value: z.string(), count: z.number() })).nullable().describe("Text and bool columns: the most frequent values"),
+});
+export const tableModel = z.object({
+  path: z.string(), rows: z.number().describe("Data rows in the whole file"),
+  columns: z.array(columnProfile).describe("The profile computed at commit (at most 200 columns)"), columns_total: z.number(),
+  preview: z.object({ header: z.array(z.string()), rows: z.array(z.array(z.string())), more: z.boolean(), hidden_columns: z.number() }),
+});

@@ -37,7 +37,7 @@ export async function versionDetail(ctx: Ctx, { dataset, version: v }: FoundVers
     dataset: dataset.row.name,
     owner: dataset.owner,
     version: v.version,
-    files: v.files.map(({ chunks: _chunks, ...f }) => f),
+    files: v.files.map(({ chunks: _chunks, profile: _profile, ...f }) => f), // the profile has its own endpoint
     size: v.size,
     checks_status: v.checksStatus,
     check_results: v.checkResults,

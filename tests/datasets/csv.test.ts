@@ -44,6 +44,41 @@ describe("table profiles", () => {
     expect(col("empty")).toMatchObject({ type: null, nulls: 4, values: 0 });
   });
 
+  test("mean, distinct counts, a histogram of numeric columns and the most frequent values of text ones", async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => `${i},${(i % 10) / 10},${["red", "green", "blue"][i % 3]},${i % 7 === 0 ? "" : "x"}`);
+    const p = await profileTable(bytes(`n,f,colour,sparse\n${rows.join("\n")}\n`, 1000));
+    const col = (n: string) => p.columns.find((c) => c.name === n)!;
+    expect(col("n")).toMatchObject({ type: "int", mean: 499.5, distinct: 1000, distinct_exact: true, top: null });
+    const h = col("n").histogram!;
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(1000); // every value in a bar, exactly once
+    expect(h.counts.length).toBeLessThanOrEqual(20);
+    expect(h.lo).toBeLessThanOrEqual(0);
+    expect(h.lo + h.width * h.counts.length).toBeGreaterThan(999);
+    expect(col("f")).toMatchObject({ type: "float", distinct: 10, min: 0, max: 0.9 });
+    expect(col("f").mean).toBeCloseTo(0.45, 10);
+    expect(col("colour")).toMatchObject({ type: "string", distinct: 3, histogram: null, mean: null });
+    expect(col("colour").top).toEqual([{ value: "red", count: 334 }, { value: "blue", count: 333 }, { value: "green", count: 333 }]);
+    expect(col("sparse")).toMatchObject({ nulls: 143, distinct: 1 });
+  });
+
+  test("a histogram whose range grows after its first bars (values arriving in rising order) still holds every value", async () => {
+    const values = [...Array.from({ length: 1500 }, (_, i) => i / 100), ...Array.from({ length: 500 }, (_, i) => -1e6 + i * 4000)];
+    const p = await profileTable(bytes(`v\n${values.join("\n")}\n`, 4096));
+    const h = p.columns[0]!.histogram!;
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(h.lo).toBeLessThanOrEqual(-1e6);
+    expect(h.lo + h.width * h.counts.length).toBeGreaterThan(14.99);
+  });
+
+  test("past 10,000 distinct values the count is estimated within a few percent, in bounded memory", async () => {
+    const n = 50_000;
+    const p = await profileTable(bytes(`id\n${Array.from({ length: n }, (_, i) => `k${i}`).join("\n")}\n`, 65536));
+    const c = p.columns[0]!;
+    expect(c.distinct_exact).toBe(false);
+    expect(Math.abs(c.distinct - n) / n).toBeLessThan(0.05);
+    expect(c.top).toBeNull();
+  });
+
   test("TSV files use tabs", async () => {
     const p = await profileTable(bytes("a\tb\n1\tx,y\n"), "\t");
     expect(p.columns.map((c) => c.type)).toEqual(["int", "string"]);

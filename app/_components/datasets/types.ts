@@ -76,3 +76,26 @@ export function formatBytes(n: number): string {
   } while (v >= 1024 && u < units.length - 1);
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
+
+export interface ColumnProfile {
+  name: string;
+  type: "int" | "float" | "string" | "bool" | null;
+  values: number;
+  nulls: number;
+  distinct: number;
+  distinct_exact: boolean;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  histogram: { lo: number; width: number; counts: number[] } | null;
+  top: { value: string; count: number }[] | null;
+}
+
+/** GET /api/datasets/{ref}/versions/{version}/table/{path}: the first rows and the column profile. */
+export interface TableModel {
+  path: string;
+  rows: number;
+  columns: ColumnProfile[];
+  columns_total: number;
+  preview: { header: string[]; rows: string[][]; more: boolean; hidden_columns: number };
+}

@@ -6,7 +6,10 @@ import { api } from "../api";
 import { TableHead } from "../table-head";
 import { When } from "../when";
 import { CheckBadge } from "./check-badge";
+import { TableView } from "./table-view";
 import { datasetPage, filePath, formatBytes, refSegment, type VersionModel } from "./types";
+
+const isTable = (p: string) => /\.(csv|tsv)$/i.test(p);
 
 /** One version: its files (with downloads), the outcome of each data check, where it came from. */
 export function VersionView({ owner, name, version }: { owner: string; name: string; version: number }) {
@@ -53,6 +56,7 @@ export function VersionView({ owner, name, version }: { owner: string; name: str
           </table>
         </div>
       </section>
+      {v.files.some((f) => isTable(f.path)) ? <TableView owner={owner} name={name} version={v.version} paths={v.files.filter((f) => isTable(f.path)).map((f) => f.path)} /> : null}
       <section className="card" aria-labelledby="ds-results-heading">
         <h2 id="ds-results-heading">Data checks</h2>
         {v.check_results.length === 0 ? <p className="muted">No checks were declared for this version.</p> : (

@@ -11,6 +11,7 @@ import { bodyBytes, declaredLength } from "../../datasets/uploads/body";
 import { commitUpload } from "../../datasets/uploads/commit";
 import { putUploadFile } from "../../datasets/uploads/put-file";
 import { startUpload } from "../../datasets/uploads/start";
+import { versionTable } from "../../datasets/table";
 import { getVersion, openVersionFile } from "../../datasets/versions";
 import { ValidationError } from "../../errors";
 import { handle, json, noContent } from "../../http/handle";
@@ -37,6 +38,7 @@ export const abortUploadHandler = handle(e.abortUpload, async ({ ctx, params }) 
 });
 
 export const getDatasetVersionHandler = handle(e.getDatasetVersion, async ({ ctx, params }) => json(await getVersion({ ctx, input: params })));
+export const datasetTableHandler = handle(e.datasetTable, async ({ ctx, params, query }) => json(await versionTable({ ctx, input: { ...params, rows: query.rows } })));
 export const downloadDatasetFileHandler = handle(e.downloadDatasetFile, async ({ ctx, params }) => {
   const file = await openVersionFile({ ctx, input: params });
   const name = file.path.split("/").pop()!;

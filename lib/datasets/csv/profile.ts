@@ -1,3 +1,5 @@
+import { DistinctCounter } from "./distinct";
+import { type Histogram, StreamingHistogram } from "./histogram";
 import { CsvParser } from "./parse";
 
 export type ColumnType = "int" | "float" | "string" | "bool";
@@ -12,6 +14,14 @@ export interface ColumnProfile {
   /** Over the numeric values, when the column is int or float. */
   min: number | null;
   max: number | null;
+  mean: number | null;
+  /** Distinct non-null values as written (trimmed): exact, or estimated past 10,000 of them. */
+  distinct: number;
+  distinct_exact: boolean;
+  /** Equal-width bars over the numeric values, when the column is int or float. */
+  histogram: Histogram | null;
+  /** The most frequent values of a non-numeric column, while its distinct count is exact. */
+  top: { value: string; count: number }[] | null;
 }
 
 export interface TableProfile {
@@ -28,6 +38,9 @@ const BOOL = /^(true|false)$/i;
 
 /** Columns past this are counted as rows but not profiled: a pathological header cannot exhaust memory. */
 const MAX_COLUMNS = 10_000;
+/** Most frequent values kept per text column, each cut to this many characters. */
+const TOP = 8;
+const MAX_SHOWN = 200;
 
 class Column {
   values = 0;
@@ -37,6 +50,11 @@ class Column {
   allBool = true;
   min = Infinity;
   max = -Infinity;
+  /** Running mean of the finite numeric values (Welford: no sum to overflow or lose digits). */
+  mean = 0;
+  finite = 0;
+  distinct = new DistinctCounter();
+  histogram = new StreamingHistogram(() => this.allInt);
 
   constructor(readonly name: string) {}
 
@@ -44,6 +62,7 @@ class Column {
     const v = raw === undefined ? "" : raw.trim();
     if (NULLS.has(v.toLowerCase())) return void this.nulls++;
     this.values++;
+    this.distinct.add(v);
     if (this.allBool && !BOOL.test(v)) this.allBool = false;
     if (!this.allNumber) return;
     if (this.allInt && !INT.test(v)) this.allInt = false;
@@ -51,12 +70,23 @@ class Column {
     const x = Number(/inf/i.test(v) ? v.replace(/inf(inity)?/i, "Infinity") : v);
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
+    if (Number.isFinite(x)) {
+      this.finite++;
+      this.mean += (x - this.mean) / this.finite;
+      this.histogram.add(x);
+    }
   }
 
   profile(): ColumnProfile {
     const type: ColumnType | null = this.values === 0 ? null : this.allBool ? "bool" : this.allInt ? "int" : this.allNumber ? "float" : "string";
     const numeric = type === "int" || type === "float";
-    return { name: this.name, values: this.values, nulls: this.nulls, type, min: numeric ? this.min : null, max: numeric ? this.max : null };
+    return {
+      name: this.name, values: this.values, nulls: this.nulls, type,
+      min: numeric ? this.min : null, max: numeric ? this.max : null, mean: numeric && this.finite ? this.mean : null,
+      distinct: this.distinct.count(), distinct_exact: this.distinct.exact,
+      histogram: numeric ? this.histogram.result() : null,
+      top: numeric ? null : (this.distinct.top(TOP)?.map((t) => ({ ...t, value: t.value.slice(0, MAX_SHOWN) })) ?? null),
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { ColumnProfile } from "../../datasets/csv/profile";
 import { groups } from "./groups";
 import { type BlobChunk, runs } from "./runs";
 import { users } from "./users";
@@ -12,7 +13,15 @@ export type DataChecks = {
   rows?: [number, number];
 };
 export type CheckResult = { check: string; passed: boolean; detail: string };
-export type ManifestFile = { path: string; size: number; sha256: string; chunks: BlobChunk[]; rows?: number };
+export type ManifestFile = {
+  path: string;
+  size: number;
+  sha256: string;
+  chunks: BlobChunk[];
+  rows?: number;
+  /** A .csv/.tsv file's column profile, computed at commit (lib/datasets/csv/profile.ts); versions from before it get it on first view. */
+  profile?: { columns: ColumnProfile[]; columns_total: number };
+};
 
 export const datasets = pgTable(
   "datasets",
