@@ -1,39 +1,24 @@
 import styles from "./datasets.module.css";
+import { layoutLineage, NODE_H as H, NODE_W as W } from "./lineage-layout";
 import type { LineageModel } from "./types";
 
-const W = 150;
-const H = 30;
-const GAP_X = 60;
-const GAP_Y = 16;
-
-/** Columns by depth (a node sits right of everything it came from), rows in arrival order. */
-function layout({ nodes, edges }: LineageModel) {
-  const depth = new Map(nodes.map((n) => [n.id, 0]));
-  for (let pass = 0; pass < nodes.length; pass++) {
-    let moved = false;
-    for (const e of edges) {
-      const d = (depth.get(e.from) ?? 0) + 1;
-      if (d > (depth.get(e.to) ?? 0)) (depth.set(e.to, d), (moved = true));
-    }
-    if (!moved) break;
+/** A curve through dagre's edge points (a quadratic bend at each inner point). */
+function smoothPath(points: { x: number; y: number }[]): string {
+  const [first, ...rest] = points;
+  let d = `M ${first!.x} ${first!.y}`;
+  for (let i = 0; i < rest.length - 1; i++) {
+    const p = rest[i]!;
+    const q = rest[i + 1]!;
+    d += ` Q ${p.x} ${p.y} ${(p.x + q.x) / 2} ${(p.y + q.y) / 2}`;
   }
-  const rows = new Map<number, number>();
-  const at = new Map<string, { x: number; y: number }>();
-  for (const n of nodes) {
-    const col = depth.get(n.id) ?? 0;
-    const row = rows.get(col) ?? 0;
-    rows.set(col, row + 1);
-    at.set(n.id, { x: col * (W + GAP_X), y: row * (H + GAP_Y) });
-  }
-  const width = Math.max(...[...at.values()].map((p) => p.x)) + W;
-  const height = Math.max(...[...at.values()].map((p) => p.y)) + H;
-  return { at, width, height };
+  const last = rest.at(-1);
+  return last ? `${d} L ${last.x} ${last.y}` : d;
 }
 
-/** Versions and the runs that produced them, as a small SVG: data flows left to right. */
+/** Versions and the runs that produced them, as a small SVG laid out by dagre: data flows left to right. */
 export function LineageGraph({ graph, versionHref }: { graph: LineageModel; versionHref: (nodeId: string) => string | null }) {
   if (graph.nodes.length === 0) return <p className="muted">No versions yet.</p>;
-  const { at, width, height } = layout(graph);
+  const { at, routes, width, height } = layoutLineage(graph);
   const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
   return (
     <figure data-testid="lineage">
@@ -45,11 +30,9 @@ export function LineageGraph({ graph, versionHref }: { graph: LineageModel; vers
           </marker>
         </defs>
         {graph.edges.map((e) => {
-          const a = at.get(e.from)!;
-          const b = at.get(e.to)!;
-          const [x1, y1, x2, y2] = [a.x + W, a.y + H / 2, b.x, b.y + H / 2];
-          const mid = (x1 + x2) / 2;
-          return <path key={`${e.from}-${e.to}`} className={styles.edge} d={`M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`} markerEnd="url(#ds-arrow)" />;
+          const points = routes.get(`${e.from}->${e.to}`);
+          if (!points?.length) return null;
+          return <path key={`${e.from}-${e.to}`} className={styles.edge} d={smoothPath(points)} markerEnd="url(#ds-arrow)" />;
         })}
         {graph.nodes.map((n) => {
           const p = at.get(n.id)!;
