@@ -5,6 +5,8 @@ export interface Token {
   created: string;
   expires_at: string | null;
   last_activity: string | null;
+  /** ["inherit"]: everything its owner may do. */
+  scopes: string[];
 }
 
 export type NewToken = Token & { token: string };
