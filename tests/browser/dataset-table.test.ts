@@ -1,5 +1,7 @@
 import { expect, inject, test } from "vitest";
+import path from "node:path";
 import { signUpInBrowser, unnamedControls, useChromium } from "../helpers/browser";
+import { tempDir } from "../helpers/kiln";
 
 const server = inject("servers").find((s) => s.backend === "pglite")!;
 const chromium = useChromium();
@@ -39,5 +41,6 @@ test("a dataset version's page previews the first rows of its CSV and profiles e
   expect(await profile.locator('tr[data-column="length"] [data-testid="histogram"]').getAttribute("aria-label")).toMatch(/^Histogram of length: 4 to /);
   expect(await profile.locator('tr[data-column="species"]').getByRole("list", { name: "Most frequent values of species" }).innerText()).toMatch(/setosa\s+67/);
   expect(await unnamedControls(page)).toEqual([]);
+  await page.screenshot({ path: path.join(tempDir("dataset-shot"), "version.png"), fullPage: true }); // for a person to look at
   await ctx.close();
 }, 60_000);

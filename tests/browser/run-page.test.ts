@@ -1,6 +1,8 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import path from "node:path";
 import { signUpInBrowser, unnamedControls, useChromium } from "../helpers/browser";
+import { tempDir } from "../helpers/kiln";
 
 // A run's page as its researcher reads it: each cell's outputs drawn by the notebook's own
 // renderers, and a failed cell's traceback (the page used to crash on any cell error).
@@ -43,6 +45,7 @@ async function expectCellsShown(p: Page, runId: number) {
   expect(text).toMatch(/explode\(41\)/); // the traceback itself, frame by frame
   expect(text).toMatch(/return x \/ 0/);
   expect(await unnamedControls(p)).toEqual([]);
+  await p.screenshot({ path: path.join(tempDir("run-page-shot"), `run-${runId}.png`), fullPage: true }); // for a person to look at
 }
 
 test("the run page of a run with a failed cell shows every cell's outputs and the traceback, for an interactive and a whole-notebook run; compare diffs their code", async () => {
