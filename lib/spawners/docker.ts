@@ -1,3 +1,4 @@
+import os from "node:os";
 import Docker from "dockerode";
 import { ensureImage } from "../images/builder";
 import { closeKernelApiSocket, openKernelApiSocket } from "../kernel-api/sockets";
@@ -9,6 +10,12 @@ import type { HomeOwner, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from 
 import { upstreamOf } from "./upstream";
 import { waitForJupyter } from "./wait-jupyter";
 import type { WarmPool } from "./warm-pool";
+
+/**
+ * A server starts with this much CPU (or what it asked, if more): Jupyter Server and its
+ * first kernel start side by side, and on a 1-CPU limit each waits for the other.
+ */
+const STARTUP_CPU = Math.min(4, os.availableParallelism());
 
 export interface DockerSpawnerOptions {
   /** "none": no network at all (the default). Else a network the operator made for egress. */
@@ -90,7 +97,8 @@ export class DockerSpawner implements Spawner {
       ]);
       const container = await this.create({
         name, image: spec.image, network: this.options.network, baseUrl: spec.baseUrl, jupyterToken: spec.jupyterToken,
-        socketMode: jupyterSocketMode(), env: spec.env, cpu: spec.cpu, memoryMb: spec.memoryMb, gpuIds: spec.gpuIds, run,
+        // More CPU while it starts (Jupyter and the first kernel import side by side), the asked limit once ready.
+        socketMode: jupyterSocketMode(), env: spec.env, cpu: Math.max(spec.cpu, STARTUP_CPU), memoryMb: spec.memoryMb, gpuIds: spec.gpuIds, run,
         labels: {
           "org.kiln.user": spec.user, "org.kiln.user-id": String(spec.userId), "org.kiln.server": spec.serverName,
           "org.kiln.server-id": String(spec.serverId), "org.kiln.managed": "true", "org.kiln.instance": this.options.instance,
@@ -103,6 +111,8 @@ export class DockerSpawner implements Spawner {
       progress({ progress: 60, message: "Starting Jupyter and a first kernel" });
       // Ready means a first kernel is to be had at once (the spare is up), not just that Jupyter answers.
       await waitForJupyter(upstreamOf(state), spec.baseUrl, spec.jupyterToken, signal, async () => (await this.poll(state)) === null);
+      // Before anyone's code runs in it: a server that cannot be held to its limit is not started.
+      if (spec.cpu < STARTUP_CPU) await container.update({ NanoCpus: Math.round(spec.cpu * 1e9) });
     } catch (e) {
       // A server that never answered gets no graceful stop: its PID 1 may ignore SIGTERM.
       if (state.containerId) await this.docker.getContainer(state.containerId).remove({ force: true }).catch(() => {});
