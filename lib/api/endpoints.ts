@@ -150,7 +150,7 @@ export const endpoints = {
     responses: { 204: { description: "Revoked" }, 404: err("No such token"), ...authErrors },
   }),
   startServer: endpoint({
-    method: "POST", path: "/hub/api/users/{name}/server", tag: "servers", auth: "user", scopes: ["servers"], scopeOn: onServer, summary: "Start the user's default server",
+    method: "POST", path: "/hub/api/users/{name}/server", tag: "servers", auth: "user", scopes: ["start:servers"], scopeOn: onServer, summary: "Start the user's default server",
     params: nameParam, body: serverOptions,
     responses: {
       201: { description: "Ready", schema: s.serverModel }, 202: { description: "Starting: follow progress_url", schema: s.serverModel },
@@ -159,7 +159,7 @@ export const endpoints = {
     },
   }),
   startNamedServer: endpoint({
-    method: "POST", path: "/hub/api/users/{name}/servers/{server_name}", tag: "servers", auth: "user", scopes: ["servers"], scopeOn: onServer, summary: "Start a named server",
+    method: "POST", path: "/hub/api/users/{name}/servers/{server_name}", tag: "servers", auth: "user", scopes: ["start:servers"], scopeOn: onServer, summary: "Start a named server",
     params: nameParam.extend({ server_name: serverName }), body: serverOptions,
     responses: {
       201: { description: "Ready", schema: s.serverModel }, 202: { description: "Starting", schema: s.serverModel },

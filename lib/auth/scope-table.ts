@@ -35,7 +35,8 @@ export const SCOPES = {
   "users:activity": { description: "Record users' and their servers' last activity", subscopes: ["read:users:activity"], filters: onUsers },
   "users:sessions": { description: "End users' browser sessions (sign out everywhere)", filters: onUsers, kiln: true },
   "admin:servers": { description: "Start, stop and read any user servers (Kiln keeps no server state for clients)", subscopes: ["servers"], filters: onServers },
-  servers: { description: "Start and stop user servers", subscopes: ["read:servers", "delete:servers", "read:images"], filters: onServers },
+  servers: { description: "Start and stop user servers", subscopes: ["read:servers", "start:servers", "delete:servers", "read:images"], filters: onServers },
+  "start:servers": { description: "Start users' servers (JupyterHub 6's name; `servers` includes it)", filters: onServers },
   "read:servers": { description: "Read users' names and their server models", subscopes: ["read:users:name"], filters: onServers },
   "delete:servers": { description: "Stop users' servers", filters: onServers },
   "access:servers": { description: "Reach user servers through /user/ (Jupyter's REST API, kernels, terminals), from the API or a browser", filters: onServers },
@@ -81,6 +82,6 @@ export const definitionOf = (name: ScopeName): Definition => TABLE[name];
  */
 export const SELF_USER_SCOPES: readonly ScopeName[] = [
   "read:users", "read:users:name", "read:users:groups", "users:activity", "read:users:activity", "users:sessions",
-  "servers", "delete:servers", "read:servers", "tokens", "read:tokens", "access:servers",
+  "servers", "start:servers", "delete:servers", "read:servers", "tokens", "read:tokens", "access:servers",
 ];
 export const SELF_KILN_SCOPES: readonly ScopeName[] = ["notebooks", "read:notebooks", "runs", "read:runs", "datasets", "read:datasets", "read:images"];

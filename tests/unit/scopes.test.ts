@@ -31,7 +31,7 @@ describe("expansion", () => {
     expect(expandScopes(null, "alice")).toBeNull();
     expect(expandScopes(["read:users", "inherit"], "alice")).toBeNull();
     expect(listScopes(expandScopes(["servers!user"], "alice")!)).toEqual([
-      "delete:servers!user=alice", "read:servers!user=alice", "read:users:name!user=alice", "servers!user=alice",
+      "delete:servers!user=alice", "read:servers!user=alice", "read:users:name!user=alice", "servers!user=alice", "start:servers!user=alice",
     ]);
     // a !server filter does not reach the user-level subscope (as JupyterHub's read:servers -> read:users:name)
     expect(listScopes(expandScopes(["read:servers!server=alice/lab"], "alice")!)).toEqual(["read:servers!server=alice/lab"]);
