@@ -1,9 +1,28 @@
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db";
-import { datasets, datasetVersions, groups, runInputs, runMetrics, runParams, runShares, runTags, type RunRow, users } from "../db/schema";
+import { recorder } from "../execution/recorder";
+import { datasets, datasetVersions, executions, groups, runInputs, runMetrics, runParams, runShares, runTags, type RunRow, users } from "../db/schema";
 
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * An interactive run lasts as long as its kernel session, mostly waiting for the next cell:
+ * `activity` says whether a cell runs now ("executing") or not ("idle"); null once ended.
+ */
+function activityOf(r: RunRow, busy: Set<number>): "executing" | "idle" | null {
+  if (r.status !== "running" && r.status !== "queued") return null;
+  return r.kind === "batch" || busy.has(r.id) ? "executing" : "idle";
+}
+
+/** The interactive runs among `rows` with a cell queued or running now. */
+async function executingRuns(db: Db, rows: RunRow[]): Promise<Set<number>> {
+  const open = rows.filter((r) => r.kind === "interactive" && r.status === "running").map((r) => r.id);
+  if (open.length === 0) return new Set();
+  await recorder().settle();
+  const found = await db.selectDistinct({ runId: executions.runId }).from(executions).where(and(inArray(executions.runId, open), inArray(executions.status, ["queued", "running"])));
+  return new Set(found.map((f) => f.runId!));
+}
 
 /** Everything a runs table row shows, for many runs in a handful of statements (never one per run). */
 export async function runModels(db: Db, rows: RunRow[]) {
@@ -23,6 +42,7 @@ export async function runModels(db: Db, rows: RunRow[]) {
     db.select({ runId: runShares.runId, name: groups.name }).from(runShares).innerJoin(groups, eq(groups.id, runShares.groupId)).where(inArray(runShares.runId, ids)),
     db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...new Set(rows.map((r) => r.ownerId))])),
   ]);
+  const busy = await executingRuns(db, rows);
   const by = <T extends { runId: number }>(xs: T[]) => {
     const m = new Map<number, T[]>();
     for (const x of xs) (m.get(x.runId) ?? m.set(x.runId, []).get(x.runId)!).push(x);
@@ -32,7 +52,7 @@ export async function runModels(db: Db, rows: RunRow[]) {
   const ownerName = new Map(owners.map((o) => [o.id, o.name]));
   return rows.map((r) => ({
     id: r.id, owner: ownerName.get(r.ownerId) ?? "", notebook_id: r.notebookId, notebook_name: r.notebookName, notebook_revision: r.notebookRevision,
-    kind: r.kind, status: r.status, reproduces_id: r.reproducesId, image: r.image, image_digest: r.imageDigest, resources: r.resources,
+    kind: r.kind, status: r.status, activity: activityOf(r, busy), reproduces_id: r.reproducesId, image: r.image, image_digest: r.imageDigest, resources: r.resources,
     started_at: r.startedAt.toISOString(), ended_at: iso(r.endedAt),
     duration_s: +(((r.endedAt ?? new Date()).getTime() - r.startedAt.getTime()) / 1000).toFixed(3),
     error: r.error, public: r.public, injected: r.injected,
