@@ -17,7 +17,7 @@ const MAX_FIELD = 64 * 1024;
  * A streaming RFC 4180 parser: quoted fields (with delimiters, `""` escapes and line breaks
  * inside), CRLF or LF line ends, text pushed in pieces of any size. Lenient where files in
  * the wild are not (a stray quote inside an unquoted field is kept as text). Blank lines
- * are skipped.
+ * are skipped. Kept over csv-parse: 5-11x faster on the same chunks (bench/csv-parse.ts).
  */
 export class CsvParser {
   private state = State.FieldStart;
