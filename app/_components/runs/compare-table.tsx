@@ -41,7 +41,7 @@ export function CompareTable({ data }: { data: RunComparison }) {
         </thead>
         <tbody>
           <Row label="Notebook" runs={runs} cell={(r) => (r.notebook_id ? <Link href={`/notebooks/${r.notebook_id}`}>{r.notebook_name}</Link> : r.notebook_name)} />
-          <Row label="Status" runs={runs} cell={(r) => <StatusBadge status={r.status} />} />
+          <Row label="Status" runs={runs} cell={(r) => <StatusBadge status={r.status} activity={r.activity} />} />
           <Row label="Duration" runs={runs} cell={(r) => formatDuration(r.duration_s)} />
           <Row label="Image digest" runs={runs} cell={(r) => <span className="mono compare-digest" title={r.image_digest ?? ""}>{r.image_digest?.slice(0, 19) ?? "—"}</span>} />
           <GroupRow label="Params" span={runs.length + 1} />

@@ -35,8 +35,18 @@ const BADGE: Record<RunStatus, string> = {
   killed: "badge-danger",
 };
 
-export function StatusBadge({ status }: { status: RunStatus }) {
-  return <span className={`badge ${BADGE[status] ?? "badge-neutral"}`} data-testid="run-status">{status}</span>;
+/** A running interactive run whose kernel waits between cells reads "running · idle": the run is open, no cell runs now. */
+export function StatusBadge({ status, activity }: { status: RunStatus; activity?: "executing" | "idle" | null }) {
+  const idle = status === "running" && activity === "idle";
+  return (
+    <span
+      className={`badge ${idle ? "badge-neutral" : BADGE[status] ?? "badge-neutral"}`}
+      data-testid="run-status"
+      title={idle ? "The notebook's kernel is open; no cell is running now" : undefined}
+    >
+      {idle ? "running · idle" : status}
+    </span>
+  );
 }
 
 /** Each path segment encoded, the slashes kept: the API's {path+} takes the rest of the URL. */

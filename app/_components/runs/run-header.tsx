@@ -12,7 +12,7 @@ export function RunHeader({ run, isOwner }: { run: RunDetail; isOwner: boolean }
     <header className="card run-header">
       <div className="section-head">
         <h1>
-          Run #{run.id} <StatusBadge status={run.status} /> <span className="badge badge-neutral">{run.kind}</span>
+          Run #{run.id} <StatusBadge status={run.status} activity={run.activity} /> <span className="badge badge-neutral">{run.kind}</span>
         </h1>
         <div className="section-tools">
           <Link href={`/experiments${run.notebook_id ? `?notebook_id=${run.notebook_id}` : ""}`} className="btn btn-secondary btn-small">

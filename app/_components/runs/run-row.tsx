@@ -28,7 +28,7 @@ export function RunRow({ run, columns, selected, onSelect }: Props) {
       </td>
       <td>{run.owner}</td>
       <td>{run.kind}</td>
-      <td><StatusBadge status={run.status} /></td>
+      <td><StatusBadge status={run.status} activity={run.activity} /></td>
       <td className="nowrap"><When iso={run.started_at} style="ago" /></td>
       <td className="nowrap runs-num">{formatDuration(run.duration_s)}</td>
       {columns.params.map((k) => (

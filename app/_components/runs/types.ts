@@ -31,6 +31,8 @@ export interface RunModel {
   notebook_revision: number;
   kind: RunKind;
   status: RunStatus;
+  /** An interactive run's kernel: "executing" while a cell is queued or running, "idle" between cells, null once ended. */
+  activity?: "executing" | "idle" | null;
   reproduces_id: number | null;
   image: string;
   image_digest: string | null;
