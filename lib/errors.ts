@@ -114,3 +114,9 @@ export class NoServerError extends KilnError {
   readonly status = 409;
   readonly code = "no_server";
 }
+
+/** 409: the kernel is running a cell (or did not answer in time): a completion or inspection must wait. */
+export class KernelBusyError extends KilnError {
+  readonly status = 409;
+  readonly code = "kernel_busy";
+}

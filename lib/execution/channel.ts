@@ -13,6 +13,7 @@ import { sameOrigin } from "../http/origin";
 import { logger } from "../log";
 import { metrics } from "../metrics";
 import { requireOwnNotebookId } from "../notebooks/find";
+import { completeCode, inspectCode } from "./assist";
 import { type ChannelCommand, channelCommand, MAX_COMMAND_BYTES } from "./channel-protocol";
 import { type Sequenced, subscribe } from "./events";
 import { answerInput, interruptKernel, kernelInfo, replayForNewView, restartKernel, runCell } from "./verbs";
@@ -144,5 +145,9 @@ function run(ctx: Ctx, nb: { id: number; ownerId: number }, c: ChannelCommand): 
       return answerInput({ ctx, input: { id: nb.id, value: c.value } });
     case "kernel":
       return kernelInfo({ ctx, input });
+    case "complete":
+      return completeCode(ctx.db, nb, c);
+    case "inspect":
+      return inspectCode(ctx.db, nb, c);
   }
 }

@@ -1,14 +1,8 @@
 import { EventEmitter } from "node:events";
+import type { NotebookEventOf } from "./channel-protocol";
 
-/** What the browser receives on /api/notebooks/{id}/events (see the notebook API in ARCHITECTURE.md). */
-export type NotebookEvent =
-  | { type: "execution"; execution_id: number; cell_id: string; status: string; execution_count: number | null }
-  | { type: "output"; execution_id: number; cell_id: string; output: Output }
-  | { type: "clear_output"; execution_id: number; cell_id: string; wait: boolean }
-  | { type: "update_display"; display_id: string; output: Output }
-  | { type: "kernel"; state: string; reason: string | null }
-  | { type: "input_request"; execution_id: number; cell_id: string; prompt: string; password: boolean }
-  | { type: "reset" };
+/** What a view receives (the channel's protocol, one source for server and page: channel-protocol.ts). */
+export type NotebookEvent = NotebookEventOf<Output>;
 
 export type Output = Record<string, unknown> & { output_type: string };
 

@@ -8,6 +8,7 @@ import { CellWriter } from "./cell-writer";
 import { type ExecutionRecord, recorder } from "./recorder";
 import { forgetMessageRunLater, rememberMessageRun } from "./message-runs";
 import { OrderedPublisher } from "./ordered-publisher";
+import { ShellRequests } from "./shell-requests";
 import type { NotebookEvent, Output } from "./events";
 import { kernelPost } from "./kernel-rest";
 import { iopubFlows, openKernelSocket } from "./kernel-socket";
@@ -42,6 +43,8 @@ export class KernelSession {
   private userRestart = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly cells: CellWriter;
+  /** Completions and inspections: replies by msg_id (shell-requests.ts). */
+  private readonly requests = new ShellRequests((m) => this.ws?.readyState === WebSocket.OPEN && (this.send(m), true));
   closed = false;
 
   /**
@@ -152,6 +155,11 @@ export class KernelSession {
     recorder().record(exec.record);
   }
 
+  /** A shell request other than an execution (complete_request, inspect_request): its reply's content. */
+  shellRequest(msgType: string, content: Record<string, unknown>, timeoutMs: number, timeout: () => Error): Promise<Record<string, unknown>> {
+    return this.requests.request(message("shell", msgType, content, this.session), timeoutMs, timeout);
+  }
+
   answerInput(value: string): boolean {
     if (!this.pendingInput) return false;
     this.send(message("stdin", "input_reply", { value }, this.session, this.pendingInput.header));
@@ -219,6 +227,7 @@ export class KernelSession {
     } catch {
       return; // binary frames (buffers) carry nothing Kiln records
     }
+    if (this.requests.take(m)) return;
     const type = m.header?.msg_type;
     const exec = this.execFor(m);
     if (m.channel === "iopub" && type === "status") {
@@ -360,6 +369,7 @@ export class KernelSession {
     if (this.closed) return;
     this.closed = true;
     this.unhook();
+    this.requests.rejectAll("the connection to the kernel closed");
     this.abortAll("Kiln lost the connection to the kernel (the server stopped?)");
     void this.run.then(async (id) => endRun(await getDb(), id, "finished")).catch(() => {});
     this.setState("disconnected", "The connection to the kernel closed: the server stopped or restarted.");
