@@ -19,6 +19,8 @@ export interface FinishedCell {
 const MAX_WAIT_MS = 1000;
 /** ...and once it has been quiet this long. */
 const QUIET_MS = 50;
+/** A cell not yet in the stored notebook waits this long for the save that brings it. */
+const UNPLACED_MS = 10 * 60_000;
 
 /**
  * Writes finished cells' outputs into the stored notebook, batched per notebook. Rewriting
@@ -29,6 +31,11 @@ const QUIET_MS = 50;
  */
 export class CellWriter {
   private pending = new Map<string, FinishedCell>();
+  /**
+   * Cells that ran before the save that stores them landed (the editor sends an execution
+   * at once and saves beside it): kept until the next save of the notebook (`retryUnplaced`).
+   */
+  private unplaced = new Map<string, { cell: FinishedCell; at: number }>();
   private readonly timer = new BatchTimer(QUIET_MS, MAX_WAIT_MS, () => void this.flush());
   private writing: Promise<void> = Promise.resolve();
 
@@ -37,8 +44,17 @@ export class CellWriter {
 
   add(cell: FinishedCell) {
     if (this.notebookId === null) return this.written([cell]);
+    this.unplaced.delete(cell.cellId);
     this.pending.set(cell.cellId, cell);
     this.timer.touch();
+  }
+
+  /** The notebook was saved: cells it did not hold before may be there now. */
+  retryUnplaced() {
+    if (this.unplaced.size === 0) return;
+    for (const [id, { cell }] of this.unplaced) if (!this.pending.has(id)) this.pending.set(id, cell);
+    this.unplaced.clear();
+    void this.flush();
   }
 
   /** Writes what is pending now; resolves once everything added so far is stored. */
@@ -53,8 +69,9 @@ export class CellWriter {
 
   private async write(cells: FinishedCell[]) {
     if (this.notebookId === null) return;
+    let missing = new Set<string>();
     try {
-      await this.store(this.notebookId, cells).catch(async (e) => {
+      missing = await this.store(this.notebookId, cells).catch(async (e) => {
         // One cell that cannot be stored must not cost the others theirs: one at a time, and
         // a cell that still fails keeps a note of why in place of its outputs.
         logger().warn({ err: e, notebook: this.notebookId }, "could not store a batch of cells' outputs; storing them one by one");
@@ -65,18 +82,29 @@ export class CellWriter {
             ),
           );
         }
+        return new Set<string>();
       });
     } finally {
-      this.written(cells);
+      const now = Date.now();
+      // (writes run in order: a later execution's cell, placed, supersedes an earlier one left unplaced)
+      for (const c of cells) {
+        if (!missing.has(c.cellId)) this.unplaced.delete(c.cellId);
+        else if (!this.pending.has(c.cellId)) this.unplaced.set(c.cellId, { cell: c, at: now });
+      }
+      const expired = [...this.unplaced].filter(([, u]) => now - u.at > UNPLACED_MS).map(([id, u]) => (this.unplaced.delete(id), u.cell));
+      // Views read an unplaced cell's outputs from the session meanwhile (`persisting`).
+      this.written([...cells.filter((c) => !missing.has(c.cellId)), ...expired]);
     }
   }
 
-  private async store(notebookId: number, cells: FinishedCell[]) {
+  /** Stores the cells' outputs in the notebook; answers the ids of cells it does not hold (yet). */
+  private async store(notebookId: number, cells: FinishedCell[]): Promise<Set<string>> {
     const byId = new Map(cells.map((c) => [c.cellId, c]));
     const db = await getDb();
-    await db.transaction(async (tx) => {
+    return db.transaction(async (tx) => {
       const [nb] = await tx.select({ content: notebooks.content }).from(notebooks).where(eq(notebooks.id, notebookId)).for("update");
-      if (!nb) return;
+      if (!nb) return new Set<string>();
+      const held = new Set(nb.content.cells.map((c) => c.id));
       // metadata.kiln.execution_id: the record these outputs came from (the page links a truncated output's full text to it)
       const next = nb.content.cells.map((c) => {
         const done = byId.get(c.id);
@@ -84,6 +112,7 @@ export class CellWriter {
         return { ...c, outputs: done.outputs, execution_count: done.executionCount, metadata: { ...c.metadata, kiln: { execution_id: done.executionId } } };
       });
       await tx.update(notebooks).set({ content: { ...nb.content, cells: next } }).where(eq(notebooks.id, notebookId));
+      return new Set([...byId.keys()].filter((id) => !held.has(id)));
     });
   }
 }

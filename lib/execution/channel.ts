@@ -13,6 +13,7 @@ import { sameOrigin } from "../http/origin";
 import { logger } from "../log";
 import { metrics } from "../metrics";
 import { requireOwnNotebookId } from "../notebooks/find";
+import { progressKey, subscribeProgress } from "../servers/progress";
 import { completeCode, inspectCode } from "./assist";
 import { type ChannelCommand, channelCommand, MAX_COMMAND_BYTES } from "./channel-protocol";
 import { type Sequenced, subscribe } from "./events";
@@ -86,6 +87,11 @@ function serve(ws: WebSocket, ctx: Ctx, nb: { id: number; ownerId: number }, aft
   let alive = true;
   const send = ({ id, event }: Sequenced) => frame(`{"id":${id},"event":${JSON.stringify(event)}}`);
   const unsubscribe = subscribe(nb.id, after, replayForNewView, send);
+  // The server starting or stopping changes what the kernel can be: the view asks again
+  // (a kernel lost with its server would otherwise stay "disconnected" until a cell runs).
+  const watch = subscribeProgress(progressKey(nb.ownerId, ""), (p) => {
+    if (p.ready || p.failed) frame(JSON.stringify({ event: { type: "server" } }));
+  });
   const ping = setInterval(() => {
     if (!alive) return ws.terminate();
     alive = false;
@@ -97,6 +103,7 @@ function serve(ws: WebSocket, ctx: Ctx, nb: { id: number; ownerId: number }, aft
   ws.on("close", () => {
     clearInterval(ping);
     unsubscribe();
+    watch.unsubscribe();
     unregister();
   });
   ws.on("message", async (data, isBinary) => {

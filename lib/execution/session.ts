@@ -347,6 +347,11 @@ export class KernelSession {
     this.cells.add({ executionId: exec.id, cellId: exec.cellId, outputs, executionCount: exec.executionCount });
   }
 
+  /** The notebook was saved: finished cells that were not in it yet may be now. */
+  notebookSaved() {
+    this.cells.retryUnplaced();
+  }
+
   /** Resolves once every finished cell is in the stored notebook (export, shutdown). */
   flushCells(): Promise<void> {
     return this.cells.flush();

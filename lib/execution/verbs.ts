@@ -79,7 +79,8 @@ export async function withLiveOutputs(nb: NotebookRow): Promise<NotebookDoc> {
       const e = running.get(c.id);
       if (e) return { ...c, outputs: storable(e.outputs), execution_count: null };
       const done = s.persisting.get(c.id); // finished a moment ago, not yet written
-      return done ? { ...c, outputs: storable(done.outputs), execution_count: done.executionCount } : c;
+      // (with the execution it came from, as the cell writer will store it: a view compares ids)
+      return done ? { ...c, outputs: storable(done.outputs), execution_count: done.executionCount, metadata: { ...c.metadata, kiln: { execution_id: done.id } } } : c;
     }),
   };
 }

@@ -4,6 +4,7 @@ import type { Ctx } from "../auth/principal";
 import type { Db } from "../db";
 import { notebookRevisions, notebooks, type NotebookDoc, type NotebookRow } from "../db/schema";
 import { ConflictError, isUniqueViolation, NotFoundError } from "../errors";
+import { notebookSaved } from "../execution/saved";
 import { settleNotebook } from "../execution/sessions";
 import { mergeEditedCells, newNotebook, withUniqueIds } from "./doc";
 import { requireOwnNotebook, requireOwnNotebookId, requireUser } from "./find";
@@ -52,7 +53,13 @@ export async function createNotebook({ ctx, input }: { ctx: Ctx; input: z.output
   return notebookModel(await insert(ctx.db, user.id, input.name, content));
 }
 
-export async function saveNotebook({ ctx, input }: { ctx: Ctx; input: { id: number; patch: z.output<typeof saveBody> } }) {
+export async function saveNotebook(args: { ctx: Ctx; input: { id: number; patch: z.output<typeof saveBody> } }) {
+  const saved = await saveInTransaction(args);
+  if (args.input.patch.cells || args.input.patch.metadata) notebookSaved(saved.id, saved.revision);
+  return saved;
+}
+
+async function saveInTransaction({ ctx, input }: { ctx: Ctx; input: { id: number; patch: z.output<typeof saveBody> } }) {
   const { id, patch } = input;
   return ctx.db.transaction(async (tx) => {
     const txCtx = { ...ctx, db: tx as unknown as Db };
@@ -148,7 +155,13 @@ export async function listRevisions({ ctx, input }: { ctx: Ctx; input: { id: num
 }
 
 /** The current content is kept as a revision first, so a restore can itself be undone. */
-export async function restoreRevision({ ctx, input }: { ctx: Ctx; input: { id: number; revisionId: number } }) {
+export async function restoreRevision(args: { ctx: Ctx; input: { id: number; revisionId: number } }) {
+  const restored = await restoreInTransaction(args);
+  notebookSaved(restored.id, restored.revision);
+  return restored;
+}
+
+async function restoreInTransaction({ ctx, input }: { ctx: Ctx; input: { id: number; revisionId: number } }) {
   return ctx.db.transaction(async (tx) => {
     const row = await requireOwnNotebook({ ...ctx, db: tx as unknown as Db }, input.id);
     const [rev] = await tx
