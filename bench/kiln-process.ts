@@ -19,11 +19,14 @@ export async function waitHealthy(url: string, timeoutMs = 60_000) {
   throw new Error(`${url} not healthy`);
 }
 
-/** Starts the production server (as npm start does, minus the install/build checks). */
-export async function startServer(port: number, env: Record<string, string>) {
+/**
+ * Starts the production server (as npm start does, minus the install/build checks), from this
+ * checkout or another one (`root`: an older commit, to compare in the same run).
+ */
+export async function startServer(port: number, env: Record<string, string>, root = ROOT) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kiln-bench-"));
   const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    cwd: ROOT,
+    cwd: root,
     // No warm pool unless a benchmark asks (KILN_WARM_POOL: "" for the default): most measure one kernel.
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), KILN_DATA_DIR: dir, KILN_WARM_POOL: "none", ...env },
     stdio: ["ignore", "ignore", "inherit"],
