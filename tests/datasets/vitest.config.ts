@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   root: path.resolve(__dirname, "../.."),
   test: {
-    include: ["tests/datasets/store.test.ts"],
+    include: ["tests/datasets/store.test.ts", "tests/datasets/ingest-pipeline.test.ts"],
     pool: "forks",
     testTimeout: 30_000,
     retry: 0,

@@ -20,8 +20,12 @@ export interface BlobUsage {
 export interface BlobStore {
   readonly kind: string;
   has(hash: string): Promise<boolean>;
-  /** Stores the bytes under `hash` unless they are there already. Resolves true when it wrote them. */
-  put(hash: string, bytes: Uint8Array): Promise<boolean>;
+  /**
+   * Stores the bytes (one buffer, or pieces written one after another) under `hash` unless they
+   * are there already. Resolves true when it wrote them. The bytes may be views of memory the
+   * caller reuses once this resolves: a store copies what it needs to keep.
+   */
+  put(hash: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean>;
   /** The blob's bytes; NotFoundError when it is not stored. */
   get(hash: string): Promise<Buffer>;
   /** null when the blob is not stored. */

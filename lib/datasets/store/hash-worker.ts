@@ -1,57 +1,70 @@
 import { Worker } from "node:worker_threads";
 
 /**
- * The one worker thread that computes ingest's hashes (see stream-hasher.ts). One is enough:
- * on two cores it and the chunker's thread keep both busy; more would only compete.
+ * The two worker threads that compute ingest's hashes (see stream-hasher.ts): one the whole
+ * file's SHA-256, the other each chunk's. Every byte is hashed twice and SHA-256 is serial, so
+ * on one thread the two hashes took longer than everything else an upload does; side by side
+ * they run on both cores while the caller's thread receives, chunks and stores.
+ * Both read the same shared slabs: nothing is copied to reach them.
  */
 
 // Plain CommonJS evaluated in the worker: no file to resolve, whatever bundles or runs Kiln.
+// A slab message carries the stream's next `length` bytes; the chunks worker also gets the
+// stream offsets where chunks end within them. Each slab is answered, in order, so the caller
+// knows when both workers are done reading it.
 const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
+const perChunk = workerData.role === "chunks";
 const streams = new Map();
 parentPort.on("message", (m) => {
+  if (m.abort) return void streams.delete(m.id);
   let s = streams.get(m.id);
-  if (!s) streams.set(m.id, (s = { file: createHash("sha256"), chunk: createHash("sha256"), pos: 0, inChunk: 0 }));
+  if (!s) streams.set(m.id, (s = { hash: createHash("sha256"), pos: 0, inChunk: 0 }));
+  if (!m.slab) {
+    streams.delete(m.id);
+    if (!perChunk) return parentPort.postMessage({ id: m.id, hashes: [], sha256: s.hash.digest("hex"), done: true });
+    return parentPort.postMessage({ id: m.id, hashes: s.inChunk > 0 ? [s.hash.digest("hex")] : [], done: true });
+  }
+  const bytes = new Uint8Array(m.slab, 0, m.length);
   const hashes = [];
-  if (m.slab) {
-    const bytes = new Uint8Array(m.slab, 0, m.length);
+  if (perChunk) {
     let at = 0;
     for (const cut of m.cuts) {
-      s.chunk.update(bytes.subarray(at, cut - s.pos));
-      hashes.push(s.chunk.digest("hex"));
-      s.chunk = createHash("sha256");
+      s.hash.update(bytes.subarray(at, cut - s.pos));
+      hashes.push(s.hash.digest("hex"));
+      s.hash = createHash("sha256");
       at = cut - s.pos;
       s.inChunk = 0;
     }
-    s.chunk.update(bytes.subarray(at));
+    if (at < m.length) s.hash.update(bytes.subarray(at));
     s.inChunk += m.length - at;
-    s.file.update(bytes);
-    s.pos += m.length;
-    parentPort.postMessage({ id: m.id, hashes, slab: m.slab }, [m.slab]);
-  } else if (m.abort) {
-    streams.delete(m.id);
-  } else {
-    if (s.inChunk > 0) hashes.push(s.chunk.digest("hex"));
-    streams.delete(m.id);
-    parentPort.postMessage({ id: m.id, hashes, sha256: s.file.digest("hex") });
-  }
+  } else s.hash.update(bytes);
+  s.pos += m.length;
+  parentPort.postMessage({ id: m.id, hashes });
 });`;
+
+export type Role = "file" | "chunks";
 
 export interface Reply {
   id: number;
+  /** Hashes of the chunks that ended in the slab answered (chunks worker), in order. */
   hashes: string[];
-  slab?: ArrayBuffer;
+  /** The whole stream's SHA-256 (file worker, at the end). */
   sha256?: string;
+  /** The answer to the end of the stream. */
+  done?: boolean;
 }
 
 export interface Session {
-  onReply(m: Reply): void;
+  onReply(role: Role, m: Reply): void;
   fail(e: unknown): void;
 }
 
-let worker: Worker | undefined;
-/** Streams being hashed, by id; each gets its worker's replies. */
+export type HashWorkers = Record<Role, Worker>;
+
+let pair: HashWorkers | undefined;
+/** Streams being hashed, by id; each gets both workers' replies. */
 export const sessions = new Map<number, Session>();
 let nextId = 1;
 
@@ -59,17 +72,36 @@ export function newSessionId(): number {
   return nextId++;
 }
 
-export function sharedWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(WORKER_SOURCE, { eval: true });
-  w.on("message", (m: Reply) => sessions.get(m.id)?.onReply(m));
+/** The process's two hashing workers, started on first use and again after one failed. */
+export function hashWorkers(): HashWorkers {
+  if (pair) return pair;
+  const started: HashWorkers = { file: start("file"), chunks: start("chunks") };
+  // Either worker failing fails every stream (each needs both); the survivor goes too, so the
+  // next stream starts a fresh pair with no stale state.
   const fail = (e: unknown) => {
-    if (worker === w) worker = undefined;
+    if (pair !== started) return;
+    pair = undefined;
     for (const s of sessions.values()) s.fail(e);
     sessions.clear();
+    void started.file.terminate();
+    void started.chunks.terminate();
   };
-  w.on("error", fail);
-  w.on("exit", (code) => fail(new Error(`the hashing worker exited (${code})`)));
-  w.unref(); // an idle worker must not keep the process alive; sessions ref it while they wait
-  return (worker = w);
+  for (const role of ["file", "chunks"] as const) {
+    const w = started[role];
+    w.on("message", (m: Reply) => sessions.get(m.id)?.onReply(role, m));
+    w.on("error", fail);
+    w.on("exit", (code) => fail(new Error(`the hashing worker exited (${code})`)));
+  }
+  return (pair = started);
+}
+
+function start(role: Role): Worker {
+  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { role } });
+  w.unref(); // idle workers must not keep the process alive; sessions ref them while they wait
+  return w;
+}
+
+/** Keeps the process alive while some stream waits for an answer. */
+export function holdWorkers(workers: HashWorkers, held: boolean): void {
+  for (const w of Object.values(workers)) held ? w.ref() : w.unref();
 }

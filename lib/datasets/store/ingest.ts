@@ -21,23 +21,20 @@ export interface IngestResult {
 }
 
 export interface IngestOptions {
-  /** Chunks being stored at once (S3 round trips overlap); bounds memory to about this times 2 MiB. */
+  /** Chunks being stored at once (S3 round trips, fsyncs overlap). Memory is bounded by the hasher's slabs either way. */
   inFlight?: number;
 }
 
 /**
  * Chunks a stream, hashes every chunk and the whole file in the same pass, and stores the
- * chunks the store lacks. Memory stays bounded whatever the size: input is held only until
- * its chunks are hashed and stored. This thread scans for boundaries; the hashes run on a
- * worker (stream-hasher.ts) and the store's I/O on libuv's pool, so the cores work together.
- *
- * The input's buffers are kept (not copied) until stored, so its producer must not reuse them
- * after yielding them; Node streams, fetch bodies and file reads never do.
+ * chunks the store lacks. Memory stays bounded whatever the size: input is copied once into
+ * the hasher's slabs and held there only until its chunks are hashed and stored. This thread
+ * scans for boundaries; the two hashes run on two workers (stream-hasher.ts) and the store's
+ * I/O on libuv's pool, so the cores work together. The input's buffers are not kept.
  */
 export async function ingestStream(store: BlobStore, input: AsyncIterable<Uint8Array>, options: IngestOptions = {}): Promise<IngestResult> {
   const limit = options.inFlight ?? 8;
   const chunks: ChunkRef[] = [];
-  const awaitingHash: { ref: ChunkRef; pieces: Uint8Array[] }[] = [];
   const storing = new Set<Promise<void>>();
   // Two chunks of one file with the same bytes (runs of zeros, repeated records) are stored once.
   const seen = new Set<string>();
@@ -45,55 +42,37 @@ export async function ingestStream(store: BlobStore, input: AsyncIterable<Uint8A
   let newChunks = 0;
   let failure: { error: unknown } | undefined;
 
-  const storeChunk = async (hash: string, pieces: Uint8Array[]) => {
-    const bytes = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
-    if (await store.put(hash, bytes)) {
-      newBytes += bytes.length;
-      newChunks++;
-    }
-  };
-  const hasher = new StreamHasher((hash) => {
-    const { ref, pieces } = awaitingHash.shift()!;
-    ref.hash = hash;
-    if (seen.has(hash)) return;
-    seen.add(hash);
-    const job: Promise<void> = storeChunk(hash, pieces)
+  const hasher = new StreamHasher((chunk) => {
+    chunks.push({ hash: chunk.hash, size: chunk.size });
+    if (seen.has(chunk.hash)) return chunk.release();
+    seen.add(chunk.hash);
+    const job: Promise<void> = store
+      .put(chunk.hash, chunk.pieces)
+      .then((wrote) => {
+        if (!wrote) return;
+        newBytes += chunk.size;
+        newChunks++;
+      })
       .catch((error) => void (failure ??= { error }))
-      .finally(() => storing.delete(job));
+      .finally(() => {
+        chunk.release();
+        storing.delete(job);
+      });
     storing.add(job);
   });
-  const chunkEnded = (pieces: Uint8Array[], size: number) => {
-    const ref: ChunkRef = { hash: "", size };
-    chunks.push(ref);
-    awaitingHash.push({ ref, pieces });
-  };
 
   const chunker = new Chunker();
   let size = 0;
-  let pieces: Uint8Array[] = []; // of the chunk in progress, across input buffers
-  let piecesBytes = 0;
   try {
     for await (const buf of input) {
       if (!(buf instanceof Uint8Array)) throw new ValidationError("ingest reads bytes; the stream gave something else", "input");
       const cuts = chunker.push(buf);
-      let start = 0;
-      for (const cut of cuts) {
-        pieces.push(buf.subarray(start, cut));
-        chunkEnded(pieces, piecesBytes + cut - start);
-        pieces = [];
-        piecesBytes = 0;
-        start = cut;
-      }
-      if (start < buf.length) {
-        pieces.push(buf.subarray(start));
-        piecesBytes += buf.length - start;
-      }
       await hasher.write(buf, cuts.map((c) => size + c));
       size += buf.length;
       while (storing.size >= limit) await Promise.race(storing);
       if (failure) throw failure.error;
     }
-    if (chunker.finish()) chunkEnded(pieces, piecesBytes);
+    chunker.finish(); // the hasher hands out the last, short chunk itself
     const sha256 = await hasher.end();
     await Promise.all(storing);
     if (failure) throw failure.error;

@@ -33,12 +33,14 @@ export class S3BlobStore implements BlobStore {
     return (await this.stat(hash)) !== null;
   }
 
-  async put(hash: string, bytes: Uint8Array): Promise<boolean> {
+  async put(hash: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     if (await this.has(hash)) return false;
+    // A body of our own: fetch refuses views of shared memory, and the caller may reuse them.
+    const body = Buffer.concat(Array.isArray(bytes) ? bytes : [bytes as Uint8Array]);
     // The key IS the body's SHA-256, which SigV4 sends as x-amz-content-sha256: the store
     // checks it and refuses a body that does not match, so a wrong hash cannot be stored.
     // A PUT is atomic on S3: readers see the old state or the whole new object.
-    await this.request("PUT", this.keyOf(hash), { body: bytes, payloadHash: hash, expect: [200] });
+    await this.request("PUT", this.keyOf(hash), { body, payloadHash: hash, expect: [200] });
     return true;
   }
 

@@ -1,113 +1,192 @@
-import { newSessionId, sessions, sharedWorker } from "./hash-worker";
+import { type HashWorkers, hashWorkers, holdWorkers, newSessionId, type Reply, type Role, sessions } from "./hash-worker";
+import { returnSlab, SLAB_BYTES, takeSlab } from "./slabs";
 
 /**
- * SHA-256 of a whole stream and of each of its chunks, on a worker thread. Ingest hashes every
- * byte twice (the file, its chunk) and scans it once for boundaries: with both hashes here and
- * the scan on the caller's thread, two cores share the work about evenly.
+ * SHA-256 of a whole stream and of each of its chunks, on two worker threads (hash-worker.ts),
+ * while the caller's thread receives, finds boundaries and stores.
  *
- * Bytes travel in slabs that go to the worker and come back (transferred, never cloned), so
- * after the first few nothing is allocated: the copy into a slab is the only extra pass, and
- * the few slabs a stream owns bound how far the worker may fall behind.
+ * Bytes are copied once, into shared slabs that both workers read; a chunk is handed back with
+ * its hash as views of those slabs, which the store writes from. A slab is reused once both
+ * workers answered it and every chunk in it was released, so the slabs a stream may own bound
+ * its memory (8 x 4 MiB) and how far the workers or the store may fall behind.
  */
-const SLAB_BYTES = 4 * 1024 * 1024;
-const SLABS_PER_STREAM = 6;
+const SLABS_PER_STREAM = 8;
+
+/** A chunk's hash and bytes. The bytes are views of shared memory: valid until `release`, never to be kept. */
+export interface HashedChunk {
+  hash: string;
+  size: number;
+  pieces: Uint8Array[];
+  /** The bytes are no longer needed (stored, or known to be): their slab may be reused. */
+  release(): void;
+}
+
+interface Slab {
+  sab: SharedArrayBuffer;
+  /** Stream offset of its first byte. */
+  start: number;
+  length: number;
+  /** Workers still reading it, and chunks handed out and not released. */
+  holds: number;
+}
 
 /** Hashes one stream: `write` its bytes in order with the stream offsets where chunks end. */
 export class StreamHasher {
   private readonly id = newSessionId();
-  private readonly w = sharedWorker();
-  private readonly free: ArrayBuffer[] = [];
-  private slabs = 0;
-  private slab: Uint8Array | undefined;
-  private filled = 0;
-  /** Stream offset of the current slab's first byte. */
-  private slabStart = 0;
-  private cuts: number[] = [];
+  private readonly workers: HashWorkers = hashWorkers();
+  private owned = 0;
+  private readonly free: SharedArrayBuffer[] = [];
+  private filling: Slab | undefined;
+  /** Slabs posted and not yet reusable, in stream order. */
+  private live: Slab[] = [];
+  private readonly unanswered: Record<Role, Slab[]> = { file: [], chunks: [] };
+  /** Chunk ends not yet sent to the chunks worker, and chunks not yet hashed. */
+  private cutsToSend: number[] = [];
+  private readonly pending: { start: number; end: number }[] = [];
+  private lastCut = 0;
+  private written = 0;
+  /** End of the last chunk handed out: no chunk still to come lies before it. */
+  private handedUpTo = 0;
   private waitingForSlab?: () => void;
   private finished?: { resolve: (sha256: string) => void; reject: (e: unknown) => void };
+  private sha256?: string;
+  private chunksDone = false;
   private failure: { error: unknown } | undefined;
+  private closed = false;
 
-  /** `onChunk` gets each chunk's hash, in stream order. */
-  constructor(private readonly onChunk: (hash: string) => void) {
-    sessions.set(this.id, {
-      onReply: (m) => {
-        for (const h of m.hashes) this.onChunk(h);
-        if (m.slab) this.release(m.slab);
-        if (m.sha256 !== undefined) this.close(() => this.finished?.resolve(m.sha256!));
-      },
-      fail: (e) => {
-        this.failure ??= { error: e };
-        this.waitingForSlab?.();
-        this.close(() => this.finished?.reject(e));
-      },
-    });
-    this.w.ref(); // replies are awaited: keep the process alive until the last one
+  /** `onChunk` gets each chunk, in stream order. */
+  constructor(private readonly onChunk: (chunk: HashedChunk) => void) {
+    sessions.set(this.id, { onReply: (role, m) => this.onReply(role, m), fail: (e) => this.fail(e) });
+    holdWorkers(this.workers, true); // replies are awaited: keep the process alive until the last one
   }
 
-  /** Resolves once the bytes are copied; waits while every slab of this stream is with the worker. */
+  /** Resolves once the bytes are copied; waits while every slab of this stream is in use. */
   async write(bytes: Uint8Array, chunkEnds: readonly number[]): Promise<void> {
-    this.cuts.push(...chunkEnds);
+    for (const end of chunkEnds) {
+      this.pending.push({ start: this.lastCut, end });
+      this.cutsToSend.push(end);
+      this.lastCut = end;
+    }
     for (let at = 0; at < bytes.length; ) {
       if (this.failure) throw this.failure.error;
-      const slab = this.slab ?? (this.slab = await this.takeSlab());
-      const n = Math.min(bytes.length - at, slab.length - this.filled);
-      slab.set(bytes.subarray(at, at + n), this.filled);
-      this.filled += n;
+      const slab = this.filling ?? (this.filling = await this.takeSlab());
+      const n = Math.min(bytes.length - at, SLAB_BYTES - slab.length);
+      new Uint8Array(slab.sab, slab.length, n).set(bytes.subarray(at, at + n));
+      slab.length += n;
       at += n;
-      if (this.filled === slab.length) this.post();
+      this.written += n;
+      if (slab.length === SLAB_BYTES) this.post();
     }
   }
 
-  /** The whole stream's SHA-256; the last chunk's hash (if any bytes follow the last cut) comes first through onChunk. */
+  /** The whole stream's SHA-256; every chunk, the last short one too, has been handed out first. */
   end(): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       if (this.failure) return reject(this.failure.error);
       this.finished = { resolve, reject };
-      if (this.filled > 0) this.post();
-      this.w.postMessage({ id: this.id });
+      if (this.filling?.length) this.post();
+      if (this.written > this.lastCut) this.pending.push({ start: this.lastCut, end: this.written });
+      this.workers.file.postMessage({ id: this.id });
+      this.workers.chunks.postMessage({ id: this.id });
     });
   }
 
-  /** Gives up on the stream (its source failed): the worker forgets it, nothing more is called. */
+  /** Gives up on the stream (its source failed): the workers forget it, nothing more is called. */
   abort(): void {
-    if (!sessions.has(this.id)) return;
-    this.w.postMessage({ id: this.id, abort: true });
+    if (this.closed) return;
+    this.workers.file.postMessage({ id: this.id, abort: true });
+    this.workers.chunks.postMessage({ id: this.id, abort: true });
     this.close(() => undefined);
   }
 
   private post() {
-    const end = this.slabStart + this.filled;
-    const inSlab = this.cuts.filter((c) => c <= end);
-    this.cuts = this.cuts.filter((c) => c > end);
-    const slab = this.slab!.buffer as ArrayBuffer;
-    this.w.postMessage({ id: this.id, slab, length: this.filled, cuts: inSlab }, [slab]);
-    this.slabStart = end;
-    this.slab = undefined;
-    this.filled = 0;
+    const slab = this.filling!;
+    this.filling = undefined;
+    const end = slab.start + slab.length;
+    const cuts = this.cutsToSend.filter((c) => c <= end);
+    this.cutsToSend = this.cutsToSend.filter((c) => c > end);
+    slab.holds = 2;
+    this.live.push(slab);
+    this.unanswered.file.push(slab);
+    this.unanswered.chunks.push(slab);
+    this.workers.file.postMessage({ id: this.id, slab: slab.sab, length: slab.length });
+    this.workers.chunks.postMessage({ id: this.id, slab: slab.sab, length: slab.length, cuts });
   }
 
-  private async takeSlab(): Promise<Uint8Array> {
-    if (!this.free.length && this.slabs < SLABS_PER_STREAM) {
-      this.slabs++;
-      this.free.push(new ArrayBuffer(SLAB_BYTES));
-    }
-    while (!this.free.length) {
-      await new Promise<void>((r) => (this.waitingForSlab = r));
-      if (this.failure) throw this.failure.error;
-    }
-    return new Uint8Array(this.free.pop()!);
+  private onReply(role: Role, m: Reply) {
+    for (const hash of m.hashes) this.handOut(hash);
+    if (m.done) {
+      if (role === "file") this.sha256 = m.sha256;
+      else this.chunksDone = true;
+      if (this.sha256 !== undefined && this.chunksDone) this.close(() => this.finished?.resolve(this.sha256!));
+    } else this.unanswered[role].shift()!.holds--;
+    this.reclaim();
   }
 
-  private release(slab: ArrayBuffer) {
-    this.free.push(slab);
+  private handOut(hash: string) {
+    const { start, end } = this.pending.shift()!;
+    const slabs = this.live.filter((s) => s.start < end && s.start + s.length > start);
+    const pieces = slabs.map((s) => {
+      s.holds++;
+      const from = Math.max(start, s.start);
+      return new Uint8Array(s.sab, from - s.start, Math.min(end, s.start + s.length) - from);
+    });
+    this.handedUpTo = end;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      for (const s of slabs) s.holds--;
+      this.reclaim();
+    };
+    this.onChunk({ hash, size: end - start, pieces, release });
+  }
+
+  /** Slabs no worker reads, no chunk handed out uses and no chunk to come lies in, are free again. */
+  private reclaim() {
+    const done = (s: Slab) => s.holds === 0 && s.start + s.length <= this.handedUpTo;
+    if (!this.live.some(done)) return;
+    for (const s of this.live.filter(done)) this.recycle(s.sab);
+    this.live = this.live.filter((s) => !done(s));
+  }
+
+  private recycle(sab: SharedArrayBuffer) {
+    if (this.closed) return void (this.owned--, returnSlab(sab));
+    this.free.push(sab);
     const wake = this.waitingForSlab;
     this.waitingForSlab = undefined;
     wake?.();
   }
 
+  private async takeSlab(): Promise<Slab> {
+    for (;;) {
+      if (this.failure) throw this.failure.error;
+      if (!this.free.length && this.owned < SLABS_PER_STREAM) {
+        this.owned++;
+        this.free.push(takeSlab());
+      }
+      const sab = this.free.pop();
+      if (sab) return { sab, start: this.written, length: 0, holds: 0 };
+      await new Promise<void>((r) => (this.waitingForSlab = r));
+    }
+  }
+
+  private fail(e: unknown) {
+    this.failure ??= { error: e };
+    this.waitingForSlab?.();
+    this.close(() => this.finished?.reject(e));
+  }
+
   private close(settle: () => void) {
-    if (!sessions.delete(this.id)) return;
-    if (sessions.size === 0) this.w.unref();
+    if (this.closed) return;
+    this.closed = true;
+    sessions.delete(this.id);
+    if (sessions.size === 0) holdWorkers(this.workers, false);
+    // Slabs nobody uses go back for other streams; those a worker may still be reading (after
+    // an abort) never come back and are left to the garbage collector.
+    for (const sab of this.free.splice(0)) this.recycle(sab);
+    if (this.filling) this.recycle(this.filling.sab); // never posted: no worker has it
+    this.filling = undefined;
     settle();
   }
 }
