@@ -1,7 +1,8 @@
 /**
  * User servers: time to first execution (POST server -> result of `1+1` through the proxy),
- * cold, against Debian's JupyterHub 3.0 (local process spawner, bench/jupyterhub.ts) in the
- * same run; and the proxy's overhead on the execute round trip (300 sequential `pass`)
+ * cold, for a new user each trial, against Debian's JupyterHub 3.0 (local process spawner,
+ * bench/jupyterhub.ts) in the same run, trials alternating; the default configuration's
+ * warm pool; and the proxy's overhead on the execute round trip (300 sequential `pass`)
  * against the same kernel reached directly. Needs the Docker engine, the `python` image
  * (`npm run images`) and `apt-get install jupyterhub`. Prints JSON; writes
  * bench/results/servers.json.
@@ -41,14 +42,6 @@ async function roundTrips(kernel: Kernel.IKernelConnection, n: number) {
   return t;
 }
 
-const hub = await startJupyterHub();
-const hubTtfe: number[] = [];
-try {
-  for (let i = 0; i < runs; i++) hubTtfe.push(await jupyterHubTtfe(hub, `bench${i}`));
-} finally {
-  await hub.stop();
-}
-
 const admin = adminToken();
 const h = { authorization: `token ${admin}` };
 
@@ -79,13 +72,23 @@ async function ttfe(url: string, name: string, token: string) {
   return seconds;
 }
 
-// Cold: no pool, every start creates a container.
+// Cold: no pool, every start creates a container. A brand-new user each time, as a newcomer
+// meets it (a new home, a new token), on both hubs. The trials alternate, JupyterHub then
+// Kiln, so that a busy spell on this shared machine falls on both rather than on one.
 const k = await startServer(46000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "none" });
 const token = await benchUser(k.url, "bench");
 const auth = { authorization: `token ${token}` };
-// A brand-new user each time, as a newcomer meets it (a new home volume, a new token).
+const hub = await startJupyterHub();
+const hubTtfe: number[] = [];
 const cold: number[] = [];
-for (let i = 0; i < runs; i++) cold.push(await ttfe(k.url, `cold${i}`, await benchUser(k.url, `cold${i}`)));
+try {
+  for (let i = 0; i < runs; i++) {
+    hubTtfe.push(await jupyterHubTtfe(hub, `bench${i}`));
+    cold.push(await ttfe(k.url, `cold${i}`, await benchUser(k.url, `cold${i}`)));
+  }
+} finally {
+  await hub.stop();
+}
 
 // Warm: a pool of one python container; each start waits until the pool has refilled,
 // as a user arriving a few seconds after the previous one would find it.

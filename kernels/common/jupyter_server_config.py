@@ -25,3 +25,4 @@ c.ServerApp.open_browser = False
 # ready for the next request, and the warm-pool claim endpoint.
 c.ServerApp.jpserver_extensions = {"kiln_jupyter": True}
 c.ServerApp.kernel_manager_class = "kiln_jupyter.SpareKernelManager"
+c.ServerApp.kernel_spec_manager_class = "kiln_jupyter.KilnKernelSpecManager"

@@ -7,18 +7,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Polls Jupyter over its socket, with a short fixed interval (not JupyterHub's doubling
- * back-off): first until it answers `api` at all, then until `warm` (Kiln's extension:
- * the spare kernel is up, so the user's first kernel is at hand) or WARM_GRACE_MS have
- * passed, or it turns out to have no such route (an image without Kiln's extension).
+ * back-off), until it answers `api` at all; then asks `kiln/warm?wait=` (Kiln's extension
+ * answers once the spare kernel is up, so the user's first kernel is at hand) until it says
+ * so, WARM_GRACE_MS have passed, or it turns out to have no such route (an image without
+ * Kiln's extension).
  */
 export async function waitForJupyter(
   u: Upstream, base: string, token: string, signal: AbortSignal, isAlive: () => Promise<boolean>,
   /** The warm pool offers a container only once its spare kernel is up: no grace there. */
   warmGraceMs = WARM_GRACE_MS,
 ) {
-  const ask = async (path: string) => {
+  const ask = async (path: string, timeoutMs = 2000) => {
     try {
-      return (await upstreamFetch(u, base + path, { headers: { authorization: `token ${token}` }, timeoutMs: 2000 })).status;
+      return (await upstreamFetch(u, base + path, { headers: { authorization: `token ${token}` }, timeoutMs })).status;
     } catch {
       return 0; // not listening yet
     }
@@ -33,7 +34,9 @@ export async function waitForJupyter(
   const until = Date.now() + warmGraceMs;
   while (Date.now() < until) {
     signal.throwIfAborted();
-    const status = await ask("kiln/warm");
+    // Held by the extension until the spare is up (or the wait runs out): no poll interval lost.
+    const wait = Math.min(10, Math.max(0.05, (until - Date.now()) / 1000));
+    const status = await ask(`kiln/warm?wait=${wait.toFixed(2)}`, wait * 1000 + 2000);
     if ((status >= 200 && status < 300) || status === 404) return;
     await sleep(50);
   }

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import WebSocket from "ws";
-import { call, makeUser, signIn } from "../helpers/http";
+import { call, makeUser, signIn, startServer } from "../helpers/http";
 
 // The browser's path: one WebSocket per open view carries commands and events (real kernel).
 const s = inject("servers")[0]!;
@@ -10,7 +10,7 @@ let alice: { name: string; token: string };
 let bob: { name: string; token: string };
 beforeAll(async () => {
   [alice, bob] = await Promise.all([makeUser(s, "chan"), makeUser(s, "chanb")]);
-  expect((await call(s.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
+  await startServer(s.url, alice);
 }, 60_000);
 afterAll(async () => {
   if (alice) await call(s.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { subscribeEvents } from "../helpers/sse";
 
 // Real kernels in the user's container (Docker spawner, python image), driven by Kiln.
@@ -7,7 +7,7 @@ const s = inject("servers")[0]!;
 let alice: { name: string; token: string };
 beforeAll(async () => {
   alice = await makeUser(s, "exec");
-  expect((await call(s.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
+  await startServer(s.url, alice);
 }, 60_000);
 afterAll(async () => {
   if (alice) await call(s.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 
 // Pinned data and "Reproduce": a run reads the version it first read; a reproduction reads it again.
 const s = inject("servers")[1] ?? inject("servers")[0]!;
 let alice: { name: string; token: string };
 beforeAll(async () => {
   alice = await makeUser(s, "repro");
-  expect((await call(s.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
+  await startServer(s.url, alice);
 }, 60_000);
 afterAll(async () => {
   if (alice) await call(s.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { subscribeEvents } from "../helpers/sse";
 
 // Every run an experiment: real kernels in the user's container, the `kiln` module in them.
@@ -8,7 +8,7 @@ let alice: { name: string; token: string };
 let bob: { name: string; token: string };
 beforeAll(async () => {
   [alice, bob] = await Promise.all([makeUser(s, "runs"), makeUser(s, "runsb")]);
-  expect((await call(s.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
+  await startServer(s.url, alice);
 }, 60_000);
 afterAll(async () => {
   if (alice) await call(s.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, test } from "vitest";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { uniq } from "../helpers/kiln";
 
 const started: { url: string; user: string; token: string }[] = [];
@@ -44,7 +44,7 @@ describe.each(inject("servers"))("image catalog and the admin's server list on $
     const u = await makeUser(s, "own");
     const other = await makeUser(s, "peek");
     started.push({ url: s.url, user: u.name, token: u.token });
-    expect((await call(s.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+    await startServer(s.url, u);
     const all = await call(s.url, "GET", "/api/servers", { token: s.adminToken });
     expect(all.body.find((x: { user: string }) => x.user === u.name)).toMatchObject({ name: "", ready: true, url: `/user/${u.name}/` });
     expect((await call(s.url, "GET", "/api/servers", { token: other.token })).status).toBe(403);
@@ -66,7 +66,7 @@ describe.each(inject("servers"))("a spawn that fails on $backend", (s) => {
     const events = await (await fetch(`${s.url}/hub/api/users/${u.name}/server/progress`, { headers: { authorization: `token ${u.token}` } })).text();
     expect(events).toMatch(/"failed":true/);
     // and a fresh start with a good image works right after
-    expect((await call(s.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+    await startServer(s.url, u);
     expect((await call(s.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token })).status).toBe(204);
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { containerSpec } from "@/lib/spawners/docker-container";
 import { runDirs } from "@/lib/spawners/run-dirs";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
 import { ROOT, type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
@@ -56,8 +56,8 @@ test("GPUs are granted from the declared inventory, never twice, and given back 
   expect((await call(kiln.url, "GET", "/hub/api/user", { token: bob.token })).body.servers).toEqual({}); // nothing half-started
 
   // The other device goes to bob; a server with none sees none.
-  expect((await call(kiln.url, "POST", `/hub/api/users/${bob.name}/server`, { token: bob.token, body: { gpus: 1 } })).status).toBe(201);
-  expect((await call(kiln.url, "POST", `/hub/api/users/${bob.name}/servers/cpu`, { token: bob.token, body: {} })).status).toBe(201);
+  await startServer(kiln.url, bob, "", { gpus: 1 });
+  await startServer(kiln.url, bob, "cpu");
   const kb = jupyterClient(kiln.url, bob.name, bob.token, "cpu");
   const kcpu = await kb.startNew({ name: "python3" });
   expect(await run(kcpu, "import os; print(repr(os.environ.get('CUDA_VISIBLE_DEVICES')))")).toBe("''\n");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { containerOf, docker } from "../helpers/docker";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
 import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
@@ -21,7 +21,7 @@ afterAll(async () => {
 test("Kiln restarts while a server runs: the server is still ready and the same kernel still answers", async () => {
   const server = { backend: "pglite" as const, url: kiln.url, adminToken };
   const u = await makeUser(server, "keeper");
-  expect((await call(kiln.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+  await startServer(kiln.url, u);
   const km = jupyterClient(kiln.url, u.name, u.token);
   const kernel = await km.startNew({ name: "python3" });
   expect(await run(kernel, "x = 41")).toBe("");
@@ -46,7 +46,7 @@ test("Kiln restarts while a server runs: the server is still ready and the same 
 test("a container killed behind Kiln's back is reported stopped within 30 s", async () => {
   const server = { backend: "pglite" as const, url: kiln.url, adminToken };
   const u = await makeUser(server, "victim");
-  expect((await call(kiln.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+  await startServer(kiln.url, u);
   await docker.getContainer((await containerOf(u.name))!.Id).kill();
   const t0 = Date.now();
   await expect
@@ -64,7 +64,7 @@ test("an idle server is culled; one with a busy kernel is kept", async () => {
     const server = { backend: "pglite" as const, url: culling.url, adminToken };
     const idle = await makeUser(server, "idler");
     const busy = await makeUser(server, "busy");
-    expect((await call(culling.url, "POST", `/hub/api/users/${busy.name}/server`, { token: busy.token, body: {} })).status).toBe(201);
+    await startServer(culling.url, busy);
     const km = jupyterClient(culling.url, busy.name, busy.token);
     const kernel = await km.startNew({ name: "python3" });
     // a long, silent computation: no request crosses the proxy, yet the kernel is busy
@@ -76,7 +76,7 @@ test("an idle server is culled; one with a busy kernel is kept", async () => {
     });
     const work = future.done.catch(() => undefined);
     await started;
-    expect((await call(culling.url, "POST", `/hub/api/users/${idle.name}/server`, { token: idle.token, body: {} })).status).toBe(201);
+    await startServer(culling.url, idle);
     await expect
       .poll(async () => (await call(culling.url, "GET", "/hub/api/user", { token: idle.token })).body.servers, { timeout: 30_000, interval: 500 })
       .toEqual({});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run, terminalSession } from "../helpers/jupyter";
 import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
@@ -44,7 +44,7 @@ test("KILN_SPAWNER=local without Docker: the same kernel test passes, and stoppi
 
 test("a terminal on a local server, through the proxy, starts in the user's working directory", async () => {
   const u = await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "localterm");
-  expect((await call(kiln.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+  await startServer(kiln.url, u);
   const screen = await terminalSession(kiln.url, u.name, u.token, "echo local-$((6*7)) && pwd", "local-42");
   expect(screen).toMatch(new RegExp(`${dataDir}/uhomes/\\d+\r?\n`));
   await call(kiln.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token });
@@ -53,7 +53,7 @@ test("a terminal on a local server, through the proxy, starts in the user's work
 test("Kiln runs as root, yet a user's kernel runs as an unprivileged uid of its own and cannot read KILN_DATA_DIR", async () => {
   expect(process.getuid?.()).toBe(0); // these machines run Kiln as root: the case that matters
   const [a, b] = [await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "localuid"), await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "localuid")];
-  for (const u of [a, b]) expect((await call(kiln.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} })).status).toBe(201);
+  for (const u of [a, b]) await startServer(kiln.url, u);
   const ka = await jupyterClient(kiln.url, a.name, a.token).startNew({ name: "python3" });
   const kb = await jupyterClient(kiln.url, b.name, b.token).startNew({ name: "python3" });
   const uidA = Number((await run(ka, "import os; print(os.getuid())")).trim());

@@ -1,5 +1,5 @@
 import { afterAll, expect, inject, test } from "vitest";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { terminalSession } from "../helpers/jupyter";
 
 const s = inject("servers")[0]!;
@@ -10,7 +10,7 @@ afterAll(async () => {
 
 test("a terminal in the user's container, through the proxy: commands run as the unprivileged user", async () => {
   user = await makeUser(s, "term");
-  expect((await call(s.url, "POST", `/hub/api/users/${user.name}/server`, { token: user.token, body: {} })).status).toBe(201);
+  await startServer(s.url, user);
   const screen = await terminalSession(s.url, user.name, user.token, "echo kiln-$(id -un)-$((6*7)) && pwd", "kiln-jovyan-42");
   expect(screen).toContain("/home/jovyan");
 }, 60_000);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { releaseMountPoint } from "@/lib/spawners/host-mount";
 import { docker, homeVolumeOf, removeInstance } from "../helpers/docker";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
 import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
@@ -102,7 +102,7 @@ test("a start is served from the warm pool: the user's container, limits, enviro
   expect((await call(kiln.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token })).status).toBe(204);
   expect(await claimedContainer()).toBeNull();
   expect(mountedSlots()).toEqual(await liveSlots()); // her slot's mounts went with her container
-  expect((await call(kiln.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
+  await startServer(kiln.url, alice);
   const km2 = jupyterClient(kiln.url, alice.name, alice.token);
   const k2 = await km2.startNew({ name: "python3" });
   const again = await run(k2, "import os; print(os.stat('.').st_ino == os.stat('/home/jovyan').st_ino, os.listdir('.'))");
@@ -119,7 +119,7 @@ test("bob cannot reach alice's pooled server; a request the pool cannot serve st
   await untilPoolReady();
   const alice = await makeUser(admin, "poolalice2");
   const bob = await makeUser(admin, "poolbob");
-  expect((await call(kiln.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
+  await startServer(kiln.url, alice);
   expect((await call(kiln.url, "GET", `/user/${alice.name}/api/status`, { token: bob.token })).status).toBe(403);
   // The pool is empty until it refills: bob's start is an ordinary cold one, and works.
   const r = await call(kiln.url, "POST", `/hub/api/users/${bob.name}/servers/second`, { token: bob.token, body: {} });
@@ -131,7 +131,7 @@ test("bob cannot reach alice's pooled server; a request the pool cannot serve st
 test("stopping Kiln removes the unclaimed pool containers and their mounts; users' servers keep running", async () => {
   await untilPoolReady();
   const carol = await makeUser(admin, "poolcarol");
-  expect((await call(kiln.url, "POST", `/hub/api/users/${carol.name}/server`, { token: carol.token, body: {} })).status).toBe(201);
+  await startServer(kiln.url, carol);
   await untilPoolReady();
   await kiln.stop();
   expect(await poolContainers()).toEqual([]);
