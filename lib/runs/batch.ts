@@ -1,13 +1,15 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "../db";
-import { type NotebookCell, type NotebookDoc, runs } from "../db/schema";
+import { type NotebookCell, type NotebookDoc, runs, users } from "../db/schema";
 import { dropChannel } from "../execution/events";
 import { deleteKernel, startKernel } from "../execution/kernel-rest";
 import { forgetMessageRunLater } from "../execution/message-runs";
 import { sendExecution } from "../execution/send";
 import { type FinishedExecution, KernelSession, type KernelTarget } from "../execution/session";
 import { logger } from "../log";
+import { logBatch } from "./log-batch";
 import { withInjectedParameters, sourceText } from "./parameters";
+import { isParameters, parameterNames, parametersInKernel } from "./run-parameters";
 
 /** How long one cell of a whole-notebook run may take before the run is failed. */
 const CELL_TIMEOUT_MS = 6 * 60 * 60 * 1000;
@@ -27,6 +29,19 @@ async function runCell(session: KernelSession, cell: NotebookCell): Promise<Fini
   return done.finally(() => forgetMessageRunLater(msgId));
 }
 
+/** The run's params from its parameters cells, once they have run; a failure to ask is logged, never the run's. */
+async function recordParameters(session: KernelSession, runId: number, userId: number, cells: NotebookCell[]): Promise<boolean> {
+  try {
+    const params = await parametersInKernel(session, parameterNames(cells));
+    const db = await getDb();
+    const owner = (await db.select().from(users).where(eq(users.id, userId)))[0];
+    if (params.length && owner) await logBatch({ db, actor: { kind: "user", user: owner, via: "token" } }, runId, { params, metrics: [], tags: [] });
+  } catch (e) {
+    logger().warn({ err: e, run: runId }, "could not record a run's parameters");
+  }
+  return true;
+}
+
 /**
  * Executes a notebook top to bottom in a fresh kernel of the owner's server, as papermill:
  * parameters injected after the `parameters` cell, stop at the first error, every cell an
@@ -40,13 +55,17 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
   let session: KernelSession | null = null;
   let status: "finished" | "failed" = "finished";
   let error: string | null = null;
+  let recorded = false;
   try {
     await db.update(runs).set({ status: "running" }).where(eq(runs.id, runId));
     const kernelId = await startKernel(t);
     await db.update(runs).set({ kernelId }).where(eq(runs.id, runId));
     session = new KernelSession(notebookId, userId, t, kernelId, runId, { batch: true, eventKey: -runId });
     await session.connect();
+    // After the last parameters cell has run, its values are the run's params.
+    const lastParameters = output.cells.map((c) => c.cell_type === "code" && isParameters(c)).lastIndexOf(true);
     for (const [i, cell] of output.cells.entries()) {
+      if (lastParameters >= 0 && i > lastParameters && !recorded) recorded = await recordParameters(session, runId, userId, output.cells);
       if (cell.cell_type !== "code" || !sourceText(cell).trim()) continue;
       const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`cell ${i + 1} ran longer than the run's cell timeout`)), CELL_TIMEOUT_MS).unref());
       const r = await Promise.race([runCell(session, cell), timeout]);
@@ -57,6 +76,7 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
         break;
       }
     }
+    if (lastParameters >= 0 && !recorded && status === "finished") await recordParameters(session, runId, userId, output.cells);
   } catch (e) {
     status = "failed";
     error = (e as Error).message;
