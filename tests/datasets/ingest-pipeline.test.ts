@@ -5,6 +5,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, test } from "vitest";
 import { type BlobStore, chunkSizes, ingestStream, LocalBlobStore, readFile, verifyFile } from "../../lib/datasets/store";
+import { DirSyncer } from "../../lib/datasets/store/dir-sync";
 
 // Ingest copies each byte once into shared slabs that two hashing workers read and the store
 // writes from: these pin down what that must never break (bytes, bounded memory, failures).
@@ -106,5 +107,50 @@ describe("ingest pipeline", () => {
     const pieces = [whole.subarray(0, 1), whole.subarray(1, 1), whole.subarray(1, 200_000), whole.subarray(200_000)];
     expect(await store.put(sha256(whole), pieces)).toBe(true);
     expect((await store.get(sha256(whole))).equals(whole)).toBe(true);
+  });
+});
+
+describe("directory fsyncs", () => {
+  /** A sync that takes a moment and records what it synced, and what was still running when asked. */
+  function watchedSync(fails: (dir: string, attempt: number) => boolean = () => false) {
+    const synced: string[] = [];
+    const attempts = new Map<string, number>();
+    let running = 0;
+    const sync = async (dir: string) => {
+      const n = (attempts.get(dir) ?? 0) + 1;
+      attempts.set(dir, n);
+      running++;
+      await new Promise((r) => setTimeout(r, 1));
+      running--;
+      if (fails(dir, n)) throw new Error(`EIO ${dir}`);
+      synced.push(dir);
+    };
+    return { sync, synced, attempts, running: () => running };
+  }
+
+  test("a batch of new names is synced while ingest goes on; flush waits for it and syncs the rest", async () => {
+    const w = watchedSync();
+    const dirs = new DirSyncer(64, w.sync);
+    for (let i = 0; i < 64; i++) dirs.add(`d${i}`);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(w.synced.length).toBeGreaterThan(0); // no flush asked yet
+    for (let i = 64; i < 70; i++) dirs.add(`d${i}`);
+    await dirs.flush();
+    expect(w.running()).toBe(0);
+    expect(new Set(w.synced)).toEqual(new Set(Array.from({ length: 70 }, (_, i) => `d${i}`)));
+  });
+
+  test("a directory whose background sync failed is synced again by flush, which fails only if that fails too", async () => {
+    const once = watchedSync((dir, attempt) => dir === "d3" && attempt === 1);
+    const dirs = new DirSyncer(8, once.sync);
+    for (let i = 0; i < 8; i++) dirs.add(`d${i}`);
+    await dirs.flush();
+    expect(once.attempts.get("d3")).toBe(2);
+    expect(once.synced).toContain("d3");
+
+    const always = watchedSync((dir) => dir === "d3");
+    const failing = new DirSyncer(8, always.sync);
+    for (let i = 0; i < 8; i++) failing.add(`d${i}`);
+    await expect(failing.flush()).rejects.toThrow("EIO d3");
   });
 });

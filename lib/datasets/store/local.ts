@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { NotFoundError } from "../../errors";
 import { assertBlobHash, type BlobStat, type BlobStore, type BlobUsage, isBlobHash } from "./blob-store";
+import { DirSyncer } from "./dir-sync";
 
 export interface LocalBlobStoreOptions {
   root: string;
@@ -27,8 +28,8 @@ export class LocalBlobStore implements BlobStore {
   private readonly fsync: boolean;
   /** Directories known to exist: most puts then cost no mkdir. */
   private readonly dirs = new Set<string>();
-  /** Directories with new names not yet fsync'd: one flush() covers many puts. */
-  private unsyncedDirs = new Set<string>();
+  /** Directories with new names, fsync'd in batches: one flush() covers many puts. */
+  private readonly dirSync = new DirSyncer();
 
   constructor(options: LocalBlobStoreOptions) {
     this.root = path.resolve(options.root);
@@ -56,7 +57,7 @@ export class LocalBlobStore implements BlobStore {
     try {
       await this.inDir(temp, () => this.writeTemp(temp, bytes));
       await fs.rename(temp, final);
-      if (this.fsync) this.unsyncedDirs.add(path.dirname(final));
+      if (this.fsync) this.dirSync.add(path.dirname(final));
     } catch (e) {
       await fs.rm(temp, { force: true });
       throw e;
@@ -65,11 +66,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async flush(): Promise<void> {
-    const dirs = [...this.unsyncedDirs];
-    this.unsyncedDirs = new Set();
-    // On a journalling filesystem the first fsync commits every rename so far; the rest mostly
-    // find nothing left to do, so a whole ingest pays about one disk round trip here.
-    for (let i = 0; i < dirs.length; i += 16) await Promise.all(dirs.slice(i, i + 16).map(syncDir));
+    await this.dirSync.flush();
   }
 
   async get(hash: string): Promise<Buffer> {
@@ -164,7 +161,7 @@ export class LocalBlobStore implements BlobStore {
       await fs.mkdir(dir, { recursive: true });
       this.dirs.add(dir);
       // A new shard directory is itself a new name in its parent (and maybe the parent in root).
-      if (this.fsync) for (let d = dir; d !== this.root && d.startsWith(this.root); d = path.dirname(d)) this.unsyncedDirs.add(path.dirname(d));
+      if (this.fsync) for (let d = dir; d !== this.root && d.startsWith(this.root); d = path.dirname(d)) this.dirSync.add(path.dirname(d));
     }
     try {
       return await op();
@@ -196,15 +193,6 @@ async function writeAll(fd: number, pieces: readonly Uint8Array[]) {
 async function shardDirs(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch((e) => (isMissing(e) ? [] : Promise.reject(e)));
   return entries.filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name)).map((e) => e.name);
-}
-
-async function syncDir(dir: string) {
-  const handle = await fs.open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function isMissing(e: unknown): boolean {
