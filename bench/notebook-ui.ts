@@ -11,6 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { launchChromium } from "../tests/helpers/browser";
+import { signUpInPage } from "./browser-user";
 import { adminToken, ROOT, startServer } from "./kiln-process";
 
 setTimeout(() => {
@@ -51,11 +52,7 @@ const { browser, close } = await launchChromium();
 try {
   const ctx = await browser.newContext({ baseURL: k.url });
   const page = await ctx.newPage();
-  await page.goto("/signup");
-  await page.getByLabel("Email").fill(`bench-${Date.now()}@example.com`);
-  await page.getByLabel("Password").fill("bench password 1");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL((u) => u.pathname === "/");
+  await signUpInPage(page);
   const r = await page.request.post("/api/notebooks/import?name=big", { data: notebook300() });
   const { id } = await r.json();
 

@@ -17,7 +17,7 @@ const MAX_MATCHES = 2000;
 
 const noAnswer = () => new KernelBusyError(`The kernel did not answer within ${ANSWER_MS / 1000} s: it may be busy`);
 
-async function idleSession(db: Db, nb: { id: number; ownerId: number }): Promise<KernelSession> {
+export async function idleSession(db: Db, nb: { id: number; ownerId: number }): Promise<KernelSession> {
   const s = await ensureSession(db, nb.id, nb.ownerId);
   if (s.state === "dead") throw new ConflictError("The kernel died: restart it to get completions and help");
   if (s.live.size > 0) throw new KernelBusyError("The kernel is busy running a cell: completion and help are back once it is done");
@@ -25,7 +25,7 @@ async function idleSession(db: Db, nb: { id: number; ownerId: number }): Promise
 }
 
 /** The kernel's answer is a boundary too: parsed, and refused in Kiln's error shape when odd. */
-function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
+export function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new UnprocessableError("The kernel's answer was not understood");
   return r.data;

@@ -31,6 +31,7 @@ export const channelCommand = z.discriminatedUnion("op", [
   z.object({ op: z.literal("kernel"), request_id: requestId }),
   z.object({ op: z.literal("complete"), request_id: requestId, ...assistBody.shape }),
   z.object({ op: z.literal("inspect"), request_id: requestId, ...inspectBody.shape }),
+  z.object({ op: z.literal("variables"), request_id: requestId }),
 ]);
 export type ChannelCommand = z.infer<typeof channelCommand>;
 export type ChannelOp = ChannelCommand["op"];
@@ -54,6 +55,19 @@ export const inspectReply = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type InspectReply = z.infer<typeof inspectReply>;
+
+/** The variable inspector's list (lib/execution/variables.ts): `total` counts names beyond those described. */
+export const variablesReply = z.object({
+  variables: z.array(z.object({
+    name: z.string(),
+    type: z.string(),
+    shape: z.string().optional(),
+    size: z.number().int().min(0).optional(),
+    value: z.string(),
+  })).max(1000),
+  total: z.number().int().min(0),
+});
+export type VariablesReply = z.infer<typeof variablesReply>;
 
 export type ExecutionStatus = "queued" | "running" | "ok" | "error" | "aborted";
 /** "none": no kernel (yet) for the notebook; the rest are the kernel's own states, and Kiln's link to it. */

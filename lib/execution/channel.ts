@@ -15,6 +15,7 @@ import { metrics } from "../metrics";
 import { requireOwnNotebookId } from "../notebooks/find";
 import { progressKey, subscribeProgress } from "../servers/progress";
 import { completeCode, inspectCode } from "./assist";
+import { listVariables } from "./variables";
 import { type ChannelCommand, channelCommand, MAX_COMMAND_BYTES } from "./channel-protocol";
 import { type Sequenced, subscribe } from "./events";
 import { answerInput, interruptKernel, kernelInfo, replayForNewView, restartKernel, runCell } from "./verbs";
@@ -156,5 +157,7 @@ function run(ctx: Ctx, nb: { id: number; ownerId: number }, c: ChannelCommand): 
       return completeCode(ctx.db, nb, c);
     case "inspect":
       return inspectCode(ctx.db, nb, c);
+    case "variables":
+      return listVariables(ctx.db, nb);
   }
 }

@@ -1,6 +1,7 @@
 import type { NotebookCell } from "../db/schema";
 import type { KernelSession } from "../execution/session";
 import { logger } from "../log";
+import { parametersOf } from "../notebooks/parameters-cell";
 import { sourceText } from "./parameters";
 
 /** MLflow's limit on a param's value: a longer one is left out, not cut. */
@@ -9,15 +10,10 @@ const MAX_VALUE = 6000;
 const tagsOf = (c: NotebookCell) => ((c.metadata?.tags as string[] | undefined) ?? []);
 export const isParameters = (c: NotebookCell) => tagsOf(c).includes("parameters") || tagsOf(c).includes("injected-parameters");
 
-/** The names a parameters cell assigns at top level (`lr = 0.1`, `epochs: int = 5`). */
+/** The names a parameters cell assigns at top level (`lr = 0.1`, `epochs: int = 5`, `a = 1; b = 2`). */
 export function parameterNames(cells: NotebookCell[]): string[] {
   const names = new Set<string>();
-  for (const c of cells.filter(isParameters)) {
-    for (const line of sourceText(c).split("\n")) {
-      const m = /^([A-Za-z_]\w*)\s*(?::[^=]+)?=(?!=)/.exec(line);
-      if (m) names.add(m[1]!);
-    }
-  }
+  for (const c of cells.filter(isParameters)) for (const p of parametersOf(sourceText(c))) names.add(p.name);
   return [...names];
 }
 

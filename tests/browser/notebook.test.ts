@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { unnamedControls, signUpInBrowser, useChromium } from "../helpers/browser";
+import { cells, outputsOf, typeAndRun, openNewNotebook } from "../helpers/notebook-page";
 
 // The notebook as researchers use it: Chromium, real kernels in the user's container.
 const server = inject("servers").find((s) => s.backend === "pglite")!;
@@ -21,28 +22,6 @@ afterAll(async () => {
   await page?.request.delete(`/hub/api/users/${user}/server`).catch(() => {});
   await ctx?.close();
 });
-
-const cells = (p: Page) => p.locator('[data-testid="cell"]');
-const outputsOf = (p: Page, i: number) => cells(p).nth(i).locator('[data-testid="cell-outputs"]');
-
-/** Types code into cell i (mounting its editor) and runs it with Shift+Enter. */
-async function typeAndRun(p: Page, i: number, code: string) {
-  await cells(p).nth(i).locator('[data-testid="cell-input"]').click();
-  await cells(p).nth(i).locator(".cm-content").waitFor({ timeout: 5000 });
-  await p.keyboard.press("ControlOrMeta+a");
-  await p.keyboard.press("Backspace");
-  await p.keyboard.insertText(code);
-  await p.keyboard.press("Shift+Enter");
-}
-
-async function newNotebook(p: Page, name: string) {
-  const r = await p.request.post("/api/notebooks", { data: { name } });
-  expect(r.status()).toBe(201);
-  const id = (await r.json()).id as number;
-  await p.goto(`/notebooks/${id}`);
-  await cells(p).first().waitFor();
-  return id;
-}
 
 test("create a notebook from the list, print(6*7) with Shift+Enter shows 42, a plot shows as an image, 1/0 a red ZeroDivisionError", async () => {
   await page.goto("/notebooks");
@@ -75,7 +54,7 @@ test("create a notebook from the list, print(6*7) with Shift+Enter shows 42, a p
 }, 120_000);
 
 test("closing the tab mid-run loses nothing: reopened later, 0 to 4 are all there, in order, once each", async () => {
-  const id = await newNotebook(page, "Long run");
+  const id = await openNewNotebook(page, "Long run");
   await typeAndRun(page, 0, "import time\nfor i in range(5): print(i, flush=True); time.sleep(1)");
   await page.waitForTimeout(1000);
   await page.close();
@@ -87,7 +66,7 @@ test("closing the tab mid-run loses nothing: reopened later, 0 to 4 are all ther
 }, 60_000);
 
 test("HTML outputs are sanitised: an onerror handler never runs", async () => {
-  await newNotebook(page, "Untrusted HTML");
+  await openNewNotebook(page, "Untrusted HTML");
   await typeAndRun(page, 0, `from IPython.display import HTML\nHTML('<img src=x onerror="window.__xss=1"><b>bold</b>')`);
   await expect.poll(() => outputsOf(page, 0).locator("b").count(), { timeout: 30_000 }).toBe(1);
   await page.waitForTimeout(500);
@@ -95,7 +74,7 @@ test("HTML outputs are sanitised: an onerror handler never runs", async () => {
 }, 60_000);
 
 test("200,000 printed lines: the page stays responsive and says the output was truncated", async () => {
-  await newNotebook(page, "Flood");
+  await openNewNotebook(page, "Flood");
   await typeAndRun(page, 0, "for i in range(200000): print(i)");
   await expect.poll(() => page.locator('[data-testid="output-truncated"]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
   // a click on another cell is handled (its editor opens) within 1 s, while the flood is on screen
@@ -107,7 +86,7 @@ test("200,000 printed lines: the page stays responsive and says the output was t
 }, 120_000);
 
 test("a dying kernel is shown within 5 s with a restart button; restart works; the notebook is intact", async () => {
-  await newNotebook(page, "Fragile");
+  await openNewNotebook(page, "Fragile");
   await typeAndRun(page, 0, "x = 1");
   await expect.poll(() => cells(page).nth(0).locator('[data-testid="execution-count"]').innerText(), { timeout: 30_000 }).toMatch(/\d/);
   const t0 = Date.now();
@@ -123,7 +102,7 @@ test("a dying kernel is shown within 5 s with a restart button; restart works; t
 }, 90_000);
 
 test("bob cannot open alice's notebook", async () => {
-  const id = await newNotebook(page, "Alice's secret");
+  const id = await openNewNotebook(page, "Alice's secret");
   const bobCtx = await chromium.browser.newContext({ baseURL: server.url });
   const { page: bob } = await signUp(bobCtx, "nbbob");
   await bob.goto(`/notebooks/${id}`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import WebSocket from "ws";
-import { call, makeUser } from "../helpers/http";
+import { call, makeUser, startServer } from "../helpers/http";
 
 // Completion and help from the kernel on the notebook channel: `complete` and `inspect`,
 // answered from the notebook's own kernel by Kiln (complete_request / inspect_request).
@@ -9,7 +9,7 @@ const wsUrl = (id: number) => `${s.url.replace(/^http/, "ws")}/api/notebooks/${i
 let alice: { name: string; token: string };
 beforeAll(async () => {
   alice = await makeUser(s, "assist");
-  expect((await call(s.url, "POST", `/hub/api/users/${alice.name}/server`, { token: alice.token, body: {} })).status).toBe(201);
+  await startServer(s.url, alice);
 }, 60_000);
 afterAll(async () => {
   if (alice) await call(s.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token });
@@ -116,3 +116,29 @@ test("without a server, complete says to start one (no_server), as running a cel
   expect(reply).toMatchObject({ ok: false, error: { code: "no_server" } });
   ws.close();
 }, 60_000);
+
+test("variables lists what the user's code left in the kernel (type, shape or length, a short value), not modules, functions or IPython's names, and runs nothing a view sees", async () => {
+  const c = await channel("assist-variables");
+  await c.run(
+    "import numpy as np\nimport pandas as pd\n" +
+      "arr = np.zeros((3, 4))\ndf = pd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})\n" +
+      "big = list(range(10_000_000))\nname = 'kiln'\ndef helper(): pass\n_private = 1\n2 + 2",
+  );
+  await c.until((f) => f.event?.type === "kernel" && f.event.state === "idle");
+  const before = c.frames.length;
+  const r = await c.send("variables");
+  expect(r.ok, JSON.stringify(r)).toBe(true);
+  const byName = Object.fromEntries(r.data.variables.map((v: any) => [v.name, v]));
+  expect(Object.keys(byName).sort()).toEqual(["arr", "big", "df", "name"]);
+  expect(byName.arr).toMatchObject({ type: "numpy.ndarray", shape: "3 x 4" });
+  expect(byName.df).toMatchObject({ type: "pandas.DataFrame", shape: "2 x 2" });
+  expect(byName.big).toMatchObject({ type: "list", size: 10_000_000 });
+  expect(byName.big.value.length).toBeLessThan(200); // reprlib's limits, not ten million numbers
+  expect(byName.name).toMatchObject({ type: "str", size: 4, value: "'kiln'" });
+  // silent: no execution, no count, no busy/idle on the views
+  await c.send("kernel");
+  expect(c.frames.slice(before).filter((f) => f.event)).toEqual([]);
+  const next = await c.run("3");
+  expect(next.event.execution_count).toBe(2); // the listing took no execution count
+  c.ws.close();
+}, 120_000);

@@ -1,5 +1,6 @@
 import type { NotebookController } from "./controller";
 import { appendOutput, applyExecution, clearOutputs, type RunState, updateDisplay } from "./run-state";
+import { onSavedElsewhere } from "./sync";
 import type { NbOutput, NotebookEvent } from "./types";
 
 /** Cells with this many lines of output re-render at most every THROTTLE_MS while output floods in. */
@@ -80,10 +81,17 @@ export function applyEvents(c: NotebookController, events: NotebookEvent[]): voi
       case "kernel": {
         const k = c.kernel.get();
         c.kernel.set(k ? { ...k, state: e.state, reason: e.reason } : { state: e.state, reason: e.reason, kernel_id: null, server: null });
-        // A new kernel or server: ask for its details (image, resources).
-        if ((!k?.server && e.state !== "none") || e.state === "starting") void c.refreshKernel();
+        // A new kernel or server: ask for its details (image, resources). A lost connection may
+        // mean the server stopped: the server's answer says so ("no server" rather than a red state).
+        if ((!k?.server && e.state !== "none") || e.state === "starting" || e.state === "disconnected") void c.refreshKernel();
         break;
       }
+      case "server":
+        void c.refreshKernel();
+        break;
+      case "saved":
+        void onSavedElsewhere(c, e.revision);
+        break;
       case "reset":
         // The server replays running executions from their start next: let their "running" clear again.
         store.forEachRun((id, run) => set(id, run.clearedFor === null ? run : { ...run, clearedFor: null }));

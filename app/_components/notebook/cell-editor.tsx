@@ -27,7 +27,7 @@ export function CellEditor({ cell }: { cell: CellModel }) {
     let state =
       saved && saved.doc.length === source.length && saved.doc.toString() === source
         ? saved
-        : cellEditorState(cell.type, source, cursor, { changed: (s) => c.store.typed(id, s), keys: editorKeys(c, id) }, `${LABELS[cell.type]} cell source`);
+        : cellEditorState(cell.type, source, cursor, { changed: (s) => c.store.typed(id, s), keys: editorKeys(c, id), ask: (op, body) => c.command(op, body) }, `${LABELS[cell.type]} cell source`);
     if (state === saved && cursor !== null) state = state.update({ selection: { anchor: Math.min(cursor, source.length) } }).state;
     const view = new EditorView({ state, parent: host.current! });
     c.editors.set(id, view);

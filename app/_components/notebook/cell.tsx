@@ -1,14 +1,15 @@
 "use client";
 
-import { memo, useCallback, useLayoutEffect, useRef } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { caretOffset } from "./caret";
 import { CellEditor } from "./cell-editor";
-import { CellOutputs } from "./cell-outputs";
+import { sourceHidden, tagsOf, withHidden } from "./cell-metadata";
+import { CellTags, Collapser, HiddenPart, OutputArea } from "./cell-parts";
 import { runInPlace } from "./commands";
 import { ExecutionCount } from "./execution-count";
 import { MarkdownView } from "./markdown-view";
 import { StaticSource } from "./static-source";
-import { useCell, useController, useFocusState } from "./use-store";
+import { useCell, useController, useFocusState, useInSelection } from "./use-store";
 
 const NAMES = { code: "Code cell", markdown: "Markdown cell", raw: "Raw cell" } as const;
 
@@ -23,6 +24,7 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
   const c = useController();
   const cell = useCell(c.store, id);
   const focus = useFocusState(c.store, id);
+  const inSelection = useInSelection(c.store, id);
   const el = useRef<HTMLDivElement | null>(null);
 
   const register = useCallback(
@@ -39,12 +41,19 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
     if (focus === "selected" && c.takeFocus(id)) c.focusCell(id);
   }, [c, id, focus]);
 
-  if (!cell) return null;
   const editing = focus === "editing";
+  const lingering = useLingering(editing);
+
+  if (!cell) return null;
   const rendered = cell.type === "markdown" && cell.rendered && !editing;
+  const inputHidden = sourceHidden(cell.metadata) && !editing;
+  const tags = tagsOf(cell.metadata);
+  const showInput = () => c.setMetadata(id, withHidden(cell.metadata, "source", false));
 
   const onInputMouseDown = (e: React.MouseEvent) => {
-    if (editing || e.button !== 0) return;
+    if (editing || e.button !== 0 || e.shiftKey) return;
+    // An editor still mounted places the caret itself.
+    if (c.editors.has(id)) return void c.store.select(id, "edit");
     // Straight into edit mode, with the caret where the click landed (not the wrapper's focus).
     e.preventDefault();
     e.stopPropagation();
@@ -54,7 +63,7 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
   return (
     <div
       ref={register}
-      className={`nb-cell nb-cell-${cell.type}${focus !== "none" ? " nb-selected" : ""}${editing ? " nb-editing" : ""}`}
+      className={`nb-cell nb-cell-${cell.type}${focus !== "none" || inSelection ? " nb-selected" : ""}${editing ? " nb-editing" : ""}`}
       data-testid="cell"
       data-cell-id={id}
       data-cell-type={cell.type}
@@ -62,7 +71,10 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
       aria-label={NAMES[cell.type]}
       tabIndex={focus === "none" ? -1 : 0}
       onMouseDown={(e) => {
-        if (!(e.target as HTMLElement).closest(INTERACTIVE)) c.store.select(id, editing && (e.target as HTMLElement).closest(".nb-input") ? "edit" : "command");
+        if ((e.target as HTMLElement).closest(INTERACTIVE)) return;
+        // Shift+click extends the selection to this cell, as in JupyterLab
+        if (e.shiftKey && !editing && c.store.selected) return void (e.preventDefault(), c.store.extendSelection(id));
+        c.store.select(id, editing && (e.target as HTMLElement).closest(".nb-input") ? "edit" : "command");
       }}
     >
       <div className="nb-gutter">
@@ -74,15 +86,44 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
         ) : null}
       </div>
       <div className="nb-cell-main">
-        {rendered ? (
-          <MarkdownView id={id} source={cell.source} />
-        ) : (
-          <div className="nb-input" data-testid="cell-input" onMouseDown={onInputMouseDown}>
-            {editing ? <CellEditor key={cell.epoch} cell={cell} /> : <StaticSource type={cell.type} source={cell.source} />}
-          </div>
-        )}
-        {cell.type === "code" ? <CellOutputs id={id} /> : null}
+        {tags.length ? <CellTags tags={tags} /> : null}
+        <div className="nb-part">
+          <Collapser part="input" hidden={inputHidden} onToggle={() => c.setMetadata(id, withHidden(cell.metadata, "source", !inputHidden))} />
+          {inputHidden ? (
+            <HiddenPart part="input" onShow={showInput} />
+          ) : rendered ? (
+            <MarkdownView id={id} source={cell.source} />
+          ) : (
+            <div className="nb-input" data-testid="cell-input" onMouseDown={onInputMouseDown}>
+              {editing || lingering ? <CellEditor key={cell.epoch} cell={cell} /> : <StaticSource type={cell.type} source={cell.source} />}
+            </div>
+          )}
+        </div>
+        {cell.type === "code" ? <OutputArea id={id} metadata={cell.metadata} /> : null}
       </div>
     </div>
   );
 });
+
+/**
+ * True for a while after the cell leaves edit mode: its editor stays mounted (unfocused; it
+ * looks the same as the static view) until the browser is idle. Swapping it for the static
+ * view at once (destroying CodeMirror, highlighting the source again) cost about 10 ms of
+ * the main thread right after Shift+Enter, and the kernel's answer waited behind it.
+ */
+function useLingering(editing: boolean): boolean {
+  const [lingering, setLingering] = useState(false);
+  const was = useRef(editing);
+  if (was.current !== editing) {
+    was.current = editing;
+    if (!editing && !lingering) setLingering(true);
+  }
+  useEffect(() => {
+    if (!lingering || editing) return;
+    const idle = window.requestIdleCallback
+      ? window.requestIdleCallback(() => setLingering(false), { timeout: 2000 })
+      : window.setTimeout(() => setLingering(false), 500);
+    return () => (window.cancelIdleCallback ? window.cancelIdleCallback(idle) : window.clearTimeout(idle));
+  }, [lingering, editing]);
+  return lingering && !editing;
+}

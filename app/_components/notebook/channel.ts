@@ -1,5 +1,6 @@
+import type { ChannelFrame, ChannelOp } from "@/lib/execution/channel-protocol";
 import type { ApiError, ApiResult } from "../api";
-import type { NotebookEvent } from "./types";
+import type { NbOutput, NotebookEvent } from "./types";
 
 export interface ChannelHandlers {
   /** Everything that arrived since the last frame, in order. */
@@ -11,7 +12,7 @@ export interface ChannelHandlers {
 
 export interface NotebookChannel {
   /** Sends a command; null when the socket is not open (the caller falls back to the REST call). */
-  request<T>(op: "execute" | "interrupt" | "restart" | "input" | "kernel", body?: Record<string, unknown>): Promise<ApiResult<T>> | null;
+  request<T>(op: ChannelOp, body?: Record<string, unknown>): Promise<ApiResult<T>> | null;
   close(): void;
 }
 
@@ -42,19 +43,20 @@ export function openChannel(notebookId: number, h: ChannelHandlers): NotebookCha
     if (batch.length && !closed) h.apply(batch);
   };
   const onMessage = (m: MessageEvent<string>) => {
-    let msg: { id?: number; event?: NotebookEvent; reply?: string; ok?: boolean; data?: never; error?: Omit<ApiError, "status"> & { status?: number } };
+    let msg: ChannelFrame<NbOutput>;
     try {
       msg = JSON.parse(m.data);
     } catch {
       return;
     }
-    if (msg.reply !== undefined) {
+    if ("reply" in msg) {
       const done = pending.get(String(msg.reply));
       pending.delete(String(msg.reply));
-      done?.(msg.ok ? { ok: true, data: msg.data as never } : { ok: false, error: { status: 400, ...msg.error! } });
+      done?.(msg.ok ? { ok: true, data: msg.data as never } : { ok: false, error: { status: 400, ...msg.error } });
       return;
     }
     if (!msg.event) return;
+    // (a notice for this view alone, such as the server starting, has no id to resume from)
     if (typeof msg.id === "number") lastId = msg.id;
     queue.push(msg.event);
     if (scheduled) return;
@@ -90,7 +92,7 @@ export function openChannel(notebookId: number, h: ChannelHandlers): NotebookCha
   open(false);
 
   return {
-    request<T>(op: string, body: Record<string, unknown> = {}) {
+    request<T>(op: ChannelOp, body: Record<string, unknown> = {}) {
       if (!ws || ws.readyState !== WebSocket.OPEN) return null;
       const request_id = String(++seq);
       const socket = ws;

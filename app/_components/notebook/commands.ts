@@ -2,21 +2,22 @@ import type { NotebookController } from "./controller";
 
 /** The run commands of Jupyter, shared by the keyboard (command and edit mode) and the toolbar. */
 
-/** Shift+Enter: run, then select the next cell; past the last one, a new cell to type in. */
+/** Shift+Enter: run the selected cells, then select the next one; past the last, a new cell to type in. */
 export function runAndAdvance(c: NotebookController): void {
-  const id = c.store.selected;
+  const ids = c.store.selectedIds();
+  const id = ids.at(-1);
   if (!id) return;
-  void c.runner.run([id]);
+  void c.runner.run(ids);
   const next = c.store.order[c.store.index(id) + 1];
   if (next) c.select(next, "command");
   else c.insert("below", { at: id, edit: true });
 }
 
-/** Ctrl+Enter: run and stay, in command mode. */
+/** Ctrl+Enter: run the selected cells and stay, in command mode. */
 export function runInPlace(c: NotebookController): void {
-  const id = c.store.selected;
-  if (!id) return;
-  void c.runner.run([id]);
+  const ids = c.store.selectedIds();
+  if (ids.length === 0) return;
+  void c.runner.run(ids);
   if (c.store.mode === "edit") c.leaveEdit();
 }
 
@@ -44,6 +45,21 @@ export function runBelow(c: NotebookController): Promise<void> {
   return c.runner.run(c.store.order.slice(Math.max(i, 0)));
 }
 
+/** Restart (the toolbar, 0,0): asked first, as JupyterLab does, since every variable goes. */
+export async function restartKernel(c: NotebookController): Promise<boolean> {
+  const yes = await c.confirm({
+    title: "Restart the kernel?",
+    body: "Do you want to restart the kernel? All variables will be lost; the notebook and its outputs are kept.",
+    confirm: "Restart",
+  });
+  return yes && c.runner.restart();
+}
+
 export async function restartAndRunAll(c: NotebookController): Promise<void> {
-  if (await c.runner.restart()) await runAll(c);
+  const yes = await c.confirm({
+    title: "Restart the kernel and run all cells?",
+    body: "Do you want to restart the kernel and run every cell from the top? All variables will be lost.",
+    confirm: "Restart and run all",
+  });
+  if (yes && (await c.runner.restart())) await runAll(c);
 }

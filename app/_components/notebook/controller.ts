@@ -1,4 +1,5 @@
 import type { EditorView } from "@codemirror/view";
+import type { ChannelOp } from "@/lib/execution/channel-protocol";
 import { api, type ApiResult } from "../api";
 import { applyEvents } from "./apply-events";
 import { type NotebookChannel, openChannel } from "./channel";
@@ -15,6 +16,19 @@ export interface ConflictState {
   mine: ReturnType<NotebookStore["toSave"]>;
 }
 
+/** A question the page asks before doing something that cannot be undone (a restart). */
+export interface Question {
+  title: string;
+  body: string;
+  confirm: string;
+  answer: (yes: boolean) => void;
+}
+
+export type Panel = "contents" | "cell" | "variables" | "revisions";
+
+/** The REST twins of channel commands, for while the socket is down; the others (completion, help) wait for it. */
+const REST: Partial<Record<ChannelOp, string>> = { execute: "execute", interrupt: "kernel/interrupt", restart: "kernel/restart", input: "input" };
+
 /**
  * Everything a notebook page can do, outside React: components call these methods and
  * read the store and signals; none of them holds notebook state of its own.
@@ -28,6 +42,11 @@ export class NotebookController {
   readonly connected = new Signal(true);
   readonly conflict = new Signal<ConflictState | null>(null);
   readonly error = new Signal("");
+  readonly question = new Signal<Question | null>(null);
+  /** The keyboard shortcuts' list (H, or "?"). */
+  readonly help = new Signal(false);
+  /** The side panel open beside the cells, if any. */
+  readonly panel = new Signal<Panel | null>(null);
   /** Cell wrappers and mounted editors, registered by the components, for focus moves. */
   readonly elements = new Map<string, HTMLElement>();
   readonly editors = new Map<string, EditorView>();
@@ -36,6 +55,7 @@ export class NotebookController {
   private wantFocus: string | null = null;
   private trash: { cell: CellModel; run: RunState; index: number }[] = [];
   private channel: NotebookChannel | null = null;
+  private caughtUp = false;
 
   constructor(readonly notebookId: number, readonly user: string, model: NotebookModel) {
     this.name = new Signal(model.name);
@@ -53,7 +73,13 @@ export class NotebookController {
     void this.refreshKernel();
     this.channel = openChannel(this.notebookId, {
       apply: (events) => applyEvents(this, events),
-      connected: (open) => this.connected.set(open),
+      connected: (open) => {
+        // Back after a drop: the kernel (or the server) may have changed meanwhile.
+        if (open && !this.connected.get()) void this.refreshKernel();
+        // Listening now: what finished between the page's load and this moment is fetched once.
+        if (open && !this.caughtUp) void this.catchUp();
+        this.connected.set(open);
+      },
       reopened: () => void this.reloadOutputs(),
     });
   }
@@ -67,17 +93,38 @@ export class NotebookController {
    * A kernel command: on the notebook's WebSocket channel when it is open, else the
    * matching REST call (the same verbs and answers behind both).
    */
-  command<T>(op: "execute" | "interrupt" | "restart" | "input", body?: Record<string, unknown>): Promise<ApiResult<T>> {
+  command<T>(op: ChannelOp, body?: Record<string, unknown>): Promise<ApiResult<T>> {
     const sent = this.channel?.request<T>(op, body);
     if (sent) return sent;
-    const rest = { execute: "execute", interrupt: "kernel/interrupt", restart: "kernel/restart", input: "input" }[op];
+    const rest = REST[op];
+    if (!rest) return Promise.resolve({ ok: false, error: { status: 0, code: "network", message: "Not connected to Kiln: reconnecting…" } });
     return api<T>(`${this.path}/${rest}`, { method: "POST", body });
   }
 
   async refreshKernel(): Promise<KernelModel | null> {
     const res = await api<KernelModel>(`${this.path}/kernel`);
-    if (res.ok) this.kernel.set(res.data);
-    return res.ok ? res.data : null;
+    if (!res.ok) return null;
+    this.kernel.set(res.data);
+    // A server that came up elsewhere (the Servers page) runs the cells that were waiting for one.
+    if (res.data.server?.ready && this.runner.hasWaiting && !this.runner.noServer.get()?.starting) void this.runner.resumeWaiting();
+    return res.data;
+  }
+
+  /** Asks the user (a modal dialog); resolves with the answer. */
+  confirm(q: Omit<Question, "answer">): Promise<boolean> {
+    this.question.get()?.answer(false);
+    return new Promise((resolve) => this.question.set({ ...q, answer: (yes) => (this.question.set(null), resolve(yes)) }));
+  }
+
+  /** Sets a cell's metadata (tags, collapsed input or outputs): saved like its source. */
+  setMetadata(id: string, metadata: Record<string, unknown>): void {
+    this.store.setCell(id, { metadata });
+  }
+
+  private async catchUp(): Promise<void> {
+    this.caughtUp = true;
+    const res = await api<NotebookModel>(this.path);
+    if (res.ok) this.store.adoptNewerRuns(res.data.content);
   }
 
   /** After the event stream lost history: outputs and counts from the server; sources stay as typed here. */

@@ -6,12 +6,15 @@ import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from "
 import { EditorSelection, EditorState, type Extension, Prec } from "@codemirror/state";
 import { drawSelection, EditorView, type KeyBinding, keymap } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
+import { type Ask, kernelAssist } from "./completion";
 import type { CellType } from "./types";
 
 export interface EditorCallbacks {
   changed: (source: string) => void;
   /** Shift/Ctrl/Alt+Enter, Escape, Ctrl+S: the notebook's commands, ahead of the editor's own. */
   keys: KeyBinding[];
+  /** Completion and help from the kernel (code cells). */
+  ask: Ask;
 }
 
 function language(type: CellType): Extension {
@@ -31,6 +34,8 @@ export function cellEditorState(type: CellType, source: string, cursor: number |
     doc: source,
     selection: EditorSelection.cursor(at),
     extensions: [
+      // (first: while its list or tooltip is open, Escape and the arrows are the completion's)
+      type === "code" ? kernelAssist(cb.ask) : [],
       Prec.highest(keymap.of(cb.keys)),
       history(),
       drawSelection(),
@@ -41,7 +46,7 @@ export function cellEditorState(type: CellType, source: string, cursor: number |
       EditorState.tabSize.of(4),
       language(type),
       syntaxHighlighting(classHighlighter),
-      keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
+      keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...(type === "code" ? [] : [indentWithTab])]),
       EditorView.contentAttributes.of({ "aria-label": label }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) cb.changed(u.state.doc.toString());

@@ -39,7 +39,7 @@ export function NoServerBanner() {
         <button type="button" className="btn btn-primary btn-small" disabled={s.starting} onClick={() => void c.runner.startServer()}>
           {s.starting ? "Starting server…" : "Start server"}
         </button>
-        <button type="button" className="btn btn-secondary btn-small" disabled={s.starting} onClick={() => c.runner.noServer.set(null)}>
+        <button type="button" className="btn btn-secondary btn-small" disabled={s.starting} onClick={() => c.runner.dismissNoServer()}>
           Dismiss
         </button>
       </div>

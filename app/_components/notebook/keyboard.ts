@@ -1,4 +1,5 @@
-import { runAndAdvance, runAndInsert, runInPlace } from "./commands";
+import { copyCells, cutCells, deleteCells, extendSelection, mergeCells, pasteCells } from "./cell-ops";
+import { restartKernel, runAndAdvance, runAndInsert, runInPlace } from "./commands";
 import type { NotebookController } from "./controller";
 
 const DOUBLE_MS = 600;
@@ -12,11 +13,20 @@ function commandTarget(t: EventTarget | null): boolean {
 }
 
 /**
- * Jupyter's command mode: A/B insert, D D delete, Z undo delete, M/Y/R cell type,
- * Up/Down or K/J move, Enter edits, Shift/Ctrl/Alt+Enter run. Returns true when handled.
+ * JupyterLab's command mode: A/B insert, D,D delete, Z undo delete, C/X/V copy, cut and
+ * paste (Shift+V above), Shift+M merge, M/Y/R cell type, Up/Down or K/J move, Shift+Up/Down
+ * (Shift+K/J) extend the selection, I,I interrupt, 0,0 restart (asked first), H or ? the
+ * shortcut list, Enter edits, Shift/Ctrl/Alt+Enter run. Returns true when handled.
  */
 export function createCommandKeys(c: NotebookController): (e: KeyboardEvent) => boolean {
-  let lastD = 0;
+  let last = { key: "", at: 0 };
+  /** True on the second press of `key` within DOUBLE_MS (D,D; I,I; 0,0). */
+  const twice = (key: string) => {
+    const now = performance.now();
+    const hit = last.key === key && now - last.at < DOUBLE_MS;
+    last = hit ? { key: "", at: 0 } : { key, at: now };
+    return hit;
+  };
   return (e) => {
     if (e.defaultPrevented || !commandTarget(e.target)) return false;
     const id = c.store.selected;
@@ -29,6 +39,23 @@ export function createCommandKeys(c: NotebookController): (e: KeyboardEvent) => 
       return true;
     }
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    if (e.key === "?") return (c.help.set(true), true);
+    if (e.shiftKey) {
+      switch (e.key.toLowerCase()) {
+        case "arrowup":
+        case "k":
+          return (extendSelection(c, -1), true);
+        case "arrowdown":
+        case "j":
+          return (extendSelection(c, 1), true);
+        case "v":
+          return (pasteCells(c, "above"), true);
+        case "m":
+          return (mergeCells(c), true);
+        default:
+          return false;
+      }
+    }
     switch (e.key.toLowerCase()) {
       case "a":
         c.insert("above");
@@ -36,16 +63,29 @@ export function createCommandKeys(c: NotebookController): (e: KeyboardEvent) => 
       case "b":
         c.insert("below");
         return true;
-      case "d": {
-        const now = performance.now();
-        if (now - lastD < DOUBLE_MS) {
-          lastD = 0;
-          c.remove(id);
-        } else lastD = now;
+      case "d":
+        if (twice("d")) deleteCells(c);
         return true;
-      }
+      case "i":
+        if (twice("i")) void c.runner.interrupt();
+        return true;
+      case "0":
+        if (twice("0")) void restartKernel(c);
+        return true;
       case "z":
         c.undoRemove();
+        return true;
+      case "c":
+        copyCells(c);
+        return true;
+      case "x":
+        cutCells(c);
+        return true;
+      case "v":
+        pasteCells(c, "below");
+        return true;
+      case "h":
+        c.help.set(true);
         return true;
       case "m":
         c.changeType(id, "markdown");
@@ -63,6 +103,9 @@ export function createCommandKeys(c: NotebookController): (e: KeyboardEvent) => 
       case "arrowdown":
       case "j":
         c.moveSelection(1);
+        return true;
+      case "escape":
+        c.select(id, "command"); // a range selection shrinks back to the active cell
         return true;
       default:
         return false;

@@ -1,25 +1,30 @@
 "use client";
 
 import "katex/dist/katex.min.css";
+import "./notebook.css";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { api } from "../api";
+import { CellInspector } from "./cell-inspector";
 import { CellList } from "./cell-list";
-import { NotebookController } from "./controller";
+import { ContentsPanel } from "./contents-panel";
+import { NotebookController, type Panel } from "./controller";
+import { QuestionDialog, ShortcutsDialog } from "./dialogs";
 import { KernelDeadBanner, NoServerBanner } from "./kernel-banners";
 import { createCommandKeys } from "./keyboard";
 import { NotebookHeader } from "./notebook-header";
 import { ConflictBanner, ErrorBanner } from "./notice-banners";
 import { RevisionsPanel } from "./revisions-panel";
+import { type Signal, useSignal } from "./signal";
 import { Toolbar } from "./toolbar";
 import type { NotebookModel } from "./types";
+import { VariablesPanel } from "./variables-panel";
 import { ControllerContext } from "./use-store";
 
 /** The /notebooks/{id} page body: loads the notebook, then hands it to a controller for the page's life. */
 export function NotebookEditor({ id, user }: { id: number; user: string }) {
   const [c, setC] = useState<NotebookController | null>(null);
   const [error, setError] = useState("");
-  const [revisions, setRevisions] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -81,18 +86,32 @@ export function NotebookEditor({ id, user }: { id: number; user: string }) {
   if (!c) return <p className="muted" role="status">Loading notebook…</p>;
   return (
     <ControllerContext value={c}>
-      <div className={`nb-page${revisions ? " nb-with-panel" : ""}`}>
-        <div className="nb-main">
-          <NotebookHeader revisionsOpen={revisions} onToggleRevisions={() => setRevisions((x) => !x)} />
-          <KernelDeadBanner />
-          <NoServerBanner />
-          <ConflictBanner />
-          <ErrorBanner />
-          <Toolbar />
-          <CellList />
-        </div>
-        {revisions ? <RevisionsPanel onClose={() => setRevisions(false)} /> : null}
-      </div>
+      <NotebookPage panel={c.panel} />
     </ControllerContext>
+  );
+}
+
+/** The cells, with the side panel (contents, cell tags and metadata, variables, revisions) beside them when one is open. */
+function NotebookPage({ panel }: { panel: Signal<Panel | null> }) {
+  const open = useSignal(panel);
+  const close = () => panel.set(null);
+  return (
+    <div className={`nb-page${open ? " nb-with-panel" : ""}`}>
+      <div className="nb-main">
+        <NotebookHeader />
+        <KernelDeadBanner />
+        <NoServerBanner />
+        <ConflictBanner />
+        <ErrorBanner />
+        <Toolbar />
+        <CellList />
+      </div>
+      {open === "revisions" ? <RevisionsPanel onClose={close} /> : null}
+      {open === "contents" ? <ContentsPanel onClose={close} /> : null}
+      {open === "cell" ? <CellInspector onClose={close} /> : null}
+      {open === "variables" ? <VariablesPanel onClose={close} /> : null}
+      <QuestionDialog />
+      <ShortcutsDialog />
+    </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect } from "react";
-import { RunAsExperiment } from "../runs/run-as-experiment";
+import { ExperimentButton } from "./experiment-form";
 import { KernelStatus } from "./kernel-status";
 import { NotebookName } from "./notebook-name";
 import { SaveStateLabel } from "./save-state";
@@ -10,9 +10,10 @@ import { useSignal } from "./signal";
 import { useController } from "./use-store";
 
 /** Back link, name, save state, export, run as experiment and the revisions toggle; the kernel's state under them. */
-export function NotebookHeader({ revisionsOpen, onToggleRevisions }: { revisionsOpen: boolean; onToggleRevisions: () => void }) {
+export function NotebookHeader() {
   const c = useController();
   const name = useSignal(c.name);
+  const revisionsOpen = useSignal(c.panel) === "revisions";
   useEffect(() => {
     document.title = `${name} · Kiln`;
   }, [name]);
@@ -42,8 +43,9 @@ export function NotebookHeader({ revisionsOpen, onToggleRevisions }: { revisions
           >
             Export .ipynb
           </a>
-          <RunAsExperiment notebookId={c.notebookId} save={() => c.saver.save()} />
-          <button type="button" className="btn btn-secondary btn-small" aria-expanded={revisionsOpen} aria-controls={revisionsOpen ? "nb-revisions" : undefined} onClick={onToggleRevisions}>
+          <ExperimentButton />
+          <button type="button" className="btn btn-secondary btn-small" aria-expanded={revisionsOpen} aria-controls={revisionsOpen ? "nb-revisions" : undefined}
+            onClick={() => c.panel.set(revisionsOpen ? null : "revisions")}>
             Revisions
           </button>
         </div>

@@ -14,13 +14,17 @@ export interface NoServerState {
 type Queued = { id: string; prev: RunState };
 
 /**
- * Running cells: executions are posted one at a time, in order (the server queues them
+ * Running cells: executions are sent one at a time, in order (the server queues them
  * in arrival order, and parallel requests could arrive shuffled). Their progress and
  * outputs come back on the event stream (apply-events.ts).
  */
 export class Runner {
   readonly noServer = new Signal<NoServerState | null>(null);
   private chain: Promise<unknown> = Promise.resolve();
+  /** Batches sent or waiting to be: with none, the next one leaves at once, in the key's own handler. */
+  private ahead = 0;
+  /** Cells run while no server was up: shown queued ("[*]") until it is, or until dismissed. */
+  private waiting: Queued[] = [];
 
   constructor(private readonly c: NotebookController) {}
 
@@ -42,16 +46,26 @@ export class Runner {
         queued.push({ id, prev });
       }
     }
+    return this.enqueue(queued);
+  }
+
+  private enqueue(queued: Queued[]): Promise<void> {
     if (queued.length === 0) return Promise.resolve();
-    const p = this.chain.then(() => this.send(queued));
+    const send = () => this.send(queued).finally(() => this.ahead--);
+    const p = this.ahead++ === 0 ? send() : this.chain.then(send);
     this.chain = p.catch(() => undefined);
     return p;
   }
 
+  /**
+   * The source travels with the command, so nothing waits for a save: the autosave stores
+   * it beside, a second after the last keystroke, as for any edit (outputs of a cell that no
+   * save has brought into the stored notebook yet are written there once one has:
+   * lib/execution/cell-writer.ts). Saving at each run, even beside it, held the kernel's
+   * answer up behind the save on the server.
+   */
   private async send(queued: Queued[]): Promise<void> {
     const { store } = this.c;
-    // The server records outputs against the saved cells: a new cell must be saved first.
-    await this.c.saver.save();
     for (let i = 0; i < queued.length; i++) {
       const { id } = queued[i]!;
       const cell = store.cell(id);
@@ -62,11 +76,23 @@ export class Runner {
         continue;
       }
       const rest = queued.slice(i);
-      this.revert(rest);
-      if (res.error.code === "no_server") this.noServer.set({ pending: rest.map((q) => q.id), starting: false, message: "" });
-      else this.c.error.set(`Could not run the cell: ${res.error.message}`);
+      if (res.error.code === "no_server") {
+        const ids = new Set(rest.map((q) => q.id));
+        this.waiting = [...this.waiting.filter((q) => !ids.has(q.id)), ...rest];
+        this.noServer.set({ pending: this.waiting.map((q) => q.id), starting: this.noServer.get()?.starting ?? false, message: this.noServer.get()?.message ?? "" });
+      } else {
+        this.revert(rest);
+        this.c.error.set(`Could not run the cell: ${res.error.message}`);
+      }
       return;
     }
+  }
+
+  /** "Dismiss" on the no-server banner: the cells that were waiting go back to what they showed. */
+  dismissNoServer(): void {
+    this.revert(this.waiting);
+    this.waiting = [];
+    this.noServer.set(null);
   }
 
   /** Cells that never reached the server show what they showed before. */
@@ -84,7 +110,7 @@ export class Runner {
     this.noServer.set({ ...waiting, starting: true, message: "Starting your server…" });
     const res = await api(`${userPath(this.c.user)}/server`, { method: "POST", body: {} });
     if (!res.ok && !/already/i.test(res.error.message)) {
-      this.noServer.set({ ...waiting, starting: false, message: res.error.message });
+      this.noServer.set({ ...(this.noServer.get() ?? waiting), starting: false, message: res.error.message });
       return;
     }
     const deadline = Date.now() + 180_000;
@@ -92,13 +118,24 @@ export class Runner {
       const k = await this.c.refreshKernel();
       if (k?.server?.ready) break;
       if (Date.now() > deadline) {
-        this.noServer.set({ ...waiting, starting: false, message: "The server did not become ready in time. See the Servers page." });
+        this.noServer.set({ ...(this.noServer.get() ?? waiting), starting: false, message: "The server did not become ready in time. See the Servers page." });
         return;
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
+    await this.resumeWaiting();
+  }
+
+  /** A server is up (started here, or elsewhere): the cells that were waiting for it run now. */
+  resumeWaiting(): Promise<void> {
+    const queued = this.waiting;
+    this.waiting = [];
     this.noServer.set(null);
-    await this.run(waiting.pending);
+    return this.enqueue(queued);
+  }
+
+  get hasWaiting(): boolean {
+    return this.waiting.length > 0;
   }
 
   async interrupt(): Promise<void> {

@@ -26,7 +26,12 @@ type Listener = () => void;
 export class NotebookStore {
   order: string[] = [];
   metadata: Record<string, unknown> = {};
+  /** The active cell: where the keys act, the one being edited. */
   selected: string | null = null;
+  /** The other end of a range selection (Shift+Up/Down), or null: then only `selected` is. */
+  anchor: string | null = null;
+  /** The cells of the selection, `selected` and the range to `anchor` (recomputed on change). */
+  selection: ReadonlySet<string> = new Set();
   mode: Mode = "command";
   private cells = new Map<string, CellModel>();
   private runs = new Map<string, RunState>();
@@ -52,8 +57,57 @@ export class NotebookStore {
     }
     this.order = cells.map((c) => c.id);
     if (!this.selected || !this.cells.has(this.selected)) this.selected = this.order[0] ?? null;
+    this.anchor = null;
+    this.selection = new Set(this.selected ? [this.selected] : []);
     this.mode = "command";
     this.emitAll();
+  }
+
+  /**
+   * Another view saved: its cells, with this view's outputs kept for the cells it has (the
+   * same events reached both). A cell whose source or type changed gets a fresh editor.
+   * Not a change of this view's: nothing is saved back.
+   */
+  applySaved(doc: NbDocument): void {
+    const cells = doc.cells ?? [];
+    this.metadata = doc.metadata ?? {};
+    const next = new Map<string, CellModel>();
+    for (const c of cells) {
+      const prev = this.cells.get(c.id);
+      const source = joinSource(c.source);
+      const changed = !prev || prev.source !== source || prev.type !== c.cell_type;
+      if (changed) this.editorStates.delete(c.id);
+      const same = prev && !changed && JSON.stringify(prev.metadata) === JSON.stringify(c.metadata ?? {});
+      next.set(c.id, same ? prev : { id: c.id, type: c.cell_type, source, metadata: c.metadata ?? {}, rendered: prev?.rendered ?? true, epoch: (prev?.epoch ?? 0) + (changed ? 1 : 0) });
+      if (c.cell_type === "code" && (prev?.type !== "code" || !this.runs.has(c.id))) this.runs.set(c.id, runFromCell(c));
+    }
+    for (const id of [...this.runs.keys()]) if (next.get(id)?.type !== "code") this.runs.delete(id);
+    this.cells = next;
+    this.adoptNewerRuns(doc, true);
+    this.order = cells.map((c) => c.id);
+    if (!this.selected || !next.has(this.selected)) {
+      this.selected = this.order[0] ?? null;
+      this.mode = "command";
+    }
+    this.anchor = null;
+    this.selection = new Set(this.selected ? [this.selected] : []);
+    this.emitAll();
+  }
+
+  /**
+   * Outputs the server holds from executions newer than the ones shown: what ran while this
+   * view was not listening yet (between its load and its channel's opening) or while it was
+   * away. A cell queued or running here is left to its events.
+   */
+  adoptNewerRuns(doc: NbDocument, silent = false): void {
+    for (const c of doc.cells ?? []) {
+      if (c.cell_type !== "code" || this.cells.get(c.id)?.type !== "code") continue;
+      const stored = runFromCell(c);
+      const shown = this.run(c.id);
+      if (stored.executionId === null || shown.status === "queued" || shown.status === "running") continue;
+      if (shown.executionId !== null && stored.executionId <= shown.executionId) continue;
+      this.setRun(c.id, stored, silent);
+    }
   }
 
   /** The cells as a save sends them (outputs are Kiln's, never sent). */
@@ -143,10 +197,29 @@ export class NotebookStore {
   }
 
   select(id: string | null, mode: Mode = this.mode): void {
-    if (id === this.selected && mode === this.mode) return;
+    if (id === this.selected && mode === this.mode && this.anchor === null) return;
     this.selected = id;
+    this.anchor = null;
     this.mode = mode;
+    this.selection = new Set(id ? [id] : []);
     this.emit(this.selectionListeners);
+  }
+
+  /** Shift+Up/Down: the active cell moves, the range from where it started stays selected. */
+  extendSelection(to: string): void {
+    if (!this.selected || !this.cells.has(to)) return;
+    const anchor = this.anchor ?? this.selected;
+    const [a, b] = [this.order.indexOf(anchor), this.order.indexOf(to)].sort((x, y) => x - y);
+    this.anchor = anchor === to ? null : anchor;
+    this.selected = to;
+    this.mode = "command";
+    this.selection = new Set(this.order.slice(a, b! + 1));
+    this.emit(this.selectionListeners);
+  }
+
+  /** The selected cells in notebook order. */
+  selectedIds(): string[] {
+    return this.order.filter((id) => this.selection.has(id));
   }
 
   subscribeCell = (id: string, l: Listener) => this.add(this.cellListeners, id, l);

@@ -1,6 +1,7 @@
 "use client";
 
-import { restartAndRunAll, runAbove, runAll, runBelow } from "./commands";
+import { restartAndRunAll, restartKernel, runAbove, runAll, runBelow } from "./commands";
+import type { Panel } from "./controller";
 import { useSignal } from "./signal";
 import type { CellType } from "./types";
 import { useCell, useController, useOrder, useSelected } from "./use-store";
@@ -20,6 +21,8 @@ export function Toolbar() {
   const kernel = useSignal(c.kernel);
   const last = id ? order.indexOf(id) === order.length - 1 : true;
   const first = id ? order.indexOf(id) === 0 : true;
+  const panel = useSignal(c.panel);
+  const toggle = (p: Panel) => () => c.panel.set(panel === p ? null : p);
 
   return (
     <div className="nb-toolbar" role="group" aria-label="Notebook actions">
@@ -70,7 +73,7 @@ export function Toolbar() {
         </button>
         {/* When the kernel died, the banner above offers the restart: one such button on the page. */}
         {kernel?.state !== "dead" ? (
-          <button type="button" className="btn btn-secondary btn-small" title="Restart the kernel: variables are lost, the notebook is not" onClick={() => void c.runner.restart()}>
+          <button type="button" className="btn btn-secondary btn-small" title="Restart the kernel: variables are lost, the notebook is not" onClick={() => void restartKernel(c)}>
             <span aria-hidden="true">↻</span> Restart kernel
           </button>
         ) : null}
@@ -79,6 +82,20 @@ export function Toolbar() {
         </button>
         <button type="button" className="btn btn-secondary btn-small" title="Clear the outputs of every cell" onClick={() => void c.runner.clear()}>
           Clear outputs
+        </button>
+      </div>
+      <div className="nb-toolgroup">
+        <button type="button" className="btn btn-secondary btn-small" aria-pressed={panel === "contents"} title="Table of contents, from the Markdown headings" onClick={toggle("contents")}>
+          Contents
+        </button>
+        <button type="button" className="btn btn-secondary btn-small" aria-pressed={panel === "cell"} title="The selected cell's tags and metadata" onClick={toggle("cell")}>
+          Tags &amp; metadata
+        </button>
+        <button type="button" className="btn btn-secondary btn-small" aria-pressed={panel === "variables"} title="The kernel's variables: type, shape, value" onClick={toggle("variables")}>
+          Variables
+        </button>
+        <button type="button" className="btn btn-secondary btn-small" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (H)" onClick={() => c.help.set(true)}>
+          ?
         </button>
       </div>
     </div>

@@ -1,4 +1,10 @@
-/** The notebook API's shapes as the browser sees them (lib/notebooks/schemas.ts is the source of truth). */
+import type { ExecutionStatus, KernelState, NotebookEventOf } from "@/lib/execution/channel-protocol";
+
+/**
+ * The notebook API's shapes as the browser sees them (lib/notebooks/schemas.ts is the source
+ * of truth; the channel's events and commands come from lib/execution/channel-protocol.ts).
+ */
+export type { ExecutionStatus, KernelState };
 
 export type CellType = "code" | "markdown" | "raw";
 export type MultilineString = string | string[];
@@ -60,7 +66,6 @@ export interface RevisionInfo {
   cells: number;
 }
 
-export type KernelState = "none" | "starting" | "idle" | "busy" | "restarting" | "dead" | "disconnected";
 export interface KernelModel {
   state: KernelState;
   kernel_id: string | null;
@@ -68,7 +73,6 @@ export interface KernelModel {
   server: { ready: boolean; image: string; cpu: number; memory_mb: number; gpus: number } | null;
 }
 
-export type ExecutionStatus = "queued" | "running" | "ok" | "error" | "aborted";
 export interface ExecutionModel {
   id: number;
   cell_id: string;
@@ -79,12 +83,5 @@ export interface ExecutionModel {
   ended_at: string | null;
 }
 
-/** What /api/notebooks/{id}/events sends, one JSON object per event. */
-export type NotebookEvent =
-  | { type: "execution"; execution_id: number; cell_id: string; status: ExecutionStatus; execution_count: number | null }
-  | { type: "output"; execution_id: number; cell_id: string; output: NbOutput }
-  | { type: "clear_output"; execution_id: number; cell_id: string; wait: boolean }
-  | { type: "update_display"; display_id: string; output: NbOutput }
-  | { type: "kernel"; state: KernelState; reason: string | null }
-  | { type: "input_request"; execution_id: number; cell_id: string; prompt: string; password: boolean }
-  | { type: "reset" };
+/** What the channel and /api/notebooks/{id}/events send, with outputs typed as nbformat's. */
+export type NotebookEvent = NotebookEventOf<NbOutput>;

@@ -41,3 +41,9 @@ export function useSelected(store: NotebookStore): { id: string | null; mode: "c
   const mode = useSyncExternalStore(store.subscribeSelection, () => store.mode, () => store.mode);
   return { id, mode };
 }
+
+/** Whether the cell is in the selection (a Shift+Up/Down range counts every cell in it). */
+export function useInSelection(store: NotebookStore, id: string): boolean {
+  const get = () => store.selection.has(id);
+  return useSyncExternalStore(store.subscribeSelection, get, get);
+}
