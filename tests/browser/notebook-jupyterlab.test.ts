@@ -231,3 +231,14 @@ test("the Variables panel lists the kernel's variables and follows the cells bei
   await expect.poll(rows).toEqual([expect.stringMatching(/^weights/)]);
   expect(await unnamedControls(page)).toEqual([]);
 }, 120_000);
+
+test("clicking anywhere in the input of the cell just run (its editor still mounted) edits that cell", async () => {
+  await openNewNotebook(page, "Back to a cell", [{ source: "" }, { source: "" }]);
+  await edit(page, 0, "a = 1");
+  await page.keyboard.press("Shift+Enter");
+  // at once, before the browser is idle: the editor lingers; a click on the input's edge, beside the text
+  await cells(page).nth(0).locator('[data-testid="cell-input"]').click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press("End");
+  await page.keyboard.insertText("  # and more");
+  await expect.poll(() => sources(page)).toEqual(["a = 1  # and more", ""]);
+}, 60_000);

@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useCallback, useLayoutEffect, useRef } from "react";
 import { caretOffset } from "./caret";
 import { CellEditor } from "./cell-editor";
 import { sourceHidden, tagsOf, withHidden } from "./cell-metadata";
@@ -9,7 +9,7 @@ import { runInPlace } from "./commands";
 import { ExecutionCount } from "./execution-count";
 import { MarkdownView } from "./markdown-view";
 import { StaticSource } from "./static-source";
-import { useCell, useController, useFocusState, useInSelection } from "./use-store";
+import { useCell, useController, useEditorMounted, useFocusState, useInSelection } from "./use-store";
 
 const NAMES = { code: "Code cell", markdown: "Markdown cell", raw: "Raw cell" } as const;
 
@@ -42,7 +42,7 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
   }, [c, id, focus]);
 
   const editing = focus === "editing";
-  const lingering = useLingering(editing);
+  const editorMounted = useEditorMounted(c.store, id);
 
   if (!cell) return null;
   const rendered = cell.type === "markdown" && cell.rendered && !editing;
@@ -52,8 +52,17 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
 
   const onInputMouseDown = (e: React.MouseEvent) => {
     if (editing || e.button !== 0 || e.shiftKey) return;
-    // An editor still mounted places the caret itself.
-    if (c.editors.has(id)) return void c.store.select(id, "edit");
+    // An editor still mounted (NotebookStore.keptEditors): a click on its text places the caret itself; one
+    // beside the text (the input's padding) is placed here. Focus goes to the editor either way.
+    const view = c.editors.get(id);
+    if (view) {
+      if (!(e.target as HTMLElement).closest(".cm-content")) {
+        e.preventDefault();
+        const pos = view.posAtCoords({ x: e.clientX, y: e.clientY }, false);
+        view.dispatch({ selection: { anchor: pos } });
+      }
+      return void c.select(id, "edit");
+    }
     // Straight into edit mode, with the caret where the click landed (not the wrapper's focus).
     e.preventDefault();
     e.stopPropagation();
@@ -95,7 +104,7 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
             <MarkdownView id={id} source={cell.source} />
           ) : (
             <div className="nb-input" data-testid="cell-input" onMouseDown={onInputMouseDown}>
-              {editing || lingering ? <CellEditor key={cell.epoch} cell={cell} /> : <StaticSource type={cell.type} source={cell.source} />}
+              {editorMounted ? <CellEditor key={cell.epoch} cell={cell} /> : <StaticSource type={cell.type} source={cell.source} />}
             </div>
           )}
         </div>
@@ -105,25 +114,3 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
   );
 });
 
-/**
- * True for a while after the cell leaves edit mode: its editor stays mounted (unfocused; it
- * looks the same as the static view) until the browser is idle. Swapping it for the static
- * view at once (destroying CodeMirror, highlighting the source again) cost about 10 ms of
- * the main thread right after Shift+Enter, and the kernel's answer waited behind it.
- */
-function useLingering(editing: boolean): boolean {
-  const [lingering, setLingering] = useState(false);
-  const was = useRef(editing);
-  if (was.current !== editing) {
-    was.current = editing;
-    if (!editing && !lingering) setLingering(true);
-  }
-  useEffect(() => {
-    if (!lingering || editing) return;
-    const idle = window.requestIdleCallback
-      ? window.requestIdleCallback(() => setLingering(false), { timeout: 2000 })
-      : window.setTimeout(() => setLingering(false), 500);
-    return () => (window.cancelIdleCallback ? window.cancelIdleCallback(idle) : window.clearTimeout(idle));
-  }, [lingering, editing]);
-  return lingering && !editing;
-}

@@ -3,6 +3,9 @@ import { EMPTY_RUN, runFromCell, type RunState } from "./run-state";
 import { joinSource } from "./source";
 import type { CellType, NbDocument } from "./types";
 
+/** Editors kept mounted after their cells leave edit mode (see keptEditors). */
+const KEPT_EDITORS = 8;
+
 /** A cell's own content: what a save sends. Immutable; replaced on change. */
 export interface CellModel {
   id: string;
@@ -198,6 +201,7 @@ export class NotebookStore {
 
   select(id: string | null, mode: Mode = this.mode): void {
     if (id === this.selected && mode === this.mode && this.anchor === null) return;
+    if (id !== this.selected || mode !== "edit") this.keepEditor();
     this.selected = id;
     this.anchor = null;
     this.mode = mode;
@@ -208,6 +212,7 @@ export class NotebookStore {
   /** Shift+Up/Down: the active cell moves, the range from where it started stays selected. */
   extendSelection(to: string): void {
     if (!this.selected || !this.cells.has(to)) return;
+    this.keepEditor();
     const anchor = this.anchor ?? this.selected;
     const [a, b] = [this.order.indexOf(anchor), this.order.indexOf(to)].sort((x, y) => x - y);
     this.anchor = anchor === to ? null : anchor;
@@ -215,6 +220,22 @@ export class NotebookStore {
     this.mode = "command";
     this.selection = new Set(this.order.slice(a, b! + 1));
     this.emit(this.selectionListeners);
+  }
+
+  /**
+   * The cells whose editors stay mounted after they leave edit mode, most recent last (at
+   * most KEPT_EDITORS). Swapping an editor for the static view at once (destroying
+   * CodeMirror, highlighting the source again) cost about 10 ms of the main thread right
+   * after Shift+Enter, when the kernel's answer arrives; an unfocused editor looks the same.
+   */
+  keptEditors: readonly string[] = [];
+
+  private keepEditor() {
+    const id = this.selected;
+    if (this.mode !== "edit" || !id) return;
+    const kept = this.keptEditors.filter((x) => x !== id && this.cells.has(x));
+    kept.push(id);
+    this.keptEditors = kept.slice(-KEPT_EDITORS);
   }
 
   /** The selected cells in notebook order. */

@@ -36,6 +36,12 @@ export function useFocusState(store: NotebookStore, id: string): "none" | "selec
   return useSyncExternalStore(store.subscribeSelection, get, get);
 }
 
+/** Whether the cell's editor is mounted: while it is edited, and for a few cells after (NotebookStore.keptEditors). */
+export function useEditorMounted(store: NotebookStore, id: string): boolean {
+  const get = () => (store.selected === id && store.mode === "edit") || store.keptEditors.includes(id);
+  return useSyncExternalStore(store.subscribeSelection, get, get);
+}
+
 export function useSelected(store: NotebookStore): { id: string | null; mode: "command" | "edit" } {
   const id = useSyncExternalStore(store.subscribeSelection, () => store.selected, () => store.selected);
   const mode = useSyncExternalStore(store.subscribeSelection, () => store.mode, () => store.mode);
