@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { settings } from "../db/schema";
 
@@ -16,8 +16,10 @@ export async function loadDeploymentId(db: Db): Promise<string> {
   const g = globalThis as G;
   if (g[KEY]) return g[KEY];
   await db.insert(settings).values({ key: "deployment_id", value: crypto.randomBytes(3).toString("hex") }).onConflictDoNothing();
-  const [row] = await db.select().from(settings).where(eq(settings.key, "deployment_id"));
-  return (g[KEY] = String(row!.value));
+  // Read as text: drizzle's jsonb reader JSON.parses a string value again, so an id such as
+  // "72e291" came back as the number 7.2e+292 (and named containers Docker refuses).
+  const [row] = await db.select({ id: sql<string>`${settings.value} #>> '{}'` }).from(settings).where(eq(settings.key, "deployment_id"));
+  return (g[KEY] = row!.id);
 }
 
 export function deploymentId(): string {
