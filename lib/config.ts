@@ -71,6 +71,11 @@ export const configSchema = z
     KILN_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     KILN_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     KILN_GPUS: z.enum(["auto", "none", "nvidia-smi"]).default("auto"),
+    KILN_GPU_QUOTA_DEFAULT: z
+      .string()
+      .regex(/^\s*(none|(\d+ gpus?)?(\s*,\s*)?(\d+(\.\d+)? gpu-hours?)?)\s*$/i, "must look like '2 gpus, 100 gpu-hours' (either part may be left out), or 'none'")
+      .default("none")
+      .transform(parseGpuQuota),
     KILN_SERVER_POLL_INTERVAL: z.coerce.number().min(1).max(600).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -144,7 +149,16 @@ export interface Config {
     warmPool: Record<string, number> | null;
     /** Where the GPU inventory comes from: nvidia-smi when installed (auto), or none. */
     gpus: "auto" | "none" | "nvidia-smi";
+    /** The GPU quota of a user with none of their own or their groups' (null: unlimited). */
+    gpuQuotaDefault: { maxGpus: number | null; maxGpuHours: number | null };
   };
+}
+
+/** "2 gpus, 100 gpu-hours" -> its limits; a part left out (or "none") is no limit. */
+function parseGpuQuota(v: string): { maxGpus: number | null; maxGpuHours: number | null } {
+  const gpus = /(\d+) gpus?(?!-)/i.exec(v);
+  const hours = /(\d+(?:\.\d+)?) gpu-hours?/i.exec(v);
+  return { maxGpus: gpus ? Number(gpus[1]) : null, maxGpuHours: hours ? Number(hours[1]) : null };
 }
 
 export class ConfigError extends Error {
@@ -204,6 +218,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       pollIntervalS: c.KILN_SERVER_POLL_INTERVAL,
       warmPool: c.KILN_WARM_POOL ?? null,
       gpus: c.KILN_GPUS,
+      gpuQuotaDefault: c.KILN_GPU_QUOTA_DEFAULT,
     },
   };
 }

@@ -37,6 +37,12 @@ export class ForbiddenError extends KilnError {
   }
 }
 
+/** 403: a quota (GPUs held at once, GPU-hours this month) would be exceeded; the message names it, the use and the limit. */
+export class QuotaExceededError extends KilnError {
+  readonly status = 403;
+  readonly code = "quota_exceeded";
+}
+
 /** 404: it does not exist, or the caller may not know that it does. */
 export class NotFoundError extends KilnError {
   readonly status = 404;

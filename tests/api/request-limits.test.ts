@@ -61,13 +61,15 @@ test.each([
   // next-auth's forms, served by Next, which would read a body whole: a declared length only
   ["sign-in", "with Content-Length", "/api/auth/callback/credentials", false, 413],
   ["sign-in", "chunked", "/api/auth/callback/credentials", true, 411],
-] as const)("a 200 MB %s body (%s) is refused before Kiln's memory grows by 20 MB", async (_, __, path, chunked, status) => {
+] as const)("a 200 MB %s body (%s) is refused before Kiln's memory grows by 50 MB", async (_, __, path, chunked, status) => {
   // The same refusal once, small: what the first time allocates (code compiled, buffers) is not the body.
   await upload(path, 2 * 2 ** 20, chunked);
   const before = rssMb();
   const r = await upload(path, 200 * 2 ** 20, chunked);
   expect(r.status).toBe(status);
-  expect(r.peakRssMb - before).toBeLessThan(20);
+  // A body read whole would add 200 MB; the margin is for what a busy process's RSS does
+  // anyway (heap growth, JIT): 20 MB was exceeded once (22.6) with nothing read.
+  expect(r.peakRssMb - before).toBeLessThan(50);
   expect(r.sentMb).toBeLessThan(200); // answered while the body was still coming
   // the server is unharmed and the next request is served
   expect((await call(kiln.url, "GET", "/api/health")).status).toBe(200);

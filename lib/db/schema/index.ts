@@ -11,3 +11,4 @@ export * from "./runs";
 export * from "./datasets";
 export * from "./sessions";
 export * from "./homes";
+export * from "./gpus";
