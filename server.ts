@@ -30,7 +30,7 @@ import { userOriginConfig, userOriginOf } from "./lib/proxy/user-origin";
 import { AUTHORIZE_PATH, authorizeUserOrigin, serveUserOrigin, userOriginPort } from "./lib/proxy/user-origin-routes";
 import { startServerWatch } from "./lib/servers/watch";
 import { startWarmPool } from "./lib/servers/pool";
-import { discoverGpus, setGpuInventory } from "./lib/gpus/inventory";
+import { syncGpuInventory } from "./lib/gpus/inventory";
 import { chooseDefaultSpawner } from "./lib/spawners/registry";
 import { acceptNotebookChannel, isChannelPath } from "./lib/execution/channel";
 import { settleAllNotebooks, suspendAllSessions } from "./lib/execution/sessions";
@@ -71,8 +71,8 @@ async function main() {
     process.exit(2);
   }
   if (spawnerKind === "docker") await prebuildDefaultImage(database.db);
-  setGpuInventory(await discoverGpus(config.servers.gpus));
   const watch = await startServerWatch(database.db);
+  await syncGpuInventory(database.db); // after the servers are re-adopted: their GPUs stay theirs
   await recoverRunningCells(database.db); // cells a previous Kiln left running resume (their kernels kept going)
   const pool = await startWarmPool(database.db);
   log.info({ backend: database.kind }, "database ready");

@@ -71,6 +71,7 @@ export const configSchema = z
     KILN_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     KILN_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     KILN_GPUS: z.enum(["auto", "none", "nvidia-smi"]).default("auto"),
+    KILN_GPU_INVENTORY: z.string().min(1).optional(),
     KILN_GPU_QUOTA_DEFAULT: z
       .string()
       .regex(/^\s*(none|(\d+ gpus?)?(\s*,\s*)?(\d+(\.\d+)? gpu-hours?)?)\s*$/i, "must look like '2 gpus, 100 gpu-hours' (either part may be left out), or 'none'")
@@ -149,6 +150,8 @@ export interface Config {
     warmPool: Record<string, number> | null;
     /** Where the GPU inventory comes from: nvidia-smi when installed (auto), or none. */
     gpus: "auto" | "none" | "nvidia-smi";
+    /** A declared GPU inventory (JSON: hosts and their GPUs), for hosts Kiln cannot ask; replaces nvidia-smi. */
+    gpuInventoryFile: string | null;
     /** The GPU quota of a user with none of their own or their groups' (null: unlimited). */
     gpuQuotaDefault: { maxGpus: number | null; maxGpuHours: number | null };
   };
@@ -218,6 +221,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       pollIntervalS: c.KILN_SERVER_POLL_INTERVAL,
       warmPool: c.KILN_WARM_POOL ?? null,
       gpus: c.KILN_GPUS,
+      gpuInventoryFile: c.KILN_GPU_INVENTORY ?? null,
       gpuQuotaDefault: c.KILN_GPU_QUOTA_DEFAULT,
     },
   };

@@ -1,31 +1,21 @@
 import { execFile } from "node:child_process";
+import os from "node:os";
 import { promisify } from "node:util";
+import { eq } from "drizzle-orm";
+import { getConfig } from "../config";
+import type { Db } from "../db";
+import { servers } from "../db/schema";
 import { logger } from "../log";
+import { type HostInventory, parseNvidiaSmi, readDeclaredInventory, reconcileInventory, releaseOrphans } from "./reconcile";
 
 const run = promisify(execFile);
 
-export interface GpuDevice {
-  index: number;
-  /** NVIDIA's GPU UUID: what Docker's DeviceRequests and CUDA_VISIBLE_DEVICES take. */
-  id: string;
-  name: string;
-  memoryMb: number;
-}
-
-/**
- * The devices this host has, as `nvidia-smi` reports them. `KILN_GPUS=none` declares none;
- * `auto` (the default) asks nvidia-smi when it is installed. Read once at start-up: GPUs do
- * not come and go under a running Kiln.
- */
-export async function discoverGpus(mode: "auto" | "none" | "nvidia-smi"): Promise<GpuDevice[]> {
+/** This host's devices, as `nvidia-smi` reports them (none when it is not installed and KILN_GPUS=auto). */
+async function askNvidiaSmi(mode: "auto" | "none" | "nvidia-smi"): Promise<HostInventory[]> {
   if (mode === "none") return [];
   try {
     const { stdout } = await run("nvidia-smi", ["--query-gpu=index,uuid,name,memory.total", "--format=csv,noheader,nounits"], { timeout: 10_000 });
-    return stdout
-      .split("\n")
-      .map((l) => l.split(",").map((x) => x.trim()))
-      .filter((f) => f.length >= 4 && /^\d+$/.test(f[0]!))
-      .map(([index, id, name, mem]) => ({ index: Number(index), id: id!, name: name!, memoryMb: Number(mem) || 0 }));
+    return [parseNvidiaSmi(stdout, os.hostname())];
   } catch (e) {
     if (mode === "nvidia-smi") throw new Error(`KILN_GPUS=nvidia-smi but nvidia-smi failed: ${(e as Error).message}`);
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") logger().warn({ err: e }, "nvidia-smi failed: no GPUs offered");
@@ -33,13 +23,25 @@ export async function discoverGpus(mode: "auto" | "none" | "nvidia-smi"): Promis
   }
 }
 
-const KEY = Symbol.for("kiln.gpus");
-type G = typeof globalThis & { [KEY]?: GpuDevice[] };
-
-export function setGpuInventory(devices: GpuDevice[]) {
-  (globalThis as G)[KEY] = devices;
+/** The hosts' inventories: a declared file (KILN_GPU_INVENTORY) where Kiln cannot ask, else nvidia-smi here. */
+export async function discoverInventory(): Promise<HostInventory[]> {
+  const c = getConfig().servers;
+  return c.gpuInventoryFile ? readDeclaredInventory(c.gpuInventoryFile) : askNvidiaSmi(c.gpus);
 }
 
-export function gpuInventory(): GpuDevice[] {
-  return (globalThis as G)[KEY] ?? [];
+/**
+ * At start-up and on an admin's rescan: the inventory table follows the hosts, and GPUs
+ * held by servers that no longer exist (gone while Kiln was down) are given back.
+ */
+export async function syncGpuInventory(db: Db): Promise<{ available: number; lost: string[]; freed: number }> {
+  const r = await reconcileInventory(db, await discoverInventory());
+  const freed = await releaseOrphans(db, async (h) => {
+    if (h.kind !== "server") return true; // other kinds' owners reconcile their own
+    const id = Number(h.id);
+    if (!Number.isInteger(id)) return false;
+    return (await db.select({ id: servers.id }).from(servers).where(eq(servers.id, id))).length > 0;
+  });
+  if (r.available || r.lost.length || freed) logger().info({ available: r.available, lost: r.lost.length, freed }, "GPU inventory reconciled");
+  return { ...r, freed };
 }
+

@@ -31,6 +31,8 @@ export const serverOptions = z
     cpu: z.number().min(MIN_CPU, `must be at least ${MIN_CPU}`).max(MAX_CPU, `must be at most ${MAX_CPU}`).optional(),
     memory: memory.optional().describe("Megabytes, or '2G'"),
     gpus: z.number().int().min(0).max(MAX_GPUS).optional(),
+    /** With GPUs: false refuses the start (409) when they are not free now, instead of queueing it. */
+    wait: z.boolean().optional(),
   })
   .default({});
 

@@ -3,10 +3,10 @@ import { and, count, eq, ne } from "drizzle-orm";
 import { seal } from "../auth/at-rest";
 import { type Ctx, requireSelfOrAdmin } from "../auth/principal";
 import { getConfig } from "../config";
-import { servers } from "../db/schema";
+import { servers, type ServerRow } from "../db/schema";
 import { ConflictError, isUniqueViolation, RateLimitError, UnprocessableError, ValidationError } from "../errors";
 import { logger } from "../log";
-import { pickFreeGpus, withGpuLock } from "../gpus/allocate";
+import { type GpuAnswer, releaseGpus, requestGpus, waitForGpus } from "../gpus/allocator";
 import { defaultSpawner, spawner } from "../spawners/registry";
 import type { SpawnSpec } from "../spawners/types";
 import { mintServerToken } from "../tokens/server-token";
@@ -37,29 +37,39 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   if ((pending?.n ?? 0) >= config.concurrentSpawnLimit) throw new RateLimitError("Too many servers are starting; try again shortly", 10);
 
   const jupyterToken = crypto.randomBytes(32).toString("hex");
-  // Devices are picked and recorded in one critical section, so two starts never share one.
-  const row = await withGpuLock(async () => {
-    const gpuIds = await pickFreeGpus(ctx.db, opts.gpus);
-    try {
-      const [r] = await ctx.db
-        .insert(servers)
-        .values({
-          userId: user.id, name: input.serverName, image: opts.image.name, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus, gpuIds,
-          spawner: defaultSpawner(), status: "pending", state: { jupyterToken: seal(jupyterToken) },
-        })
-        .returning();
-      return r!;
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictError("That server is already starting", "server_name");
-      throw e;
-    }
-  });
+  let row: ServerRow;
+  try {
+    [row] = (await ctx.db
+      .insert(servers)
+      .values({
+        userId: user.id, name: input.serverName, image: opts.image.name, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus,
+        spawner: defaultSpawner(), status: "pending", state: { jupyterToken: seal(jupyterToken) },
+      })
+      .returning()) as [ServerRow];
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ConflictError("That server is already starting", "server_name");
+    throw e;
+  }
+  // GPUs from the allocator (lib/gpus): granted now, queued, or refused (over quota; not free
+  // with "wait": false), in which case the server was never started.
+  const holder = { kind: "server" as const, id: String(row.id) };
+  let gpu: GpuAnswer;
+  try {
+    gpu = await requestGpus(ctx.db, { holder, userId: user.id, count: opts.gpus, image: opts.image.reference, wait: input.options.wait ?? true });
+  } catch (e) {
+    await ctx.db.delete(servers).where(eq(servers.id, row.id));
+    throw e;
+  }
+  if (gpu.state === "granted" && gpu.uuids.length) {
+    await ctx.db.update(servers).set({ gpuIds: gpu.uuids }).where(eq(servers.id, row.id));
+    row = { ...row, gpuIds: gpu.uuids };
+  }
   const key = progressKey(user.id, input.serverName);
   resetProgress(key);
   emitProgress(key, { progress: 0, message: "Server requested" });
   // The `kiln` module in the server's kernels logs runs and reads data with this token.
   const serverToken = await mintServerToken(ctx.db, user.id, row.id, input.serverName);
-  const done = runSpawn(ctx, row.id, row.spawner, key, {
+  const done = runSpawn(ctx, row.id, row.spawner, key, gpu, {
     serverId: row.id, userId: user.id, user: user.name, legacyHome: user.legacyHome, serverName: input.serverName, image: opts.image.reference, cpu: opts.cpu, memoryMb: opts.memoryMb, gpuIds: row.gpuIds,
     baseUrl: serverBaseUrl(user.name, input.serverName), jupyterToken,
     // How the kiln module reaches Kiln (KILN_API_URL, a socket) is the spawner's to say.
@@ -74,10 +84,24 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   return { status: ready && now.status === "ready" ? 201 : 202, server: serverModel(user.name, now) };
 }
 
-async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, spec: SpawnSpec): Promise<boolean> {
+async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, gpu: GpuAnswer, spec: SpawnSpec): Promise<boolean> {
   const s = spawner(kind);
+  const holder = { kind: "server" as const, id: String(id) };
   let timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000);
   try {
+    if (gpu.state === "queued") {
+      // Waiting for GPUs is not starting: the spawn's own time begins once they are granted.
+      let said = "";
+      const say = (p: { position: number; of: number }) => {
+        const message = `Queued for GPU: position ${p.position} of ${p.of}`;
+        if (message !== said) emitProgress(key, { progress: 5, message: (said = message) });
+      };
+      say(gpu);
+      spec = { ...spec, gpuIds: await waitForGpus(ctx.db, holder, say) };
+      await ctx.db.update(servers).set({ gpuIds: spec.gpuIds }).where(eq(servers.id, id));
+      emitProgress(key, { progress: 8, message: `GPU granted: ${spec.gpuIds.join(", ")}` });
+      timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000);
+    }
     if (s.prepare) {
       await s.prepare(spec, (e) => emitProgress(key, e));
       timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000); // the start's own time begins now
@@ -91,6 +115,7 @@ async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, spec: S
       .returning({ id: servers.id });
     if (kept.length === 0) {
       await s.stop(state); // stopped (or its user deleted) while it was starting: leave nothing behind
+      await releaseGpus(ctx.db, holder, "stopped while starting");
       return false;
     }
     emitProgress(key, { progress: 100, message: "Server ready", ready: true, url: spec.baseUrl });
@@ -99,6 +124,7 @@ async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, spec: S
     const reason = timeout.aborted ? `did not become ready within ${getConfig().servers.spawnTimeoutS} s` : (e as Error).message;
     logger().warn({ err: e, server: key }, "spawn failed");
     await ctx.db.delete(servers).where(eq(servers.id, id));
+    await releaseGpus(ctx.db, holder, "spawn failed").catch((e2) => logger().error({ err: e2, server: id }, "could not release a failed spawn's GPUs"));
     emitProgress(key, { progress: 100, message: `Spawn failed: ${reason}`, failed: true });
     return false;
   }

@@ -13,11 +13,13 @@ import { endRunsOfGoneKernels } from "../runs/foreign-kernel";
 import { endRunsOfServer, endRunsOfVanishedServers } from "../runs/lifecycle";
 import { spawner } from "../spawners/registry";
 import { emitProgress, progressKey } from "./progress";
+import { releaseGpus } from "../gpus/allocator";
 
 async function forget(db: Db, row: ServerRow, why: string) {
   logger().info({ server: row.id, user: row.userId, why }, "server gone");
   await spawner(row.spawner).stop(row.state).catch(() => {});
   await db.delete(servers).where(eq(servers.id, row.id));
+  await releaseGpus(db, { kind: "server", id: String(row.id) }, why);
   await endRunsOfServer(db, row.id, `The server stopped: ${why}`);
   emitProgress(progressKey(row.userId, row.name), { progress: 100, message: `Server stopped: ${why}`, failed: true });
 }

@@ -4,6 +4,7 @@ import { containerSpec } from "@/lib/spawners/docker-container";
 import { runDirs } from "@/lib/spawners/run-dirs";
 import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
+import { openEvents } from "../helpers/sse";
 import { ROOT, type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
 // No GPU exists here: tests/helpers/fake-bin/nvidia-smi declares two, answering as the real
@@ -46,8 +47,8 @@ test("GPUs are granted from the declared inventory, never twice, and given back 
   km.dispose();
   expect(await holders()).toEqual({ [GPU0]: `${alice.name}/`, [GPU1]: null });
 
-  // Two asked, one free: 409 naming the field; more than the machine has: 400.
-  const busy = await call(kiln.url, "POST", `/hub/api/users/${bob.name}/server`, { token: bob.token, body: { gpus: 2 } });
+  // Two asked, one free, "wait": false: 409 naming the field; more than the machine has: 400.
+  const busy = await call(kiln.url, "POST", `/hub/api/users/${bob.name}/server`, { token: bob.token, body: { gpus: 2, wait: false } });
   expect(busy.status).toBe(409);
   expect(busy.body.error).toMatchObject({ field: "gpus" });
   expect(busy.body.error.message).toMatch(/1 of 2 free/);
@@ -68,6 +69,26 @@ test("GPUs are granted from the declared inventory, never twice, and given back 
   expect((await call(kiln.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: alice.token })).status).toBe(204);
   expect(await holders()).toEqual({ [GPU0]: null, [GPU1]: `${bob.name}/` });
   for (const s of ["server", "servers/cpu"]) await call(kiln.url, "DELETE", `/hub/api/users/${bob.name}/${s}`, { token: bob.token });
+}, 120_000);
+
+test("a start that cannot have its GPUs now is queued, says its place in the progress, and starts once they free", async () => {
+  const admin = { backend: "pglite" as const, url: kiln.url, adminToken };
+  const carol = await makeUser(admin, "gpucarol");
+  const dave = await makeUser(admin, "gpudave");
+  await startServer(kiln.url, carol, "", { gpus: 1 });
+  const r = await call(kiln.url, "POST", `/hub/api/users/${dave.name}/server`, { token: dave.token, body: { gpus: 2 } });
+  expect(r.status, JSON.stringify(r.body)).toBe(202);
+  const progress = openEvents(`${kiln.url}/hub/api/users/${dave.name}/server/progress`, dave.token);
+  await progress.until((e) => e.message === "Queued for GPU: position 1 of 1", 30_000);
+  expect(await holders()).toEqual({ [GPU0]: `${carol.name}/`, [GPU1]: null }); // nothing held for dave while he waits
+  // carol stops: dave gets both and his server starts
+  expect((await call(kiln.url, "DELETE", `/hub/api/users/${carol.name}/server`, { token: carol.token })).status).toBe(204);
+  const ready = await progress.until((e) => e.ready === true || e.failed === true, 60_000);
+  progress.close();
+  expect(ready.ready, JSON.stringify(progress.events.map((e) => e.data.message))).toBe(true);
+  expect(await holders()).toEqual({ [GPU0]: `${dave.name}/`, [GPU1]: `${dave.name}/` });
+  await call(kiln.url, "DELETE", `/hub/api/users/${dave.name}/server`, { token: dave.token });
+  expect(await holders()).toEqual({ [GPU0]: null, [GPU1]: null });
 }, 120_000);
 
 test("bob cannot see the machine's capacity", async () => {
