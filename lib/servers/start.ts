@@ -1,12 +1,13 @@
 import crypto from "node:crypto";
-import { and, count, eq, ne } from "drizzle-orm";
-import { seal } from "../auth/at-rest";
+import { and, count, eq, ne, sql } from "drizzle-orm";
+import { seal, unseal } from "../auth/at-rest";
 import { type Ctx, requireSelfOrAdmin } from "../auth/principal";
 import { getConfig } from "../config";
-import { servers, type ServerRow } from "../db/schema";
+import type { Db } from "../db";
+import { gpuRequests, images, servers, type ServerRow, users } from "../db/schema";
 import { ConflictError, isUniqueViolation, RateLimitError, UnprocessableError, ValidationError } from "../errors";
 import { logger } from "../log";
-import { type GpuAnswer, releaseGpus, requestGpus, waitForGpus } from "../gpus/allocator";
+import { type GpuAnswer, heldBy, queuePosition, releaseGpus, requestGpus, waitForGpus } from "../gpus/allocator";
 import { defaultSpawner, spawner } from "../spawners/registry";
 import type { SpawnSpec } from "../spawners/types";
 import { mintServerToken } from "../tokens/server-token";
@@ -67,14 +68,7 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   const key = progressKey(user.id, input.serverName);
   resetProgress(key);
   emitProgress(key, { progress: 0, message: "Server requested" });
-  // The `kiln` module in the server's kernels logs runs and reads data with this token.
-  const serverToken = await mintServerToken(ctx.db, user.id, row.id, input.serverName);
-  const done = runSpawn(ctx, row.id, row.spawner, key, gpu, {
-    serverId: row.id, userId: user.id, user: user.name, legacyHome: user.legacyHome, serverName: input.serverName, image: opts.image.reference, cpu: opts.cpu, memoryMb: opts.memoryMb, gpuIds: row.gpuIds,
-    baseUrl: serverBaseUrl(user.name, input.serverName), jupyterToken,
-    // How the kiln module reaches Kiln (KILN_API_URL, a socket) is the spawner's to say.
-    env: { KILN_USER: user.name, KILN_SERVER_NAME: input.serverName, KILN_SERVER_TOKEN: serverToken },
-  });
+  const done = spawnRow(ctx.db, row, user, opts.image.reference, jupyterToken, key, gpu);
   const ready = await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), input.waitMs ?? 10_000).unref())]);
   const now = await findServer(ctx.db, user.id, input.serverName);
   if (!now) {
@@ -82,6 +76,44 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
     throw new UnprocessableError(`The server could not start. ${reason}`);
   }
   return { status: ready && now.status === "ready" ? 201 : 202, server: serverModel(user.name, now) };
+}
+
+/** The spawn of a server row whose GPUs are granted or queued: its spec, then runSpawn. */
+async function spawnRow(db: Db, row: ServerRow, user: { id: number; name: string; legacyHome: boolean }, image: string, jupyterToken: string, key: string, gpu: GpuAnswer) {
+  // The `kiln` module in the server's kernels logs runs and reads data with this token.
+  const serverToken = await mintServerToken(db, user.id, row.id, row.name);
+  return runSpawn({ db } as Ctx, row.id, row.spawner, key, gpu, {
+    serverId: row.id, userId: user.id, user: user.name, legacyHome: user.legacyHome, serverName: row.name, image, cpu: row.cpu, memoryMb: row.memoryMb, gpuIds: row.gpuIds,
+    baseUrl: serverBaseUrl(user.name, row.name), jupyterToken,
+    // How the kiln module reaches Kiln (KILN_API_URL, a socket) is the spawner's to say.
+    env: { KILN_USER: user.name, KILN_SERVER_NAME: row.name, KILN_SERVER_TOKEN: serverToken },
+  });
+}
+
+/**
+ * At start-up: a server that was waiting for GPUs when Kiln stopped keeps its place in the
+ * queue (the request is in the database) and its spawn carries on from there. Returns the
+ * ids resumed; other pending servers are the watch's to clean up.
+ */
+export async function resumeQueuedSpawns(db: Db): Promise<number[]> {
+  const waiting = await db
+    .select({ row: servers, user: { id: users.id, name: users.name, legacyHome: users.legacyHome }, reference: images.reference })
+    .from(servers)
+    .innerJoin(users, eq(users.id, servers.userId))
+    .innerJoin(images, eq(images.name, servers.image))
+    .innerJoin(gpuRequests, and(eq(gpuRequests.holderKind, "server"), eq(gpuRequests.holderId, sql`${servers.id}::text`)))
+    .where(eq(servers.status, "pending"));
+  for (const w of waiting) {
+    const holder = { kind: "server" as const, id: String(w.row.id) };
+    const key = progressKey(w.user.id, w.row.name);
+    const place = await queuePosition(db, holder);
+    const granted = await heldBy(db, holder);
+    const gpu: GpuAnswer = granted.length ? { state: "granted", uuids: granted } : { state: "queued", ...(place ?? { position: 1, of: 1 }) };
+    if (granted.length) await db.update(servers).set({ gpuIds: granted }).where(eq(servers.id, w.row.id));
+    emitProgress(key, { progress: 0, message: "Server requested (Kiln restarted: still in the queue)" });
+    void spawnRow(db, { ...w.row, gpuIds: granted }, w.user, w.reference, unseal(String(w.row.state.jupyterToken)), key, gpu);
+  }
+  return waiting.map((w) => w.row.id);
 }
 
 async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, gpu: GpuAnswer, spec: SpawnSpec): Promise<boolean> {

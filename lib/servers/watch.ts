@@ -14,6 +14,7 @@ import { endRunsOfServer, endRunsOfVanishedServers } from "../runs/lifecycle";
 import { spawner } from "../spawners/registry";
 import { emitProgress, progressKey } from "./progress";
 import { releaseGpus } from "../gpus/allocator";
+import { resumeQueuedSpawns } from "./start";
 
 async function forget(db: Db, row: ServerRow, why: string) {
   logger().info({ server: row.id, user: row.userId, why }, "server gone");
@@ -50,7 +51,9 @@ async function sweepBlobsHourly(db: Db) {
 }
 
 export async function startServerWatch(db: Db, intervalMs = getConfig().servers.pollIntervalS * 1000) {
+  const resumed = new Set(await resumeQueuedSpawns(db)); // waiting for GPUs: they keep their place
   for (const row of await db.select().from(servers)) {
+    if (resumed.has(row.id)) continue;
     if (row.status !== "ready") await forget(db, row, "Kiln restarted while it was starting or stopping");
     else {
       await spawner(row.spawner).adopt(row.state, row.id).catch((e) => logger().warn({ err: e, server: row.id }, "could not re-adopt a server"));

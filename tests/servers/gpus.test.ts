@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { containerSpec } from "@/lib/spawners/docker-container";
@@ -15,13 +16,12 @@ const GPU0 = "GPU-11111111-2222-3333-4444-555555555555";
 const GPU1 = "GPU-66666666-7777-8888-9999-000000000000";
 const adminToken = randomToken();
 let kiln: RunningKiln;
+const env = {
+  KILN_DATA_DIR: tempDir("gpus"), KILN_ADMIN_TOKEN: adminToken, KILN_SPAWNER: "local", KILN_GPUS: "nvidia-smi",
+  PATH: `${path.join(ROOT, "tests/helpers/fake-bin")}:${process.env.PATH}`,
+};
 beforeAll(async () => {
-  kiln = await startKiln({
-    env: {
-      KILN_DATA_DIR: tempDir("gpus"), KILN_ADMIN_TOKEN: adminToken, KILN_SPAWNER: "local", KILN_GPUS: "nvidia-smi",
-      PATH: `${path.join(ROOT, "tests/helpers/fake-bin")}:${process.env.PATH}`,
-    },
-  });
+  kiln = await startKiln({ env });
   // the catalog's python image allows no GPUs by default; an admin allows two
   expect((await call(kiln.url, "PATCH", "/api/images/python", { token: adminToken, body: { max_gpus: 2 } })).status).toBe(200);
 });
@@ -90,6 +90,51 @@ test("a start that cannot have its GPUs now is queued, says its place in the pro
   await call(kiln.url, "DELETE", `/hub/api/users/${dave.name}/server`, { token: dave.token });
   expect(await holders()).toEqual({ [GPU0]: null, [GPU1]: null });
 }, 120_000);
+
+/** The local server processes of a user (their environment names them), to kill one behind Kiln's back. */
+function serverPids(user: string): number[] {
+  return fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`KILN_USER=${user}`);
+    } catch {
+      return false;
+    }
+  });
+}
+
+test("Kiln killed while GPUs are held and a start waits: after a restart the live holder keeps its GPU, the dead one's is freed, and the queue moves", async () => {
+  const admin = { backend: "pglite" as const, url: kiln.url, adminToken };
+  const erin = await makeUser(admin, "gpuerin");
+  const frank = await makeUser(admin, "gpufrank");
+  const gina = await makeUser(admin, "gpugina");
+  await startServer(kiln.url, erin, "", { gpus: 1 });
+  await startServer(kiln.url, frank, "", { gpus: 1 });
+  const queued = await call(kiln.url, "POST", `/hub/api/users/${gina.name}/server`, { token: gina.token, body: { gpus: 1 } });
+  expect(queued.status).toBe(202);
+  const before = await holders();
+
+  await kiln.stop("SIGKILL");
+  for (const pid of serverPids(frank.name)) {
+    try {
+      process.kill(pid, "SIGKILL"); // frank's server dies while Kiln is down
+    } catch {
+      /* gone with its group */
+    }
+  }
+  kiln = await startKiln({ env });
+
+  // gina's start carries on from the queue and gets frank's GPU; erin keeps hers
+  const deadline = Date.now() + 60_000;
+  while (!(await call(kiln.url, "GET", `/hub/api/users/${gina.name}`, { token: gina.token })).body.servers?.[""]?.ready) {
+    if (Date.now() > deadline) throw new Error(`gina's queued start did not resume: ${JSON.stringify(await holders())}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const after = await holders();
+  const erinsGpu = Object.keys(before).find((g) => before[g] === `${erin.name}/`)!;
+  const franksGpu = Object.keys(before).find((g) => before[g] === `${frank.name}/`)!;
+  expect(after).toEqual({ [erinsGpu]: `${erin.name}/`, [franksGpu]: `${gina.name}/` });
+  for (const u of [erin, gina]) await call(kiln.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token });
+}, 180_000);
 
 test("bob cannot see the machine's capacity", async () => {
   const bob = await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "gpunosy");
