@@ -7,6 +7,7 @@ import * as nb from "../notebooks/schemas";
 import { datasetEndpoints } from "./datasets-endpoints";
 import { runEndpoints } from "./runs-endpoints";
 import { adminEndpoints } from "./admin-endpoints";
+import { gpuEndpoints } from "./gpu-endpoints";
 import { notebookFileEndpoints } from "./notebook-files-endpoints";
 
 const nameParam = z.object({ name: s.userName });
@@ -352,6 +353,7 @@ export const endpoints = {
   }),
   ...runEndpoints,
   ...adminEndpoints,
+  ...gpuEndpoints,
   ...notebookFileEndpoints,
   ...datasetEndpoints,
 };

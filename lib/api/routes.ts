@@ -10,6 +10,7 @@ import * as users from "./handlers/users";
 import { datasetRoutes } from "./datasets-routes";
 import { runRoutes } from "./runs-routes";
 import { adminRoutes } from "./admin-routes";
+import { gpuRoutes } from "./gpu-routes";
 import { notebookFileRoutes } from "./notebook-files-routes";
 
 export type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
@@ -80,5 +81,6 @@ export const routes: [Endpoint, Handler][] = [
   [e.removeGroupUsers, groups.removeGroupUsersHandler],
   ...runRoutes,
   ...adminRoutes,
+  ...gpuRoutes,
   ...datasetRoutes,
 ];

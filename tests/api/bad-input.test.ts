@@ -33,7 +33,7 @@ function baseValue(path: string, param: string, who: Who): string {
   if (param === "name") return path.startsWith("/hub/api/groups") ? "nosuchgroup" : who.name;
   const known: Record<string, string> = {
     id: "2147483647", rev: "2147483647", version: "2147483647", index: "0", token_id: "a2147483647",
-    server_name: "nosuchserver", ref: "nosuchdataset", upload_id: "nosuchupload", image: "nosuchimage", path: "nosuch.txt", key: "nosuch",
+    server_name: "nosuchserver", ref: "nosuchdataset", upload_id: "nosuchupload", image: "nosuchimage", path: "nosuch.txt", key: "nosuch", kind: "user",
   };
   return known[param] ?? "nosuch";
 }
