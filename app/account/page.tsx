@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { formatDate } from "../_components/format";
+import { MyGpuQuota } from "../_components/gpus/my-gpu-quota";
+import { GpuUsage } from "../_components/gpus/gpu-usage";
 import { SignOutEverywhere } from "../_components/sign-out-everywhere";
 import { TokenManager } from "../_components/token-manager";
 
@@ -31,6 +33,8 @@ export default async function AccountPage() {
           </dd>
         </dl>
       </section>
+      <MyGpuQuota />
+      <GpuUsage title="Your GPU usage" />
       <TokenManager userName={user.name} />
       <SignOutEverywhere userName={user.name} />
     </main>
