@@ -59,4 +59,5 @@ CREATE UNIQUE INDEX "gpu_quotas_subject_key" ON "gpu_quotas" USING btree ("subje
 CREATE UNIQUE INDEX "gpu_requests_holder_key" ON "gpu_requests" USING btree ("holder_kind","holder_id");--> statement-breakpoint
 CREATE INDEX "gpu_requests_created_idx" ON "gpu_requests" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "gpus_holder_idx" ON "gpus" USING btree ("holder_kind","holder_id");--> statement-breakpoint
-CREATE INDEX "gpus_host_idx" ON "gpus" USING btree ("host");
+CREATE INDEX "gpus_host_idx" ON "gpus" USING btree ("host");--> statement-breakpoint
+CREATE INDEX "gpus_holder_user_idx" ON "gpus" USING btree ("holder_user_id");

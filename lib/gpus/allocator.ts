@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db";
+import { type Db, rowsOf } from "../db";
 import { gpuAllocations, gpuRequests, gpus } from "../db/schema";
 import { ConflictError, QuotaExceededError, ValidationError } from "../errors";
 import { effectiveQuota, gpuHoursThisMonth, gpusHeld } from "./quotas";
@@ -125,28 +125,50 @@ async function checkQuota(db: Db, userId: number, count: number) {
   }
 }
 
-/** The waiting requests in the order they are served. */
-async function fairOrder(tx: Tx) {
-  return tx
-    .select({
-      id: gpuRequests.id, holderKind: gpuRequests.holderKind, holderId: gpuRequests.holderId, userId: gpuRequests.userId, count: gpuRequests.count, image: gpuRequests.image,
-      held: sql<number>`(select count(*) from ${gpus} where ${gpus.holderUserId} = ${gpuRequests.userId})::int`,
-    })
-    .from(gpuRequests)
-    .orderBy(asc(sql`(select count(*) from ${gpus} where ${gpus.holderUserId} = ${gpuRequests.userId})`), asc(gpuRequests.priority), asc(gpuRequests.createdAt), asc(gpuRequests.id));
+/** GPUs held per user, joined to each waiting request: the first key of the fair order. */
+const HELD = sql`(select ${gpus.holderUserId} as user_id, count(*)::int as n from ${gpus} where ${gpus.holderUserId} is not null group by ${gpus.holderUserId})`;
+const FAIR = sql`coalesce(h.n, 0), ${gpuRequests.priority}, ${gpuRequests.createdAt}, ${gpuRequests.id}`;
+
+/** The head of the fair order: the request served next. */
+async function headOfQueue(tx: Tx) {
+  const rows = await tx.execute(sql`
+    select ${gpuRequests.id} as id, ${gpuRequests.holderKind} as holder_kind, ${gpuRequests.holderId} as holder_id,
+           ${gpuRequests.userId} as user_id, ${gpuRequests.count} as count, ${gpuRequests.image} as image
+    from ${gpuRequests} left join ${HELD} h on h.user_id = ${gpuRequests.userId}
+    order by ${FAIR} limit 1`);
+  const r = rowsOf<{ id: number; holder_kind: string; holder_id: string; user_id: number; count: number; image: string | null }>(rows)[0];
+  return r ? { id: Number(r.id), holderKind: r.holder_kind, holderId: r.holder_id, userId: Number(r.user_id), count: Number(r.count), image: r.image } : null;
 }
 
+/**
+ * A holder's place in the fair order (1-based; 0 when it is not waiting) and how many wait:
+ * counted (the requests that rank before it), not sorted, so a long queue costs one scan.
+ */
 async function positionOf(tx: Tx, holder: Holder): Promise<{ position: number; of: number }> {
-  const order = await fairOrder(tx);
-  const i = order.findIndex((r) => r.holderKind === holder.kind && r.holderId === holder.id);
-  return { position: i + 1, of: order.length };
+  const rows = await tx.execute(sql`
+    with h as ${HELD},
+    me as (
+      select r.id, r.priority, r.created_at, coalesce(h.n, 0) as held
+      from ${gpuRequests} r left join h on h.user_id = r.user_id
+      where r.holder_kind = ${holder.kind} and r.holder_id = ${holder.id}
+    )
+    select
+      (select count(*) from ${gpuRequests} r left join h on h.user_id = r.user_id, me
+        where (coalesce(h.n, 0), r.priority, r.created_at, r.id) < (me.held, me.priority, me.created_at, me.id))::int + 1 as place,
+      (select count(*) from ${gpuRequests})::int as total,
+      (select count(*) from me)::int as waiting`);
+  const r = rowsOf<{ place: number; total: number; waiting: number }>(rows)[0]!;
+  return Number(r.waiting) ? { position: Number(r.place), of: Number(r.total) } : { position: 0, of: Number(r.total) };
 }
 
 /** Grants free GPUs to the head of the fair order while it fits; returns who got some. Inside the lock. */
 async function serveQueue(tx: Tx): Promise<Holder[]> {
   const granted: Holder[] = [];
   for (;;) {
-    const [head] = await fairOrder(tx);
+    // Nothing free (the common case with a queue): no need to rank the queue at all.
+    const [{ n } = { n: 0 }] = await tx.select({ n: sql<number>`count(*)::int` }).from(gpus).where(and(eq(gpus.state, "available"), isNull(gpus.holderKind)));
+    if (Number(n) === 0) break;
+    const head = await headOfQueue(tx);
     if (!head) break;
     const free = await tx
       .select()

@@ -25,7 +25,7 @@ export const gpus = pgTable(
     allocationId: integer("allocation_id"),
     seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("gpus_holder_idx").on(t.holderKind, t.holderId), index("gpus_host_idx").on(t.host)],
+  (t) => [index("gpus_holder_idx").on(t.holderKind, t.holderId), index("gpus_host_idx").on(t.host), index("gpus_holder_user_idx").on(t.holderUserId)],
 );
 
 /**
