@@ -56,6 +56,7 @@ export const configSchema = z
     KILN_MAX_NAMED_SERVERS: z.coerce.number().int().min(0).max(100).default(3),
     KILN_CONCURRENT_SPAWN_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
     KILN_IDLE_TIMEOUT: z.coerce.number().int().min(0).default(3600),
+    KILN_GPU_IDLE_TIMEOUT: z.coerce.number().int().min(0).default(1800),
     KILN_WARM_POOL: z
       .string()
       .regex(/^\s*(none|[A-Za-z0-9_.-]+=\d+(\s*,\s*[A-Za-z0-9_.-]+=\d+)*)\s*$/, "must look like 'python=2,pytorch=1' (catalog image = containers kept ready), or 'none'")
@@ -142,6 +143,8 @@ export interface Config {
     concurrentSpawnLimit: number;
     /** Seconds without traffic or kernel activity before a server is stopped; 0: never. */
     idleTimeoutS: number;
+    /** Servers holding GPUs: idle (or their GPUs at 0%) this long and they are stopped; 0: the general rule only. */
+    gpuIdleTimeoutS: number;
     pollIntervalS: number;
     /**
      * Catalog image name -> containers kept started and ready (Docker spawner only). Unset
@@ -218,6 +221,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxNamedServers: c.KILN_MAX_NAMED_SERVERS,
       concurrentSpawnLimit: c.KILN_CONCURRENT_SPAWN_LIMIT,
       idleTimeoutS: c.KILN_IDLE_TIMEOUT,
+      gpuIdleTimeoutS: c.KILN_GPU_IDLE_TIMEOUT,
       pollIntervalS: c.KILN_SERVER_POLL_INTERVAL,
       warmPool: c.KILN_WARM_POOL ?? null,
       gpus: c.KILN_GPUS,

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { servers, type ServerRow, users } from "../db/schema";
+import { gpuUtilization } from "../gpus/utilization";
 import { logger } from "../log";
 import { openProxySockets } from "../proxy/forward";
 import { spawner } from "../spawners/registry";
@@ -27,16 +28,36 @@ async function jupyterActivity(row: ServerRow, user: string): Promise<Date | nul
   }
 }
 
+/** When each GPU-holding server's devices were last seen working (utilisation above 0%). */
+const gpuBusySeen = new Map<number, number>();
+
 /**
- * Servers idle for longer than `timeoutS` (no traffic through the proxy, no kernel activity
- * Jupyter reports) are returned for stopping; activity found on the way is recorded.
+ * Servers to stop, with the reason the culler logs: idle for longer than `timeoutS` (no
+ * traffic through the proxy, no kernel activity Jupyter reports); a server holding GPUs
+ * after its own, shorter `gpuTimeoutS`, and also when its GPUs have been at 0% for that
+ * long (where nvidia-smi reports it) even with a kernel connected: a GPU kept by an idle
+ * notebook is a GPU someone in the queue cannot have. Activity found on the way is recorded.
  */
-export async function idleServers(db: Db, timeoutS: number): Promise<ServerRow[]> {
-  if (timeoutS <= 0) return [];
-  const cutoff = Date.now() - timeoutS * 1000;
+export async function idleServers(db: Db, timeoutS: number, gpuTimeoutS = 0): Promise<{ server: ServerRow; reason: string }[]> {
   const rows = await db.select({ server: servers, user: users.name }).from(servers).innerJoin(users, eq(users.id, servers.userId)).where(eq(servers.status, "ready"));
-  const idle: ServerRow[] = [];
+  const util = rows.some((r) => r.server.gpuIds.length) && gpuTimeoutS > 0 ? await gpuUtilization() : null;
+  const idle: { server: ServerRow; reason: string }[] = [];
   for (const { server, user } of rows) {
+    const gpu = server.gpuIds.length > 0 && gpuTimeoutS > 0;
+    if (gpu && util) {
+      const seen = gpuBusySeen.get(server.id) ?? (server.readyAt ?? server.startedAt).getTime();
+      const working = server.gpuIds.some((id) => (util.get(id) ?? 0) > 0);
+      if (working) gpuBusySeen.set(server.id, Date.now());
+      else if (Date.now() - seen > gpuTimeoutS * 1000) {
+        logger().info({ server: server.id, gpus: server.gpuIds }, "server's GPUs idle: culling");
+        idle.push({ server, reason: `its GPUs were at 0% for more than ${gpuTimeoutS} s` });
+        gpuBusySeen.delete(server.id);
+        continue;
+      } else gpuBusySeen.set(server.id, seen);
+    }
+    const limit = gpu ? (timeoutS > 0 ? Math.min(timeoutS, gpuTimeoutS) : gpuTimeoutS) : timeoutS;
+    if (limit <= 0) continue;
+    const cutoff = Date.now() - limit * 1000;
     if ((server.lastActivity ?? server.startedAt).getTime() > cutoff) continue;
     // A client connected through the proxy (a kernel or terminal WebSocket) is someone at
     // work, as an open JupyterLab keeps a JupyterHub server alive.
@@ -51,7 +72,7 @@ export async function idleServers(db: Db, timeoutS: number): Promise<ServerRow[]
       continue;
     }
     logger().info({ server: server.id, lastActivity: server.lastActivity, jupyterLastActivity: seen }, "server idle: culling");
-    idle.push(server);
+    idle.push({ server, reason: `idle for more than ${limit} s${gpu ? " (the limit for servers holding GPUs)" : ""}` });
   }
   return idle;
 }

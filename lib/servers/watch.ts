@@ -32,8 +32,8 @@ export async function pollServers(db: Db): Promise<void> {
     if (exit !== null) await forget(db, row, `its container exited (status ${exit})`);
     else await endRunsOfGoneKernels(db, row).catch((e) => logger().warn({ err: e, server: row.id }, "could not check the server's kernels"));
   }
-  const timeout = getConfig().servers.idleTimeoutS;
-  for (const row of await idleServers(db, timeout)) await forget(db, row, `idle for more than ${timeout} s`);
+  const c = getConfig().servers;
+  for (const { server, reason } of await idleServers(db, c.idleTimeoutS, c.gpuIdleTimeoutS)) await forget(db, server, reason);
 }
 
 /**

@@ -46,7 +46,10 @@ async function progressStream(name: string, serverName: string) {
       };
       const sub = subscribeProgress(key, (e) => send(e));
       unsubscribe = sub.unsubscribe;
-      for (const e of sub.history) send(e);
+      // A stopped server's history holds its "ready" and then its end: a late reader gets
+      // the events up to the last end, not a "ready" for a server that is gone.
+      const lastEnd = sub.history.findLastIndex((e) => e.ready || e.failed);
+      for (const [i, e] of sub.history.entries()) if (i === lastEnd || (!e.ready && !e.failed)) send(e);
       if (sub.history.length === 0) {
         const row = await findServer(db, user.id, serverName);
         if (row?.status === "ready") send({ progress: 100, message: "Server ready", ready: true, url: serverBaseUrl(name, serverName) });
