@@ -1,8 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
 import { type Db, getDatabase } from "../db";
 import { groupIdsByName } from "../auth/sharing";
-import { executions, runArtifacts, runShares, runs } from "../db/schema";
+import { executions, gpuAllocations, runArtifacts, runShares, runs } from "../db/schema";
 import { NotFoundError } from "../errors";
 import { recorder } from "../execution/recorder";
 import { requireOwnRun, requireReadableRun } from "./access";
@@ -41,7 +41,27 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: number } }
     })),
     artifacts: artifacts.map((a) => ({ path: a.path, kind: a.kind, size: a.size, sha256: a.sha256, created_at: a.createdAt.toISOString(), metadata: a.metadata })),
     has_output: !!row.output,
+    gpus: await runGpuSeconds(ctx.db, row),
   };
+}
+
+/**
+ * The GPUs the run's server held while the run lasted, each with its GPU-seconds (the part of
+ * each holding that falls within the run): what the run cost in the accounting's terms.
+ */
+async function runGpuSeconds(db: Db, run: { serverId: number | null; startedAt: Date; endedAt: Date | null }) {
+  if (run.serverId === null) return [];
+  const end = (run.endedAt ?? new Date()).toISOString();
+  const rows = await db
+    .select({
+      uuid: gpuAllocations.gpuUuid, model: gpuAllocations.model,
+      seconds: sql<string>`sum(greatest(0, extract(epoch from (least(coalesce(${gpuAllocations.endedAt}, now()), ${end}::timestamptz) - greatest(${gpuAllocations.startedAt}, ${run.startedAt.toISOString()}::timestamptz)))))`,
+    })
+    .from(gpuAllocations)
+    .where(and(eq(gpuAllocations.holderKind, "server"), eq(gpuAllocations.holderId, String(run.serverId))))
+    .groupBy(gpuAllocations.gpuUuid, gpuAllocations.model)
+    .orderBy(asc(gpuAllocations.gpuUuid));
+  return rows.map((r) => ({ uuid: r.uuid, model: r.model, gpu_seconds: Math.round(Number(r.seconds ?? 0) * 10) / 10 }));
 }
 
 export async function runSeries({ ctx, input }: { ctx: Ctx; input: { id: number; key: string; max_points: number; from?: number; to?: number; x?: "step" | "time" } }) {

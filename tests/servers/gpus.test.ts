@@ -136,6 +136,28 @@ test("Kiln killed while GPUs are held and a start waits: after a restart the liv
   for (const u of [erin, gina]) await call(kiln.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token });
 }, 180_000);
 
+test("a run on a server with a GPU shows that GPU and its GPU-seconds within the run", async () => {
+  const hal = await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "gpuhal");
+  await startServer(kiln.url, hal, "", { gpus: 1 });
+  const nb = await call(kiln.url, "POST", "/api/notebooks", { token: hal.token, body: { name: "gpu run", cells: [{ id: "c", cell_type: "code", source: "", metadata: {} }] } });
+  const t0 = Date.now();
+  expect([200, 201, 202]).toContain((await call(kiln.url, "POST", `/api/notebooks/${nb.body.id}/execute`, { token: hal.token, body: { cell_id: "c", code: "import time; time.sleep(2)" } })).status);
+  let runId = 0;
+  for (let i = 0; !runId && i < 100; i++) {
+    runId = (await call(kiln.url, "GET", `/api/runs?notebook_id=${nb.body.id}`, { token: hal.token })).body.runs[0]?.id ?? 0;
+    if (!runId) await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  const run = (await call(kiln.url, "GET", `/api/runs/${runId}`, { token: hal.token })).body;
+  const elapsed = (Date.now() - t0) / 1000;
+  expect(run.gpus).toHaveLength(1);
+  expect(run.gpus[0]).toMatchObject({ uuid: run.resources.gpu_ids[0], model: "NVIDIA A100-SXM4-80GB" });
+  // the run began after the GPU was granted: its GPU-seconds are the run's own lifetime so far
+  expect(run.gpus[0].gpu_seconds).toBeGreaterThan(1.5);
+  expect(run.gpus[0].gpu_seconds).toBeLessThanOrEqual(elapsed + 1);
+  await call(kiln.url, "DELETE", `/hub/api/users/${hal.name}/server`, { token: hal.token });
+}, 120_000);
+
 test("bob cannot see the machine's capacity", async () => {
   const bob = await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "gpunosy");
   expect((await call(kiln.url, "GET", "/api/capacity", { token: bob.token })).status).toBe(403);

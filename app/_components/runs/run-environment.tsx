@@ -17,6 +17,14 @@ export function RunEnvironment({ run }: { run: RunModel }) {
         <dd>{r.memory_mb ? `${r.memory_mb.toLocaleString("en")} MB` : "—"}</dd>
         <dt>GPUs</dt>
         <dd>{r.gpus ? `${r.gpus} (${r.gpu_ids?.length ? r.gpu_ids.join(", ") : "ids unknown"})` : "none"}</dd>
+        {run.gpus?.length ? (
+          <>
+            <dt>GPU time</dt>
+            <dd data-testid="run-gpu-seconds">
+              {run.gpus.map((g) => `${g.model} ${g.uuid.slice(0, 12)}…: ${g.gpu_seconds.toLocaleString("en")} GPU-s`).join("; ")}
+            </dd>
+          </>
+        ) : null}
       </dl>
     </section>
   );

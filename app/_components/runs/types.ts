@@ -37,6 +37,8 @@ export interface RunModel {
   image: string;
   image_digest: string | null;
   resources: { cpu?: number; memory_mb?: number; gpus?: number; gpu_ids?: string[] } | null;
+  /** The GPUs the run's server held while it lasted, with their GPU-seconds (the run's page only). */
+  gpus?: { uuid: string; model: string; gpu_seconds: number }[];
   started_at: string;
   ended_at: string | null;
   duration_s: number;
