@@ -57,6 +57,7 @@ export const configSchema = z
     KILN_CONCURRENT_SPAWN_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
     KILN_IDLE_TIMEOUT: z.coerce.number().int().min(0).default(3600),
     KILN_GPU_IDLE_TIMEOUT: z.coerce.number().int().min(0).default(1800),
+    KILN_GPU_QUOTA_GRACE: z.coerce.number().min(0).default(1),
     KILN_WARM_POOL: z
       .string()
       .regex(/^\s*(none|[A-Za-z0-9_.-]+=\d+(\s*,\s*[A-Za-z0-9_.-]+=\d+)*)\s*$/, "must look like 'python=2,pytorch=1' (catalog image = containers kept ready), or 'none'")
@@ -145,6 +146,8 @@ export interface Config {
     idleTimeoutS: number;
     /** Servers holding GPUs: idle (or their GPUs at 0%) this long and they are stopped; 0: the general rule only. */
     gpuIdleTimeoutS: number;
+    /** GPU-hours past a monthly quota a running server may use before it is stopped (it is warned at the quota). */
+    gpuQuotaGraceHours: number;
     pollIntervalS: number;
     /**
      * Catalog image name -> containers kept started and ready (Docker spawner only). Unset
@@ -222,6 +225,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       concurrentSpawnLimit: c.KILN_CONCURRENT_SPAWN_LIMIT,
       idleTimeoutS: c.KILN_IDLE_TIMEOUT,
       gpuIdleTimeoutS: c.KILN_GPU_IDLE_TIMEOUT,
+      gpuQuotaGraceHours: c.KILN_GPU_QUOTA_GRACE,
       pollIntervalS: c.KILN_SERVER_POLL_INTERVAL,
       warmPool: c.KILN_WARM_POOL ?? null,
       gpus: c.KILN_GPUS,

@@ -15,6 +15,7 @@ import { spawner } from "../spawners/registry";
 import { emitProgress, progressKey } from "./progress";
 import { releaseGpus } from "../gpus/allocator";
 import { resumeQueuedSpawns } from "./start";
+import { overGpuQuota } from "../gpus/over-quota";
 
 async function forget(db: Db, row: ServerRow, why: string) {
   logger().info({ server: row.id, user: row.userId, why }, "server gone");
@@ -34,6 +35,9 @@ export async function pollServers(db: Db): Promise<void> {
   }
   const c = getConfig().servers;
   for (const { server, reason } of await idleServers(db, c.idleTimeoutS, c.gpuIdleTimeoutS)) await forget(db, server, reason);
+  const running = await db.select().from(servers).where(eq(servers.status, "ready"));
+  const warn = (row: ServerRow, message: string) => emitProgress(progressKey(row.userId, row.name), { progress: 100, message });
+  for (const { server, reason } of await overGpuQuota(db, running, warn)) await forget(db, server, reason);
 }
 
 /**

@@ -20,7 +20,7 @@ beforeAll(async () => {
   kiln = await startKiln({
     env: {
       KILN_DATA_DIR: tempDir("gpu-cull"), KILN_ADMIN_TOKEN: adminToken, KILN_SPAWNER: "local", KILN_GPUS: "nvidia-smi",
-      KILN_GPU_IDLE_TIMEOUT: "3", KILN_SERVER_POLL_INTERVAL: "1", KILN_FAKE_GPU_UTIL: utilFile, LOG_LEVEL: "info",
+      KILN_GPU_IDLE_TIMEOUT: "3", KILN_SERVER_POLL_INTERVAL: "1", KILN_FAKE_GPU_UTIL: utilFile, LOG_LEVEL: "info", KILN_GPU_QUOTA_GRACE: "0.0005",
       PATH: `${path.join(ROOT, "tests/helpers/fake-bin")}:${process.env.PATH}`,
     },
   });
@@ -61,4 +61,35 @@ test("a server whose GPU stays at 0% is culled after KILN_GPU_IDLE_TIMEOUT with 
   expect(await gpuOf(busy.name)).toBeTruthy();
   for (const k of kernels) k.km.dispose();
   await call(kiln.url, "DELETE", `/hub/api/users/${busy.name}/server`, { token: busy.token });
+}, 120_000);
+
+test("a server whose user uses up the month's GPU-hours while it runs is warned at the quota and stopped past the grace, naming the quota", async () => {
+  const server = { backend: "pglite" as const, url: kiln.url, adminToken };
+  const ivy = await makeUser(server, "quotaivy");
+  // 0.0005 GPU-hours is 1.8 s; the grace (KILN_GPU_QUOTA_GRACE) another 1.8 s
+  expect((await call(kiln.url, "PUT", `/api/gpu-quotas/user/${ivy.name}`, { token: adminToken, body: { max_gpus: 1, max_gpu_hours: 0.0005 } })).status).toBe(200);
+  fs.writeFileSync(utilFile, `${GPU0}, 90\n${GPU1}, 90\n`); // working: only the quota can stop it
+  await startServer(kiln.url, ivy, "", { gpus: 1 });
+  const km = jupyterClient(kiln.url, ivy.name, ivy.token);
+  await km.startNew({ name: "python3" }); // connected: not idle either
+  const deadline = Date.now() + 60_000;
+  while ((await call(kiln.url, "GET", `/hub/api/users/${ivy.name}`, { token: ivy.token })).body.servers[""]) {
+    if (Date.now() > deadline) throw new Error("the server over its GPU-hours was not stopped");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  km.dispose();
+  const lines = kiln.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  const gone = lines.find((l) => l.msg === "server gone" && String(l.why).includes("GPU-hours"));
+  expect(gone.why).toMatch(/your quota allows 0\.0005 GPU-hours a month; 0\.00 used, past the 0\.0005 h grace/);
+  // it was warned first: its progress, read now, holds the warning before the stop
+  const progress = openEvents(`${kiln.url}/hub/api/users/${ivy.name}/server/progress`, ivy.token);
+  await progress.until((e) => e.failed === true, 10_000);
+  progress.close();
+  const messages = progress.events.map((e) => e.data.message as string);
+  expect(messages.findIndex((m) => /^GPU-hours quota reached: .* of 0\.0005 used this month \(your quota\)/.test(m))).toBeGreaterThan(-1);
+  expect(messages.at(-1)).toMatch(/^Server stopped: your quota allows 0\.0005 GPU-hours/);
+  // and a new start is refused at once with the reason
+  const again = await call(kiln.url, "POST", `/hub/api/users/${ivy.name}/server`, { token: ivy.token, body: { gpus: 1 } });
+  expect(again.status).toBe(403);
+  expect(again.body.error.message).toMatch(/allows 0\.0005 GPU-hours a month/);
 }, 120_000);
