@@ -31,6 +31,7 @@ import { AUTHORIZE_PATH, authorizeUserOrigin, serveUserOrigin, userOriginPort } 
 import { startServerWatch } from "./lib/servers/watch";
 import { startWarmPool } from "./lib/servers/pool";
 import { syncGpuInventory } from "./lib/gpus/inventory";
+import { listenForGpuEvents } from "./lib/gpus/listen";
 import { chooseDefaultSpawner } from "./lib/spawners/registry";
 import { acceptNotebookChannel, isChannelPath } from "./lib/execution/channel";
 import { settleAllNotebooks, suspendAllSessions } from "./lib/execution/sessions";
@@ -73,6 +74,7 @@ async function main() {
   if (spawnerKind === "docker") await prebuildDefaultImage(database.db);
   const watch = await startServerWatch(database.db);
   await syncGpuInventory(database.db); // after the servers are re-adopted: their GPUs stay theirs
+  await listenForGpuEvents(database); // grants by other Kiln processes wake this one's waiters
   await recoverRunningCells(database.db); // cells a previous Kiln left running resume (their kernels kept going)
   const pool = await startWarmPool(database.db);
   log.info({ backend: database.kind }, "database ready");

@@ -59,6 +59,7 @@ export async function requestGpus(db: Db, ask: GpuAsk): Promise<GpuAnswer> {
       await tx.insert(gpuRequests).values({ holderKind: ask.holder.kind, holderId: ask.holder.id, userId: ask.userId, count: ask.count, image: ask.image ?? null });
     }
     granted.push(...(await serveQueue(tx)));
+    await notify(tx, granted);
     const now = await held(tx, ask.holder);
     if (now.length) return { state: "granted" as const, uuids: now };
     const where = await positionOf(tx, ask.holder);
@@ -86,7 +87,9 @@ export async function releaseGpus(db: Db, holder: Holder, reason: string): Promi
       .update(gpus)
       .set({ holderKind: null, holderId: null, holderUserId: null, heldSince: null, allocationId: null })
       .where(and(eq(gpus.holderKind, holder.kind), eq(gpus.holderId, holder.id)));
-    return serveQueue(tx);
+    const served = await serveQueue(tx);
+    await notify(tx, served, true);
+    return served;
   });
   announce(granted);
   gpuEvents.emit("queue");
@@ -195,6 +198,15 @@ async function serveQueue(tx: Tx): Promise<Holder[]> {
     granted.push({ kind: head.holderKind as HolderKind, id: head.holderId });
   }
   return granted;
+}
+
+/**
+ * Tells other Kiln processes on the same PostgreSQL (LISTEN kiln_gpus, lib/gpus/listen.ts),
+ * delivered when the transaction commits: a waiter there hears its grant at once.
+ */
+async function notify(tx: Tx, granted: Holder[], queueMoved = false) {
+  for (const h of granted) await tx.execute(sql`select pg_notify('kiln_gpus', ${key(h)})`);
+  if (queueMoved || granted.length) await tx.execute(sql`select pg_notify('kiln_gpus', 'queue')`);
 }
 
 function announce(granted: Holder[]) {
