@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from "../errors";
 import { gpuEvents, releaseGpus } from "./allocator";
 import { syncGpuInventory } from "./inventory";
 import { effectiveQuota, gpuHoursThisMonth, gpusHeld, monthStart } from "./quotas";
+import { gpuUtilization } from "./utilization";
 
 /** Who a holder is, in words an admin reads: "alice/" for alice's default server. */
 async function holderNames(ctx: Ctx) {
@@ -18,6 +19,7 @@ export async function gpuOverview({ ctx }: { ctx: Ctx }) {
   requireAdmin(ctx.actor);
   const name = await holderNames(ctx);
   const inventory = await ctx.db.select().from(gpus).orderBy(asc(gpus.host), asc(gpus.index));
+  const util = await gpuUtilization(); // this host's, where nvidia-smi reports it
   const queue = await ctx.db
     .select({ r: gpuRequests, user: users.name, held: sql<number>`(select count(*) from ${gpus} where ${gpus.holderUserId} = ${gpuRequests.userId})::int` })
     .from(gpuRequests)
@@ -26,7 +28,7 @@ export async function gpuOverview({ ctx }: { ctx: Ctx }) {
   return {
     gpus: inventory.map((g) => ({
       uuid: g.uuid, host: g.host, index: g.index, model: g.model, memory_mb: g.memoryMb, state: g.state,
-      held_by: name(g.holderKind, g.holderId), held_since: g.heldSince?.toISOString() ?? null, utilization: null as number | null,
+      held_by: name(g.holderKind, g.holderId), held_since: g.heldSince?.toISOString() ?? null, utilization: util?.get(g.uuid) ?? null,
     })),
     queue: queue.map((q, i) => ({
       id: q.r.id, position: i + 1, user: q.user, holder: name(q.r.holderKind, q.r.holderId), count: q.r.count, priority: q.r.priority,

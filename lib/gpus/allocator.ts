@@ -51,8 +51,14 @@ export async function requestGpus(db: Db, ask: GpuAsk): Promise<GpuAnswer> {
     await tx.execute(LOCK);
     const mine = await held(tx, ask.holder);
     if (mine.length) return { state: "granted" as const, uuids: mine };
-    const [{ total } = { total: 0 }] = await tx.select({ total: sql<number>`count(*)::int` }).from(gpus).where(eq(gpus.state, "available"));
+    // (one query: the instance's GPUs, and the most any one host has)
+    const [sizes] = rowsOf<{ total: number; most: number }>(
+      await tx.execute(sql`select coalesce(sum(n), 0)::int as total, coalesce(max(n), 0)::int as most from (select count(*) as n from ${gpus} where ${gpus.state} = 'available' group by ${gpus.host}) per_host`),
+    );
+    const total = Number(sizes?.total ?? 0);
+    const most = Number(sizes?.most ?? 0);
     if (ask.count > total) throw new ValidationError(`gpus: ${ask.count} asked, but this instance has ${total === 0 ? "no GPUs" : `${total} in all`}`, "gpus");
+    if (ask.count > most) throw new ValidationError(`gpus: ${ask.count} asked, but no host has more than ${most} (a server's GPUs are on one host)`, "gpus");
     const existing = await tx.select().from(gpuRequests).where(and(eq(gpuRequests.holderKind, ask.holder.kind), eq(gpuRequests.holderId, ask.holder.id)));
     if (!existing.length) {
       await checkQuota(tx as unknown as Db, ask.userId, ask.count);
@@ -173,13 +179,23 @@ async function serveQueue(tx: Tx): Promise<Holder[]> {
     if (Number(n) === 0) break;
     const head = await headOfQueue(tx);
     if (!head) break;
+    // A holder's GPUs are on one host (a container cannot span two): the first host with
+    // enough free, by name; none with enough yet and the head waits.
+    const [host] = await tx
+      .select({ host: gpus.host })
+      .from(gpus)
+      .where(and(eq(gpus.state, "available"), isNull(gpus.holderKind)))
+      .groupBy(gpus.host)
+      .having(sql`count(*) >= ${head.count}`)
+      .orderBy(asc(gpus.host))
+      .limit(1);
+    if (!host) break;
     const free = await tx
       .select()
       .from(gpus)
-      .where(and(eq(gpus.state, "available"), isNull(gpus.holderKind)))
-      .orderBy(asc(gpus.host), asc(gpus.index))
+      .where(and(eq(gpus.state, "available"), isNull(gpus.holderKind), eq(gpus.host, host.host)))
+      .orderBy(asc(gpus.index))
       .limit(head.count);
-    if (free.length < head.count) break;
     const quota = await effectiveQuota(tx as unknown as Db, head.userId);
     for (const g of free) {
       const [a] = await tx

@@ -127,6 +127,14 @@ describe.each(backends)("GPU allocation on $name", (backend) => {
     for (const r of rows) expect(Math.abs((r.endedAt!.getTime() - r.startedAt.getTime()) / 1000 - lifetime)).toBeLessThan(1);
   });
 
+  test("a holder's GPUs are on one host: two asked, with one free on the first host and two on the second, come from the second", async () => {
+    // gpu-a: 0, 1; gpu-b: 2, 3. One held on gpu-a.
+    expect(await requestGpus(database.db, { holder: server("ha"), userId: ids.u1!, count: 1, wait: true })).toEqual({ state: "granted", uuids: [uuid(0)] });
+    expect(await requestGpus(database.db, { holder: server("pair"), userId: ids.u3!, count: 2, wait: true })).toEqual({ state: "granted", uuids: [uuid(2), uuid(3)] });
+    await expect(requestGpus(database.db, { holder: server("three"), userId: ids.u4!, count: 3, wait: true })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/no host has more than 2/) });
+    for (const h of ["ha", "pair"]) await releaseGpus(database.db, server(h), "stopped");
+  });
+
   test("a GPU that disappears is marked lost and never handed to another holder; seen again, it is available", async () => {
     expect((await requestGpus(database.db, { holder: server("keeps"), userId: ids.u2!, count: 1, wait: true })).state).toBe("granted");
     const mine = (await heldBy(database.db, server("keeps")))[0]!;
