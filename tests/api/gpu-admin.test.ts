@@ -86,11 +86,11 @@ test("quotas: set for a user and a group, listed, enforced at start with the rea
 test("the queue: a waiting start is listed with its place; an admin cancels it and the start fails with the reason", async () => {
   const dan = await makeUser(server, "gpud");
   const eve = await makeUser(server, "gpue");
-  await startServer(kiln.url, dan, "", { gpus: 3 });
-  const waiting = await call(kiln.url, "POST", `/hub/api/users/${eve.name}/server`, { token: eve.token, body: { gpus: 1 } });
+  await startServer(kiln.url, dan, "", { gpus: 2 }); // gpu-a's two; gpu-b has one, and a server's GPUs are on one host
+  const waiting = await call(kiln.url, "POST", `/hub/api/users/${eve.name}/server`, { token: eve.token, body: { gpus: 2 } });
   expect(waiting.status).toBe(202);
   const queue = (await admin("GET", "/api/gpus")).body.queue;
-  expect(queue).toEqual([expect.objectContaining({ position: 1, user: eve.name, holder: `${eve.name}/`, count: 1, user_holds: 0 })]);
+  expect(queue).toEqual([expect.objectContaining({ position: 1, user: eve.name, holder: `${eve.name}/`, count: 2, user_holds: 0 })]);
   expect((await admin("PATCH", `/api/gpus/queue/${queue[0].id}`, { priority: -5 })).status).toBe(204);
   expect((await admin("GET", "/api/gpus")).body.queue[0].priority).toBe(-5);
 
