@@ -37,9 +37,12 @@ async function progressStream(name: string, serverName: string) {
   let unsubscribe = () => {};
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
+      let closed = false;
       const send = (e: ServerProgress) => {
+        if (closed) return; // (history past a "ready": a later notice, such as a quota warning)
         controller.enqueue(enc.encode(`data: ${JSON.stringify(e)}\n\n`));
         if (e.ready || e.failed) {
+          closed = true;
           unsubscribe();
           controller.close();
         }
