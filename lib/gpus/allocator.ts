@@ -250,7 +250,12 @@ export function waitForGpus(db: Db, holder: Holder, moved: (p: { position: numbe
         const uuids = await heldBy(db, holder);
         if (uuids.length) return finish(() => resolve(uuids));
         const p = await queuePosition(db, holder);
-        if (!p) return finish(() => reject(new ConflictError("The request for GPUs was cancelled", "gpus")));
+        if (!p) {
+          // granted between the two reads, or really cancelled
+          const late = await heldBy(db, holder);
+          if (late.length) return finish(() => resolve(late));
+          return finish(() => reject(new ConflictError("The request for GPUs was cancelled", "gpus")));
+        }
         moved(p);
       } catch (e) {
         finish(() => reject(e));

@@ -8,7 +8,8 @@ export const outputsOf = (p: Page, i: number) => cells(p).nth(i).locator('[data-
 /** Replaces cell i's source as typing would (its editor mounted by a click). */
 export async function edit(p: Page, i: number, code: string) {
   await cells(p).nth(i).locator('[data-testid="cell-input"]').click();
-  await cells(p).nth(i).locator(".cm-content").waitFor({ timeout: 5000 });
+  // typed keys go where the focus is: wait until this cell's editor has it (a busy page may be a moment late)
+  await cells(p).nth(i).locator(".cm-editor.cm-focused").waitFor({ timeout: 10_000 });
   await p.keyboard.press("ControlOrMeta+a");
   await p.keyboard.press("Backspace");
   if (code) await p.keyboard.insertText(code);
