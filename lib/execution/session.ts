@@ -41,6 +41,8 @@ export class KernelSession {
   private readonly unhook: () => void;
   private pendingInput: { header: JupyterMessage["header"]; msgId: string } | null = null;
   private userRestart = false;
+  /** Until then, a "restarting" status is the echo of a restart Kiln asked for, not a death. */
+  private restartQuietUntil = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly cells: CellWriter;
   /** Completions and inspections: replies by msg_id (shell-requests.ts). */
@@ -185,7 +187,11 @@ export class KernelSession {
       this.nextRun("finished");
       this.setState("idle");
     } finally {
+      // Jupyter's own "restarting" status for this restart can reach the new socket after the
+      // REST call returned: for a few seconds it is not taken for a death (which would abort
+      // the first cell run after the restart).
       this.userRestart = false;
+      this.restartQuietUntil = Date.now() + 5000;
     }
   }
 
@@ -232,7 +238,7 @@ export class KernelSession {
     const exec = this.execFor(m);
     if (m.channel === "iopub" && type === "status") {
       const s = String(m.content.execution_state);
-      if (s === "restarting" && !this.userRestart) return this.onDeath();
+      if (s === "restarting" && !this.userRestart && Date.now() > this.restartQuietUntil) return this.onDeath();
       if (s === "dead") return this.onDeath();
       if (s === "busy" || s === "idle" || s === "starting") {
         if (exec && s === "busy" && exec.status === "queued") this.markRunning(exec);

