@@ -1,8 +1,9 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { getConfig } from "../config";
 import { type Ctx, isAdmin, requireActor, requireAdmin } from "../auth/principal";
 import { gpuAllocations, gpuQuotas, gpuRequests, gpus, groups, servers, users } from "../db/schema";
 import { NotFoundError, ValidationError } from "../errors";
-import { gpuEvents, releaseGpus } from "./allocator";
+import { gpuEvents, queueInOrder, releaseGpus } from "./allocator";
 import { syncGpuInventory } from "./inventory";
 import { effectiveQuota, gpuHoursThisMonth, gpusHeld, monthStart } from "./quotas";
 import { gpuUtilization } from "./utilization";
@@ -20,19 +21,16 @@ export async function gpuOverview({ ctx }: { ctx: Ctx }) {
   const name = await holderNames(ctx);
   const inventory = await ctx.db.select().from(gpus).orderBy(asc(gpus.host), asc(gpus.index));
   const util = await gpuUtilization(); // this host's, where nvidia-smi reports it
-  const queue = await ctx.db
-    .select({ r: gpuRequests, user: users.name, held: sql<number>`(select count(*) from ${gpus} where ${gpus.holderUserId} = ${gpuRequests.userId})::int` })
-    .from(gpuRequests)
-    .innerJoin(users, eq(users.id, gpuRequests.userId))
-    .orderBy(asc(sql`(select count(*) from ${gpus} where ${gpus.holderUserId} = ${gpuRequests.userId})`), asc(gpuRequests.priority), asc(gpuRequests.createdAt), asc(gpuRequests.id));
+  const queue = await queueInOrder(ctx.db);
+  const userNames = new Map((await ctx.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...new Set(queue.map((q) => Number(q.user_id)))].concat(0)))).map((u) => [u.id, u.name]));
   return {
     gpus: inventory.map((g) => ({
       uuid: g.uuid, host: g.host, index: g.index, model: g.model, memory_mb: g.memoryMb, state: g.state,
       held_by: name(g.holderKind, g.holderId), held_since: g.heldSince?.toISOString() ?? null, utilization: util?.get(g.uuid) ?? null,
     })),
     queue: queue.map((q, i) => ({
-      id: q.r.id, position: i + 1, user: q.user, holder: name(q.r.holderKind, q.r.holderId), count: q.r.count, priority: q.r.priority,
-      user_holds: Number(q.held), since: q.r.createdAt.toISOString(),
+      id: Number(q.id), position: i + 1, user: userNames.get(Number(q.user_id)) ?? "?", holder: name(q.holder_kind, q.holder_id), count: Number(q.count),
+      priority: Number(q.priority), user_holds: Number(q.held), since: new Date(q.created_at).toISOString(),
     })),
   };
 }
@@ -74,7 +72,7 @@ export async function listGpuQuotas({ ctx }: { ctx: Ctx }) {
     .leftJoin(groups, and(eq(gpuQuotas.subjectKind, "group"), eq(groups.id, gpuQuotas.subjectId)))
     .orderBy(asc(gpuQuotas.subjectKind), asc(gpuQuotas.subjectId));
   return {
-    default: await import("../config").then((m) => m.getConfig().servers.gpuQuotaDefault).then((d) => ({ max_gpus: d.maxGpus, max_gpu_hours: d.maxGpuHours })),
+    default: { max_gpus: getConfig().servers.gpuQuotaDefault.maxGpus, max_gpu_hours: getConfig().servers.gpuQuotaDefault.maxGpuHours },
     quotas: rows.map((r) => ({ kind: r.q.subjectKind, name: (r.q.subjectKind === "user" ? r.user : r.group) ?? "?", max_gpus: r.q.maxGpus, max_gpu_hours: r.q.maxGpuHours })),
   };
 }

@@ -138,6 +138,16 @@ async function checkQuota(db: Db, userId: number, count: number) {
 const HELD = sql`(select ${gpus.holderUserId} as user_id, count(*)::int as n from ${gpus} where ${gpus.holderUserId} is not null group by ${gpus.holderUserId})`;
 const FAIR = sql`coalesce(h.n, 0), ${gpuRequests.priority}, ${gpuRequests.createdAt}, ${gpuRequests.id}`;
 
+/** The whole queue in the order it is served, with what each user holds (the Admin page's view). */
+export async function queueInOrder(db: Db) {
+  const rows = await db.execute(sql`
+    select ${gpuRequests.id} as id, ${gpuRequests.holderKind} as holder_kind, ${gpuRequests.holderId} as holder_id, ${gpuRequests.userId} as user_id,
+           ${gpuRequests.count} as count, ${gpuRequests.priority} as priority, ${gpuRequests.createdAt} as created_at, coalesce(h.n, 0)::int as held
+    from ${gpuRequests} left join ${HELD} h on h.user_id = ${gpuRequests.userId}
+    order by ${FAIR}`);
+  return rowsOf<{ id: number; holder_kind: string; holder_id: string; user_id: number; count: number; priority: number; created_at: string | Date; held: number }>(rows);
+}
+
 /** The head of the fair order: the request served next. */
 async function headOfQueue(tx: Tx) {
   const rows = await tx.execute(sql`
