@@ -54,7 +54,15 @@ test("20 requests from two processes for 4 GPUs: at most 4 held, none twice, and
     const [{ n } = { n: 0 }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(gpus).where(sql`${gpus.holderKind} is not null`);
     expect(Number(n)).toBeLessThanOrEqual(4);
     if (!holders.length) break;
-    for (const h of holders) await releaseGpus(database.db, { kind: "server", id: h.id! }, "test");
+    for (const h of holders) {
+      // the other process's holder is released only once it has heard of its grant (a stop that
+      // came first would, rightly, read to its waiter as a cancel)
+      for (let t = Date.now(); h.id!.startsWith("other-") && !lines.some((l) => l.holder === h.id && l.state !== "queued"); ) {
+        if (Date.now() - t > 30_000) throw new Error(`${h.id} never heard of its grant`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await releaseGpus(database.db, { kind: "server", id: h.id! }, "test");
+    }
   }
   expect(await exited).toBe(0); // each of its queued requests was granted later, and it heard of it
   expect(lines.filter((l) => l.state === "queued").length).toBe(lines.filter((l) => l.state === "granted-later").length);
