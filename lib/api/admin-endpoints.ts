@@ -13,12 +13,12 @@ export const homeModel = z.object({
 
 export const isolationModel = z.object({
   spawner: z.enum(["docker", "local"]),
-  level: z.enum(["containers", "processes"]).describe("containers: own network namespace per server; processes: local servers share the host's network"),
-  network: z.string().describe("Docker: the network user servers get ('none': none at all)"),
+  level: z.enum(["containers", "processes"]).describe("containers: a container per server; processes: local servers, processes on Kiln's host"),
+  network: z.string().describe("The network user servers get: 'none' (a namespace of their own, loopback only), a Docker network, or 'host' (a local server when Kiln is not root)"),
   runs_as: z.string().describe("Who user code runs as"),
   local_trusted: z.boolean().describe("KILN_LOCAL_TRUSTED: the operator states that users of local servers trust each other"),
   disk_limit: z.string().nullable().describe("Each container's writable-layer limit, when set and enforced"),
-  pids_limit: z.number(),
+  pids_limit: z.number().nullable().describe("Processes per server; null: not limited"),
   notes: z.array(z.string()),
 });
 

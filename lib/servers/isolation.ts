@@ -11,8 +11,8 @@ import { kilnIsRoot } from "../spawners/run-dirs";
 const isLoopback = (bind: string) => bind === "localhost" || bind === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bind);
 
 /**
- * Why local servers may not serve strangers: they share the host's network (every kernel
- * sees the host's loopback and each other's ports) and, unless Kiln is root, its account.
+ * Why local servers may not serve strangers: they share the host's filesystem, process
+ * list and CPU and memory with no limit, and, unless Kiln is root, its network and account.
  * Null when the instance is allowed as configured.
  */
 export function localExposureProblem(signup: "open" | "closed"): string | null {
@@ -49,12 +49,15 @@ export async function describeIsolation({ ctx }: { ctx: Ctx }) {
       ],
     };
   }
+  const ownNamespace = kilnIsRoot(); // lib/spawners/local.ts: unshare --net, then the user's uid
   return {
-    spawner: kind, level: "processes" as const, network: "host", local_trusted: c.localTrusted, disk_limit: null, pids_limit: PIDS_LIMIT,
-    runs_as: kilnIsRoot() ? `each user's own uid (${localUidOf(0)} + user id)` : `Kiln's own account (${os.userInfo().username})`,
+    spawner: kind, level: "processes" as const, network: ownNamespace ? "none" : "host", local_trusted: c.localTrusted, disk_limit: null, pids_limit: null,
+    runs_as: ownNamespace ? `each user's own uid (${localUidOf(0)} + user id)` : `Kiln's own account (${os.userInfo().username})`,
     notes: [
-      "Local servers share this machine's network: a user's code can reach other users' kernels and local services. Use Docker for strangers.",
-      ...(kilnIsRoot() ? [] : ["Kiln is not root: user code runs as Kiln's own account and can read Kiln's data."]),
+      ownNamespace
+        ? "Each local server has a network namespace of its own (loopback only): it cannot reach the host's ports, Kiln's or other users' kernels; Kiln reaches it through Unix sockets."
+        : "Kiln is not root: local servers share this machine's network (a user's code can reach other users' kernels and local services) and run as Kiln's own account, which can read Kiln's data.",
+      "Local servers share the host's filesystem (as their uid), its process list and its CPU and memory, with no limits. Use Docker for strangers.",
     ],
   };
 }

@@ -3,7 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { getConfig } from "../config";
-import { kilnIsRoot, prepareRunDirs, removeRunDirs } from "./run-dirs";
+import { closeKernelApiSocket, openKernelApiSocket } from "../kernel-api/sockets";
+import { kilnIsRoot, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
 import type { HomeOwner, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
 import { upstreamOf } from "./upstream";
 import { waitForJupyter } from "./wait-jupyter";
@@ -19,6 +20,8 @@ interface LocalState extends SpawnerState {
   pid: number;
   socketPath: string;
   runKey: string;
+  /** Started in a network namespace of its own: its kiln module reaches Kiln on this socket. */
+  apiSocket?: string;
 }
 
 /** The images' Jupyter config and extension (TCP_NODELAY, spare kernel) apply here too. */
@@ -49,12 +52,28 @@ export function localHome(dataDir: string, spec: { userId: number; user: string;
 }
 
 /**
+ * How a local server is launched. When Kiln is root, each server gets a network namespace
+ * of its own (`unshare --net`: only a loopback, brought up for Jupyter's kernel ports) and
+ * then drops to the user's uid (`setpriv`): its code cannot reach the host's ports, Kiln's
+ * or other users' kernels, and reaches Kiln only through the socket Kiln opens in its run
+ * directory, as containers do. unshare, sh and setpriv each exec the next, so the pid Kiln
+ * keeps is Jupyter's. A Kiln that is not root can do neither: the server runs as Kiln's
+ * account on the host's network (said on the Admin page, refused for strangers).
+ */
+function launchCommand(python: string, jupyterArgs: string[], owner: { uid: number; gid: number } | null) {
+  if (!owner) return { file: python, args: jupyterArgs };
+  const drop = ["setpriv", `--reuid=${owner.uid}`, `--regid=${owner.gid}`, "--clear-groups", "--no-new-privs", "--", python, ...jupyterArgs];
+  return { file: "unshare", args: ["--net", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", ...drop] };
+}
+
+/**
  * Jupyter Servers as local child processes, for one machine without Docker (`npm start` on
- * a laptop). Each runs as the user's own uid when Kiln is root (else as Kiln's account),
- * on a Unix socket in its run directory; but it shares the host's network and sees every
- * local port, so it suits a single user or a group who trust each other only (Kiln refuses
- * to serve a network with open sign-up on it unless told they do: lib/servers/isolation.ts).
- * Servers run in their own process group, detached, so they outlive a Kiln restart.
+ * a laptop). When Kiln is root, each runs as the user's own uid in its own network
+ * namespace (launchCommand); it still shares the host's filesystem (read as that uid),
+ * process list and has no CPU or memory limit, so it suits a group who trust each other
+ * (Kiln refuses to serve a network with open sign-up on it unless told they do:
+ * lib/servers/isolation.ts). Servers run in their own process group, detached, so they
+ * outlive a Kiln restart.
  */
 export class LocalProcessSpawner implements Spawner {
   readonly kind = "local";
@@ -73,16 +92,23 @@ export class LocalProcessSpawner implements Spawner {
     const dirs = prepareRunDirs(runKey, owner ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 });
     progress({ progress: 40, message: "Starting Jupyter" });
     const log = fs.openSync(path.join(dirs.root, "jupyter.log"), "a", 0o600);
-    const child = spawn(
+    // Its own namespace has no route to Kiln's port: the kiln module comes through a socket.
+    const apiSocket = owner ? dirs.apiSocket : undefined;
+    if (apiSocket) await openKernelApiSocket(apiSocket, spec.serverId);
+    const launch = launchCommand(
       this.options.python,
       ["-m", "jupyter_server", `--ServerApp.sock=${dirs.jupyterSocket}`, "--ServerApp.sock_mode=0600",
         `--ServerApp.base_url=${spec.baseUrl}`, `--ServerApp.root_dir=${home}`, "--ServerApp.open_browser=False",
         `--config=${path.join(COMMON, "jupyter_server_config.py")}`],
+      owner,
+    );
+    const child = spawn(
+      launch.file,
+      launch.args,
       {
         cwd: home,
         detached: true,
         stdio: ["ignore", "ignore", log],
-        ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
         // Only what Jupyter needs: Kiln's own environment (secrets, DATABASE_URL) stays out.
         env: {
           PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, USER: `kiln-${spec.user}`, LANG: "C.UTF-8",
@@ -90,14 +116,14 @@ export class LocalProcessSpawner implements Spawner {
           PYTHONPATH: COMMON, // kiln_jupyter, the extension the config loads
           // The granted devices only; none granted hides them all from this server's kernels.
           CUDA_VISIBLE_DEVICES: spec.gpuIds.join(","),
-          KILN_API_URL: getConfig().kernelApiUrl,
+          ...(apiSocket ? { KILN_API_URL: "http://kiln", KILN_API_SOCKET: apiSocket } : { KILN_API_URL: getConfig().kernelApiUrl }),
           ...spec.env,
         } as unknown as NodeJS.ProcessEnv,
       },
     );
     fs.closeSync(log);
     child.unref();
-    const state: LocalState = { pid: child.pid!, socketPath: dirs.jupyterSocket, runKey };
+    const state: LocalState = { pid: child.pid!, socketPath: dirs.jupyterSocket, runKey, apiSocket };
     try {
       await waitForJupyter(upstreamOf(state), spec.baseUrl, spec.jupyterToken, signal, async () => alive(state.pid));
     } catch (e) {
@@ -108,7 +134,7 @@ export class LocalProcessSpawner implements Spawner {
   }
 
   async stop(state: SpawnerState): Promise<void> {
-    const { pid, runKey } = state as LocalState;
+    const { pid, runKey, apiSocket } = state as LocalState;
     if (pid && alive(pid)) {
       try {
         process.kill(-pid, "SIGTERM"); // the server and its kernels
@@ -118,11 +144,15 @@ export class LocalProcessSpawner implements Spawner {
       for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
       if (alive(pid)) process.kill(-pid, "SIGKILL");
     }
+    if (apiSocket) await closeKernelApiSocket(apiSocket);
     if (runKey) removeRunDirs(runKey);
   }
 
-  /** Local kernels reach Kiln on its TCP port: nothing to take up again. */
-  async adopt(): Promise<void> {}
+  /** A server in its own namespace reaches Kiln through its socket: listen on it again. */
+  async adopt(state: SpawnerState, serverId: number): Promise<void> {
+    const s = state as LocalState;
+    if (s.apiSocket && s.runKey) await openKernelApiSocket(runDirs(s.runKey).apiSocket, serverId);
+  }
 
   async poll(state: SpawnerState): Promise<number | null> {
     return alive((state as LocalState).pid) ? null : 0;

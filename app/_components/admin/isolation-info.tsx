@@ -10,7 +10,7 @@ interface Isolation {
   runs_as: string;
   local_trusted: boolean;
   disk_limit: string | null;
-  pids_limit: number;
+  pids_limit: number | null;
   notes: string[];
 }
 
@@ -32,7 +32,9 @@ export function IsolationInfo() {
           <p className={info.level === "containers" ? "alert alert-success" : "alert alert-error"} data-testid="isolation-level">
             {info.level === "containers"
               ? "Each user server runs in a container of its own, with its own network namespace."
-              : "User servers are local processes on this machine: suitable only for users who trust each other."}
+              : info.network === "none"
+                ? "User servers are local processes, each in a network namespace of its own: suitable for users who trust each other."
+                : "User servers are local processes on this machine's network: suitable only for users who trust each other."}
           </p>
           <dl className="facts">
             <dt>User code runs as</dt>
@@ -40,7 +42,7 @@ export function IsolationInfo() {
             <dt>Network</dt>
             <dd>{info.network === "none" ? "none (Kiln reaches servers through Unix sockets)" : info.network}</dd>
             <dt>Processes per server</dt>
-            <dd>at most {info.pids_limit}</dd>
+            <dd>{info.pids_limit === null ? "not limited" : `at most ${info.pids_limit}`}</dd>
             <dt>Disk per container</dt>
             <dd>{info.disk_limit ?? "not limited"}</dd>
           </dl>
