@@ -1,6 +1,7 @@
 // Makes sure a Docker engine answers, installing and starting Debian's (docker.io) when
 // needed. It runs without its default bridge network: test traffic stays on loopback and
-// containers use host networking (see ../shared/ENVIRONMENT.md). Idempotent.
+// user containers get no network at all, reached through Unix sockets (see
+// ../shared/ENVIRONMENT.md and ARCHITECTURE.md). Idempotent.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { say } from "./lib.mjs";

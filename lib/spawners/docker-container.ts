@@ -85,8 +85,9 @@ export function containerSpec(p: ContainerPlan): Docker.ContainerCreateOptions {
       "JUPYTER_RUNTIME_DIR=/tmp/jupyter-runtime",
       // The kiln module reaches Kiln through the socket Kiln listens on for this server.
       "KILN_API_URL=http://kiln", `KILN_API_SOCKET=${CONTAINER_API_SOCKET}`,
-      // The NVIDIA runtime exposes exactly these devices; without it the variable is inert.
-      ...(p.gpuIds.length ? [`NVIDIA_VISIBLE_DEVICES=${p.gpuIds.join(",")}`] : []),
+      // The NVIDIA runtime exposes exactly these devices (without it the variable is inert);
+      // CUDA takes the same uuids, so a framework sees these and no other, whatever the order.
+      ...(p.gpuIds.length ? [`NVIDIA_VISIBLE_DEVICES=${p.gpuIds.join(",")}`, `CUDA_VISIBLE_DEVICES=${p.gpuIds.join(",")}`] : []),
       ...Object.entries(p.env).map(([k, v]) => `${k}=${v}`),
     ],
     Labels: p.labels,

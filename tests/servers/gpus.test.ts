@@ -2,16 +2,18 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { containerSpec } from "@/lib/spawners/docker-container";
-import { runDirs } from "@/lib/spawners/run-dirs";
+import { prepareRunDirs } from "@/lib/spawners/run-dirs";
 import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
+import { docker } from "../helpers/docker";
 import { openEvents } from "../helpers/sse";
 import { ROOT, type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
 // No GPU exists here: tests/helpers/fake-bin/nvidia-smi declares two, answering as the real
 // tool does. Local servers get the granted devices in CUDA_VISIBLE_DEVICES, which is exactly
-// what CUDA reads; containers get them as Docker DeviceRequests (checked on the spec below,
-// as this engine has no NVIDIA runtime to start them with).
+// what CUDA reads; containers get them as Docker DeviceRequests (the spec the spawner builds,
+// created on the real engine and read back with docker inspect, but not started: this
+// engine has no NVIDIA runtime to start them with).
 const GPU0 = "GPU-11111111-2222-3333-4444-555555555555";
 const GPU1 = "GPU-66666666-7777-8888-9999-000000000000";
 const adminToken = randomToken();
@@ -163,18 +165,24 @@ test("bob cannot see the machine's capacity", async () => {
   expect((await call(kiln.url, "GET", "/api/capacity", { token: bob.token })).status).toBe(403);
 });
 
-test("a container is given exactly its granted devices, by id", () => {
-  const run = runDirs("s1", "/tmp/kiln-run");
-  const spec = containerSpec({
-    name: "k-a", image: "kiln/pytorch:latest", network: "none", socketMode: "0600", run, baseUrl: "/user/a/", jupyterToken: "t", env: {}, labels: {},
-    cpu: 1, memoryMb: 1024, gpuIds: [GPU1], home: { Type: "volume", Source: "k-home-a" },
-  });
-  expect(spec.HostConfig!.DeviceRequests).toEqual([{ Driver: "nvidia", DeviceIDs: [GPU1], Capabilities: [["gpu"]] }]);
-  expect(spec.Env).toContain(`NVIDIA_VISIBLE_DEVICES=${GPU1}`);
-  const none = containerSpec({
-    ...{ name: "k-b", image: "i", network: "none", socketMode: "0600", run, baseUrl: "/", jupyterToken: "t", env: {}, labels: {} },
-    cpu: 1, memoryMb: 128, gpuIds: [], home: { Type: "volume", Source: "v" },
-  });
-  expect(none.HostConfig!.DeviceRequests).toEqual([]);
-  expect(none.Env!.some((e) => e.startsWith("NVIDIA_VISIBLE_DEVICES"))).toBe(false);
+test("the container the DockerSpawner creates (on the real engine, not started: no NVIDIA runtime here), read back with docker inspect, carries exactly its granted devices", async () => {
+  const run = prepareRunDirs("s1", { uid: 1000, gid: 1000 }, tempDir("gpu-run")); // the engine checks bind sources
+  const plan = { network: "none", socketMode: "0600", run, baseUrl: "/user/a/", jupyterToken: "t", env: {}, labels: { "org.kiln.test": "gpus" }, cpu: 1, memoryMb: 1024 } as const;
+  const tag = Math.random().toString(36).slice(2, 8);
+  const inspect = async (name: string, gpuIds: string[]) => {
+    const c = await docker.createContainer(containerSpec({ ...plan, name, image: "kiln/python:latest", gpuIds, home: { Type: "volume", Source: `kiln-test-gpus-${tag}` } }));
+    try {
+      return await c.inspect();
+    } finally {
+      await c.remove({ force: true, v: true });
+    }
+  };
+  const granted = await inspect(`kiln-test-gpu-${tag}`, [GPU1, GPU0]);
+  expect(granted.HostConfig.DeviceRequests).toEqual([{ Driver: "nvidia", Count: 0, DeviceIDs: [GPU1, GPU0], Capabilities: [["gpu"]], Options: null }]);
+  expect(granted.Config.Env).toContain(`NVIDIA_VISIBLE_DEVICES=${GPU1},${GPU0}`);
+  expect(granted.Config.Env).toContain(`CUDA_VISIBLE_DEVICES=${GPU1},${GPU0}`);
+  const none = await inspect(`kiln-test-nogpu-${tag}`, []);
+  expect(none.HostConfig.DeviceRequests ?? []).toEqual([]);
+  expect(none.Config.Env.some((e) => e.startsWith("NVIDIA_VISIBLE_DEVICES") || e.startsWith("CUDA_VISIBLE_DEVICES=GPU"))).toBe(false);
+  await docker.getVolume(`kiln-test-gpus-${tag}`).remove();
 });
