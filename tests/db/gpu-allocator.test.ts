@@ -85,6 +85,19 @@ describe.each(backends)("GPU allocation on $name", (backend) => {
     expect(history.length).toBe(20);
   }, 60_000);
 
+  test("6 requests at once from one user whose quota is 2 GPUs, from two connections: 2 accepted (held or queued), 4 refused naming the quota", async () => {
+    const [u] = await database.db.insert(users).values({ name: "capped" }).returning();
+    await database.db.insert(gpuQuotas).values({ subjectKind: "user", subjectId: u!.id, maxGpus: 2, maxGpuHours: null });
+    const asks = Array.from({ length: 6 }, (_, i) => server(`capped-${i}`));
+    const answers = await Promise.allSettled(asks.map((h, i) => requestGpus((i % 2 ? second : database).db, { holder: h, userId: u!.id, count: 1, wait: true })));
+    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(2);
+    for (const a of answers.filter((x) => x.status === "rejected"))
+      expect((a as PromiseRejectedResult).reason).toMatchObject({ status: 403, code: "quota_exceeded", message: expect.stringMatching(/allows 2 GPU\(s\) at once; you hold or wait for 2/) });
+    const held = (await Promise.all(asks.map((h) => heldBy(database.db, h)))).flat();
+    expect(held.length).toBeLessThanOrEqual(2);
+    for (const h of asks) await releaseGpus(database.db, h, "stopped");
+  });
+
   test('"wait": false is refused at once with the reason, and nothing held changes', async () => {
     const hold = Array.from({ length: 4 }, (_, i) => server(`full-${i}`));
     for (const [i, h] of hold.entries()) expect((await requestGpus(database.db, { holder: h, userId: ids[`u${i + 1}`]!, count: 1, wait: true })).state).toBe("granted");
