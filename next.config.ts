@@ -4,7 +4,7 @@ import type { NextConfig } from "next";
 // metrics registries) must resolve to the same module instance that server.ts loaded,
 // so Next must not bundle a second copy of them.
 const nextConfig: NextConfig = {
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "drizzle-orm", "pino", "prom-client", "ws"],
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "drizzle-orm", "pino", "prom-client", "ws", "onnxruntime-node"],
   poweredByHeader: false,
   reactStrictMode: true,
   // A second build (a helper checking its pages) must not overwrite the one being tested.

@@ -49,8 +49,7 @@ export const SECTIONS: Section[] = [
   {
     href: "/models",
     label: "Models",
-    soon: "Model registry and serving arrive in a coming release",
-    summary: "Register ONNX models from runs and serve them as endpoints, with canary releases and rollback.",
+    summary: "Register ONNX models from runs: versions with their metrics, signature and lineage, and aliases such as production.",
   },
   {
     href: "/admin",

@@ -8,6 +8,7 @@ import { datasetEndpoints } from "./datasets-endpoints";
 import { runEndpoints } from "./runs-endpoints";
 import { adminEndpoints } from "./admin-endpoints";
 import { gpuEndpoints } from "./gpu-endpoints";
+import { modelEndpoints } from "./models-endpoints";
 import { notebookFileEndpoints } from "./notebook-files-endpoints";
 
 const nameParam = z.object({ name: s.userName });
@@ -354,6 +355,7 @@ export const endpoints = {
   ...runEndpoints,
   ...adminEndpoints,
   ...gpuEndpoints,
+  ...modelEndpoints,
   ...notebookFileEndpoints,
   ...datasetEndpoints,
 };

@@ -11,6 +11,7 @@ import { datasetRoutes } from "./datasets-routes";
 import { runRoutes } from "./runs-routes";
 import { adminRoutes } from "./admin-routes";
 import { gpuRoutes } from "./gpu-routes";
+import { modelRoutes } from "./models-routes";
 import { notebookFileRoutes } from "./notebook-files-routes";
 
 export type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
@@ -82,5 +83,6 @@ export const routes: [Endpoint, Handler][] = [
   ...runRoutes,
   ...adminRoutes,
   ...gpuRoutes,
+  ...modelRoutes,
   ...datasetRoutes,
 ];

@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { datasetUploads, datasetVersions, runArtifacts } from "../db/schema";
+import { datasetUploads, datasetVersions, modelVersions, runArtifacts } from "../db/schema";
 import { logger } from "../log";
 import type { BlobStore } from "./store";
 
@@ -16,6 +16,8 @@ async function referenced(db: Db): Promise<Set<string>> {
   for (const v of await db.select({ files: datasetVersions.files }).from(datasetVersions)) for (const f of v.files) for (const c of f.chunks) refs.add(c.hash);
   for (const u of await db.select({ files: datasetUploads.files }).from(datasetUploads)) for (const f of u.files) for (const c of f.chunks) refs.add(c.hash);
   for (const a of await db.select({ chunks: runArtifacts.chunks }).from(runArtifacts)) for (const c of a.chunks) refs.add(c.hash);
+  // a registered model version keeps its bytes after its run is deleted
+  for (const v of await db.select({ chunks: modelVersions.chunks }).from(modelVersions)) for (const c of v.chunks) refs.add(c.hash);
   return refs;
 }
 

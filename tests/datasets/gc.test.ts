@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Ctx } from "../../lib/auth/principal";
 import { setBlobStore } from "../../lib/datasets/blobs";
 import { collectGarbage, GC_GRACE_MS } from "../../lib/datasets/gc";
-import { LocalBlobStore } from "../../lib/datasets/store";
+import { ingestStream, LocalBlobStore } from "../../lib/datasets/store";
 import { abortUpload } from "../../lib/datasets/uploads/abort";
 import { commitUpload } from "../../lib/datasets/uploads/commit";
 import { putUploadFile } from "../../lib/datasets/uploads/put-file";
 import { startUpload } from "../../lib/datasets/uploads/start";
-import { users } from "../../lib/db/schema";
+import { models, modelVersions, users } from "../../lib/db/schema";
 import type { Database } from "../../lib/db/types";
 import { tempDir, uniq } from "../helpers/kiln";
 import { backends } from "../db/backends";
@@ -49,5 +49,18 @@ describe.each(backends)("the blob store's garbage collection on $name", (backend
     expect(await collectGarbage(database.db, store, now + GC_GRACE_MS)).toEqual({ deleted: 1, pending: 0 });
     expect((await store.usage()).blobs).toBe(1); // the committed version's chunk, shared with the aborted upload, stays
     expect(await collectGarbage(database.db, store, now + 3 * GC_GRACE_MS)).toEqual({ deleted: 0, pending: 0 });
+  });
+
+  test("a registered model version's bytes stay when no run artifact names them any more (its run was deleted)", async () => {
+    const stored = await ingestStream(store, once("onnx bytes of a registered model"));
+    const [m] = await database.db.insert(models).values({ ownerId: ctx.actor!.kind === "user" ? ctx.actor!.user.id : 0, name: uniq("m") }).returning();
+    await database.db.insert(modelVersions).values({
+      modelId: m!.id, version: 1, runId: 999_999, artifactPath: "m/m.onnx", size: stored.size, sha256: stored.sha256, chunks: stored.chunks,
+      signature: { inputs: [], outputs: [], columns: null, task: null, classes: null },
+    });
+    const now = Date.now() + 10 * GC_GRACE_MS;
+    await collectGarbage(database.db, store, now);
+    await collectGarbage(database.db, store, now + GC_GRACE_MS);
+    expect(await store.has(stored.chunks[0]!.hash)).toBe(true);
   });
 });

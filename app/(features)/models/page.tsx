@@ -1,8 +1,17 @@
-import { ComingSoon, comingSoonMetadata } from "../../_components/coming-soon";
+import type { Metadata } from "next";
+import { requirePageUser } from "@/lib/auth/page-session";
+import { ModelList } from "../../_components/models/model-list";
+import { SectionHeader } from "../../_components/page-header";
 
 export const dynamic = "force-dynamic";
-export const metadata = comingSoonMetadata("/models");
+export const metadata: Metadata = { title: "Models" };
 
-export default function Page() {
-  return <ComingSoon href="/models" />;
+export default async function ModelsPage() {
+  const user = await requirePageUser("/models");
+  return (
+    <main id="main" className="page">
+      <SectionHeader title="Models" path="/models" />
+      <ModelList user={user.name} />
+    </main>
+  );
 }

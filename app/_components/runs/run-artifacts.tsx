@@ -1,4 +1,5 @@
 import { When } from "../when";
+import { RegisterModel } from "./register-model";
 import { artifactUrl, formatBytes } from "./run-format";
 import type { RunDetail } from "./types";
 
@@ -28,6 +29,7 @@ export function RunArtifacts({ run }: { run: RunDetail }) {
                   <td className="nowrap"><When iso={a.created_at} /></td>
                   <td className="actions">
                     <a href={artifactUrl(run.id, a.path)} download aria-label={`Download ${a.path}`}>Download</a>
+                    {a.kind === "model" ? <> <RegisterModel runId={run.id} artifact={a.path} suggested={a.path.split("/")[0] ?? "model"} /></> : null}
                   </td>
                 </tr>
               ))}

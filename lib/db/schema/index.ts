@@ -12,3 +12,4 @@ export * from "./datasets";
 export * from "./sessions";
 export * from "./homes";
 export * from "./gpus";
+export * from "./models";
