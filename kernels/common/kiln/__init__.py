@@ -6,6 +6,7 @@ and read and save dataset versions (docs/kernel-api.md).
     for step, loss in enumerate(losses):
         kiln.log_metric("loss", loss, step=step)
     kiln.log_model("model.onnx", name="classifier")
+    kiln.register_model("churn")              # the next version of your model "churn"
     folder = kiln.dataset("iris")             # a local folder with that version's files
     version = kiln.save_dataset("iris-clean", "out/")
 
@@ -14,14 +15,15 @@ KilnError. Metrics are buffered and sent at 1000 points, after 2 s, at the end o
 and at exit; ``kiln.flush()`` sends them now.
 """
 
-from . import _tracking
+from . import _tracking, prep
 from ._artifacts import log_artifact, log_artifacts, log_model
 from ._client import KilnError
 from ._datasets import dataset, save_dataset
+from ._registry import register_model
 
 __all__ = ["KilnError", "log_param", "log_params", "log_metric", "log_metrics", "set_tag",
-           "set_tags", "log_artifact", "log_artifacts", "log_model", "dataset", "save_dataset",
-           "flush"]
+           "set_tags", "log_artifact", "log_artifacts", "log_model", "register_model", "dataset",
+           "save_dataset", "flush", "prep"]
 
 
 def log_param(key, value):

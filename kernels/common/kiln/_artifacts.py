@@ -4,6 +4,7 @@ import io
 import json
 import os
 import posixpath
+import tempfile
 
 from . import _client, _context
 from ._client import KilnError
@@ -75,15 +76,25 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not a JSON value")
 
 
-def log_model(path_to_onnx, name=None, **metadata):
-    """Uploads an ONNX file as model ``name`` (default: the file's stem) at <name>/<file>.
+def log_model(model, name=None, prep=None, **metadata):
+    """Uploads a model as ONNX, as model ``name``, at <name>/<file>.
 
+    ``model``: the path of an .onnx file (uploaded as it is when ``prep`` is None; ``name``
+    defaults to the file's stem), an onnx ModelProto, or a fitted scikit-learn estimator
+    that kiln compiles (LinearRegression, LogisticRegression, MLPClassifier/Regressor,
+    DecisionTreeClassifier/Regressor, GradientBoostingClassifier/Regressor). With a fitted
+    ``kiln.prep.Prep`` the prep is compiled in front of the model: the uploaded graph takes
+    one input per raw column (see kiln._onnx for its inputs, outputs and metadata).
     Keyword metadata, if any, goes next to it as <name>/metadata.json (a plain artifact).
     """
-    local = os.fspath(path_to_onnx)
-    if not os.path.isfile(local):
-        raise KilnError(f"kiln: {local} is not a file (log_model takes the path of an .onnx file)")
-    file_name = os.path.basename(local)
+    is_path = isinstance(model, (str, os.PathLike))
+    if is_path:
+        local = os.fspath(model)
+        if not os.path.isfile(local):
+            raise KilnError(f"kiln: {local} is not a file (log_model takes the path of an .onnx file)")
+        file_name = os.path.basename(local)
+    else:
+        file_name = "model.onnx"
     name = os.path.splitext(file_name)[0] if name is None else name
     if not isinstance(name, str) or not name.strip():
         raise KilnError(f"kiln: the model name must be a non-empty string, not {name!r}")
@@ -92,6 +103,18 @@ def log_model(path_to_onnx, name=None, **metadata):
         sidecar = json.dumps(metadata, default=_plain, allow_nan=False).encode() if metadata else None
     except (TypeError, ValueError) as e:
         raise KilnError(f"kiln: log_model metadata must be JSON values: {e}") from None
+    if is_path and prep is None:
+        return _upload_model(local, dest, name, sidecar)
+    from ._onnx import compile_model  # needs onnx and numpy: imported only here
+    compiled = compile_model(model, prep)
+    with tempfile.TemporaryDirectory(prefix="kiln-model-") as folder:
+        local = os.path.join(folder, file_name)
+        with open(local, "wb") as f:
+            f.write(compiled.SerializeToString())
+        return _upload_model(local, dest, name, sidecar)
+
+
+def _upload_model(local, dest, name, sidecar):
     execution = _context.execution_id()
     answer = _client.upload(ARTIFACTS + _client.quote_path(dest), execution, local,
                             query={"kind": "model", "name": name, "flavor": "onnx"})
