@@ -15,6 +15,7 @@ import { ConfigError, getConfig } from "./lib/config";
 import { closeDatabase, getDatabase } from "./lib/db";
 import { logger } from "./lib/log";
 import { isApiPath, routeApi } from "./lib/api/router";
+import { isServingPath, serveModelRequest } from "./lib/serving/http";
 import { refuseLargePageBody, sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { setSecurityHeaders } from "./lib/http/page-headers";
 import { seedImages } from "./lib/images/seed";
@@ -94,7 +95,8 @@ async function main() {
     res.setHeader("x-request-id", requestId);
     res.on("finish", () => {
       const path = (req.url ?? "").split("?")[0]; // never log query strings: they may hold tokens
-      if (path?.startsWith("/_next/")) return;
+      // (served model requests are counted in Prometheus metrics, not logged one by one)
+      if (path?.startsWith("/_next/") || (path && isServingPath(path))) return;
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: +(performance.now() - started).toFixed(1) }, "request");
     });
     const path = (req.url ?? "/").split("?")[0]!;
@@ -104,6 +106,8 @@ async function main() {
     const userOrigin = userOriginOf(req);
     if (userOrigin !== undefined) return void serveUserOrigin(req, res, userOrigin, path).catch((e) => fail(e, requestId, res));
     if (path === AUTHORIZE_PATH) return void authorizeUserOrigin(req, res).catch((e) => fail(e, requestId, res));
+    // Served models: plain node:http, no Web Request in between (the endpoint's budget is HTTP's).
+    if (isServingPath(path)) return void serveModelRequest(req, res, path).catch((e) => fail(e, requestId, res));
     if (!path.startsWith("/user/")) setSecurityHeaders(req, res, isApiPath(path) ? "api" : "page", dev);
     if (!path.startsWith("/user/") && !isApiPath(path) && refuseLargePageBody(req, res)) return;
     const served = path.startsWith("/user/")

@@ -20,6 +20,26 @@ function create() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    endpointRequests: new client.Counter({
+      name: "kiln_endpoint_requests_total",
+      help: "Requests to served model endpoints, by endpoint, version and status",
+      labelNames: ["endpoint", "version", "status"] as const,
+      registers: [registry],
+    }),
+    endpointLatency: new client.Histogram({
+      name: "kiln_endpoint_latency_seconds",
+      help: "Time from a request's arrival to its answer, by endpoint",
+      labelNames: ["endpoint"] as const,
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    endpointBatch: new client.Histogram({
+      name: "kiln_endpoint_batch_size",
+      help: "Requests joined into one model run (dynamic batching), by endpoint",
+      labelNames: ["endpoint"] as const,
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers: [registry],
+    }),
     channelCommands: new client.Counter({
       name: "kiln_notebook_channel_commands_total",
       help: "Commands received on notebook WebSocket channels, by operation and outcome",

@@ -9,6 +9,7 @@ import { runEndpoints } from "./runs-endpoints";
 import { adminEndpoints } from "./admin-endpoints";
 import { gpuEndpoints } from "./gpu-endpoints";
 import { modelEndpoints } from "./models-endpoints";
+import { endpointEndpoints } from "./endpoints-endpoints";
 import { notebookFileEndpoints } from "./notebook-files-endpoints";
 
 const nameParam = z.object({ name: s.userName });
@@ -356,6 +357,7 @@ export const endpoints = {
   ...adminEndpoints,
   ...gpuEndpoints,
   ...modelEndpoints,
+  ...endpointEndpoints,
   ...notebookFileEndpoints,
   ...datasetEndpoints,
 };

@@ -1,4 +1,6 @@
 import type { Endpoint } from "./endpoint";
+import { endpointEndpoints as ee } from "./endpoints-endpoints";
+import * as eh from "./handlers/endpoints";
 import * as h from "./handlers/models";
 import { modelEndpoints as e } from "./models-endpoints";
 import type { Handler } from "./routes";
@@ -14,4 +16,11 @@ export const modelRoutes: [Endpoint, Handler][] = [
   [e.setModelAlias, h.setModelAliasHandler],
   [e.deleteModelAlias, h.deleteModelAliasHandler],
   [e.kernelRegisterModel, h.kernelRegisterModelHandler],
+  [ee.listEndpoints, eh.listEndpointsHandler],
+  [ee.createEndpoint, eh.createEndpointHandler],
+  [ee.getEndpoint, eh.getEndpointHandler],
+  [ee.patchEndpoint, eh.patchEndpointHandler],
+  [ee.setEndpointTraffic, eh.setEndpointTrafficHandler],
+  [ee.rotateEndpointToken, eh.rotateEndpointTokenHandler],
+  [ee.deleteEndpoint, eh.deleteEndpointHandler],
 ];

@@ -13,3 +13,4 @@ export * from "./sessions";
 export * from "./homes";
 export * from "./gpus";
 export * from "./models";
+export * from "./endpoints";

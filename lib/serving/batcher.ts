@@ -1,0 +1,131 @@
+import type * as ort from "onnxruntime-node";
+import type { ModelSignature } from "../db/schema";
+import type { Feeds } from "./requests";
+import { type FlatInput, toTensor } from "./tensors";
+
+type Outputs = Record<string, ort.Tensor>;
+interface Waiting {
+  feeds: Feeds;
+  /** The shapes past the first dimension: only requests that agree can be joined. */
+  key: string;
+  resolve: (o: { outputs: Outputs; batch: number }) => void;
+  reject: (e: unknown) => void;
+}
+
+const free = (d: number | string | null | undefined) => d === null || typeof d === "string";
+
+/**
+ * Dynamic batching for one model version. A model at rest runs a request at once (no
+ * added latency when traffic is light); requests that arrive while it runs wait, and the
+ * next run takes as many of them as fit in `maxBatch` rows, joined along the first
+ * dimension, then splits the outputs back. `maxWaitMs` > 0 makes a model at rest wait that
+ * long for company first. Models whose inputs or outputs have a fixed first dimension are
+ * never joined.
+ */
+export class Batcher {
+  private queue: Waiting[] = [];
+  private running = false;
+  private timer: NodeJS.Timeout | null = null;
+  readonly joinable: boolean;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    signature: ModelSignature,
+    public maxBatch: number,
+    public maxWaitMs: number,
+  ) {
+    this.joinable = signature.inputs.every((i) => free(i.shape[0])) && signature.outputs.every((o) => o.shape.length > 0 && free(o.shape[0]));
+  }
+
+  run(feeds: Feeds): Promise<{ outputs: Outputs; batch: number }> {
+    return new Promise((resolve, reject) => {
+      const key = Object.entries(feeds.inputs).map(([n, i]) => `${n}:${i.dims.slice(1).join("x")}`).join("|");
+      this.queue.push({ feeds, key, resolve, reject });
+      this.kick();
+    });
+  }
+
+  private kick() {
+    if (this.running || this.timer || !this.queue.length) return;
+    const rows = this.queue.reduce((n, w) => n + w.feeds.rows, 0);
+    if (this.maxWaitMs > 0 && this.joinable && rows < this.maxBatch) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.next();
+      }, this.maxWaitMs);
+      return;
+    }
+    void this.next();
+  }
+
+  private take(): Waiting[] {
+    const head = this.queue.shift()!;
+    const taken = [head];
+    if (!this.joinable || head.feeds.rows <= 0) return taken;
+    let rows = head.feeds.rows;
+    for (let i = 0; i < this.queue.length && rows < this.maxBatch; ) {
+      const w = this.queue[i]!;
+      if (w.key === head.key && w.feeds.rows > 0 && rows + w.feeds.rows <= this.maxBatch) {
+        taken.push(w);
+        rows += w.feeds.rows;
+        this.queue.splice(i, 1);
+      } else i++;
+    }
+    return taken;
+  }
+
+  private async next() {
+    if (this.running || !this.queue.length) return;
+    this.running = true;
+    const batch = this.take();
+    try {
+      const outputs = await this.session.run(joinFeeds(batch.map((w) => w.feeds)));
+      if (batch.length === 1) batch[0]!.resolve({ outputs, batch: 1 });
+      else splitOutputs(outputs, batch.map((w) => w.feeds.rows)).forEach((o, i) => batch[i]!.resolve({ outputs: o, batch: batch.length }));
+    } catch (e) {
+      // one bad request must not fail the others it was joined with: run them alone
+      if (batch.length > 1) for (const w of batch.reverse()) this.queue.unshift({ ...w, feeds: { ...w.feeds, rows: -1 } });
+      else batch[0]!.reject(e);
+    } finally {
+      this.running = false;
+      this.kick();
+    }
+  }
+}
+
+function joinFeeds(all: Feeds[]): Record<string, ort.Tensor> {
+  const out: Record<string, ort.Tensor> = {};
+  for (const name of Object.keys(all[0]!.inputs)) {
+    const parts = all.map((f) => f.inputs[name]!);
+    if (parts.length === 1) {
+      out[name] = toTensor(parts[0]!);
+      continue;
+    }
+    const joined: FlatInput = {
+      type: parts[0]!.type,
+      data: ([] as unknown[]).concat(...parts.map((p) => p.data as unknown[])) as FlatInput["data"],
+      dims: [parts.reduce((n, p) => n + p.dims[0]!, 0), ...parts[0]!.dims.slice(1)],
+    };
+    out[name] = toTensor(joined);
+  }
+  return out;
+}
+
+/** Each request's rows of every output (views, no copies of numeric data). */
+function splitOutputs(outputs: Outputs, rows: number[]): Outputs[] {
+  const total = rows.reduce((a, b) => a + b, 0);
+  const result: Outputs[] = rows.map(() => ({}));
+  for (const [name, t] of Object.entries(outputs)) {
+    const dims = t.dims as number[];
+    const stride = dims.slice(1).reduce((a, b) => a * b, 1);
+    if (dims[0] !== total) throw new Error(`output ${name} has ${dims[0]} rows for ${total} asked`);
+    let at = 0;
+    rows.forEach((n, i) => {
+      const data = t.data as { subarray?: (a: number, b: number) => unknown; slice: (a: number, b: number) => unknown };
+      const part = data.subarray ? data.subarray(at * stride, (at + n) * stride) : data.slice(at * stride, (at + n) * stride);
+      result[i]![name] = { type: t.type, data: part, dims: [n, ...dims.slice(1)] } as unknown as ort.Tensor;
+      at += n;
+    });
+  }
+  return result;
+}

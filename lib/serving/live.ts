@@ -1,0 +1,79 @@
+import { and, eq } from "drizzle-orm";
+import { getDb } from "../db";
+import { endpoints, endpointTraffic, type ModelSignature, type ModelVersionRow, models, modelVersions } from "../db/schema";
+
+/** One version an endpoint routes to, with what serving it needs. */
+export interface Route {
+  version: Pick<ModelVersionRow, "id" | "version" | "chunks" | "size">;
+  signature: ModelSignature;
+  weight: number;
+}
+export interface LiveEndpoint {
+  id: number;
+  name: string;
+  modelName: string;
+  public: boolean;
+  tokenHash: string;
+  state: "running" | "stopped";
+  maxBatch: number;
+  maxWaitMs: number;
+  routes: Route[];
+}
+
+/**
+ * Serving reads an endpoint's routing on every request: from memory, refreshed from the
+ * database at most once a second (another Kiln process's change shows within that), and at
+ * once when this process changed it. A request keeps the snapshot it started with, so a
+ * swap lets requests in flight finish on the version they began on.
+ */
+const TTL_MS = 1000;
+const KEY = Symbol.for("kiln.liveEndpoints");
+type Entry = { at: number; value: Promise<LiveEndpoint | null> };
+type G = typeof globalThis & { [KEY]?: Map<string, Entry> };
+const cache = (): Map<string, Entry> => ((globalThis as G)[KEY] ??= new Map());
+
+async function load(name: string): Promise<LiveEndpoint | null> {
+  const db = await getDb();
+  const [e] = await db
+    .select({ e: endpoints, modelName: models.name })
+    .from(endpoints)
+    .innerJoin(models, eq(models.id, endpoints.modelId))
+    .where(eq(endpoints.name, name));
+  if (!e) return null;
+  const routes = await db
+    .select({ id: modelVersions.id, version: modelVersions.version, chunks: modelVersions.chunks, size: modelVersions.size, signature: modelVersions.signature, weight: endpointTraffic.weight })
+    .from(endpointTraffic)
+    .innerJoin(modelVersions, and(eq(modelVersions.id, endpointTraffic.versionId)))
+    .where(eq(endpointTraffic.endpointId, e.e.id));
+  return {
+    id: e.e.id, name: e.e.name, modelName: e.modelName, public: e.e.public, tokenHash: e.e.tokenHash, state: e.e.state, maxBatch: e.e.maxBatch, maxWaitMs: e.e.maxWaitMs,
+    routes: routes.filter((r) => r.weight > 0).map((r) => ({ version: { id: r.id, version: r.version, chunks: r.chunks, size: r.size }, signature: r.signature, weight: r.weight })),
+  };
+}
+
+export function liveEndpoint(name: string): Promise<LiveEndpoint | null> {
+  const c = cache();
+  const hit = c.get(name);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+  const value = load(name);
+  value.catch(() => c.delete(name));
+  c.set(name, { at: Date.now(), value });
+  return value;
+}
+
+/** After a change made here: the next request reads the new routing. */
+export function forgetEndpoint(name: string) {
+  cache().delete(name);
+}
+
+/** A route by weight: a canary of weight 10 against 90 gets a tenth of the requests. */
+export function pickRoute(routes: Route[], random = Math.random()): Route | null {
+  const total = routes.reduce((n, r) => n + r.weight, 0);
+  if (total <= 0) return null;
+  let x = random * total;
+  for (const r of routes) {
+    if (x < r.weight) return r;
+    x -= r.weight;
+  }
+  return routes.at(-1)!;
+}

@@ -1,0 +1,39 @@
+import type * as ort from "onnxruntime-node";
+import { metrics } from "../metrics";
+import { Batcher } from "./batcher";
+import type { LiveEndpoint, Route } from "./live";
+import type { Feeds } from "./requests";
+import { sessionFor } from "./sessions";
+
+const KEY = Symbol.for("kiln.servingBatchers");
+type G = typeof globalThis & { [KEY]?: Map<string, Promise<Batcher>> };
+const batchers = (): Map<string, Promise<Batcher>> => ((globalThis as G)[KEY] ??= new Map());
+
+/** The batcher of one endpoint's version (its session loaded once, shared by versions' users). */
+function batcherFor(endpoint: LiveEndpoint, route: Route): Promise<Batcher> {
+  const key = `${endpoint.id}:${route.version.id}`;
+  const all = batchers();
+  let b = all.get(key);
+  if (!b) {
+    b = sessionFor(route.version).then((s) => new Batcher(s, route.signature, endpoint.maxBatch, endpoint.maxWaitMs));
+    b.catch(() => all.delete(key));
+    all.set(key, b);
+  }
+  return b.then((x) => {
+    x.maxBatch = endpoint.maxBatch; // settings changed since: the next run uses them
+    x.maxWaitMs = endpoint.maxWaitMs;
+    return x;
+  });
+}
+
+/** Loads a version before traffic moves to it, so the first requests after a swap do not wait for it. */
+export async function warmRoute(endpoint: LiveEndpoint, route: Route): Promise<void> {
+  await batcherFor(endpoint, route);
+}
+
+/** Runs one request on the route it was given; records the batch it joined. */
+export async function predict(endpoint: LiveEndpoint, route: Route, feeds: Feeds): Promise<Record<string, ort.Tensor>> {
+  const { outputs, batch } = await (await batcherFor(endpoint, route)).run(feeds);
+  metrics().endpointBatch.observe({ endpoint: endpoint.name }, batch);
+  return outputs;
+}

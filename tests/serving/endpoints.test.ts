@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { call, makeUser, startServer } from "../helpers/http";
+import { jupyterClient, run } from "../helpers/jupyter";
+
+// From notebook to endpoint: a dataset from Kiln's store, kiln.prep + a logistic regression
+// fitted in a real kernel, logged as one ONNX graph, registered, served by Kiln on
+// onnxruntime-node; then validation, tokens, V2, swaps under load, a canary and a rollback.
+const s = inject("servers").find((x) => x.backend === "pglite")!;
+type User = { name: string; token: string };
+let alice: User;
+let bob: User;
+const suffix = Math.random().toString(36).slice(2, 8);
+const approval = `approval-${suffix}`;
+const linear = `linear-${suffix}`;
+let approvalToken = "";
+let linearToken = "";
+
+/** A deterministic CSV: age and income (some blank), city (some blank), approved by a rule plus noise. */
+function applicantsCsv(n: number) {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const cities = ["paris", "lyon", "nice", "lille"];
+  const lines = ["age,income,city,approved"];
+  for (let i = 0; i < n; i++) {
+    const age = 18 + Math.floor(rnd() * 60);
+    const income = Math.round(15000 + rnd() * 90000);
+    const city = cities[Math.floor(rnd() * cities.length)]!;
+    const approved = income / 1000 + age / 3 + (city === "paris" ? 10 : 0) + rnd() * 30 > 75 ? 1 : 0;
+    lines.push([rnd() < 0.05 ? "" : age, rnd() < 0.05 ? "" : income, rnd() < 0.05 ? "" : city, approved].join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** 1,000 raw rows as a caller sends them: missing values, an unseen city, strings. */
+function requestRows(n: number) {
+  const rows: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const row: Record<string, unknown> = { age: 20 + ((i * 7) % 55), income: 20000 + ((i * 7919) % 80000), city: ["paris", "lyon", "nice", "lille", "atlantis"][i % 5] };
+    if (i % 17 === 0) row.age = null;
+    if (i % 23 === 0) delete row.income;
+    if (i % 29 === 0) row.city = null;
+    rows.push(row);
+  }
+  return rows;
+}
+
+beforeAll(async () => {
+  [alice, bob] = [await makeUser(s, "srvalice"), await makeUser(s, "srvbob")];
+  await startServer(s.url, alice);
+  const up = await call(s.url, "POST", "/api/datasets/applicants/uploads", { token: alice.token, body: {} });
+  await call(s.url, "PUT", `/api/datasets/applicants/uploads/${up.body.upload_id}/files/data.csv`, { token: alice.token, rawBody: applicantsCsv(400) });
+  expect((await call(s.url, "POST", `/api/datasets/applicants/uploads/${up.body.upload_id}/commit`, { token: alice.token })).status).toBe(201);
+}, 120_000);
+afterAll(async () => {
+  await call(s.url, "DELETE", `/hub/api/users/${alice.name}/server`, { token: s.adminToken }).catch(() => {});
+});
+
+const predict = (name: string, body: unknown, token?: string) =>
+  fetch(`${s.url}/serve/${name}/predict`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+
+test("prep + logistic regression fitted on a dataset, logged, registered and served: 1,000 raw rows (missing values, an unseen city) predicted as the notebook does, within 1e-5; the same through V2", async () => {
+  const rows = requestRows(1000);
+  const k = await jupyterClient(s.url, alice.name, alice.token).startNew({ name: "python3" });
+  const out = await run(k, `
+import json, os, numpy as np, pandas as pd, kiln
+from sklearn.linear_model import LogisticRegression
+df = pd.read_csv(os.path.join(kiln.dataset("applicants"), "data.csv"))
+y = df.pop("approved")
+prep = (kiln.prep.Prep().impute("median", columns=["age", "income"]).clip(quantiles=(0.01, 0.99), columns=["age", "income"])
+        .scale("standard", columns=["age", "income"]).one_hot(columns=["city"]).pca(4))
+clf = LogisticRegression(max_iter=1000).fit(prep.fit_transform(df, y), y)
+kiln.log_metric("accuracy", float(clf.score(prep.transform(df), y)))
+kiln.log_model(clf, name="approval", prep=prep)
+version = kiln.register_model(${JSON.stringify(approval)})
+rows = pd.DataFrame(json.loads(${JSON.stringify(JSON.stringify(rows))}), columns=["age", "income", "city"])
+print(json.dumps({"version": version, "proba": clf.predict_proba(prep.transform(rows)).tolist(), "label": clf.predict(prep.transform(rows)).tolist()}))`);
+  const expected = JSON.parse(out) as { version: number; proba: number[][]; label: number[] };
+  expect(expected.version).toBe(1);
+  await k.shutdown();
+
+  const model = (await call(s.url, "GET", `/api/models?name=${approval}`, { token: alice.token })).body.models[0];
+  const created = await call(s.url, "POST", "/api/endpoints", { token: alice.token, body: { name: approval, model_id: model.id, version: 1 } });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  approvalToken = created.body.token;
+  expect(created.body).toMatchObject({ name: approval, traffic: [{ version: 1, weight: 100 }], url: `/serve/${approval}/predict` });
+
+  const r = await predict(approval, { rows }, approvalToken);
+  expect(r.status).toBe(200);
+  const answer = await r.json();
+  expect(answer.version).toBe(1);
+  const proba = answer.outputs.probabilities as number[][];
+  expect(proba).toHaveLength(1000);
+  let worst = 0;
+  proba.forEach((p, i) => p.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - expected.proba[i]![j]!)))));
+  console.log(`served vs notebook, logistic regression with prep: largest difference ${worst.toExponential(2)} over ${proba.length} rows`);
+  expect(worst).toBeLessThan(1e-5);
+  // labels are indices into the model's classes ([0, 1] here)
+  expect(answer.outputs.label).toEqual(expected.label);
+
+  // Open Inference Protocol: metadata, then the same rows as V2 tensors
+  const meta = await (await fetch(`${s.url}/v2/models/${approval}`, { headers: { authorization: `Bearer ${approvalToken}` } })).json();
+  expect(meta.inputs.map((i: { name: string; datatype: string; shape: number[] }) => `${i.name}:${i.datatype}:${i.shape}`)).toEqual(["age:FP32:-1,1", "income:FP32:-1,1", "city:BYTES:-1,1"]);
+  expect(meta.outputs.map((o: { name: string }) => o.name).sort()).toEqual(["label", "probabilities"]);
+  const v2 = await fetch(`${s.url}/v2/models/${approval}/infer`, {
+    method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${approvalToken}` },
+    body: JSON.stringify({
+      inputs: [
+        { name: "age", shape: [1000, 1], datatype: "FP32", data: rows.map((x) => (x.age ?? null)) },
+        { name: "income", shape: [1000, 1], datatype: "FP32", data: rows.map((x) => (x.income ?? null)) },
+        { name: "city", shape: [1000, 1], datatype: "BYTES", data: rows.map((x) => (x.city ?? "")) },
+      ],
+    }),
+  });
+  expect(v2.status).toBe(200);
+  const v2body = await v2.json();
+  const v2proba = v2body.outputs.find((o: { name: string }) => o.name === "probabilities");
+  expect(v2proba.shape).toEqual([1000, 2]);
+  expect(v2proba.data).toEqual(proba.flat());
+  expect(v2body.model_version).toBe("1");
+}, 240_000);
+
+test("bad input is a 400 naming the input, the expected type and shape, and the row; a 10 MB body is a 413; the process carries on", async () => {
+  const bad = async (body: unknown) => {
+    const r = await predict(approval, body, approvalToken);
+    return { status: r.status, message: (await r.json()).error?.message as string };
+  };
+  expect(await bad({ rows: [{ age: 30, incme: 1 }] })).toEqual({ status: 400, message: expect.stringMatching(/rows\[0\]\.incme: no such column; expected age \(number\), income \(number\), city \(string\)/) });
+  expect(await bad({ rows: [{ age: 30 }, { age: "thirty" }] })).toEqual({ status: 400, message: expect.stringMatching(/rows\[1\]\.age: expected a number \(float32\), got "thirty"/) });
+  expect(await bad({ inputs: { age: [[1]], income: [[2]] } })).toEqual({ status: 400, message: expect.stringMatching(/inputs\.city: missing; expected string\[N, 1\]/) });
+  expect(await bad({ inputs: { age: [1, 2], income: [[2], [3]], city: [["a"], ["b"]] } })).toEqual({ status: 400, message: expect.stringMatching(/inputs\.age: expected shape \[N, 1\] \(float32\), got \[2\]/) });
+  expect(await bad({ nothing: 1 })).toEqual({ status: 400, message: expect.stringMatching(/rows.*inputs/) });
+  const big = await predict(approval, { rows: [{ city: "x".repeat(10 * 1024 * 1024) }] }, approvalToken).catch((e) => e as Error);
+  expect(big instanceof Error ? big.message : big.status).toBe(413);
+  expect((await predict(approval, { rows: [{ age: 40, income: 50000, city: "paris" }] }, approvalToken)).status).toBe(200); // still serving
+});
+
+test("a private endpoint: no token 401, another's token 403, bob cannot see it; an admin sees every endpoint and can stop it", async () => {
+  expect((await predict(approval, { rows: [{ age: 1 }] })).status).toBe(401);
+  expect((await predict(approval, { rows: [{ age: 1 }] }, bob.token)).status).toBe(403);
+  expect((await fetch(`${s.url}/v2/models/${approval}`)).status).toBe(401);
+  expect((await call(s.url, "GET", `/api/endpoints/${approval}`, { token: bob.token })).status).toBe(404);
+  expect((await call(s.url, "GET", "/api/endpoints", { token: bob.token })).body.endpoints).toEqual([]);
+  expect((await call(s.url, "PUT", `/api/endpoints/${approval}/traffic`, { token: bob.token, body: { traffic: [{ version: 1, weight: 1 }] } })).status).toBe(404);
+  const all = (await call(s.url, "GET", "/api/endpoints", { token: s.adminToken })).body.endpoints.map((e: { name: string }) => e.name);
+  expect(all).toContain(approval);
+  expect((await call(s.url, "PATCH", `/api/endpoints/${approval}`, { token: s.adminToken, body: { state: "stopped" } })).body.state).toBe("stopped");
+  expect((await predict(approval, { rows: [{ age: 1 }] }, approvalToken)).status).toBe(503);
+  expect((await call(s.url, "PATCH", `/api/endpoints/${approval}`, { token: alice.token, body: { state: "running" } })).status).toBe(200);
+  expect((await predict(approval, { rows: [{ age: 1 }] }, approvalToken)).status).toBe(200);
+});
+
+/** Two versions of a linear model (x·w) whose answers tell them apart: v1 gives 1, v2 gives 2 for x = [1, 0]. */
+const linearVersion = (w0: number) => `
+import onnx, kiln
+from onnx import helper, TensorProto
+W = helper.make_tensor("W", TensorProto.FLOAT, [2, 1], [${w0}, 0.0])
+g = helper.make_graph([helper.make_node("MatMul", ["x", "W"], ["y"])], "lin",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 2])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 1])], [W])
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]); m.ir_version = 8
+onnx.save(m, "lin.onnx")
+kiln.log_model("lin.onnx", name="lin")
+print(kiln.register_model(${JSON.stringify(linear)}))`;
+
+test("under 100 requests/s a swap drops nothing and every answer names one version; a 10% canary gets 10% ± 3% of 2,000; rollback moves everything back at once", async () => {
+  const km = jupyterClient(s.url, alice.name, alice.token);
+  for (const w of [1, 2]) {
+    const k = await km.startNew({ name: "python3" });
+    expect((await run(k, linearVersion(w))).trim()).toBe(String(w));
+    await k.shutdown();
+  }
+  const model = (await call(s.url, "GET", `/api/models?name=${linear}`, { token: alice.token })).body.models[0];
+  const made = await call(s.url, "POST", "/api/endpoints", { token: alice.token, body: { name: linear, model_id: model.id, version: 1 } });
+  linearToken = made.body.token;
+  const ask = async () => {
+    const r = await predict(linear, { inputs: { x: [[1, 0]] } }, linearToken);
+    const b = await r.json();
+    return { status: r.status, version: b.version as number, y: b.outputs?.y?.[0]?.[0] as number };
+  };
+
+  // ~100 requests/s for as long as the swap takes, and a little after
+  const answers: Awaited<ReturnType<typeof ask>>[] = [];
+  let swapped = false;
+  const load = (async () => {
+    let sent = 0;
+    const started = Date.now();
+    const inFlight: Promise<void>[] = [];
+    while (!swapped || sent < 300) {
+      inFlight.push(ask().then((a) => void answers.push(a), () => void answers.push({ status: 0, version: 0, y: Number.NaN })));
+      sent++;
+      const due = started + sent * 10;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    }
+    await Promise.all(inFlight);
+  })();
+  await new Promise((r) => setTimeout(r, 500));
+  const swap = await call(s.url, "PUT", `/api/endpoints/${linear}/traffic`, { token: alice.token, body: { traffic: [{ version: 2, weight: 100 }], reason: "v2 is better" } });
+  expect(swap.status).toBe(200);
+  swapped = true;
+  await load;
+  expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+  for (const a of answers) expect(a.y).toBe(a.version); // each answer is wholly one version's
+  expect(new Set(answers.map((a) => a.version))).toEqual(new Set([1, 2]));
+  expect(answers.slice(-50).every((a) => a.version === 2)).toBe(true);
+
+  // canary: 90 / 10
+  await call(s.url, "PUT", `/api/endpoints/${linear}/traffic`, { token: alice.token, body: { traffic: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }] } });
+  const split: number[] = [];
+  for (let i = 0; i < 2000; i += 50) split.push(...(await Promise.all(Array.from({ length: 50 }, ask))).map((a) => a.version));
+  const canary = split.filter((v) => v === 2).length / split.length;
+  console.log(`canary share: ${(canary * 100).toFixed(1)}% of ${split.length}`);
+  expect(canary).toBeGreaterThanOrEqual(0.07);
+  expect(canary).toBeLessThanOrEqual(0.13);
+
+  // rollback: everything on v1 from the next request
+  await call(s.url, "PUT", `/api/endpoints/${linear}/traffic`, { token: alice.token, body: { traffic: [{ version: 1, weight: 100 }], reason: "rollback" } });
+  expect((await Promise.all(Array.from({ length: 50 }, ask))).every((a) => a.version === 1)).toBe(true);
+  const history = (await call(s.url, "GET", `/api/endpoints/${linear}`, { token: alice.token })).body.history.map((h: { action: string }) => h.action);
+  expect(history).toEqual(["deploy", "canary", "deploy", "created"]);
+}, 240_000);
