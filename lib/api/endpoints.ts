@@ -10,6 +10,7 @@ import { adminEndpoints } from "./admin-endpoints";
 import { gpuEndpoints } from "./gpu-endpoints";
 import { modelEndpoints } from "./models-endpoints";
 import { endpointEndpoints } from "./endpoints-endpoints";
+import { servingExtraEndpoints } from "./serving-extra-endpoints";
 import { notebookFileEndpoints } from "./notebook-files-endpoints";
 
 const nameParam = z.object({ name: s.userName });
@@ -358,6 +359,7 @@ export const endpoints = {
   ...gpuEndpoints,
   ...modelEndpoints,
   ...endpointEndpoints,
+  ...servingExtraEndpoints,
   ...notebookFileEndpoints,
   ...datasetEndpoints,
 };

@@ -12,6 +12,8 @@ import { runRoutes } from "./runs-routes";
 import { adminRoutes } from "./admin-routes";
 import { gpuRoutes } from "./gpu-routes";
 import { modelRoutes } from "./models-routes";
+import { servingExtraEndpoints as se } from "./serving-extra-endpoints";
+import * as servingExtra from "./handlers/serving-extra";
 import { notebookFileRoutes } from "./notebook-files-routes";
 
 export type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
@@ -83,6 +85,10 @@ export const routes: [Endpoint, Handler][] = [
   ...runRoutes,
   ...adminRoutes,
   ...gpuRoutes,
+  // /api/endpoints/{name}/... before the endpoint routes' /api/endpoints/{name}
+  [se.setEndpointGate, servingExtra.setEndpointGateHandler],
+  [se.clearEndpointGate, servingExtra.clearEndpointGateHandler],
+  [se.endpointOpenApi, servingExtra.endpointOpenApiHandler],
   ...modelRoutes,
   ...datasetRoutes,
 ];

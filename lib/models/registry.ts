@@ -5,6 +5,7 @@ import { modelAliases, type ModelRow, modelVersions, type ModelVersionRow, model
 import { NotFoundError, ValidationError } from "../errors";
 import { readableModels, requireOwnModel, requireReadableModel } from "./access";
 import { modelBytes } from "./bytes";
+import { promoteIfBetter } from "../serving/gate";
 import { type RegisterInput, registerModel } from "./register";
 
 export const ALIAS = /^[a-z][a-z0-9_-]{0,49}$/;
@@ -133,6 +134,8 @@ export async function deleteModel({ ctx, input }: { ctx: Ctx; input: { id: numbe
 /** POST /api/models/versions (and the run page's button): registers, answers the model with the new version. */
 export async function registerVersion({ ctx, input }: { ctx: Ctx; input: RegisterInput }) {
   const { model, version } = await registerModel(ctx, input);
+  // endpoints of this model with a promotion gate compare the new version now
+  await promoteIfBetter(ctx.db, version);
   const full = await getModel({ ctx, input: { id: model.id } });
   return { ...full, registered: full.version_list.find((v) => v.version === version.version)! };
 }

@@ -11,7 +11,7 @@ import { warmRoute } from "./serve";
 export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** Endpoints are their owner's and admins' to see and change (callers of a public one see only /v2 metadata). */
-async function requireEndpoint(ctx: Ctx, name: string): Promise<EndpointRow> {
+export async function requireEndpoint(ctx: Ctx, name: string): Promise<EndpointRow> {
   if (!ctx.actor) throw new UnauthorizedError();
   const [row] = await ctx.db.select().from(endpoints).where(eq(endpoints.name, name));
   const mine = row && ctx.actor.kind === "user" && ctx.actor.user.id === row.ownerId;
@@ -40,7 +40,7 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
     .limit(100);
   return {
     name: row.name, owner: owner?.name ?? "", model: model?.name ?? "", model_id: row.modelId, public: row.public, state: row.state,
-    max_batch: row.maxBatch, max_wait_ms: row.maxWaitMs, created_at: row.createdAt.toISOString(),
+    max_batch: row.maxBatch, max_wait_ms: row.maxWaitMs, gate: row.gate ?? null, created_at: row.createdAt.toISOString(),
     url: `/serve/${row.name}/predict`, v2_url: `/v2/models/${row.name}`,
     traffic: traffic.sort((a, b) => b.weight - a.weight || b.version - a.version),
     history: history.map((h) => ({ action: h.action, detail: h.detail, at: h.at.toISOString(), by: h.by })),

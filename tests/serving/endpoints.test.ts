@@ -217,3 +217,48 @@ test("under 100 requests/s a swap drops nothing and every answer names one versi
   const history = (await call(s.url, "GET", `/api/endpoints/${linear}`, { token: alice.token })).body.history.map((h: { action: string }) => h.action);
   expect(history).toEqual(["deploy", "canary", "deploy", "created"]);
 }, 240_000);
+
+const gatedVersion = (name: string, w0: number, val: number) => `
+import onnx, kiln
+from onnx import helper, TensorProto
+W = helper.make_tensor("W", TensorProto.FLOAT, [2, 1], [${w0}, 0.0])
+g = helper.make_graph([helper.make_node("MatMul", ["x", "W"], ["y"])], "lin",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 2])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 1])], [W])
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]); m.ir_version = 8
+onnx.save(m, "lin.onnx")
+kiln.log_metric("val_auc", ${val})
+kiln.log_model("lin.onnx", name="lin")
+print(kiln.register_model(${JSON.stringify(name)}))`;
+
+test("with a gate on val_auc, a new version that does not beat the serving one is not promoted and one that does is, the history saying why each time", async () => {
+  const gated = `gated-${suffix}`;
+  const k = await jupyterClient(s.url, alice.name, alice.token).startNew({ name: "python3" });
+  expect((await run(k, gatedVersion(gated, 1, 0.8))).trim()).toBe("1");
+  const model = (await call(s.url, "GET", `/api/models?name=${gated}`, { token: alice.token })).body.models[0];
+  const made = await call(s.url, "POST", "/api/endpoints", { token: alice.token, body: { name: gated, model_id: model.id, version: 1 } });
+  expect((await call(s.url, "PUT", `/api/endpoints/${gated}/gate`, { token: alice.token, body: { metric: "val_auc", direction: "max" } })).status).toBe(200);
+
+  expect((await run(k, gatedVersion(gated, 2, 0.7))).trim()).toBe("2"); // worse: stays on v1
+  let ep = (await call(s.url, "GET", `/api/endpoints/${gated}`, { token: alice.token })).body;
+  expect(ep.traffic).toEqual([{ version: 1, weight: 100 }]);
+  expect(ep.history[0]).toMatchObject({ action: "not promoted", by: alice.name, detail: { version: 2, new_value: 0.7, serving_version: 1, serving_value: 0.8, reason: expect.stringMatching(/does not beat/) } });
+
+  expect((await run(k, gatedVersion(gated, 3, 0.9))).trim()).toBe("3"); // better: takes the traffic
+  ep = (await call(s.url, "GET", `/api/endpoints/${gated}`, { token: alice.token })).body;
+  expect(ep.traffic).toEqual([{ version: 3, weight: 100 }]);
+  expect(ep.history[0]).toMatchObject({ action: "auto-promoted", detail: { version: 3, new_value: 0.9, serving_version: 1, serving_value: 0.8, reason: expect.stringMatching(/beats/) } });
+  const r = await predict(gated, { inputs: { x: [[1, 0]] } }, made.body.token);
+  expect(await r.json()).toMatchObject({ version: 3, outputs: { y: [[3]] } });
+  await k.shutdown();
+}, 180_000);
+
+test("each endpoint has an OpenAPI document whose request and answer come from its signature", async () => {
+  const doc = (await call(s.url, "GET", `/api/endpoints/${approval}/openapi.json`, { token: alice.token })).body;
+  const op = doc.paths[`/serve/${approval}/predict`].post;
+  const [rows] = op.requestBody.content["application/json"].schema.oneOf;
+  expect(Object.keys(rows.properties.rows.items.properties)).toEqual(["age", "income", "city"]);
+  expect(rows.properties.rows.items.properties.city.type).toEqual(["string", "null"]);
+  expect(Object.keys(op.responses[200].content["application/json"].schema.properties.outputs.properties).sort()).toEqual(["label", "probabilities"]);
+  expect(op.security).toEqual([{ endpointToken: [] }]);
+  expect((await call(s.url, "GET", `/api/endpoints/${approval}/openapi.json`, { token: bob.token })).status).toBe(404);
+});

@@ -2,6 +2,12 @@ import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, time
 import { models, modelVersions } from "./models";
 import { users } from "./users";
 
+export interface PromotionGate {
+  metric: string;
+  /** "max": higher is better (accuracy); "min": lower is better (loss). */
+  direction: "max" | "min";
+}
+
 /**
  * A served model: `/serve/{name}/predict` and the Open Inference Protocol's
  * `/v2/models/{name}`. Names are one namespace for the instance (they are URLs). Private
@@ -21,6 +27,8 @@ export const endpoints = pgTable(
     /** ...and an idle model waits this long (ms) for more to join (0: it runs at once). */
     maxWaitMs: integer("max_wait_ms").notNull().default(0),
     state: text("state", { enum: ["running", "stopped"] }).notNull().default("running"),
+    /** Automatic promotion: a newly registered version that beats the serving one on this metric takes all traffic. */
+    gate: jsonb("gate").$type<PromotionGate | null>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("endpoints_name_key").on(t.name), index("endpoints_owner_idx").on(t.ownerId)],

@@ -1,0 +1,11 @@
+import { handle, json, noContent } from "../../http/handle";
+import { setGate } from "../../serving/gate";
+import { endpointOpenApi } from "../../serving/openapi";
+import { servingExtraEndpoints as e } from "../serving-extra-endpoints";
+
+export const setEndpointGateHandler = handle(e.setEndpointGate, async ({ ctx, params, body }) => json(await setGate({ ctx, input: { name: params.name, gate: body } })));
+export const clearEndpointGateHandler = handle(e.clearEndpointGate, async ({ ctx, params }) => {
+  await setGate({ ctx, input: { name: params.name, gate: null } });
+  return noContent();
+});
+export const endpointOpenApiHandler = handle(e.endpointOpenApi, async ({ ctx, params }) => json(await endpointOpenApi({ ctx, input: params })));

@@ -1,0 +1,69 @@
+import { and, desc, eq, isNotNull } from "drizzle-orm";
+import type { Ctx } from "../auth/principal";
+import type { Db } from "../db";
+import { endpointEvents, endpoints, endpointTraffic, type ModelVersionRow, modelVersions, type PromotionGate, users } from "../db/schema";
+import { ValidationError } from "../errors";
+import { logger } from "../log";
+import { forgetEndpoint, liveEndpoint } from "./live";
+import { describeEndpoint, requireEndpoint } from "./manage";
+import { warmRoute } from "./serve";
+
+/** Sets (or clears, with null) the metric a new version must beat to be promoted on its own. */
+export async function setGate({ ctx, input }: { ctx: Ctx; input: { name: string; gate: PromotionGate | null } }) {
+  const row = await requireEndpoint(ctx, input.name);
+  if (input.gate && !/^[\w./-]{1,250}$/.test(input.gate.metric)) throw new ValidationError("gate.metric: a metric key as kiln.log_metric names it", "gate.metric");
+  await ctx.db.update(endpoints).set({ gate: input.gate }).where(eq(endpoints.id, row.id));
+  await ctx.db.insert(endpointEvents).values({ endpointId: row.id, action: input.gate ? "gate set" : "gate cleared", detail: input.gate ? { ...input.gate } : {}, actorId: ctx.actor?.kind === "user" ? ctx.actor.user.id : null });
+  const [fresh] = await ctx.db.select().from(endpoints).where(eq(endpoints.id, row.id));
+  return describeEndpoint(ctx, fresh!);
+}
+
+const better = (gate: PromotionGate, candidate: number, current: number) => (gate.direction === "max" ? candidate > current : candidate < current);
+
+/**
+ * After a version is registered: each running endpoint of its model with a gate moves all
+ * its traffic to the new version when the new version's metric (the run's last value, kept
+ * with the version) beats the serving version's, and records why it did or did not in the
+ * deployment history (both values, when, who registered). Never promotes on a missing value.
+ */
+export async function promoteIfBetter(db: Db, version: ModelVersionRow): Promise<void> {
+  const gated = await db.select().from(endpoints).where(and(eq(endpoints.modelId, version.modelId), isNotNull(endpoints.gate)));
+  if (!gated.length) return;
+  const [who] = version.registeredBy ? await db.select({ name: users.name }).from(users).where(eq(users.id, version.registeredBy)) : [];
+  for (const e of gated) {
+    const gate = e.gate!;
+    const [serving] = await db
+      .select({ v: modelVersions, weight: endpointTraffic.weight })
+      .from(endpointTraffic)
+      .innerJoin(modelVersions, eq(modelVersions.id, endpointTraffic.versionId))
+      .where(eq(endpointTraffic.endpointId, e.id))
+      .orderBy(desc(endpointTraffic.weight), desc(modelVersions.version))
+      .limit(1);
+    const candidate = version.metrics[gate.metric];
+    const current = serving?.v.metrics[gate.metric];
+    const detail = {
+      metric: gate.metric, direction: gate.direction, version: version.version, new_value: candidate ?? null,
+      serving_version: serving?.v.version ?? null, serving_value: current ?? null, registered_by: who?.name ?? null, registered_at: version.createdAt.toISOString(),
+    };
+    let promote = false;
+    let why: string;
+    if (candidate === undefined) why = `v${version.version} has no ${gate.metric} (its run did not log it)`;
+    else if (!serving || current === undefined) {
+      promote = true;
+      why = `nothing served has ${gate.metric} to compare: v${version.version} (${candidate}) takes the traffic`;
+    } else if (better(gate, candidate, current)) {
+      promote = true;
+      why = `v${version.version}'s ${gate.metric} ${candidate} beats v${serving.v.version}'s ${current} (${gate.direction === "max" ? "higher" : "lower"} is better)`;
+    } else why = `v${version.version}'s ${gate.metric} ${candidate} does not beat v${serving.v.version}'s ${current} (${gate.direction === "max" ? "higher" : "lower"} is better)`;
+    if (promote) {
+      const live = await liveEndpoint(e.name);
+      if (live) await warmRoute(live, { version, signature: version.signature, weight: 100 }).catch((err) => logger().warn({ err, endpoint: e.name }, "promotion: loading the new version failed"));
+      await db.transaction(async (tx) => {
+        await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, e.id));
+        await tx.insert(endpointTraffic).values({ endpointId: e.id, versionId: version.id, weight: 100 });
+      });
+      forgetEndpoint(e.name);
+    }
+    await db.insert(endpointEvents).values({ endpointId: e.id, action: promote ? "auto-promoted" : "not promoted", detail: { ...detail, reason: why }, actorId: version.registeredBy });
+  }
+}
