@@ -119,6 +119,77 @@ print(json.dumps({"version": version, "proba": clf.predict_proba(prep.transform(
   expect(v2body.model_version).toBe("1");
 }, 240_000);
 
+/**
+ * Fits the prep and a model in a kernel (the code sets `model_code` up and defines
+ * `notebook_proba(df)`), logs, registers and serves it, then compares 1,000 served rows
+ * with the notebook's own prediction. Returns the largest difference.
+ */
+async function servedVsNotebook(kernel: Awaited<ReturnType<ReturnType<typeof jupyterClient>["startNew"]>>, modelName: string, fitCode: string) {
+  const rows = requestRows(1000);
+  const out = await run(kernel, `
+import json, os, numpy as np, pandas as pd, kiln
+df = pd.read_csv(os.path.join(kiln.dataset("applicants"), "data.csv"))
+y = df.pop("approved")
+${fitCode}
+version = kiln.register_model(${JSON.stringify(modelName)})
+rows = pd.DataFrame(json.loads(${JSON.stringify(JSON.stringify(rows))}), columns=["age", "income", "city"])
+print(json.dumps({"version": version, "proba": np.asarray(notebook_proba(rows), dtype=float).tolist()}))`);
+  let expected: { version: number; proba: number[][] };
+  try {
+    expected = JSON.parse(out);
+  } catch {
+    throw new Error(`the notebook printed: ${out}`);
+  }
+  const model = (await call(s.url, "GET", `/api/models?name=${modelName}`, { token: alice.token })).body.models[0];
+  const made = await call(s.url, "POST", "/api/endpoints", { token: alice.token, body: { name: modelName, model_id: model.id, version: expected.version } });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  const r = await predict(modelName, { rows }, made.body.token);
+  const answer = await r.json();
+  expect(r.status, JSON.stringify(answer).slice(0, 500)).toBe(200);
+  const served = answer.outputs.probabilities as number[][];
+  expect(served).toHaveLength(1000);
+  let worst = 0;
+  served.forEach((p, i) => p.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - expected.proba[i]![j]!)))));
+  return worst;
+}
+
+test("gradient-boosted trees behind the same prep: served equals the notebook within 1e-5", async () => {
+  const k = await jupyterClient(s.url, alice.name, alice.token).startNew({ name: "python3" });
+  const worst = await servedVsNotebook(k, `gbt-${suffix}`, `
+from sklearn.ensemble import GradientBoostingClassifier
+prep = kiln.prep.Prep().impute("median", columns=["age", "income"]).clip(quantiles=(0.01, 0.99), columns=["age", "income"]).one_hot(columns=["city"])
+clf = GradientBoostingClassifier(n_estimators=60, max_depth=3, random_state=0).fit(prep.fit_transform(df, y), y)
+kiln.log_model(clf, name="gbt", prep=prep)
+notebook_proba = lambda rows: clf.predict_proba(prep.transform(rows))`);
+  console.log(`served vs notebook, gradient boosting with prep: largest difference ${worst.toExponential(2)}`);
+  expect(worst).toBeLessThan(1e-5);
+  await k.shutdown();
+}, 180_000);
+
+test("an MLP from PyTorch (torch.onnx.export, pytorch image) behind the same prep: served equals the notebook within 1e-5", async () => {
+  await startServer(s.url, alice, "torch", { image: "pytorch" });
+  const k = await jupyterClient(s.url, alice.name, alice.token, "torch").startNew({ name: "python3" });
+  const worst = await servedVsNotebook(k, `torchmlp-${suffix}`, `
+import torch
+torch.manual_seed(0)
+prep = kiln.prep.Prep().impute("median", columns=["age", "income"]).scale("standard", columns=["age", "income"]).one_hot(columns=["city"])
+X = torch.tensor(prep.fit_transform(df, y), dtype=torch.float32)
+net = torch.nn.Sequential(torch.nn.Linear(X.shape[1], 16), torch.nn.ReLU(), torch.nn.Linear(16, 2), torch.nn.Softmax(dim=1))
+opt = torch.optim.Adam(net.parameters(), lr=0.01)
+target = torch.tensor(y.values, dtype=torch.long)
+for _ in range(200):
+    opt.zero_grad(); loss = torch.nn.functional.nll_loss(torch.log(net(X) + 1e-9), target); loss.backward(); opt.step()
+net.eval()
+torch.onnx.export(net, torch.zeros(1, X.shape[1]), "mlp.onnx", input_names=["features"], output_names=["probabilities"],
+                  dynamic_axes={"features": {0: "N"}, "probabilities": {0: "N"}}, opset_version=17)
+kiln.log_model("mlp.onnx", name="mlp", prep=prep)
+notebook_proba = lambda rows: net(torch.tensor(prep.transform(rows), dtype=torch.float32)).detach().numpy()`);
+  console.log(`served vs notebook, PyTorch MLP with prep: largest difference ${worst.toExponential(2)}`);
+  expect(worst).toBeLessThan(1e-5);
+  await k.shutdown();
+  await call(s.url, "DELETE", `/hub/api/users/${alice.name}/servers/torch`, { token: alice.token });
+}, 240_000);
+
 test("bad input is a 400 naming the input, the expected type and shape, and the row; a 10 MB body is a 413; the process carries on", async () => {
   const bad = async (body: unknown) => {
     const r = await predict(approval, body, approvalToken);
