@@ -16,6 +16,7 @@ import { closeDatabase, getDatabase } from "./lib/db";
 import { logger } from "./lib/log";
 import { isApiPath, routeApi } from "./lib/api/router";
 import { isServingPath, serveModelRequest } from "./lib/serving/http";
+import { flushSamples, startSampleCommits } from "./lib/serving/samples";
 import { refuseLargePageBody, sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { setSecurityHeaders } from "./lib/http/page-headers";
 import { seedImages } from "./lib/images/seed";
@@ -78,12 +79,18 @@ async function main() {
   await listenForGpuEvents(database); // grants by other Kiln processes wake this one's waiters
   await recoverRunningCells(database.db); // cells a previous Kiln left running resume (their kernels kept going)
   const pool = await startWarmPool(database.db);
+  const samples = startSampleCommits(); // served requests kept per endpoint become a dataset version per day
   log.info({ backend: database.kind }, "database ready");
   const handle = app.getRequestHandler();
   const upgradeNext = dev ? app.getUpgradeHandler() : null;
   const wss = new WebSocketServer({ noServer: true });
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Served models first and lean: no request id, no access log line (Prometheus counts
+    // them), never on a kernel's socket nor on the user origin.
+    const servingPath = (req.url ?? "/").split("?")[0]!;
+    if (isServingPath(servingPath) && tagKernelApiRequest(req) === undefined && userOriginOf(req) === undefined)
+      return void serveModelRequest(req, res, servingPath).catch((e) => fail(e, "-", res));
     const started = performance.now();
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
@@ -95,8 +102,7 @@ async function main() {
     res.setHeader("x-request-id", requestId);
     res.on("finish", () => {
       const path = (req.url ?? "").split("?")[0]; // never log query strings: they may hold tokens
-      // (served model requests are counted in Prometheus metrics, not logged one by one)
-      if (path?.startsWith("/_next/") || (path && isServingPath(path))) return;
+      if (path?.startsWith("/_next/")) return;
       log.info({ requestId, method: req.method, path, status: res.statusCode, ms: +(performance.now() - started).toFixed(1) }, "request");
     });
     const path = (req.url ?? "/").split("?")[0]!;
@@ -106,8 +112,6 @@ async function main() {
     const userOrigin = userOriginOf(req);
     if (userOrigin !== undefined) return void serveUserOrigin(req, res, userOrigin, path).catch((e) => fail(e, requestId, res));
     if (path === AUTHORIZE_PATH) return void authorizeUserOrigin(req, res).catch((e) => fail(e, requestId, res));
-    // Served models: plain node:http, no Web Request in between (the endpoint's budget is HTTP's).
-    if (isServingPath(path)) return void serveModelRequest(req, res, path).catch((e) => fail(e, requestId, res));
     if (!path.startsWith("/user/")) setSecurityHeaders(req, res, isApiPath(path) ? "api" : "page", dev);
     if (!path.startsWith("/user/") && !isApiPath(path) && refuseLargePageBody(req, res)) return;
     const served = path.startsWith("/user/")
@@ -157,6 +161,7 @@ async function main() {
     log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     watch.stop();
+    samples.stop();
     const closed = new Promise((r) => server.close(r)); // no new connections from here
     userServer?.close();
     userServer?.closeAllConnections();
@@ -165,6 +170,7 @@ async function main() {
     // run on, and the next Kiln resumes them (lib/execution/recover.ts).
     await suspendAllSessions().catch((e) => log.warn({ err: e }, "could not suspend the kernel sessions"));
     await settleAllNotebooks().catch((e) => log.warn({ err: e }, "could not write the last outputs"));
+    await flushSamples().catch((e) => log.warn({ err: e }, "could not keep the last sampled requests"));
     await pool?.close().catch((e) => log.warn({ err: e }, "warm pool: close failed"));
     server.closeAllConnections(); // event streams and keep-alives: their clients reconnect to the next Kiln
     for (const ws of wss.clients) ws.terminate(); // notebook channels (upgraded sockets are not the server's any more)

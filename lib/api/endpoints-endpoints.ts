@@ -18,6 +18,11 @@ const batching = {
   max_batch: z.number().int().min(1, "must be at least 1").max(4096).describe("Dynamic batching: rows joined into one model run at most"),
   max_wait_ms: z.number().int().min(0).max(1000).describe("How long a model at rest waits for more requests to join (0: none)"),
 };
+const statsModel = z.object({
+  name: z.string(), at: z.number().describe("When the counters were read (epoch ms)"),
+  requests: z.array(z.object({ version: z.number(), status: z.string(), count: z.number() })).describe("Requests since this process started, by version and HTTP status"),
+  latency: z.object({ buckets: z.array(z.object({ le: z.number(), count: z.number() })), count: z.number(), sum: z.number() }).describe("kiln_endpoint_latency_seconds: cumulative buckets (finite bounds), count and sum"),
+});
 const versionRef = z.union([z.string().min(1).max(50), z.number().int().positive()]).transform(String);
 
 export const endpointEndpoints = {
@@ -39,6 +44,11 @@ export const endpointEndpoints = {
   getEndpoint: endpoint({
     method: "GET", path: "/api/endpoints/{name}", tag: "serving", auth: "user", scopes: ["read:models"], summary: "An endpoint: traffic, settings, deployment history",
     params: z.object({ name }), responses: { 200: { description: "The endpoint", schema: endpointModel }, 404: err("No such endpoint"), ...authErrors },
+  }),
+  getEndpointStats: endpoint({
+    method: "GET", path: "/api/endpoints/{name}/stats", tag: "serving", auth: "user", scopes: ["read:models"],
+    summary: "An endpoint's request counters and latency histogram in this process (what /metrics shows, without read:metrics); take differences for rates",
+    params: z.object({ name }), responses: { 200: { description: "Counters", schema: statsModel }, 404: err("No such endpoint"), ...authErrors },
   }),
   patchEndpoint: endpoint({
     method: "PATCH", path: "/api/endpoints/{name}", tag: "serving", auth: "user", scopes: ["models"], summary: "Stop or start an endpoint, make it public or private, change its batching",

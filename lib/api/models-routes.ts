@@ -19,6 +19,7 @@ export const modelRoutes: [Endpoint, Handler][] = [
   [ee.listEndpoints, eh.listEndpointsHandler],
   [ee.createEndpoint, eh.createEndpointHandler],
   [ee.getEndpoint, eh.getEndpointHandler],
+  [ee.getEndpointStats, eh.getEndpointStatsHandler],
   [ee.patchEndpoint, eh.patchEndpointHandler],
   [ee.setEndpointTraffic, eh.setEndpointTrafficHandler],
   [ee.rotateEndpointToken, eh.rotateEndpointTokenHandler],

@@ -89,6 +89,8 @@ export const routes: [Endpoint, Handler][] = [
   [se.setEndpointGate, servingExtra.setEndpointGateHandler],
   [se.clearEndpointGate, servingExtra.clearEndpointGateHandler],
   [se.endpointOpenApi, servingExtra.endpointOpenApiHandler],
+  [se.setEndpointSampling, servingExtra.setEndpointSamplingHandler],
+  [se.commitEndpointSamples, servingExtra.commitEndpointSamplesHandler],
   ...modelRoutes,
   ...datasetRoutes,
 ];

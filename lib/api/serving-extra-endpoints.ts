@@ -19,6 +19,18 @@ export const servingExtraEndpoints = {
     method: "DELETE", path: "/api/endpoints/{name}/gate", tag: "serving", auth: "user", scopes: ["models"], summary: "No automatic promotion",
     params: name, responses: { 204: { description: "Cleared" }, 404: err("No such endpoint"), ...authErrors },
   }),
+  setEndpointSampling: endpoint({
+    method: "PUT", path: "/api/endpoints/{name}/sampling", tag: "serving", auth: "user", scopes: ["models"],
+    summary: "Keep a share of requests with their answers as a dataset version per day (<endpoint>-requests); 0 turns it off",
+    params: name, body: z.object({ rate: z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1") }).strict(),
+    responses: { 200: { description: "The endpoint", schema: z.record(z.string(), z.unknown()) }, 400: err("Bad rate"), 404: err("No such endpoint"), ...authErrors },
+  }),
+  commitEndpointSamples: endpoint({
+    method: "POST", path: "/api/endpoints/{name}/samples", tag: "serving", auth: "user", scopes: ["models"],
+    summary: "Make today's samples so far a dataset version now (finished days are committed on their own)",
+    params: name,
+    responses: { 200: { description: "Committed", schema: z.object({ dataset: z.string(), version: z.number().nullable(), samples: z.number() }) }, 404: err("No such endpoint"), ...authErrors },
+  }),
   endpointOpenApi: endpoint({
     method: "GET", path: "/api/endpoints/{name}/openapi.json", tag: "serving", auth: "user", scopes: ["read:models"],
     summary: "An OpenAPI 3.1 document for this endpoint: its request and answer from the serving version's signature",

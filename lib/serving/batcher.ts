@@ -81,7 +81,8 @@ export class Batcher {
     try {
       const outputs = await this.session.run(joinFeeds(batch.map((w) => w.feeds)));
       if (batch.length === 1) batch[0]!.resolve({ outputs, batch: 1 });
-      else splitOutputs(outputs, batch.map((w) => w.feeds.rows)).forEach((o, i) => batch[i]!.resolve({ outputs: o, batch: batch.length }));
+      // the batch's size is told to its first request only, so a batch is counted once
+      else splitOutputs(outputs, batch.map((w) => w.feeds.rows)).forEach((o, i) => batch[i]!.resolve({ outputs: o, batch: i === 0 ? batch.length : 0 }));
     } catch (e) {
       // one bad request must not fail the others it was joined with: run them alone
       if (batch.length > 1) for (const w of batch.reverse()) this.queue.unshift({ ...w, feeds: { ...w.feeds, rows: -1 } });

@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { endpointEvents, endpoints, endpointTraffic, type ModelVersionRow, modelVersions, type PromotionGate, users } from "../db/schema";
 import { ValidationError } from "../errors";
 import { logger } from "../log";
-import { forgetEndpoint, liveEndpoint } from "./live";
+import { liveEndpoint, refreshEndpoint } from "./live";
 import { describeEndpoint, requireEndpoint } from "./manage";
 import { warmRoute } from "./serve";
 
@@ -62,7 +62,7 @@ export async function promoteIfBetter(db: Db, version: ModelVersionRow): Promise
         await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, e.id));
         await tx.insert(endpointTraffic).values({ endpointId: e.id, versionId: version.id, weight: 100 });
       });
-      forgetEndpoint(e.name);
+      await refreshEndpoint(e.name);
     }
     await db.insert(endpointEvents).values({ endpointId: e.id, action: promote ? "auto-promoted" : "not promoted", detail: { ...detail, reason: why }, actorId: version.registeredBy });
   }

@@ -17,18 +17,19 @@ export interface LiveEndpoint {
   state: "running" | "stopped";
   maxBatch: number;
   maxWaitMs: number;
+  sampleRate: number;
   routes: Route[];
 }
 
 /**
  * Serving reads an endpoint's routing on every request: from memory, refreshed from the
- * database at most once a second (another Kiln process's change shows within that), and at
+ * database about once a second (another Kiln process's change shows within that), and at
  * once when this process changed it. A request keeps the snapshot it started with, so a
  * swap lets requests in flight finish on the version they began on.
  */
 const TTL_MS = 1000;
 const KEY = Symbol.for("kiln.liveEndpoints");
-type Entry = { at: number; value: Promise<LiveEndpoint | null> };
+type Entry = { at: number; value: Promise<LiveEndpoint | null>; reloading?: boolean };
 type G = typeof globalThis & { [KEY]?: Map<string, Entry> };
 const cache = (): Map<string, Entry> => ((globalThis as G)[KEY] ??= new Map());
 
@@ -46,22 +47,41 @@ async function load(name: string): Promise<LiveEndpoint | null> {
     .innerJoin(modelVersions, and(eq(modelVersions.id, endpointTraffic.versionId)))
     .where(eq(endpointTraffic.endpointId, e.e.id));
   return {
-    id: e.e.id, name: e.e.name, modelName: e.modelName, public: e.e.public, tokenHash: e.e.tokenHash, state: e.e.state, maxBatch: e.e.maxBatch, maxWaitMs: e.e.maxWaitMs,
+    id: e.e.id, name: e.e.name, modelName: e.modelName, public: e.e.public, tokenHash: e.e.tokenHash, state: e.e.state, maxBatch: e.e.maxBatch, maxWaitMs: e.e.maxWaitMs, sampleRate: e.e.sampleRate,
     routes: routes.filter((r) => r.weight > 0).map((r) => ({ version: { id: r.id, version: r.version, chunks: r.chunks, size: r.size }, signature: r.signature, weight: r.weight })),
   };
 }
 
+/**
+ * The endpoint's routing: fresh from memory; past the TTL the cached value still answers
+ * while one reload runs beside it (requests never queue behind a database read).
+ */
 export function liveEndpoint(name: string): Promise<LiveEndpoint | null> {
   const c = cache();
   const hit = c.get(name);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+  if (hit) {
+    if (Date.now() - hit.at >= TTL_MS && !hit.reloading) {
+      hit.reloading = true;
+      void load(name).then(
+        (value) => c.set(name, { at: Date.now(), value: Promise.resolve(value) }),
+        () => (hit.reloading = false),
+      );
+    }
+    return hit.value;
+  }
   const value = load(name);
   value.catch(() => c.delete(name));
   c.set(name, { at: Date.now(), value });
   return value;
 }
 
-/** After a change made here: the next request reads the new routing. */
+/** After a change made here: the new routing replaces the old in one step, once read. */
+export async function refreshEndpoint(name: string): Promise<void> {
+  const value = await load(name);
+  cache().set(name, { at: Date.now(), value: Promise.resolve(value) });
+}
+
+/** The endpoint is gone (deleted): nothing of it stays here. */
 export function forgetEndpoint(name: string) {
   cache().delete(name);
 }

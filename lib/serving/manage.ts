@@ -5,7 +5,7 @@ import { type EndpointRow, endpointEvents, endpoints, endpointTraffic, modelVers
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, isUniqueViolation } from "../errors";
 import { actingUserId, requireOwnModel } from "../models/access";
 import { resolveVersion } from "../models/registry";
-import { forgetEndpoint, liveEndpoint } from "./live";
+import { forgetEndpoint, liveEndpoint, refreshEndpoint } from "./live";
 import { warmRoute } from "./serve";
 
 export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -40,7 +40,7 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
     .limit(100);
   return {
     name: row.name, owner: owner?.name ?? "", model: model?.name ?? "", model_id: row.modelId, public: row.public, state: row.state,
-    max_batch: row.maxBatch, max_wait_ms: row.maxWaitMs, gate: row.gate ?? null, created_at: row.createdAt.toISOString(),
+    max_batch: row.maxBatch, max_wait_ms: row.maxWaitMs, gate: row.gate ?? null, sample_rate: row.sampleRate, created_at: row.createdAt.toISOString(),
     url: `/serve/${row.name}/predict`, v2_url: `/v2/models/${row.name}`,
     traffic: traffic.sort((a, b) => b.weight - a.weight || b.version - a.version),
     history: history.map((h) => ({ action: h.action, detail: h.detail, at: h.at.toISOString(), by: h.by })),
@@ -49,7 +49,7 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
 
 /** Loads each version of the new traffic in this process first: a swap never waits on a load. */
 async function warm(name: string): Promise<void> {
-  forgetEndpoint(name);
+  await refreshEndpoint(name);
   const live = await liveEndpoint(name);
   if (live) for (const r of live.routes) await warmRoute(live, r);
 }
@@ -124,14 +124,14 @@ export async function setTraffic({ ctx, input }: { ctx: Ctx; input: { name: stri
   if (resolved.every((r) => r.weight === 0)) throw new ValidationError("traffic: some version must have a weight above 0", "traffic");
   const before = (await describeEndpoint(ctx, row)).traffic;
   // load the new versions here before any request is routed to them
-  for (const r of resolved) await warmRoute({ id: row.id, name: row.name, modelName: "", public: row.public, tokenHash: row.tokenHash, state: row.state, maxBatch: row.maxBatch, maxWaitMs: row.maxWaitMs, routes: [] }, { version: r.v, signature: r.v.signature, weight: r.weight });
+  for (const r of resolved) await warmRoute({ id: row.id, name: row.name, modelName: "", public: row.public, tokenHash: row.tokenHash, state: row.state, maxBatch: row.maxBatch, maxWaitMs: row.maxWaitMs, sampleRate: row.sampleRate, routes: [] }, { version: r.v, signature: r.v.signature, weight: r.weight });
   await ctx.db.transaction(async (tx) => {
     await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, row.id));
     await tx.insert(endpointTraffic).values(resolved.map((r) => ({ endpointId: row.id, versionId: r.v.id, weight: r.weight })));
   });
   const after = resolved.map((r) => ({ version: r.v.version, weight: r.weight }));
   await record(ctx, row.id, after.length > 1 ? "canary" : "deploy", { before, after, ...(input.reason ? { reason: input.reason } : {}) });
-  forgetEndpoint(row.name);
+  await refreshEndpoint(row.name);
   return describeEndpoint(ctx, row);
 }
 
@@ -146,7 +146,7 @@ export async function patchEndpoint({ ctx, input }: { ctx: Ctx; input: { name: s
     await ctx.db.update(endpoints).set(set).where(eq(endpoints.id, row.id));
     await record(ctx, row.id, input.state === "stopped" ? "stopped" : input.state === "running" ? "started" : "changed", { ...input, name: undefined });
   }
-  forgetEndpoint(row.name);
+  await refreshEndpoint(row.name);
   const [fresh] = await ctx.db.select().from(endpoints).where(eq(endpoints.id, row.id));
   return describeEndpoint(ctx, fresh!);
 }
@@ -158,7 +158,7 @@ export async function rotateEndpointToken({ ctx, input }: { ctx: Ctx; input: { n
   const token = generateToken();
   await ctx.db.update(endpoints).set({ tokenHash: hashToken(token) }).where(eq(endpoints.id, row.id));
   await record(ctx, row.id, "token rotated", {});
-  forgetEndpoint(row.name);
+  await refreshEndpoint(row.name);
   return { token };
 }
 

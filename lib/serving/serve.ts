@@ -31,9 +31,16 @@ export async function warmRoute(endpoint: LiveEndpoint, route: Route): Promise<v
   await batcherFor(endpoint, route);
 }
 
-/** Runs one request on the route it was given; records the batch it joined. */
+const batchMeters = new Map<string, { observe: (v: number) => void }>();
+const batchMeter = (endpoint: string) => {
+  let m = batchMeters.get(endpoint);
+  if (!m) batchMeters.set(endpoint, (m = metrics().endpointBatch.labels(endpoint)));
+  return m;
+};
+
+/** Runs one request on the route it was given; records the size of the batch it joined. */
 export async function predict(endpoint: LiveEndpoint, route: Route, feeds: Feeds): Promise<Record<string, ort.Tensor>> {
   const { outputs, batch } = await (await batcherFor(endpoint, route)).run(feeds);
-  metrics().endpointBatch.observe({ endpoint: endpoint.name }, batch);
+  if (batch > 0) batchMeter(endpoint.name).observe(batch);
   return outputs;
 }

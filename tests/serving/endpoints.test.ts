@@ -333,3 +333,20 @@ test("each endpoint has an OpenAPI document whose request and answer come from i
   expect(op.security).toEqual([{ endpointToken: [] }]);
   expect((await call(s.url, "GET", `/api/endpoints/${approval}/openapi.json`, { token: bob.token })).status).toBe(404);
 });
+
+test("with sampling on, requests and their answers become a version of the owner's <endpoint>-requests dataset; off by default", async () => {
+  const none = await call(s.url, "POST", `/api/endpoints/${linear}/samples`, { token: alice.token });
+  expect(none.body).toMatchObject({ version: null, samples: 0 }); // off by default: nothing kept
+  expect((await call(s.url, "PUT", `/api/endpoints/${linear}/sampling`, { token: alice.token, body: { rate: 2 } })).status).toBe(400);
+  expect((await call(s.url, "PUT", `/api/endpoints/${linear}/sampling`, { token: alice.token, body: { rate: 1 } })).body.sample_rate).toBe(1);
+  for (let i = 0; i < 5; i++) expect((await predict(linear, { inputs: { x: [[i, 0]] } }, linearToken)).status).toBe(200);
+  const committed = await call(s.url, "POST", `/api/endpoints/${linear}/samples`, { token: alice.token });
+  expect(committed.body).toMatchObject({ dataset: `${linear}-requests`, version: 1, samples: 5 });
+  const day = new Date().toISOString().slice(0, 10);
+  const file = await fetch(`${s.url}/api/datasets/${linear}-requests/versions/1/files/${day}.jsonl`, { headers: { authorization: `token ${alice.token}` } });
+  const lines = (await file.text()).trim().split("\n").map((l) => JSON.parse(l));
+  expect(lines).toHaveLength(5);
+  expect(lines[3]).toMatchObject({ version: 1, request: { inputs: { x: [[3, 0]] } }, outputs: { y: [[3]] } });
+  expect(lines[3].at).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect((await call(s.url, "GET", `/api/datasets/${linear}-requests`, { token: bob.token })).status).toBe(404);
+});

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/page-session";
+import { EndpointList } from "../../_components/endpoints/endpoint-list";
 import { ModelList } from "../../_components/models/model-list";
 import { SectionHeader } from "../../_components/page-header";
 
@@ -12,6 +13,10 @@ export default async function ModelsPage() {
     <main id="main" className="page">
       <SectionHeader title="Models" path="/models" />
       <ModelList user={user.name} />
+      <section className="card" aria-labelledby="endpoints-heading">
+        <h2 id="endpoints-heading">Endpoints</h2>
+        <EndpointList emptyText="No endpoints yet. Serve a model from its page." />
+      </section>
     </main>
   );
 }

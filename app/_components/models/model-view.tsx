@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api";
+import { EndpointList } from "../endpoints/endpoint-list";
+import { ServeForm } from "../endpoints/serve-form";
 import { When } from "../when";
 import { AliasForm } from "./alias-form";
 import { ModelSignature } from "./model-signature";
@@ -14,6 +16,7 @@ const metricText = (v: number | undefined) => (v === undefined ? "" : Math.abs(v
 export function ModelView({ id, viewer }: { id: number; viewer: { name: string; admin: boolean } }) {
   const [model, setModel] = useState<ModelDetail | null>(null);
   const [error, setError] = useState("");
+  const [served, setServed] = useState(0);
   const refresh = useCallback(async () => {
     const r = await api<ModelDetail>(`/api/models/${id}`);
     if (r.ok) setModel(r.data);
@@ -95,6 +98,17 @@ export function ModelView({ id, viewer }: { id: number; viewer: { name: string; 
         </div>
       </section>
       {latest ? <ModelSignature version={latest} /> : null}
+      <section className="card" aria-labelledby="model-endpoints-heading">
+        <h2 id="model-endpoints-heading">Endpoints</h2>
+        <EndpointList modelId={model.id} reload={served} emptyText="Not served yet." />
+        {mayChange && model.version_list.length ? (
+          <div className="subform">
+            <h3>Serve</h3>
+            <p className="hint">Kiln answers <code>POST /serve/&lt;name&gt;/predict</code> with this model, on this server. An alias is read now: later moves of it do not change the endpoint (set its traffic instead).</p>
+            <ServeForm model={model} onServed={() => setServed((n) => n + 1)} />
+          </div>
+        ) : null}
+      </section>
     </>
   );
 }

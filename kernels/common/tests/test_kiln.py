@@ -105,6 +105,11 @@ class FakeKiln:
             self.artifacts[path] = (body, query)
             return self.answer(h, {"run_id": 1, "path": path, "size": len(body),
                                    "sha256": hashlib.sha256(body).hexdigest()})
+        if route == ("POST", ["api", "kernel", "models"]):
+            ask = json.loads(body)
+            with self.lock:
+                self.registered = getattr(self, "registered", []) + [(ask, len(self.batches))]
+            return self.answer(h, {"id": 1, "name": ask["name"], "registered": {"version": len(self.registered)}}, 201)
         if route == ("GET", ["api", "kernel", "datasets"]) and len(segments) == 4:
             versions = self.datasets.get(segments[3])
             if not versions:
@@ -469,6 +474,18 @@ class TestArtifacts(KilnTestCase):
         body, length = seen[0]
         self.assertFalse(isinstance(body, (bytes, bytearray)))  # a reader, not the bytes
         self.assertEqual(length, "100000")
+
+
+class TestRegistry(KilnTestCase):
+    def test_register_model_flushes_metrics_first_and_returns_the_version(self):
+        kiln.log_metric("auc", 0.9)
+        self.assertEqual(kiln.register_model("churn", artifact="clf", description="first"), 1)
+        ask, batches_before = self.kiln.registered[0]
+        self.assertEqual(ask, {"name": "churn", "artifact": "clf", "description": "first"})
+        self.assertEqual(batches_before, 1)  # the metric reached Kiln before the version was made
+        self.assertEqual(kiln.register_model("churn"), 2)
+        with self.assertRaises(kiln.KilnError):
+            kiln.register_model("")
 
 
 class TestDatasets(KilnTestCase):

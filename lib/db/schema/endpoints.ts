@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { models, modelVersions } from "./models";
 import { users } from "./users";
 
@@ -27,6 +27,8 @@ export const endpoints = pgTable(
     /** ...and an idle model waits this long (ms) for more to join (0: it runs at once). */
     maxWaitMs: integer("max_wait_ms").notNull().default(0),
     state: text("state", { enum: ["running", "stopped"] }).notNull().default("running"),
+    /** The share of requests (0..1) kept with their answers as a dataset version per day; 0: none (the default). */
+    sampleRate: real("sample_rate").notNull().default(0),
     /** Automatic promotion: a newly registered version that beats the serving one on this metric takes all traffic. */
     gate: jsonb("gate").$type<PromotionGate | null>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
