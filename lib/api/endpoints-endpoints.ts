@@ -11,6 +11,8 @@ const name = z.string().min(1).max(100);
 const endpointModel = z.object({
   name: z.string(), owner: z.string(), model: z.string(), model_id: z.number(), public: z.boolean(), state: z.enum(["running", "stopped"]),
   max_batch: z.number(), max_wait_ms: z.number(), created_at: z.string(), url: z.string(), v2_url: z.string(),
+  gate: z.object({ metric: z.string(), direction: z.enum(["max", "min"]) }).nullable().describe("Automatic promotion: PUT /api/endpoints/{name}/gate"),
+  sample_rate: z.number().describe("Share of requests kept as a dataset version per day (0: off)"),
   traffic: z.array(z.object({ version: z.number(), weight: z.number() })),
   history: z.array(z.object({ action: z.string(), detail: z.record(z.string(), z.unknown()), at: z.string(), by: z.string().nullable() })),
 });

@@ -1,9 +1,9 @@
-import type * as ort from "onnxruntime-node";
 import type { ModelSignature } from "../db/schema";
 import type { Feeds } from "./requests";
+import type { FlatTensor, ModelRunner } from "./sessions";
 import { type FlatInput, toTensor } from "./tensors";
 
-type Outputs = Record<string, ort.Tensor>;
+type Outputs = Record<string, FlatTensor>;
 interface Waiting {
   feeds: Feeds;
   /** The shapes past the first dimension: only requests that agree can be joined. */
@@ -29,7 +29,7 @@ export class Batcher {
   readonly joinable: boolean;
 
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelRunner,
     signature: ModelSignature,
     public maxBatch: number,
     public maxWaitMs: number,
@@ -94,8 +94,8 @@ export class Batcher {
   }
 }
 
-function joinFeeds(all: Feeds[]): Record<string, ort.Tensor> {
-  const out: Record<string, ort.Tensor> = {};
+function joinFeeds(all: Feeds[]): Record<string, FlatTensor> {
+  const out: Record<string, FlatTensor> = {};
   for (const name of Object.keys(all[0]!.inputs)) {
     const parts = all.map((f) => f.inputs[name]!);
     if (parts.length === 1) {
@@ -122,9 +122,9 @@ function splitOutputs(outputs: Outputs, rows: number[]): Outputs[] {
     if (dims[0] !== total) throw new Error(`output ${name} has ${dims[0]} rows for ${total} asked`);
     let at = 0;
     rows.forEach((n, i) => {
-      const data = t.data as { subarray?: (a: number, b: number) => unknown; slice: (a: number, b: number) => unknown };
+      const data = t.data as unknown as { subarray?: (a: number, b: number) => unknown; slice: (a: number, b: number) => unknown };
       const part = data.subarray ? data.subarray(at * stride, (at + n) * stride) : data.slice(at * stride, (at + n) * stride);
-      result[i]![name] = { type: t.type, data: part, dims: [n, ...dims.slice(1)] } as unknown as ort.Tensor;
+      result[i]![name] = { type: t.type, data: part as FlatTensor["data"], dims: [n, ...dims.slice(1)] };
       at += n;
     });
   }

@@ -1,9 +1,8 @@
-import type * as ort from "onnxruntime-node";
 import { metrics } from "../metrics";
 import { Batcher } from "./batcher";
 import type { LiveEndpoint, Route } from "./live";
 import type { Feeds } from "./requests";
-import { sessionFor } from "./sessions";
+import { type FlatTensor, sessionFor } from "./sessions";
 
 const KEY = Symbol.for("kiln.servingBatchers");
 type G = typeof globalThis & { [KEY]?: Map<string, Promise<Batcher>> };
@@ -39,7 +38,7 @@ const batchMeter = (endpoint: string) => {
 };
 
 /** Runs one request on the route it was given; records the size of the batch it joined. */
-export async function predict(endpoint: LiveEndpoint, route: Route, feeds: Feeds): Promise<Record<string, ort.Tensor>> {
+export async function predict(endpoint: LiveEndpoint, route: Route, feeds: Feeds): Promise<Record<string, FlatTensor>> {
   const { outputs, batch } = await (await batcherFor(endpoint, route)).run(feeds);
   if (batch > 0) batchMeter(endpoint.name).observe(batch);
   return outputs;

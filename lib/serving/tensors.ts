@@ -1,6 +1,6 @@
-import * as ort from "onnxruntime-node";
 import type { TensorSpec } from "../db/schema";
 import { ValidationError } from "../errors";
+import type { FlatTensor } from "./sessions";
 
 /** A request's input, flat, before it becomes an onnxruntime tensor (so requests can be joined). */
 export interface FlatInput {
@@ -74,26 +74,27 @@ export function nestedInput(spec: TensorSpec, value: unknown): FlatInput {
   return { type: spec.type, data: typedValues(spec, data, where), dims };
 }
 
-export function toTensor(input: FlatInput): ort.Tensor {
+/** A request's input as the runtime takes it: typed arrays for numbers (transferred, not copied). */
+export function toTensor(input: FlatInput): FlatTensor {
   const { type, data, dims } = input;
   switch (type) {
-    case "float32": return new ort.Tensor("float32", Float32Array.from(data as number[]), dims);
-    case "float64": return new ort.Tensor("float64", Float64Array.from(data as number[]), dims);
-    case "int64": return new ort.Tensor("int64", BigInt64Array.from(data as bigint[]), dims);
-    case "int32": return new ort.Tensor("int32", Int32Array.from(data as number[]), dims);
-    case "string": return new ort.Tensor("string", data as string[], dims);
-    case "bool": return new ort.Tensor("bool", Uint8Array.from((data as boolean[]).map((b) => (b ? 1 : 0))), dims);
+    case "float32": return { type, data: Float32Array.from(data as number[]), dims };
+    case "float64": return { type, data: Float64Array.from(data as number[]), dims };
+    case "int64": return { type, data: BigInt64Array.from(data as bigint[]), dims };
+    case "int32": return { type, data: Int32Array.from(data as number[]), dims };
+    case "string": return { type, data: data as string[], dims };
+    case "bool": return { type, data: Uint8Array.from((data as boolean[]).map((b) => (b ? 1 : 0))), dims };
     default: throw new ValidationError(`inputs: type ${type} is not served`, "inputs");
   }
 }
 
 /** An output tensor as JSON: nested arrays; NaN and infinities as null, int64 as numbers. */
-export function tensorToJson(t: ort.Tensor): unknown {
+export function tensorToJson(t: FlatTensor): unknown {
   return nest(tensorValues(t), t.dims as number[]);
 }
 
 /** An output tensor's values in order, as JSON values. */
-export function tensorValues(t: ort.Tensor): unknown[] {
+export function tensorValues(t: FlatTensor): unknown[] {
   const flat: unknown[] = [];
   const d = t.data as ArrayLike<unknown>;
   for (let i = 0; i < d.length; i++) {
