@@ -1,4 +1,5 @@
-// usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5]   (prints JSON; writes bench/results/serving.json)
+// usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5] [--postgres]   (prints JSON; writes bench/results/serving[-postgres].json)
+// --postgres: Kiln on the local PostgreSQL (a temporary database) instead of the embedded PGlite, which runs on Kiln's event loop.
 /**
  * Served model endpoints (issue 13): one real Kiln (PGlite, its own data directory under
  * TMPDIR, the Docker spawner), a model made as a researcher makes it (a dataset uploaded, a
@@ -213,6 +214,7 @@ else await main();
 async function main() {
   const { adminToken, ROOT, startServer } = await import("./kiln-process");
   const { jupyterClient, run } = await import("../tests/helpers/jupyter");
+  const { createTempDatabase, dropDatabase } = await import("../tests/helpers/pg");
   const WebSocket = (await import("ws")).default;
 
   const TIME_LIMIT_MS = 8 * 60_000;
@@ -280,7 +282,10 @@ process.on("SIGUSR2", () => {
 `);
   }
   const profiler = (what: string) => (profileDir ? (process.kill(k.pid, "SIGUSR2"), log(`profiler ${what}`)) : undefined);
-  const k = await startServer(44000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, ...(profileDir ? { NODE_OPTIONS: `--import=${path.join(profileDir, "profiler.mjs")}` } : {}) });
+  const pg = process.argv.includes("--postgres") ? await createTempDatabase("servebench") : null;
+  const k = await startServer(44000 + Math.floor(Math.random() * 1000), {
+    KILN_ADMIN_TOKEN: admin, ...(pg ? { DATABASE_URL: pg.url } : {}), ...(profileDir ? { NODE_OPTIONS: `--import=${path.join(profileDir, "profiler.mjs")}` } : {}),
+  });
   cpuPids.kiln = k.pid;
   const user = "servebench";
   let token = "";
@@ -537,7 +542,8 @@ print(json.dumps(versions))`);
     };
 
     const report = {
-      benchmark: "served endpoint (kiln.prep + LogisticRegression, one raw row per request, private with its token) vs a bare node:http server, one load client, one Kiln (PGlite, Docker spawner)",
+      benchmark: "served endpoint (kiln.prep + LogisticRegression, one raw row per request, private with its token) vs a bare node:http server, one load client, one Kiln (Docker spawner)",
+      database: pg ? "postgres" : "pglite",
       measure_s: SECONDS, warmup_s: WARMUP,
       commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)),
       cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version,
@@ -564,7 +570,7 @@ print(json.dumps(versions))`);
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
     if (profileDir) return void log(`profiled: Kiln's CPU profile goes to ${profileDir} when it stops; figures not recorded`);
     fs.mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
-    fs.writeFileSync(path.join(ROOT, "bench", "results", "serving.json"), JSON.stringify(report, null, 2) + "\n");
+    fs.writeFileSync(path.join(ROOT, "bench", "results", pg ? "serving-postgres.json" : "serving.json"), JSON.stringify(report, null, 2) + "\n");
   } catch (e) {
     log(`failed: ${(e as Error).stack}`);
     process.exitCode = 1;
@@ -575,6 +581,7 @@ print(json.dumps(versions))`);
     if (token) await fetch(`${k.url}/hub/api/users/${user}/server`, { method: "DELETE", headers: { authorization: `token ${token}` }, signal: AbortSignal.timeout(30_000) }).catch(() => {});
     log("stopping Kiln");
     await k.stop();
+    if (pg) await dropDatabase(pg.name).catch(() => {});
     log("done");
   }
   process.exit(); // anything left (a client's timers) must not keep the benchmark alive
