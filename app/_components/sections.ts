@@ -49,7 +49,7 @@ export const SECTIONS: Section[] = [
   {
     href: "/models",
     label: "Models",
-    summary: "Register ONNX models from runs: versions with their metrics, signature and lineage, and aliases such as production.",
+    summary: "Register ONNX models from runs (versions with their metrics, signature and lineage) and serve them as endpoints, with canaries, rollback and promotion behind a metric.",
   },
   {
     href: "/admin",

@@ -168,7 +168,8 @@ notebook_proba = lambda rows: clf.predict_proba(prep.transform(rows))`);
 
 test("an MLP from PyTorch (torch.onnx.export, pytorch image) behind the same prep: served equals the notebook within 1e-5", async () => {
   await startServer(s.url, alice, "torch", { image: "pytorch" });
-  const k = await jupyterClient(s.url, alice.name, alice.token, "torch").startNew({ name: "python3" });
+  const km = jupyterClient(s.url, alice.name, alice.token, "torch");
+  const k = await km.startNew({ name: "python3" });
   const worst = await servedVsNotebook(k, `torchmlp-${suffix}`, `
 import torch
 torch.manual_seed(0)
@@ -187,6 +188,7 @@ notebook_proba = lambda rows: net(torch.tensor(prep.transform(rows), dtype=torch
   console.log(`served vs notebook, PyTorch MLP with prep: largest difference ${worst.toExponential(2)}`);
   expect(worst).toBeLessThan(1e-5);
   await k.shutdown();
+  km.dispose(); // its polling would otherwise meet the stopped server's 404 page
   await call(s.url, "DELETE", `/hub/api/users/${alice.name}/servers/torch`, { token: alice.token });
 }, 240_000);
 
