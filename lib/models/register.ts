@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
 import type { Db } from "../db";
 import { type ModelLineage, modelVersions, models, runArtifacts, runMetrics, type RunRow } from "../db/schema";
-import { ValidationError, isUniqueViolation } from "../errors";
+import { ValidationError } from "../errors";
 import { requireReadableRun } from "../runs/access";
 import { runModels } from "../runs/serialize";
 import { actingUserId } from "./access";
@@ -60,12 +60,7 @@ export async function registerModel(ctx: Ctx, input: RegisterInput) {
   const artifact = await pickArtifact(ctx.db, run, input.artifact);
   const signature = await readSignature(await modelBytes(artifact.chunks, artifact.size));
   const { lineage, metrics } = await lineageOf(ctx.db, run);
-  const insertModel = () => ctx.db.insert(models).values({ ownerId, name: input.name }).onConflictDoNothing();
-  try {
-    await insertModel();
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-  }
+  await ctx.db.insert(models).values({ ownerId, name: input.name }).onConflictDoNothing(); // made on first use
   return ctx.db.transaction(async (tx) => {
     const [model] = await tx.select().from(models).where(and(eq(models.ownerId, ownerId), eq(models.name, input.name))).for("update");
     const [{ next } = { next: 1 }] = await tx

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
 import type { Db } from "../db";
 import { modelAliases, type ModelRow, modelVersions, type ModelVersionRow, models, users } from "../db/schema";
@@ -138,14 +138,4 @@ export async function registerVersion({ ctx, input }: { ctx: Ctx; input: Registe
   await promoteIfBetter(ctx.db, version);
   const full = await getModel({ ctx, input: { id: model.id } });
   return { ...full, registered: full.version_list.find((v) => v.version === version.version)! };
-}
-
-/** The versions of the models a run registered, for its page. */
-export async function versionsOfRun(db: Db, runId: number) {
-  return db
-    .select({ model_id: models.id, name: models.name, version: modelVersions.version })
-    .from(modelVersions)
-    .innerJoin(models, eq(models.id, modelVersions.modelId))
-    .where(eq(modelVersions.runId, runId))
-    .orderBy(asc(models.name), asc(modelVersions.version));
 }

@@ -3,10 +3,7 @@ import type { Ctx } from "../auth/principal";
 import type { Db } from "../db";
 import { endpointEvents, endpoints, endpointTraffic, type ModelVersionRow, modelVersions, type PromotionGate, users } from "../db/schema";
 import { ValidationError } from "../errors";
-import { logger } from "../log";
-import { liveEndpoint, refreshEndpoint } from "./live";
-import { describeEndpoint, requireEndpoint } from "./manage";
-import { warmRoute } from "./serve";
+import { describeEndpoint, requireEndpoint, routeTraffic } from "./manage";
 
 /** Sets (or clears, with null) the metric a new version must beat to be promoted on its own. */
 export async function setGate({ ctx, input }: { ctx: Ctx; input: { name: string; gate: PromotionGate | null } }) {
@@ -55,15 +52,7 @@ export async function promoteIfBetter(db: Db, version: ModelVersionRow): Promise
       promote = true;
       why = `v${version.version}'s ${gate.metric} ${candidate} beats v${serving.v.version}'s ${current} (${gate.direction === "max" ? "higher" : "lower"} is better)`;
     } else why = `v${version.version}'s ${gate.metric} ${candidate} does not beat v${serving.v.version}'s ${current} (${gate.direction === "max" ? "higher" : "lower"} is better)`;
-    if (promote) {
-      const live = await liveEndpoint(e.name);
-      if (live) await warmRoute(live, { version, signature: version.signature, weight: 100 }).catch((err) => logger().warn({ err, endpoint: e.name }, "promotion: loading the new version failed"));
-      await db.transaction(async (tx) => {
-        await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, e.id));
-        await tx.insert(endpointTraffic).values({ endpointId: e.id, versionId: version.id, weight: 100 });
-      });
-      await refreshEndpoint(e.name);
-    }
+    if (promote) await routeTraffic(db, e, [{ version, weight: 100 }]);
     await db.insert(endpointEvents).values({ endpointId: e.id, action: promote ? "auto-promoted" : "not promoted", detail: { ...detail, reason: why }, actorId: version.registeredBy });
   }
 }

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "../db";
 import { endpoints, endpointTraffic, type ModelSignature, type ModelVersionRow, models, modelVersions } from "../db/schema";
 
@@ -44,7 +44,7 @@ async function load(name: string): Promise<LiveEndpoint | null> {
   const routes = await db
     .select({ id: modelVersions.id, version: modelVersions.version, chunks: modelVersions.chunks, size: modelVersions.size, signature: modelVersions.signature, weight: endpointTraffic.weight })
     .from(endpointTraffic)
-    .innerJoin(modelVersions, and(eq(modelVersions.id, endpointTraffic.versionId)))
+    .innerJoin(modelVersions, eq(modelVersions.id, endpointTraffic.versionId))
     .where(eq(endpointTraffic.endpointId, e.e.id));
   return {
     id: e.e.id, name: e.e.name, modelName: e.modelName, public: e.e.public, tokenHash: e.e.tokenHash, state: e.e.state, maxBatch: e.e.maxBatch, maxWaitMs: e.e.maxWaitMs, sampleRate: e.e.sampleRate,

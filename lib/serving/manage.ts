@@ -1,11 +1,12 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { type Ctx, isAdmin } from "../auth/principal";
 import { generateToken, hashToken } from "../auth/token-secret";
-import { type EndpointRow, endpointEvents, endpoints, endpointTraffic, modelVersions, models, users } from "../db/schema";
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, isUniqueViolation } from "../errors";
+import type { Db } from "../db";
+import { type EndpointRow, endpointEvents, endpoints, endpointTraffic, type ModelVersionRow, modelVersions, models, users } from "../db/schema";
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, isUniqueViolation } from "../errors";
 import { actingUserId, requireOwnModel } from "../models/access";
 import { resolveVersion } from "../models/registry";
-import { forgetEndpoint, liveEndpoint, refreshEndpoint } from "./live";
+import { forgetEndpoint, refreshEndpoint } from "./live";
 import { warmRoute } from "./serve";
 
 export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -23,35 +24,51 @@ async function record(ctx: Ctx, endpointId: number, action: string, detail: Reco
   await ctx.db.insert(endpointEvents).values({ endpointId, action, detail, actorId: ctx.actor?.kind === "user" ? ctx.actor.user.id : null });
 }
 
-export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
-  const [model] = await ctx.db.select({ id: models.id, name: models.name }).from(models).where(eq(models.id, row.modelId));
-  const [owner] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, row.ownerId));
-  const traffic = await ctx.db
+/** Which versions answer now, heaviest first. */
+async function trafficOf(db: Db, endpointId: number) {
+  const rows = await db
     .select({ version: modelVersions.version, weight: endpointTraffic.weight })
     .from(endpointTraffic)
     .innerJoin(modelVersions, eq(modelVersions.id, endpointTraffic.versionId))
-    .where(eq(endpointTraffic.endpointId, row.id));
-  const history = await ctx.db
-    .select({ action: endpointEvents.action, detail: endpointEvents.detail, at: endpointEvents.at, by: users.name })
-    .from(endpointEvents)
-    .leftJoin(users, eq(users.id, endpointEvents.actorId))
-    .where(eq(endpointEvents.endpointId, row.id))
-    .orderBy(desc(endpointEvents.id))
-    .limit(100);
+    .where(eq(endpointTraffic.endpointId, endpointId));
+  return rows.sort((a, b) => b.weight - a.weight || b.version - a.version);
+}
+
+export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
+  const [[model], [owner], traffic, history] = await Promise.all([
+    ctx.db.select({ id: models.id, name: models.name }).from(models).where(eq(models.id, row.modelId)),
+    ctx.db.select({ name: users.name }).from(users).where(eq(users.id, row.ownerId)),
+    trafficOf(ctx.db, row.id),
+    ctx.db
+      .select({ action: endpointEvents.action, detail: endpointEvents.detail, at: endpointEvents.at, by: users.name })
+      .from(endpointEvents)
+      .leftJoin(users, eq(users.id, endpointEvents.actorId))
+      .where(eq(endpointEvents.endpointId, row.id))
+      .orderBy(desc(endpointEvents.id))
+      .limit(100),
+  ]);
   return {
     name: row.name, owner: owner?.name ?? "", model: model?.name ?? "", model_id: row.modelId, public: row.public, state: row.state,
     max_batch: row.maxBatch, max_wait_ms: row.maxWaitMs, gate: row.gate ?? null, sample_rate: row.sampleRate, created_at: row.createdAt.toISOString(),
     url: `/serve/${row.name}/predict`, v2_url: `/v2/models/${row.name}`,
-    traffic: traffic.sort((a, b) => b.weight - a.weight || b.version - a.version),
+    traffic,
     history: history.map((h) => ({ action: h.action, detail: h.detail, at: h.at.toISOString(), by: h.by })),
   };
 }
 
-/** Loads each version of the new traffic in this process first: a swap never waits on a load. */
-async function warm(name: string): Promise<void> {
-  await refreshEndpoint(name);
-  const live = await liveEndpoint(name);
-  if (live) for (const r of live.routes) await warmRoute(live, r);
+/**
+ * Moves an endpoint's traffic: the new versions are loaded in this process first, the rows
+ * change in one transaction, and this process's routing is replaced in one step, so every
+ * request is answered by the old traffic or the new, never by none. setTraffic and the
+ * promotion gate both move traffic this way.
+ */
+export async function routeTraffic(db: Db, endpoint: EndpointRow, routes: { version: ModelVersionRow; weight: number }[]): Promise<void> {
+  for (const r of routes) await warmRoute(endpoint, { version: r.version, signature: r.version.signature });
+  await db.transaction(async (tx) => {
+    await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, endpoint.id));
+    await tx.insert(endpointTraffic).values(routes.map((r) => ({ endpointId: endpoint.id, versionId: r.version.id, weight: r.weight })));
+  });
+  await refreshEndpoint(endpoint.name);
 }
 
 export interface CreateEndpointInput {
@@ -87,7 +104,8 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: CreateEn
     throw e;
   }
   await record(ctx, row.id, "created", { version: version.version, requested: input.version });
-  await warm(row.name);
+  await warmRoute(row, { version, signature: version.signature }); // loaded before its first request
+  await refreshEndpoint(row.name);
   return { ...(await describeEndpoint(ctx, row)), token };
 }
 
@@ -105,11 +123,7 @@ export async function getEndpoint({ ctx, input }: { ctx: Ctx; input: { name: str
   return describeEndpoint(ctx, await requireEndpoint(ctx, input.name));
 }
 
-/**
- * Which versions answer, by weight: one version is a swap or a rollback, two a canary. The
- * rows change in one transaction and the new versions are loaded first, so every request
- * is answered by the old traffic or the new, never by none.
- */
+/** Which versions answer, by weight: one version is a swap or a rollback, two a canary (moved by routeTraffic). */
 export async function setTraffic({ ctx, input }: { ctx: Ctx; input: { name: string; traffic: { version: string; weight: number }[]; reason?: string } }) {
   const row = await requireEndpoint(ctx, input.name);
   if (!input.traffic.length) throw new ValidationError("traffic: at least one version", "traffic");
@@ -122,16 +136,10 @@ export async function setTraffic({ ctx, input }: { ctx: Ctx; input: { name: stri
     resolved.push({ v, weight: t.weight });
   }
   if (resolved.every((r) => r.weight === 0)) throw new ValidationError("traffic: some version must have a weight above 0", "traffic");
-  const before = (await describeEndpoint(ctx, row)).traffic;
-  // load the new versions here before any request is routed to them
-  for (const r of resolved) await warmRoute({ id: row.id, name: row.name, modelName: "", public: row.public, tokenHash: row.tokenHash, state: row.state, maxBatch: row.maxBatch, maxWaitMs: row.maxWaitMs, sampleRate: row.sampleRate, routes: [] }, { version: r.v, signature: r.v.signature, weight: r.weight });
-  await ctx.db.transaction(async (tx) => {
-    await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, row.id));
-    await tx.insert(endpointTraffic).values(resolved.map((r) => ({ endpointId: row.id, versionId: r.v.id, weight: r.weight })));
-  });
+  const before = await trafficOf(ctx.db, row.id);
+  await routeTraffic(ctx.db, row, resolved.map((r) => ({ version: r.v, weight: r.weight })));
   const after = resolved.map((r) => ({ version: r.v.version, weight: r.weight }));
   await record(ctx, row.id, after.length > 1 ? "canary" : "deploy", { before, after, ...(input.reason ? { reason: input.reason } : {}) });
-  await refreshEndpoint(row.name);
   return describeEndpoint(ctx, row);
 }
 
@@ -153,8 +161,7 @@ export async function patchEndpoint({ ctx, input }: { ctx: Ctx; input: { name: s
 
 /** A new token for a private endpoint; the old one stops working at once (here) or within a second (elsewhere). */
 export async function rotateEndpointToken({ ctx, input }: { ctx: Ctx; input: { name: string } }) {
-  const row = await requireEndpoint(ctx, input.name);
-  if (ctx.actor?.kind === "user" && ctx.actor.user.id !== row.ownerId && !isAdmin(ctx.actor)) throw new ForbiddenError();
+  const row = await requireEndpoint(ctx, input.name); // its owner or an admin
   const token = generateToken();
   await ctx.db.update(endpoints).set({ tokenHash: hashToken(token) }).where(eq(endpoints.id, row.id));
   await record(ctx, row.id, "token rotated", {});
@@ -166,10 +173,4 @@ export async function deleteEndpoint({ ctx, input }: { ctx: Ctx; input: { name: 
   const row = await requireEndpoint(ctx, input.name);
   await ctx.db.delete(endpoints).where(eq(endpoints.id, row.id));
   forgetEndpoint(row.name);
-}
-
-/** The endpoints serving any version of these models (the model page lists them). */
-export async function endpointsOfModels(ctx: Ctx, modelIds: number[]) {
-  if (!modelIds.length) return [];
-  return ctx.db.select({ name: endpoints.name, modelId: endpoints.modelId, state: endpoints.state }).from(endpoints).where(and(inArray(endpoints.modelId, modelIds)));
 }

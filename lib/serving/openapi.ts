@@ -1,6 +1,6 @@
 import type { Ctx } from "../auth/principal";
 import type { ModelSignature, TensorSpec } from "../db/schema";
-import { liveEndpoint, refreshEndpoint } from "./live";
+import { liveEndpoint } from "./live";
 import { requireEndpoint } from "./manage";
 
 type Schema = Record<string, unknown>;
@@ -37,7 +37,6 @@ function requestSchema(sig: ModelSignature): Schema {
  */
 export async function endpointOpenApi({ ctx, input }: { ctx: Ctx; input: { name: string } }) {
   const row = await requireEndpoint(ctx, input.name);
-  await refreshEndpoint(row.name);
   const live = await liveEndpoint(row.name);
   const route = live?.routes.slice().sort((a, b) => b.weight - a.weight)[0];
   const sig = route?.signature ?? { inputs: [], outputs: [], columns: null, task: null, classes: null };

@@ -8,8 +8,11 @@ const KEY = Symbol.for("kiln.servingBatchers");
 type G = typeof globalThis & { [KEY]?: Map<string, Promise<Batcher>> };
 const batchers = (): Map<string, Promise<Batcher>> => ((globalThis as G)[KEY] ??= new Map());
 
+/** What a batcher needs of its endpoint. */
+type BatchSettings = Pick<LiveEndpoint, "id" | "maxBatch" | "maxWaitMs">;
+
 /** The batcher of one endpoint's version (its session loaded once, shared by versions' users). */
-function batcherFor(endpoint: LiveEndpoint, route: Route): Promise<Batcher> {
+function batcherFor(endpoint: BatchSettings, route: Pick<Route, "version" | "signature">): Promise<Batcher> {
   const key = `${endpoint.id}:${route.version.id}`;
   const all = batchers();
   let b = all.get(key);
@@ -26,7 +29,7 @@ function batcherFor(endpoint: LiveEndpoint, route: Route): Promise<Batcher> {
 }
 
 /** Loads a version before traffic moves to it, so the first requests after a swap do not wait for it. */
-export async function warmRoute(endpoint: LiveEndpoint, route: Route): Promise<void> {
+export async function warmRoute(endpoint: BatchSettings, route: Pick<Route, "version" | "signature">): Promise<void> {
   await batcherFor(endpoint, route);
 }
 

@@ -88,13 +88,3 @@ export function sessionFor(version: Pick<ModelVersionRow, "id" | "chunks" | "siz
     },
   }));
 }
-
-/** Versions no endpoint serves any more give their memory back. */
-export async function releaseSessionsExcept(keep: Set<number>): Promise<void> {
-  const rt = runtime();
-  for (const id of [...rt.loaded.keys()]) {
-    if (keep.has(id)) continue;
-    rt.loaded.delete(id);
-    await rt.call({ op: "release", id }).catch(() => {});
-  }
-}
