@@ -15,8 +15,11 @@ import { ConfigError, getConfig } from "./lib/config";
 import { closeDatabase, getDatabase } from "./lib/db";
 import { logger } from "./lib/log";
 import { isApiPath, routeApi } from "./lib/api/router";
-import { isServingPath, serveModelRequest } from "./lib/serving/http";
-import { flushSamples, startSampleCommits } from "./lib/serving/samples";
+import { isServingPath } from "./lib/serving/http";
+import { startSampleCommits } from "./lib/serving/samples";
+import { servingProcess } from "./lib/serving/process/parent";
+import { sortConnections } from "./lib/serving/process/sniff";
+import { clientAddress, trustPeerHeader } from "./lib/http/client-address";
 import { refuseLargePageBody, sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { setSecurityHeaders } from "./lib/http/page-headers";
 import { seedImages } from "./lib/images/seed";
@@ -86,17 +89,17 @@ async function main() {
   const wss = new WebSocketServer({ noServer: true });
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    // Served models first and lean: no request id, no access log line (Prometheus counts
-    // them), never on a kernel's socket nor on the user origin.
+    // Served models are answered by the serving process (lib/serving/process/parent.ts): a
+    // model request on a connection of this process's is passed to it; never from a
+    // kernel's socket nor on the user origin.
     const servingPath = (req.url ?? "/").split("?")[0]!;
-    if (isServingPath(servingPath) && tagKernelApiRequest(req) === undefined && userOriginOf(req) === undefined)
-      return void serveModelRequest(req, res, servingPath).catch((e) => fail(e, "-", res));
+    if (isServingPath(servingPath) && tagKernelApiRequest(req) === undefined && userOriginOf(req) === undefined) return void servingProcess().forward(req, res);
     const started = performance.now();
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
     req.headers["x-request-id"] = requestId;
     // Overwrite whatever the client sent: rate limits key on this.
-    req.headers["x-kiln-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    req.headers["x-kiln-client-ip"] = clientAddress(req);
     // This server speaks plain HTTP; a TLS-terminating proxy in front says otherwise.
     req.headers["x-forwarded-proto"] ??= "http";
     res.setHeader("x-request-id", requestId);
@@ -128,7 +131,9 @@ async function main() {
   };
 
   const server = http.createServer(onRequest);
-  attachKernelApi((socket) => server.emit("connection", socket));
+  // Connections that open with a model request go whole to the serving process.
+  const toServer = sortConnections(server, (socket, head) => servingProcess().handOff(socket, head));
+  attachKernelApi(toServer); // kernels' code reaches Kiln's API only, never the served models
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (tagKernelApiRequest(req) !== undefined) return void socket.destroy(); // no WebSockets for kernels' code
     const userOrigin = userOriginOf(req);
@@ -143,6 +148,9 @@ async function main() {
     wss.handleUpgrade(req, socket, head, (ws) => ws.close(1008, "no such WebSocket endpoint"));
   };
   server.on("upgrade", onUpgrade);
+  // What reached the serving process but is not a model request comes back here, on its private socket.
+  const fromServing = http.createServer(onRequest).on("upgrade", onUpgrade).on("connection", trustPeerHeader);
+  await servingProcess().start(fromServing);
 
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.bind, resolve));
@@ -170,7 +178,7 @@ async function main() {
     // run on, and the next Kiln resumes them (lib/execution/recover.ts).
     await suspendAllSessions().catch((e) => log.warn({ err: e }, "could not suspend the kernel sessions"));
     await settleAllNotebooks().catch((e) => log.warn({ err: e }, "could not write the last outputs"));
-    await flushSamples().catch((e) => log.warn({ err: e }, "could not keep the last sampled requests"));
+    await servingProcess().stop().catch((e) => log.warn({ err: e }, "could not stop the serving process")); // it keeps its last samples
     await pool?.close().catch((e) => log.warn({ err: e }, "warm pool: close failed"));
     server.closeAllConnections(); // event streams and keep-alives: their clients reconnect to the next Kiln
     for (const ws of wss.clients) ws.terminate(); // notebook channels (upgraded sockets are not the server's any more)

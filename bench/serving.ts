@@ -287,6 +287,11 @@ process.on("SIGUSR2", () => {
     KILN_ADMIN_TOKEN: admin, ...(pg ? { DATABASE_URL: pg.url } : {}), ...(profileDir ? { NODE_OPTIONS: `--import=${path.join(profileDir, "profiler.mjs")}` } : {}),
   });
   cpuPids.kiln = k.pid;
+  // Kiln's serving process (lib/serving/process/child.ts), a child of Kiln's: its CPU is counted apart
+  const servingPid = fs.readdirSync(`/proc/${k.pid}/task`).flatMap((t) => fs.readFileSync(`/proc/${k.pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number))
+    .find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("serving/process/child"));
+  if (!servingPid) throw new Error("Kiln's serving process was not found among its children");
+  cpuPids.serving = servingPid;
   const user = "servebench";
   let token = "";
   let bare: ChildProcess | undefined;
@@ -386,10 +391,10 @@ print(json.dumps(versions))`);
     const rounds: { bare: Awaited<ReturnType<typeof drive>>; kiln: Awaited<ReturnType<typeof drive>> & { mean_batch?: number } }[] = [];
     for (let round = 0; round < 2; round++) {
       const rr = {} as (typeof rounds)[number];
-      for (const which of round === 0 ? ["bare", "kiln"] : ["kiln", "bare"]) {
-        if (which === "bare") rr.bare = await drive(closed32(bareTarget), ["bare", "kiln"]);
+      for (const which of round === 0 ? ["bare", "kiln", "serving"] : ["kiln", "bare"]) {
+        if (which === "bare") rr.bare = await drive(closed32(bareTarget), ["bare", "kiln", "serving"]);
         else {
-          const d = drive(closed32(kilnTarget), ["kiln"]);
+          const d = drive(closed32(kilnTarget), ["kiln", "serving"]);
           const mb = await meanBatchOf(d);
           rr.kiln = { ...(await d), mean_batch: mb.mean_batch };
         }
@@ -426,7 +431,7 @@ print(json.dumps(versions))`);
     const half = Math.round(bestKiln / 2);
     log(`2. latency open-loop at ${half}/s`);
     const open = (rate: number, durationS: number, record = false): Job => ({ mode: "open", rate, warmupS: WARMUP, durationS, record, ...kilnTarget });
-    const l = await drive(open(half, 2 * SECONDS), ["kiln"]);
+    const l = await drive(open(half, 2 * SECONDS), ["kiln", "serving"]);
     const latency = {
       rate: half, achieved_rps: l.rps, requests: l.requests, errors: l.errors,
       p50_ms: l.p50_ms, p99_ms: l.p99_ms, p999_ms: l.p999_ms, max_ms: l.max_ms,
@@ -435,7 +440,7 @@ print(json.dumps(versions))`);
 
     // 3. Dynamic batching at concurrency 256.
     log("3. concurrency 256");
-    const d256 = drive({ mode: "closed", concurrency: 256, warmupS: WARMUP, durationS: SECONDS, ...kilnTarget }, ["kiln"]);
+    const d256 = drive({ mode: "closed", concurrency: 256, warmupS: WARMUP, durationS: SECONDS, ...kilnTarget }, ["kiln", "serving"]);
     const mb256 = await meanBatchOf(d256);
     const c256 = await d256;
     const batching = {
@@ -456,7 +461,7 @@ print(json.dumps(versions))`);
     const swapsPlanned = [2, 1, 2, 1, 2];
     const swapDuration = 2 * (swapsPlanned.length + 1);
     profiler("started (swaps)");
-    const swapRun = drive(open(half, swapDuration, true), ["kiln"]);
+    const swapRun = drive(open(half, swapDuration, true), ["kiln", "serving"]);
     const swaps: { to: number; sent: number; answered: number; status: number }[] = [];
     await new Promise((r) => setTimeout(r, (WARMUP + 2) * 1000));
     for (const [i, to] of swapsPlanned.entries()) {
@@ -524,7 +529,7 @@ print(json.dumps(versions))`);
       return xs;
     };
     const idle1 = await executions(3000);
-    const loadedRun = drive(open(half, 2 * SECONDS), ["kiln"]);
+    const loadedRun = drive(open(half, 2 * SECONDS), ["kiln", "serving"]);
     await new Promise((r) => setTimeout(r, WARMUP * 1000 + 300));
     const loaded = await executions(2 * SECONDS * 1000 - 800);
     const underLoad = await loadedRun;

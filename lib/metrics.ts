@@ -2,6 +2,9 @@ import client from "prom-client";
 
 const KEY = Symbol.for("kiln.metrics");
 
+/** Counted in the serving process (lib/serving/process/child.ts), not in Kiln's main process. */
+export const SERVING_METRICS = ["kiln_endpoint_requests_total", "kiln_endpoint_latency_seconds", "kiln_endpoint_batch_size"];
+
 function create() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "kiln_" });

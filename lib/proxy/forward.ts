@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { registerSocket } from "../auth/live-sockets";
 import { getDb } from "../db";
 import { servers } from "../db/schema";
+import { clientAddress } from "../http/client-address";
 import { errorResponse } from "../http/errors";
 import { sendWebResponse } from "../http/node-adapter";
 import { logger } from "../log";
@@ -32,7 +33,7 @@ function upstreamHeaders(req: http.IncomingMessage, t: ProxyTarget, upgrade: boo
   if (cookies.length) out.cookie = cookies.join("; ");
   else delete out.cookie;
   out.authorization = `token ${jupyterTokenOf(t.server)}`;
-  out["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+  out["x-forwarded-for"] = clientAddress(req);
   return out;
 }
 

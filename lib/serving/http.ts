@@ -5,7 +5,7 @@ import { logger } from "../log";
 import { metrics } from "../metrics";
 import { type LiveEndpoint, liveEndpoint, pickRoute, type Route } from "./live";
 import { type Feeds, namedToFeeds, rowsToFeeds, v2ToFeeds, v2TypeOf } from "./requests";
-import { maybeSample } from "./samples";
+import { maybeSample } from "./sample-log";
 import { predict } from "./serve";
 import { tensorToJson, tensorValues } from "./tensors";
 

@@ -33,7 +33,23 @@ type Entry = { at: number; value: Promise<LiveEndpoint | null>; reloading?: bool
 type G = typeof globalThis & { [KEY]?: Map<string, Entry> };
 const cache = (): Map<string, Entry> => ((globalThis as G)[KEY] ??= new Map());
 
-async function load(name: string): Promise<LiveEndpoint | null> {
+/** Where routing comes from: the database in Kiln's main process, the main process in the serving process. */
+type Source = (name: string) => Promise<LiveEndpoint | null>;
+/** Told of every change this process makes (the main process tells its serving process). */
+type Listener = (name: string, value: LiveEndpoint | null) => Promise<void>;
+const HOOKS = Symbol.for("kiln.liveEndpointHooks");
+type H = typeof globalThis & { [HOOKS]?: { source: Source; listener: Listener | null } };
+const hooks = () => ((globalThis as H)[HOOKS] ??= { source: loadEndpoint, listener: null });
+
+export function setEndpointSource(source: Source) {
+  hooks().source = source;
+}
+export function onEndpointChange(listener: Listener) {
+  hooks().listener = listener;
+}
+
+/** An endpoint's routing as the database has it now. */
+export async function loadEndpoint(name: string): Promise<LiveEndpoint | null> {
   const db = await getDb();
   const [e] = await db
     .select({ e: endpoints, modelName: models.name })
@@ -62,14 +78,14 @@ export function liveEndpoint(name: string): Promise<LiveEndpoint | null> {
   if (hit) {
     if (Date.now() - hit.at >= TTL_MS && !hit.reloading) {
       hit.reloading = true;
-      void load(name).then(
+      void hooks().source(name).then(
         (value) => c.set(name, { at: Date.now(), value: Promise.resolve(value) }),
         () => (hit.reloading = false),
       );
     }
     return hit.value;
   }
-  const value = load(name);
+  const value = hooks().source(name);
   value.catch(() => c.delete(name));
   c.set(name, { at: Date.now(), value });
   return value;
@@ -77,13 +93,20 @@ export function liveEndpoint(name: string): Promise<LiveEndpoint | null> {
 
 /** After a change made here: the new routing replaces the old in one step, once read. */
 export async function refreshEndpoint(name: string): Promise<void> {
-  const value = await load(name);
+  const value = await hooks().source(name);
+  putEndpoint(name, value);
+  await hooks().listener?.(name, value); // the serving process has it before the change is answered
+}
+
+/** Routing given by the process that changed it. */
+export function putEndpoint(name: string, value: LiveEndpoint | null) {
   cache().set(name, { at: Date.now(), value: Promise.resolve(value) });
 }
 
 /** The endpoint is gone (deleted): nothing of it stays here. */
-export function forgetEndpoint(name: string) {
+export async function forgetEndpoint(name: string): Promise<void> {
   cache().delete(name);
+  await hooks().listener?.(name, null);
 }
 
 /** A route by weight: a canary of weight 10 against 90 gets a tenth of the requests. */

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, isUni
 import { actingUserId, requireOwnModel } from "../models/access";
 import { resolveVersion } from "../models/registry";
 import { forgetEndpoint, refreshEndpoint } from "./live";
-import { warmRoute } from "./serve";
+import { servingProcess } from "./process/parent";
 
 export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -57,13 +57,13 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
 }
 
 /**
- * Moves an endpoint's traffic: the new versions are loaded in this process first, the rows
+ * Moves an endpoint's traffic: the new versions are loaded in the serving process first, the rows
  * change in one transaction, and this process's routing is replaced in one step, so every
  * request is answered by the old traffic or the new, never by none. setTraffic and the
  * promotion gate both move traffic this way.
  */
 export async function routeTraffic(db: Db, endpoint: EndpointRow, routes: { version: ModelVersionRow; weight: number }[]): Promise<void> {
-  for (const r of routes) await warmRoute(endpoint, { version: r.version, signature: r.version.signature });
+  for (const r of routes) await servingProcess().warm(endpoint, { version: r.version, signature: r.version.signature });
   await db.transaction(async (tx) => {
     await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, endpoint.id));
     await tx.insert(endpointTraffic).values(routes.map((r) => ({ endpointId: endpoint.id, versionId: r.version.id, weight: r.weight })));
@@ -104,7 +104,7 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: CreateEn
     throw e;
   }
   await record(ctx, row.id, "created", { version: version.version, requested: input.version });
-  await warmRoute(row, { version, signature: version.signature }); // loaded before its first request
+  await servingProcess().warm(row, { version, signature: version.signature }); // loaded before its first request
   await refreshEndpoint(row.name);
   return { ...(await describeEndpoint(ctx, row)), token };
 }
@@ -172,5 +172,5 @@ export async function rotateEndpointToken({ ctx, input }: { ctx: Ctx; input: { n
 export async function deleteEndpoint({ ctx, input }: { ctx: Ctx; input: { name: string } }) {
   const row = await requireEndpoint(ctx, input.name);
   await ctx.db.delete(endpoints).where(eq(endpoints.id, row.id));
-  forgetEndpoint(row.name);
+  await forgetEndpoint(row.name);
 }

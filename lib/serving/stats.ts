@@ -1,6 +1,7 @@
 import type { Ctx } from "../auth/principal";
 import { metrics } from "../metrics";
 import { requireEndpoint } from "./manage";
+import { servingProcess } from "./process/parent";
 
 /**
  * An endpoint's counters as this process has them since it started: requests by version
@@ -47,5 +48,5 @@ export async function endpointStats(name: string): Promise<EndpointStats> {
 /** The API's verb: the same access as GET /api/endpoints/{name} (its owner and admins). */
 export async function getEndpointStats({ ctx, input }: { ctx: Ctx; input: { name: string } }): Promise<EndpointStats> {
   const row = await requireEndpoint(ctx, input.name);
-  return endpointStats(row.name);
+  return servingProcess().stats(row.name); // counted where the requests are answered
 }

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
@@ -324,6 +325,58 @@ test("with a gate on val_auc, a new version that does not beat the serving one i
   expect(await r.json()).toMatchObject({ version: 3, outputs: { y: [[3]] } });
   await k.shutdown();
 }, 180_000);
+
+test("models are answered by a process of their own: on one kept-alive connection, model requests and Kiln's API answer alike in either order; /metrics and the endpoint's stats count them", async () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const u = new URL(s.url);
+  /** One request on the agent's single connection: status, body, and whether it reused the connection. */
+  const ask = (method: string, path: string, token: string, body?: unknown) =>
+    new Promise<{ status: number; body: Record<string, unknown>; reused: boolean }>((resolve, reject) => {
+      const text = body === undefined ? undefined : JSON.stringify(body);
+      const req = http.request({ host: u.hostname, port: u.port, path, method, agent, headers: { authorization: `Bearer ${token}`, ...(text ? { "content-type": "application/json", "content-length": Buffer.byteLength(text) } : {}) } }, (res) => {
+        let out = "";
+        res.setEncoding("utf8").on("data", (d: string) => (out += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(out) as Record<string, unknown>, reused: req.reusedSocket }));
+      });
+      req.on("error", reject);
+      req.end(text);
+    });
+  const row = { rows: [{ age: 40, income: 50000, city: "paris" }] };
+  const before = (await call(s.url, "GET", `/api/endpoints/${approval}/stats`, { token: alice.token })).body as { requests: { status: string; count: number }[] };
+  const ok = (st: typeof before) => st.requests.filter((r) => r.status === "200").reduce((n, r) => n + r.count, 0);
+  try {
+    // first a model request (the connection goes to the serving process), then the API on it
+    const first = await ask("POST", `/serve/${approval}/predict`, approvalToken, row);
+    expect(first.status).toBe(200);
+    const api = await ask("GET", `/api/endpoints/${approval}`, alice.token);
+    expect(api).toMatchObject({ status: 200, reused: true, body: { name: approval } });
+    expect((await ask("GET", `/api/endpoints/${approval}`, bob.token)).status).toBe(404); // still checked as bob
+    expect(await ask("POST", `/serve/${approval}/predict`, approvalToken, row)).toMatchObject({ status: 200, reused: true, body: first.body });
+  } finally {
+    agent.destroy();
+  }
+  const agent2 = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    // first the API (the connection stays with Kiln), then a model request on it
+    const api = await new Promise<number>((resolve, reject) => http.get({ host: u.hostname, port: u.port, path: `/api/endpoints/${approval}`, agent: agent2, headers: { authorization: `Bearer ${alice.token}` } }, (res) => res.resume().on("end", () => resolve(res.statusCode ?? 0))).on("error", reject));
+    expect(api).toBe(200);
+    const text = JSON.stringify(row);
+    const served = await new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+      const req = http.request({ host: u.hostname, port: u.port, path: `/serve/${approval}/predict`, method: "POST", agent: agent2, headers: { authorization: `Bearer ${approvalToken}`, "content-type": "application/json", "content-length": Buffer.byteLength(text) } }, (res) => res.resume().on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket })));
+      req.on("error", reject);
+      req.end(text);
+    });
+    expect(served).toEqual({ status: 200, reused: true });
+  } finally {
+    agent2.destroy();
+  }
+  const after = (await call(s.url, "GET", `/api/endpoints/${approval}/stats`, { token: alice.token })).body as typeof before;
+  expect(ok(after) - ok(before)).toBe(3);
+  const metricsText = await (await fetch(`${s.url}/metrics`, { headers: { authorization: `token ${s.adminToken}` } })).text();
+  expect(metricsText).toMatch(new RegExp(`kiln_endpoint_requests_total\\{endpoint="${approval}",version="\\d+",status="200"\\} [1-9]`));
+  expect(metricsText.match(/^# TYPE kiln_endpoint_requests_total /gm)).toHaveLength(1); // named once: Prometheus refuses a name twice
+  expect(metricsText).toMatch(/^kiln_http_requests_total|^kiln_process_cpu/m); // Kiln's own metrics are still there
+});
 
 test("each endpoint has an OpenAPI document whose request and answer come from its signature", async () => {
   const doc = (await call(s.url, "GET", `/api/endpoints/${approval}/openapi.json`, { token: alice.token })).body;

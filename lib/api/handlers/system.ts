@@ -1,6 +1,7 @@
 import { getConfig } from "../../config";
 import { handle, json } from "../../http/handle";
 import { metrics } from "../../metrics";
+import { servingProcess } from "../../serving/process/parent";
 import { health } from "../../system/health";
 import { hubInfo, hubVersion } from "../../system/hub-info";
 import { KILN_VERSION } from "../../version";
@@ -20,7 +21,8 @@ export const openApiHandler = handle(endpoints.openapi, async () => json((docume
 
 async function renderMetrics() {
   const { registry } = metrics();
-  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+  // served models are counted in the serving process: its lines follow this process's
+  return new Response((await registry.metrics()) + (await servingProcess().metricsText()), { headers: { "content-type": registry.contentType } });
 }
 const guardedMetrics = handle(endpoints.metrics, renderMetrics);
 const openMetrics = handle({ ...endpoints.metrics, auth: "none" }, renderMetrics);

@@ -1,0 +1,74 @@
+/**
+ * Kiln's serving process (started by lib/serving/process/parent.ts): served model requests
+ * and nothing else, at a lower CPU priority than Kiln's main process, so the notebooks come
+ * first when the machine is busy. It takes whole connections from the main process, and
+ * model requests forwarded on its private socket; anything else that arrives on a
+ * connection it took (a browser reusing it for a page) goes back to the main process.
+ */
+import http from "node:http";
+import type net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { logger } from "../../log";
+import { metrics, SERVING_METRICS } from "../../metrics";
+import { userOriginOf } from "../../proxy/user-origin";
+import { isServingPath, serveModelRequest } from "../http";
+import { type LiveEndpoint, putEndpoint, type Route, setEndpointSource } from "../live";
+import { flushSamples } from "../sample-log";
+import { warmRoute } from "../serve";
+import { endpointStats } from "../stats";
+import { forwardRequest, forwardUpgrade } from "./forward";
+import { connectRpc } from "./rpc";
+
+/** Niceness 10: under contention the main process gets about nine times this one's share of a core. */
+const NICENESS = 10;
+try {
+  os.setPriority(NICENESS); // before any thread starts: libuv's and onnxruntime's inherit it
+} catch (e) {
+  logger().warn({ err: e }, "serving: could not lower the serving process's priority");
+}
+
+const dir = process.env.KILN_SERVING_DIR;
+if (!dir || !process.send) throw new Error("the serving process is started by Kiln (lib/serving/process/parent.ts)");
+const kilnSocket = path.join(dir, "kiln.sock");
+
+const server = http.createServer((req, res) => {
+  const p = (req.url ?? "/").split("?")[0]!;
+  if (isServingPath(p) && userOriginOf(req) === undefined) return void serveModelRequest(req, res, p);
+  forwardRequest(kilnSocket, req, res, "Kiln");
+});
+server.on("upgrade", (req, socket, head) => forwardUpgrade(kilnSocket, req, socket, head));
+server.keepAliveTimeout = 65_000;
+
+const rpc = connectRpc(process, {
+  routing: (arg) => {
+    const { name, value } = arg as { name: string; value: LiveEndpoint | null };
+    putEndpoint(name, value);
+  },
+  warm: (arg) => {
+    const { endpoint, route } = arg as { endpoint: { id: number; maxBatch: number; maxWaitMs: number }; route: Pick<Route, "version" | "signature"> };
+    return warmRoute(endpoint, route);
+  },
+  stats: (name) => endpointStats(String(name)),
+  metrics: async () => (await Promise.all(SERVING_METRICS.map((n) => metrics().registry.getSingleMetricAsString(n)))).join("\n") + "\n",
+  flushSamples: () => flushSamples(),
+  stop: async () => {
+    server.close();
+    server.closeIdleConnections();
+    await flushSamples().catch((e) => logger().warn({ err: e }, "serving: could not keep the last sampled requests"));
+    setTimeout(() => process.exit(0), 1000).unref(); // answers in flight get a second
+    server.on("close", () => process.exit(0));
+  },
+});
+setEndpointSource((name) => rpc.call<LiveEndpoint | null>("endpoint", name));
+
+// A connection from the main process, with the bytes it read to know what it was.
+process.on("message", (m: { kiln?: string; head?: string }, socket?: net.Socket) => {
+  if (m?.kiln !== "connection" || !socket) return;
+  socket.unshift(Buffer.from(m.head ?? "", "base64"));
+  server.emit("connection", socket);
+  socket.resume();
+});
+process.on("disconnect", () => process.exit(0)); // Kiln went away: so does its serving process
+
+server.listen(path.join(dir, "serving.sock"), () => rpc.push("ready"));
