@@ -164,15 +164,15 @@ interface CpuProfile {
   samples: number[];
   timeDeltas: number[];
 }
-/** Where a profiled main thread spent its busy time, by what the request path does, in µs per request. */
+/** Where the profiled serving process's thread spent its busy time, by what the request path does, in µs per request. */
 function summarizeProfile(profile: CpuProfile, requests: number) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   type Frame = CpuProfile["nodes"][number]["callFrame"];
   const kinds: [string, (f: Frame) => boolean][] = [
-    // onnxruntime-node runs a session inside a setImmediate, on the calling thread: if Kiln calls it on its main thread
-    ["model run on the main thread (onnxruntime-node)", (f) => f.url.includes("onnxruntime-node/dist/backend.js")],
+    // onnxruntime-node runs a session inside a setImmediate, on the calling thread (the serving process's)
+    ["model run (onnxruntime-node)", (f) => f.url.includes("onnxruntime-node/dist/backend.js")],
     ["hand-off to the model's thread (postMessage, its answers)", (f) => f.url.startsWith("node:internal/worker") || f.url.endsWith("lib/serving/sessions.ts")],
     ["token check (SHA-256 of the bearer token)", (f) => f.url.includes("lib/auth/token-secret") || (f.functionName === "authorize" && f.url.endsWith("lib/serving/http.ts"))],
     ["metrics (prom-client)", (f) => f.url.includes("prom-client")],
@@ -199,7 +199,7 @@ function summarizeProfile(profile: CpuProfile, requests: number) {
     spent.set(kind, (spent.get(kind) ?? 0) + dt);
   });
   return {
-    requests, main_thread_busy_us_per_request: +(busy / requests).toFixed(1),
+    requests, busy_us_per_request: +(busy / requests).toFixed(1),
     us_per_request: Object.fromEntries([...spent].sort((a, b) => b[1] - a[1]).filter(([, us]) => us / busy >= 0.005).map(([k, us]) => [k, +(us / requests).toFixed(1)])),
   };
 }
@@ -259,10 +259,10 @@ async function main() {
   const admin = adminToken();
   const adminH = { authorization: `token ${admin}`, "content-type": "application/json" };
   log("starting Kiln");
-  // --cpu-prof: Kiln's main thread is profiled (V8's sampler, through a preloaded inspector session)
+  // --cpu-prof: Kiln's serving process is profiled (V8's sampler, through a preloaded inspector session)
   // during measurement 1 and the swaps (kiln-1 and kiln-2.cpuprofile); that run's figures are not
-  // recorded (the profiler costs); the first profile is summarised in the output (where Kiln's main
-  // thread spends its time, per request).
+  // recorded (the profiler costs); the first profile is summarised in the output (where the serving
+  // process spends its time, per request).
   const profileDir = process.argv.includes("--cpu-prof") ? fs.mkdtempSync(path.join(os.tmpdir(), "kiln-serving-prof-")) : "";
   if (profileDir) {
     fs.writeFileSync(path.join(profileDir, "profiler.mjs"), `
@@ -281,7 +281,8 @@ process.on("SIGUSR2", () => {
 });
 `);
   }
-  const profiler = (what: string) => (profileDir ? (process.kill(k.pid, "SIGUSR2"), log(`profiler ${what}`)) : undefined);
+  // the serving process answers the models: it is the one profiled (it loads the same preload through NODE_OPTIONS)
+  const profiler = (what: string) => (profileDir ? (process.kill(cpuPids.serving!, "SIGUSR2"), log(`profiler ${what}`)) : undefined);
   const pg = process.argv.includes("--postgres") ? await createTempDatabase("servebench") : null;
   const k = await startServer(44000 + Math.floor(Math.random() * 1000), {
     KILN_ADMIN_TOKEN: admin, ...(pg ? { DATABASE_URL: pg.url } : {}), ...(profileDir ? { NODE_OPTIONS: `--import=${path.join(profileDir, "profiler.mjs")}` } : {}),
@@ -422,7 +423,7 @@ print(json.dumps(versions))`);
       met: bestKiln / bestBare >= 0.8,
       per_round: rounds.map((r) => ({
         bare: { rps: r.bare.rps, p50_ms: r.bare.p50_ms, p99_ms: r.bare.p99_ms, errors: r.bare.errors, server_cpu_us_per_request: perRequestUs(r.bare.cpu.bare_cpu_s!, r.bare.requests, SECONDS), client_cpu_us_per_request: perRequestUs(r.bare.cpu.client_cpu_s!, r.bare.requests, SECONDS), load_average: r.bare.load_average },
-        kiln: { rps: r.kiln.rps, p50_ms: r.kiln.p50_ms, p99_ms: r.kiln.p99_ms, errors: r.kiln.errors, mean_batch: r.kiln.mean_batch, server_cpu_us_per_request: perRequestUs(r.kiln.cpu.kiln_cpu_s!, r.kiln.requests, SECONDS), client_cpu_us_per_request: perRequestUs(r.kiln.cpu.client_cpu_s!, r.kiln.requests, SECONDS), load_average: r.kiln.load_average },
+        kiln: { rps: r.kiln.rps, p50_ms: r.kiln.p50_ms, p99_ms: r.kiln.p99_ms, errors: r.kiln.errors, mean_batch: r.kiln.mean_batch, server_cpu_us_per_request: perRequestUs(r.kiln.cpu.kiln_cpu_s! + r.kiln.cpu.serving_cpu_s!, r.kiln.requests, SECONDS), serving_process_cpu_us_per_request: perRequestUs(r.kiln.cpu.serving_cpu_s!, r.kiln.requests, SECONDS), client_cpu_us_per_request: perRequestUs(r.kiln.cpu.client_cpu_s!, r.kiln.requests, SECONDS), load_average: r.kiln.load_average },
         ratio: r3(r.kiln.rps / r.bare.rps),
       })),
     };
@@ -449,7 +450,7 @@ print(json.dumps(versions))`);
       mean_batch: mb256.mean_batch, model_runs_counted: mb256.runs_counted,
       rps_at_32: bestKiln, ratio_to_32: r3(c256.rps / bestKiln),
       mean_batch_at_32: rounds.map((r) => r.kiln.mean_batch),
-      server_cpu_us_per_request: perRequestUs(c256.cpu.kiln_cpu_s!, c256.requests, SECONDS),
+      server_cpu_us_per_request: perRequestUs(c256.cpu.kiln_cpu_s! + c256.cpu.serving_cpu_s!, c256.requests, SECONDS),
       endpoint_settings: endpointSettings,
       target_mean_batch: 8, target_rps_not_lower: true,
       met: mb256.mean_batch >= 8 && c256.rps >= bestKiln,
@@ -567,7 +568,7 @@ print(json.dumps(versions))`);
     report.notes.push(
       `${os.cpus().length} cores shared by the load client, Kiln, the bare server and the user's container: the figures are CPU-bound. Per request, the client spent ${Math.min(...c32)}-${Math.max(...c32)} µs of CPU; the bare server ${Math.min(...b32)}-${Math.max(...b32)} µs; Kiln ${Math.min(...k32)}-${Math.max(...k32)} µs (process CPU, all threads, at concurrency 32). Kiln's requests/s is about what one core gives at its per-request cost, the bare server's is what is left of two cores after the client.`,
       `BENCHMARKS.md's anchors (bare node:http 21,000-26,000/s, node:http + onnxruntime 18,500/s) were taken with another client; this client drives the bare server to ${bestBare}/s, so the 0.8 target is against a baseline ${r2(bestBare / 23500)}x the anchor's midpoint. Against the anchor's 23,500/s Kiln would be at ${r3(bestKiln / 23500)}.`,
-      "Run with --cpu-prof to see where Kiln's main thread spends its time per request (measurement 1 profiled, summarised in the output; that run's figures are not recorded).",
+      "Run with --cpu-prof to see where Kiln's serving process spends its time per request (measurement 1 profiled, summarised in the output; that run's figures are not recorded).",
       `kiln_endpoint_batch_size is observed once per model run (from c35857e): mean batch = requests per model run, ${batching.mean_batch_at_32.join(" and ")} at concurrency 32, ${batching.mean_batch} at 256, where the endpoint's max_batch (${endpointSettings.max_batch}, the default; max_wait_ms ${endpointSettings.max_wait_ms}) caps it.`,
       `Swaps: the worst was the swap to v${worstSwap.to_version} (PUT ${worstSwap.put_ms} ms, worst request ${worstSwap.max_latency_ms} ms, ${worstSwap.ratio_to_p99}x the p99 of measurement 2); the first swap to v2 loads its session (warmRoute) before traffic moves. The window is from 0.5 s before the PUT to 0.5 s after its answer; latency counts from each request's scheduled time.`,
       `Notebook channel: \`pass\` round trips, ${isolation.idle_ms.n} idle (before and after) vs ${isolation.loaded_ms.n} while the endpoint took ${underLoad.rps} requests/s; the kernel's container, Kiln and the client share the ${os.cpus().length} cores.`,

@@ -26,6 +26,7 @@ export class Batcher {
   private queue: Waiting[] = [];
   private running = false;
   private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Immediate | null = null;
   readonly joinable: boolean;
 
   constructor(
@@ -46,7 +47,7 @@ export class Batcher {
   }
 
   private kick() {
-    if (this.running || this.timer || !this.queue.length) return;
+    if (this.running || this.timer || this.soon || !this.queue.length) return;
     const rows = this.queue.reduce((n, w) => n + w.feeds.rows, 0);
     if (this.maxWaitMs > 0 && this.joinable && rows < this.maxBatch) {
       this.timer = setTimeout(() => {
@@ -55,7 +56,13 @@ export class Batcher {
       }, this.maxWaitMs);
       return;
     }
-    void this.next();
+    // Right after this turn of the event loop, not now: the requests read in the same turn
+    // join this run instead of waiting for the next (onnxruntime-node defers to the same
+    // point anyway, so a request alone waits no longer).
+    this.soon = setImmediate(() => {
+      this.soon = null;
+      void this.next();
+    });
   }
 
   private take(): Waiting[] {

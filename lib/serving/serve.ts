@@ -28,9 +28,33 @@ function batcherFor(endpoint: BatchSettings, route: Pick<Route, "version" | "sig
   });
 }
 
-/** Loads a version before traffic moves to it, so the first requests after a swap do not wait for it. */
+/** One row of zeros (or empty strings) for every input: what a first run needs to be a run. */
+function zerosFor(signature: Route["signature"]): Record<string, FlatTensor> | null {
+  const feeds: Record<string, FlatTensor> = {};
+  for (const i of signature.inputs) {
+    const dims = i.shape.map((d) => (typeof d === "number" ? d : 1));
+    const n = dims.reduce((a, b) => a * b, 1);
+    const data =
+      i.type === "float32" ? new Float32Array(n) : i.type === "float64" ? new Float64Array(n) : i.type === "int64" ? new BigInt64Array(n)
+        : i.type === "int32" ? new Int32Array(n) : i.type === "bool" ? new Uint8Array(n) : i.type === "string" ? new Array<string>(n).fill("") : null;
+    if (!data) return null;
+    feeds[i.name] = { type: i.type, data, dims };
+  }
+  return feeds;
+}
+
+const warmed = new Set<number>();
+/**
+ * Loads a version before traffic moves to it and runs it once on zeros (onnxruntime sets a
+ * session's kernels and buffers up on its first run), so the first requests after a swap
+ * find it ready.
+ */
 export async function warmRoute(endpoint: BatchSettings, route: Pick<Route, "version" | "signature">): Promise<void> {
   await batcherFor(endpoint, route);
+  if (warmed.has(route.version.id)) return;
+  warmed.add(route.version.id);
+  const zeros = zerosFor(route.signature);
+  if (zeros) await (await sessionFor(route.version)).run(zeros).catch(() => undefined); // a model that refuses zeros still serves
 }
 
 const batchMeters = new Map<string, { observe: (v: number) => void }>();

@@ -1,14 +1,16 @@
 /**
  * Kiln's serving process (started by lib/serving/process/parent.ts): served model requests
- * and nothing else, at a lower CPU priority than Kiln's main process, so the notebooks come
- * first when the machine is busy. It takes whole connections from the main process, and
+ * and nothing else, on an event loop of its own, so a flood of them does not hold up the
+ * notebooks' channels in the main process. It takes whole connections from the main process, and
  * model requests forwarded on its private socket; anything else that arrives on a
  * connection it took (a browser reusing it for a page) goes back to the main process.
  */
+import fs from "node:fs";
 import http from "node:http";
 import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { getConfig } from "../../config";
 import { logger } from "../../log";
 import { metrics, SERVING_METRICS } from "../../metrics";
 import { userOriginOf } from "../../proxy/user-origin";
@@ -20,12 +22,17 @@ import { endpointStats } from "../stats";
 import { forwardRequest, forwardUpgrade } from "./forward";
 import { connectRpc } from "./rpc";
 
-/** Niceness 10: under contention the main process gets about nine times this one's share of a core. */
-const NICENESS = 10;
-try {
-  os.setPriority(NICENESS); // before any thread starts: libuv's and onnxruntime's inherit it
-} catch (e) {
-  logger().warn({ err: e }, "serving: could not lower the serving process's priority");
+// KILN_SERVING_NICE (default 10), set before any thread starts (libuv's threads inherit
+// it): when the cores are short, the notebooks' channels in the main process come first.
+// Measured by bench/serving.ts on 2 cores: the channel's round trip under serving load was
+// 1.18-1.37x its idle figure at niceness 10, 1.33-1.51x at 0 (the process boundary alone).
+const niceness = getConfig().servingNice;
+if (niceness > 0) {
+  try {
+    os.setPriority(niceness);
+  } catch (e) {
+    logger().warn({ err: e }, "serving: could not lower the serving process's priority");
+  }
 }
 
 const dir = process.env.KILN_SERVING_DIR;
@@ -71,4 +78,6 @@ process.on("message", (m: { kiln?: string; head?: string }, socket?: net.Socket)
 });
 process.on("disconnect", () => process.exit(0)); // Kiln went away: so does its serving process
 
-server.listen(path.join(dir, "serving.sock"), () => rpc.push("ready"));
+const socketPath = path.join(dir, "serving.sock");
+fs.rmSync(socketPath, { force: true }); // left by a serving process that was killed
+server.listen(socketPath, () => rpc.push("ready"));

@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import http from "node:http";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
+
+// Kiln's serving process (lib/serving/process): its own process, under Kiln's, at the
+// niceness the operator asked for; when it dies Kiln starts another and model requests are
+// answered again, while Kiln's own pages and API never stopped.
+let kiln: RunningKiln;
+
+/** Kiln's child processes that run lib/serving/process/child.ts. */
+function servingPids(): number[] {
+  const pid = kiln.proc.pid!;
+  return fs
+    .readdirSync(`/proc/${pid}/task`)
+    .flatMap((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number))
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes("serving/process/child");
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+}
+/** A GET on a connection of its own (none kept from before): its status, 0 if it failed. */
+const freshGet = (path: string) =>
+  new Promise<number>((resolve) => http.get(`${kiln.url}${path}`, { agent: false }, (r) => r.resume().on("end", () => resolve(r.statusCode ?? 0))).on("error", () => resolve(0)));
+const niceOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+
+beforeAll(async () => {
+  kiln = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-process"), KILN_ADMIN_TOKEN: randomToken(), KILN_SERVING_NICE: "7" } });
+}, 120_000);
+afterAll(async () => {
+  await kiln?.stop();
+});
+
+test("models are answered by one process of Kiln's own, at KILN_SERVING_NICE; killed, it is replaced and answers again", async () => {
+  const [first, ...more] = servingPids();
+  expect(first).toBeDefined();
+  expect(more).toEqual([]);
+  expect(niceOf(first!)).toBe(7);
+  expect(niceOf(kiln.proc.pid!)).toBe(0); // Kiln itself keeps its priority
+  const ready = () => freshGet("/v2/health/ready");
+  expect(await ready()).toBe(200);
+  const missing = await fetch(`${kiln.url}/serve/nothing-here/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  expect(missing.status).toBe(404);
+  expect((await missing.json()).error.message).toMatch(/No such endpoint: nothing-here/);
+
+  process.kill(first!, "SIGKILL"); // the connections it held die with it: their clients reconnect
+  expect(await freshGet("/api/health")).toBe(200); // Kiln's own answers never stopped
+  let replaced: number | undefined;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    replaced = servingPids().find((p) => p !== first);
+    if (replaced && (await ready()) === 200) break;
+  }
+  expect(replaced).toBeDefined();
+  expect(await ready()).toBe(200);
+  expect(niceOf(replaced!)).toBe(7);
+  expect(kiln.output()).toMatch(/the serving process stopped; starting another/);
+}, 60_000);
