@@ -28,6 +28,7 @@ export const configSchema = z
     KILN_METRICS_PUBLIC: bool.default(false),
     KILN_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     KILN_SERVING_NICE: z.coerce.number().int().min(0).max(19).default(10),
+    KILN_SERVING_UNLOAD_AFTER: z.coerce.number().int().min(1).max(86_400).default(300),
     GITHUB_CLIENT_ID: z.string().min(1).optional(),
     GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_ISSUER: z.url().optional(),
@@ -111,6 +112,8 @@ export interface Config {
   metricsPublic: boolean;
   /** The serving process's niceness (0-19): the higher, the more notebooks come first when cores are short, at serving's expense. */
   servingNice: number;
+  /** Seconds a model version no endpoint routes to stays loaded, idle, before its memory goes back. */
+  servingUnloadAfter: number;
   /** Sign-in and sign-up attempts allowed per client address per minute. */
   authRateLimit: number;
   github?: { clientId: string; clientSecret: string };
@@ -203,6 +206,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     signupDefault: c.KILN_SIGNUP,
     metricsPublic: c.KILN_METRICS_PUBLIC,
     servingNice: c.KILN_SERVING_NICE,
+    servingUnloadAfter: c.KILN_SERVING_UNLOAD_AFTER,
     authRateLimit: c.KILN_AUTH_RATE_LIMIT,
     github: c.GITHUB_CLIENT_ID ? { clientId: c.GITHUB_CLIENT_ID, clientSecret: c.GITHUB_CLIENT_SECRET! } : undefined,
     oidc: c.OIDC_ISSUER

@@ -3,7 +3,7 @@ import client from "prom-client";
 const KEY = Symbol.for("kiln.metrics");
 
 /** Counted in the serving process (lib/serving/process/child.ts), not in Kiln's main process. */
-export const SERVING_METRICS = ["kiln_endpoint_requests_total", "kiln_endpoint_latency_seconds", "kiln_endpoint_batch_size"];
+export const SERVING_METRICS = ["kiln_endpoint_requests_total", "kiln_endpoint_latency_seconds", "kiln_endpoint_batch_size", "kiln_serving_model_loaded"];
 
 function create() {
   const registry = new client.Registry();
@@ -41,6 +41,12 @@ function create() {
       help: "Requests joined into one model run (dynamic batching), by endpoint",
       labelNames: ["endpoint"] as const,
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers: [registry],
+    }),
+    servingLoaded: new client.Gauge({
+      name: "kiln_serving_model_loaded",
+      help: "Model versions loaded in the serving process (1 while loaded), by model and version",
+      labelNames: ["model", "version"] as const,
       registers: [registry],
     }),
     channelCommands: new client.Counter({

@@ -34,11 +34,22 @@ export class Batcher {
     signature: ModelSignature,
     public maxBatch: number,
     public maxWaitMs: number,
+    /** The model and version it runs, as metrics name them. */
+    readonly label: { model: string; version: number } = { model: "", version: 0 },
   ) {
     this.joinable = signature.inputs.every((i) => free(i.shape[0])) && signature.outputs.every((o) => o.shape.length > 0 && free(o.shape[0]));
   }
 
+  /** When a request last came (epoch ms): versions nobody routes to are unloaded once idle long enough. */
+  lastUsed = Date.now();
+
+  /** Nothing waiting, nothing running. */
+  get idle(): boolean {
+    return !this.running && !this.timer && !this.soon && this.queue.length === 0;
+  }
+
   run(feeds: Feeds): Promise<{ outputs: Outputs; batch: number }> {
+    this.lastUsed = Date.now();
     return new Promise((resolve, reject) => {
       const key = Object.entries(feeds.inputs).map(([n, i]) => `${n}:${i.dims.slice(1).join("x")}`).join("|");
       this.queue.push({ feeds, key, resolve, reject });

@@ -103,6 +103,12 @@ export function putEndpoint(name: string, value: LiveEndpoint | null) {
   cache().set(name, { at: Date.now(), value: Promise.resolve(value) });
 }
 
+/** Every endpoint's routing as this process has it (what is loaded for the others can go). */
+export async function knownEndpoints(): Promise<LiveEndpoint[]> {
+  const values = await Promise.all([...cache().values()].map((e) => e.value.catch(() => null)));
+  return values.filter((v): v is LiveEndpoint => v !== null);
+}
+
 /** The endpoint is gone (deleted): nothing of it stays here. */
 export async function forgetEndpoint(name: string): Promise<void> {
   cache().delete(name);

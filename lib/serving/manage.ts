@@ -63,7 +63,8 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
  * promotion gate both move traffic this way.
  */
 export async function routeTraffic(db: Db, endpoint: EndpointRow, routes: { version: ModelVersionRow; weight: number }[]): Promise<void> {
-  for (const r of routes) await servingProcess().warm(endpoint, { version: r.version, signature: r.version.signature });
+  const [model] = await db.select({ name: models.name }).from(models).where(eq(models.id, endpoint.modelId));
+  for (const r of routes) await servingProcess().warm({ ...endpoint, modelName: model?.name ?? "" }, { version: r.version, signature: r.version.signature });
   await db.transaction(async (tx) => {
     await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, endpoint.id));
     await tx.insert(endpointTraffic).values(routes.map((r) => ({ endpointId: endpoint.id, versionId: r.version.id, weight: r.weight })));
@@ -104,7 +105,7 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: CreateEn
     throw e;
   }
   await record(ctx, row.id, "created", { version: version.version, requested: input.version });
-  await servingProcess().warm(row, { version, signature: version.signature }); // loaded before its first request
+  await servingProcess().warm({ ...row, modelName: model.name }, { version, signature: version.signature }); // loaded before its first request
   await refreshEndpoint(row.name);
   return { ...(await describeEndpoint(ctx, row)), token };
 }

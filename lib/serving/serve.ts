@@ -2,14 +2,14 @@ import { metrics } from "../metrics";
 import { Batcher } from "./batcher";
 import type { LiveEndpoint, Route } from "./live";
 import type { Feeds } from "./requests";
-import { type FlatTensor, sessionFor } from "./sessions";
+import { type FlatTensor, releaseSession, sessionFor } from "./sessions";
 
 const KEY = Symbol.for("kiln.servingBatchers");
 type G = typeof globalThis & { [KEY]?: Map<string, Promise<Batcher>> };
 const batchers = (): Map<string, Promise<Batcher>> => ((globalThis as G)[KEY] ??= new Map());
 
 /** What a batcher needs of its endpoint. */
-type BatchSettings = Pick<LiveEndpoint, "id" | "maxBatch" | "maxWaitMs">;
+type BatchSettings = Pick<LiveEndpoint, "id" | "modelName" | "maxBatch" | "maxWaitMs">;
 
 /** The batcher of one endpoint's version (its session loaded once, shared by versions' users). */
 function batcherFor(endpoint: BatchSettings, route: Pick<Route, "version" | "signature">): Promise<Batcher> {
@@ -17,7 +17,7 @@ function batcherFor(endpoint: BatchSettings, route: Pick<Route, "version" | "sig
   const all = batchers();
   let b = all.get(key);
   if (!b) {
-    b = sessionFor(route.version).then((s) => new Batcher(s, route.signature, endpoint.maxBatch, endpoint.maxWaitMs));
+    b = sessionFor(route.version, { model: endpoint.modelName, version: route.version.version }).then((s) => new Batcher(s, route.signature, endpoint.maxBatch, endpoint.maxWaitMs, { model: endpoint.modelName, version: route.version.version }));
     b.catch(() => all.delete(key));
     all.set(key, b);
   }
@@ -55,6 +55,30 @@ export async function warmRoute(endpoint: BatchSettings, route: Pick<Route, "ver
   warmed.add(route.version.id);
   const zeros = zerosFor(route.signature);
   if (zeros) await (await sessionFor(route.version)).run(zeros).catch(() => undefined); // a model that refuses zeros still serves
+}
+
+/**
+ * Unloads what no endpoint routes to any more: a version's batcher once it has been idle
+ * `idleMs`, then its session when no endpoint's batcher uses it. `routed` is every
+ * endpoint's routing as this process knows it. A request that still holds the old routing
+ * finds the version loaded again (the check and the removal happen in one step, with no
+ * await between, so nothing is released under a waiting request).
+ */
+export async function releaseUnrouted(routed: LiveEndpoint[], idleMs: number): Promise<number> {
+  const keep = new Set(routed.flatMap((e) => e.routes.map((r) => `${e.id}:${r.version.id}`)));
+  const all = batchers();
+  const settled = await Promise.all([...all].map(async ([key, b]) => [key, b, await b.catch(() => null)] as const));
+  const now = Date.now();
+  const released: { versionId: number; label: { model: string; version: number } }[] = [];
+  for (const [key, promise, batcher] of settled) {
+    if (all.get(key) !== promise || keep.has(key) || !batcher?.idle || now - batcher.lastUsed < idleMs) continue;
+    all.delete(key);
+    released.push({ versionId: Number(key.split(":")[1]), label: batcher.label });
+  }
+  const inUse = new Set([...all.keys()].map((k) => Number(k.split(":")[1])));
+  const freed = released.filter((r) => !inUse.has(r.versionId));
+  for (const r of freed) await releaseSession(r.versionId, r.label);
+  return freed.length;
 }
 
 const batchMeters = new Map<string, { observe: (v: number) => void }>();

@@ -1,5 +1,6 @@
 import ort from "onnxruntime-node";
 import type { ModelVersionRow } from "../db/schema";
+import { metrics } from "../metrics";
 import { modelBytes } from "../models/bytes";
 
 /** A tensor as serving handles it: onnxruntime's type name, flat data, dims. */
@@ -28,19 +29,26 @@ const KEY = Symbol.for("kiln.servingSessions");
 type G = typeof globalThis & { [KEY]?: Map<number, Promise<ort.InferenceSession>> };
 const sessions = (): Map<number, Promise<ort.InferenceSession>> => ((globalThis as G)[KEY] ??= new Map());
 
-function load(version: Pick<ModelVersionRow, "id" | "chunks" | "size">): Promise<ort.InferenceSession> {
+/** What the loaded-models gauge names a version by. */
+export interface VersionLabel {
+  model: string;
+  version: number;
+}
+
+function load(version: Pick<ModelVersionRow, "id" | "chunks" | "size">, label?: VersionLabel): Promise<ort.InferenceSession> {
   const all = sessions();
   let s = all.get(version.id);
   if (!s) {
     s = modelBytes(version.chunks, version.size).then((bytes) => ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 }));
     s.catch(() => all.delete(version.id)); // a failed load is tried again by the next request
     all.set(version.id, s);
+    if (label) void s.then(() => metrics().servingLoaded.labels(label.model, String(label.version)).set(1), () => undefined);
   }
   return s;
 }
 
-export async function sessionFor(version: Pick<ModelVersionRow, "id" | "chunks" | "size">): Promise<ModelRunner> {
-  const session = await load(version);
+export async function sessionFor(version: Pick<ModelVersionRow, "id" | "chunks" | "size">, label?: VersionLabel): Promise<ModelRunner> {
+  const session = await load(version, label);
   return {
     run: async (feeds) => {
       const inputs: Record<string, ort.Tensor> = {};
@@ -51,4 +59,12 @@ export async function sessionFor(version: Pick<ModelVersionRow, "id" | "chunks" 
       return outputs;
     },
   };
+}
+
+/** Frees a version's session (its memory goes back): nothing may be running on it. */
+export async function releaseSession(versionId: number, label?: VersionLabel): Promise<void> {
+  const s = sessions().get(versionId);
+  sessions().delete(versionId);
+  if (label) metrics().servingLoaded.remove(label.model, String(label.version));
+  await (await s?.catch(() => null))?.release();
 }

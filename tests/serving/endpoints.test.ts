@@ -235,7 +235,7 @@ onnx.save(m, "lin.onnx")
 kiln.log_model("lin.onnx", name="lin")
 print(kiln.register_model(${JSON.stringify(linear)}))`;
 
-test("under 100 requests/s a swap drops nothing and every answer names one version; a 10% canary gets 10% ± 3% of 2,000; rollback moves everything back at once", async () => {
+test("under 100 requests/s a swap drops nothing and every answer names one version; a 10% canary gets 10% ± 3% of 2,000; rollback moves everything back at once; the version no longer routed is unloaded, and loaded again when routed", async () => {
   const km = jupyterClient(s.url, alice.name, alice.token);
   for (const w of [1, 2]) {
     const k = await km.startNew({ name: "python3" });
@@ -290,6 +290,20 @@ test("under 100 requests/s a swap drops nothing and every answer names one versi
   expect((await Promise.all(Array.from({ length: 50 }, ask))).every((a) => a.version === 1)).toBe(true);
   const history = (await call(s.url, "GET", `/api/endpoints/${linear}`, { token: alice.token })).body.history.map((h: { action: string }) => h.action);
   expect(history).toEqual(["deploy", "canary", "deploy", "created"]);
+
+  // v2, routed by nothing now, is unloaded once idle (KILN_SERVING_UNLOAD_AFTER is 1 s in the tests); v1 stays
+  const loaded = async () => {
+    const text = await (await fetch(`${s.url}/metrics`, { headers: { authorization: `token ${s.adminToken}` } })).text();
+    return [...text.matchAll(new RegExp(`^kiln_serving_model_loaded\\{model="${linear}",version="(\\d+)"\\} 1$`, "gm"))].map((m) => Number(m[1])).sort();
+  };
+  for (const deadline = Date.now() + 60_000; (await loaded()).includes(2) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+  expect(await loaded()).toEqual([1]);
+  expect(await ask()).toEqual({ status: 200, version: 1, y: 1 });
+  // routed again, it is loaded again before traffic moves, and answers
+  await call(s.url, "PUT", `/api/endpoints/${linear}/traffic`, { token: alice.token, body: { traffic: [{ version: 2, weight: 100 }] } });
+  expect(await loaded()).toEqual([1, 2]);
+  expect(await ask()).toEqual({ status: 200, version: 2, y: 2 });
+  await call(s.url, "PUT", `/api/endpoints/${linear}/traffic`, { token: alice.token, body: { traffic: [{ version: 1, weight: 100 }] } });
 }, 240_000);
 
 const gatedVersion = (name: string, w0: number, val: number) => `

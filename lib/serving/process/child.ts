@@ -15,9 +15,9 @@ import { logger } from "../../log";
 import { metrics, SERVING_METRICS } from "../../metrics";
 import { userOriginOf } from "../../proxy/user-origin";
 import { isServingPath, serveModelRequest } from "../http";
-import { type LiveEndpoint, putEndpoint, type Route, setEndpointSource } from "../live";
+import { knownEndpoints, type LiveEndpoint, putEndpoint, type Route, setEndpointSource } from "../live";
 import { flushSamples } from "../sample-log";
-import { warmRoute } from "../serve";
+import { releaseUnrouted, warmRoute } from "../serve";
 import { endpointStats } from "../stats";
 import { forwardRequest, forwardUpgrade } from "./forward";
 import { connectRpc } from "./rpc";
@@ -53,7 +53,7 @@ const rpc = connectRpc(process, {
     putEndpoint(name, value);
   },
   warm: (arg) => {
-    const { endpoint, route } = arg as { endpoint: { id: number; maxBatch: number; maxWaitMs: number }; route: Pick<Route, "version" | "signature"> };
+    const { endpoint, route } = arg as { endpoint: { id: number; modelName: string; maxBatch: number; maxWaitMs: number }; route: Pick<Route, "version" | "signature"> };
     return warmRoute(endpoint, route);
   },
   stats: (name) => endpointStats(String(name)),
@@ -68,6 +68,15 @@ const rpc = connectRpc(process, {
   },
 });
 setEndpointSource((name) => rpc.call<LiveEndpoint | null>("endpoint", name));
+
+// Versions no endpoint routes to any more give their memory back once idle a while.
+const unloadAfterMs = getConfig().servingUnloadAfter * 1000;
+setInterval(() => {
+  knownEndpoints()
+    .then((routed) => releaseUnrouted(routed, unloadAfterMs))
+    .then((n) => n && logger().info({ versions: n }, "serving: unloaded model versions no endpoint routes to"))
+    .catch((e) => logger().warn({ err: e }, "serving: could not unload unrouted versions"));
+}, Math.min(30_000, unloadAfterMs)).unref();
 
 // A connection from the main process, with the bytes it read to know what it was.
 process.on("message", (m: { kiln?: string; head?: string }, socket?: net.Socket) => {

@@ -86,7 +86,9 @@ class ServingProcess {
   /** A connection that opened with a model request: the serving process's from here (false: it is not up). */
   handOff(socket: net.Socket, head: Buffer): boolean {
     if (!this.ready || !this.child?.connected) return false;
-    this.child.send({ kiln: "connection", head: head.toString("base64") }, socket);
+    this.child.send({ kiln: "connection", head: head.toString("base64") }, socket, (err) => {
+      if (err) socket.destroy(); // it went away meanwhile: the client reconnects
+    });
     return true;
   }
 
@@ -96,14 +98,16 @@ class ServingProcess {
   }
 
   /** Loads a version in the serving process before traffic moves to it. */
-  async warm(endpoint: Pick<LiveEndpoint, "id" | "maxBatch" | "maxWaitMs">, route: Pick<Route, "version" | "signature">): Promise<void> {
-    if (!this.rpc) return; // no serving process (Kiln's handlers used in a test process): the first request loads it
-    await this.rpc.call("warm", { endpoint: { id: endpoint.id, maxBatch: endpoint.maxBatch, maxWaitMs: endpoint.maxWaitMs }, route });
+  async warm(endpoint: Pick<LiveEndpoint, "id" | "modelName" | "maxBatch" | "maxWaitMs">, route: Pick<Route, "version" | "signature">): Promise<void> {
+    if (!this.rpc || !this.ready) return; // none (yet): its first request will load it
+    const { id, modelName, maxBatch, maxWaitMs } = endpoint;
+    await this.rpc.call("warm", { endpoint: { id, modelName, maxBatch, maxWaitMs }, route: { version: { id: route.version.id, version: route.version.version, chunks: route.version.chunks, size: route.version.size }, signature: route.signature } });
   }
 
   async stats(name: string): Promise<EndpointStats> {
-    if (!this.rpc) return { name, at: Date.now(), requests: [], latency: { buckets: [], count: 0, sum: 0 } };
-    return this.rpc.call("stats", name);
+    const none: EndpointStats = { name, at: Date.now(), requests: [], latency: { buckets: [], count: 0, sum: 0 } };
+    if (!this.rpc || !this.ready) return none; // a serving process starting again has counted nothing yet
+    return this.rpc.call<EndpointStats>("stats", name).catch(() => none);
   }
 
   /** The serving metrics in Prometheus's text format (they are counted there). */
@@ -112,7 +116,7 @@ class ServingProcess {
   }
 
   async flushSamples(): Promise<void> {
-    await this.rpc?.call("flushSamples");
+    if (this.ready) await this.rpc?.call("flushSamples");
   }
 
   async stop(): Promise<void> {

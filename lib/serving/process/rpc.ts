@@ -31,11 +31,14 @@ export interface Rpc {
 export function connectRpc(port: Port, handlers: Handlers): Rpc {
   let seq = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  const send = (m: Call | Reply) => {
+  /** false: the channel is closed (the other side is gone or going). */
+  const send = (m: Call | Reply): boolean => {
+    if ("connected" in port && !port.connected) return false;
     try {
       (port.send as (m: unknown) => boolean)(m);
+      return true;
     } catch {
-      /* the channel is closed: the caller's promise fails through fail() */
+      return false;
     }
   };
   port.on("message", (m: Call | Reply) => {
@@ -63,9 +66,12 @@ export function connectRpc(port: Port, handlers: Handlers): Rpc {
       new Promise<T>((resolve, reject) => {
         const s = ++seq;
         pending.set(s, { resolve: resolve as (v: unknown) => void, reject });
-        send({ rpc: "call", seq: s, op, arg });
+        if (!send({ rpc: "call", seq: s, op, arg })) {
+          pending.delete(s);
+          reject(new Error(`${op}: the other process is not there`));
+        }
       }),
-    push: (op, arg) => send({ rpc: "call", seq: 0, op, arg }),
+    push: (op, arg) => void send({ rpc: "call", seq: 0, op, arg }),
     fail: (why) => {
       for (const p of pending.values()) p.reject(new Error(why));
       pending.clear();
