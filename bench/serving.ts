@@ -369,6 +369,11 @@ print(json.dumps(versions))`);
     cpuPids.bare = bare.pid!;
     const bareTarget: Target = { url: `http://127.0.0.1:${port}/predict`, headers: kilnTarget.headers, body: kilnTarget.body };
 
+    /** Connections Kiln has handed to its serving process so far. */
+    const handedConnections = async () => {
+      const text = await (await fetch(`${k.url}/metrics`, { headers: { authorization: `token ${admin}` } })).text();
+      return Number(/^kiln_serving_connections_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+    };
     async function batchMetrics() {
       const text = await (await fetch(`${k.url}/metrics`, { headers: { authorization: `token ${admin}` } })).text();
       const get = (suffix: string) => Number(new RegExp(`^kiln_endpoint_batch_size_${suffix}\\{endpoint="approval"\\} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
@@ -432,9 +437,10 @@ print(json.dumps(versions))`);
     const half = Math.round(bestKiln / 2);
     log(`2. latency open-loop at ${half}/s`);
     const open = (rate: number, durationS: number, record = false): Job => ({ mode: "open", rate, warmupS: WARMUP, durationS, record, ...kilnTarget });
+    const handedBeforeLatency = await handedConnections();
     const l = await drive(open(half, 2 * SECONDS), ["kiln", "serving"]);
     const latency = {
-      rate: half, achieved_rps: l.rps, requests: l.requests, errors: l.errors,
+      rate: half, achieved_rps: l.rps, requests: l.requests, errors: l.errors, connections_handed: (await handedConnections()) - handedBeforeLatency,
       p50_ms: l.p50_ms, p99_ms: l.p99_ms, p999_ms: l.p999_ms, max_ms: l.max_ms,
       target_p99_ms: 10, met: l.p99_ms < 10 && l.errors === 0, load_average: l.load_average,
     };
@@ -462,14 +468,18 @@ print(json.dumps(versions))`);
     const swapsPlanned = [2, 1, 2, 1, 2];
     const swapDuration = 2 * (swapsPlanned.length + 1);
     profiler("started (swaps)");
+    const handedBeforeSwaps = await handedConnections();
     const swapRun = drive(open(half, swapDuration, true), ["kiln", "serving"]);
-    const swaps: { to: number; sent: number; answered: number; status: number }[] = [];
+    const swaps: { to: number; sent: number; answered: number; status: number; handed_before: number; handed_after: number }[] = [];
     await new Promise((r) => setTimeout(r, (WARMUP + 2) * 1000));
     for (const [i, to] of swapsPlanned.entries()) {
+      const handedBefore = await handedConnections();
       const sent = now();
       const r = await fetch(`${k.url}/api/endpoints/approval/traffic`, { method: "PUT", headers: auth, body: JSON.stringify({ traffic: [{ version: to, weight: 100 }], reason: `bench swap ${i}` }) });
       await r.text();
-      swaps.push({ to, sent, answered: now(), status: r.status });
+      const answered = now();
+      await new Promise((res) => setTimeout(res, 500));
+      swaps.push({ to, sent, answered, status: r.status, handed_before: handedBefore, handed_after: await handedConnections() });
       await new Promise((res) => setTimeout(res, Math.max(0, sent + 2000 - now())));
     }
     const sw = await swapRun;
@@ -479,13 +489,13 @@ print(json.dumps(versions))`);
       // the second around the swap: from half a second before the PUT to half a second after its answer
       const inWindow = samples.filter(([t]) => t >= s.sent - 500 && t <= s.answered + 500);
       const worst = Math.max(...inWindow.map(([, lat]) => lat));
-      return { to_version: s.to, put_status: s.status, put_ms: r2(s.answered - s.sent), requests_in_window: inWindow.length, failed_in_window: inWindow.filter(([, , st]) => st !== 200).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
+      return { to_version: s.to, put_status: s.status, put_ms: r2(s.answered - s.sent), connections_handed_in_window: s.handed_after - s.handed_before, requests_in_window: inWindow.length, failed_in_window: inWindow.filter(([, , st]) => st !== 200).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
     });
     const away = samples.filter(([t]) => !swaps.some((s) => t >= s.sent - 500 && t <= s.answered + 500)).map(([, lat]) => lat);
     const worstRatio = Math.max(...around.map((a) => a.ratio_to_p99));
     const swap = {
       rate: half, requests: sw.requests, failed: sw.errors, answers_by_version: sw.versions,
-      swaps: around, p99_ms_of_this_run_outside_windows: r2(pct(away, 0.99)),
+      swaps: around, p99_ms_of_this_run_outside_windows: r2(pct(away, 0.99)), connections_handed_in_run: (await handedConnections()) - handedBeforeSwaps,
       p99_ms_reference: latency.p99_ms, worst_ratio_to_p99: worstRatio,
       target_failed: 0, target_ratio_to_p99: 3, met: sw.errors === 0 && worstRatio <= 3 && swaps.every((s) => s.status === 200),
       load_average: sw.load_average,

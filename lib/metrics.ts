@@ -49,6 +49,11 @@ function create() {
       labelNames: ["model", "version"] as const,
       registers: [registry],
     }),
+    servingConnections: new client.Counter({
+      name: "kiln_serving_connections_total",
+      help: "Connections handed to the serving process because they opened with a model request",
+      registers: [registry],
+    }),
     channelCommands: new client.Counter({
       name: "kiln_notebook_channel_commands_total",
       help: "Commands received on notebook WebSocket channels, by operation and outcome",

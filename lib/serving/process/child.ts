@@ -20,6 +20,7 @@ import { flushSamples } from "../sample-log";
 import { releaseUnrouted, warmRoute } from "../serve";
 import { endpointStats } from "../stats";
 import { forwardRequest, forwardUpgrade } from "./forward";
+import { deliver, ownHandling } from "./sniff";
 import { connectRpc } from "./rpc";
 
 // KILN_SERVING_NICE (default 10), set before any thread starts (libuv's threads inherit
@@ -79,11 +80,9 @@ setInterval(() => {
 }, Math.min(30_000, unloadAfterMs)).unref();
 
 // A connection from the main process, with the bytes it read to know what it was.
+const own = ownHandling(server);
 process.on("message", (m: { kiln?: string; head?: string }, socket?: net.Socket) => {
-  if (m?.kiln !== "connection" || !socket) return;
-  socket.unshift(Buffer.from(m.head ?? "", "base64"));
-  server.emit("connection", socket);
-  socket.resume();
+  if (m?.kiln === "connection" && socket) deliver(own, socket, Buffer.from(m.head ?? "", "base64"));
 });
 process.on("disconnect", () => process.exit(0)); // Kiln went away: so does its serving process
 

@@ -86,6 +86,7 @@ class ServingProcess {
   /** A connection that opened with a model request: the serving process's from here (false: it is not up). */
   handOff(socket: net.Socket, head: Buffer): boolean {
     if (!this.ready || !this.child?.connected) return false;
+    metrics().servingConnections.inc();
     this.child.send({ kiln: "connection", head: head.toString("base64") }, socket, (err) => {
       if (err) socket.destroy(); // it went away meanwhile: the client reconnects
     });

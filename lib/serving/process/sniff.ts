@@ -22,55 +22,72 @@ export function opensWithServing(head: Buffer): boolean | undefined {
 export type HandOff = (socket: net.Socket, head: Buffer) => boolean;
 
 /**
+ * Reads a new connection's first bytes until they say whether it opens with a model
+ * request, then stops reading (the rest is for whoever takes it) and calls `route`. A
+ * connection that says nothing for 5 s is routed as not serving (the HTTP server's own
+ * timeouts then apply).
+ */
+export function sniffConnection(socket: net.Socket, route: (serving: boolean, head: Buffer) => void): void {
+  let head: Buffer = Buffer.alloc(0);
+  const quiet = setTimeout(() => decide(false), 5000);
+  const decide = (serving: boolean) => {
+    clearTimeout(quiet);
+    socket.off("data", onData);
+    socket.off("end", onEnd);
+    socket.off("error", onError);
+    socket.pause();
+    // net.Socket's own pause leaves the handle reading; `reading` false lets resume() start it again
+    const handle = (socket as unknown as { _handle?: { reading: boolean; readStop(): number } })._handle;
+    if (handle?.reading) {
+      handle.reading = false;
+      handle.readStop();
+    }
+    route(serving, head);
+  };
+  const onData = (chunk: Buffer) => {
+    head = head.length ? Buffer.concat([head, chunk]) : chunk;
+    const serving = opensWithServing(head); // undecided only while under 15 bytes
+    if (serving !== undefined) decide(serving);
+  };
+  const onEnd = () => decide(false);
+  const onError = () => {
+    clearTimeout(quiet);
+    socket.destroy();
+  };
+  socket.on("data", onData);
+  socket.on("end", onEnd);
+  socket.on("error", onError);
+  socket.resume();
+}
+
+/** An HTTP server's own handling of connections (its first "connection" listener), for sockets given to it by hand. */
+export function ownHandling(server: http.Server): (socket: net.Socket) => void {
+  const own = server.listeners("connection")[0] as (socket: net.Socket) => void;
+  return (socket) => own.call(server, socket);
+}
+
+/** A connection whose first bytes were read elsewhere, given to `own` (an HTTP server's handling) with them. */
+export function deliver(own: (socket: net.Socket) => void, socket: net.Socket, head: Buffer): void {
+  if (head.length) socket.unshift(head);
+  own(socket);
+  socket.resume();
+}
+
+/**
  * Puts the sorting in front of `server`'s own connection handling: its connections arrive
  * paused, and go on to the server, or to `handOff` when they open with a model request and
  * it takes them. The server keeps listening itself (its header and request timeouts are
  * tracked from there). Returns the server's own handling, for connections that are never
- * to be sorted (the kernels' API sockets).
+ * to be sorted (the kernels' API sockets) or that come back from the serving process.
  */
 export function sortConnections(server: http.Server, handOff: HandOff): (socket: net.Socket) => void {
-  const own = server.listeners("connection")[0] as (socket: net.Socket) => void;
-  const toServer = (socket: net.Socket) => own.call(server, socket);
+  const toServer = ownHandling(server);
   server.removeAllListeners("connection");
   (server as unknown as { pauseOnConnect: boolean }).pauseOnConnect = true; // net.Server reads it as each connection comes
-  server.on("connection", (socket: net.Socket) => {
-    let head: Buffer = Buffer.alloc(0);
-    // a connection that says nothing goes on to the server, whose own timeouts then apply
-    const quiet = setTimeout(() => decide(false), 5000);
-    const decide = (serving: boolean) => {
-      clearTimeout(quiet);
-      socket.off("data", onData);
-      socket.off("end", onEnd);
-      socket.off("error", onError);
-      socket.pause();
-      // nothing more is read here: the rest of the bytes are for whoever takes the connection
-      // (net.Socket's own pause leaves the handle reading; `reading` false lets resume() start it again)
-      const handle = (socket as unknown as { _handle?: { reading: boolean; readStop(): number } })._handle;
-      if (handle?.reading) {
-        handle.reading = false;
-        handle.readStop();
-      }
-      if (!serving || !handOff(socket, head)) toKiln();
-    };
-    const toKiln = () => {
-      if (head.length) socket.unshift(head);
-      toServer(socket);
-      socket.resume();
-    };
-    const onData = (chunk: Buffer) => {
-      head = head.length ? Buffer.concat([head, chunk]) : chunk;
-      const serving = opensWithServing(head); // undecided only while under 15 bytes
-      if (serving !== undefined) decide(serving);
-    };
-    const onEnd = () => decide(false);
-    const onError = () => {
-      clearTimeout(quiet);
-      socket.destroy();
-    };
-    socket.on("data", onData);
-    socket.on("end", onEnd);
-    socket.on("error", onError);
-    socket.resume();
-  });
+  server.on("connection", (socket: net.Socket) =>
+    sniffConnection(socket, (serving, head) => {
+      if (!serving || !handOff(socket, head)) deliver(toServer, socket, head);
+    }),
+  );
   return toServer;
 }
