@@ -1,4 +1,5 @@
-// usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5] [--postgres]   (prints JSON; writes bench/results/serving[-postgres].json)
+// usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5] [--postgres] [--serving-port]   (prints JSON; writes bench/results/serving[-postgres][-serving-port].json)
+// --serving-port: the endpoint is driven on KILN_SERVING_PORT (the serving process's own port) instead of Kiln's.
 // --postgres: Kiln on the local PostgreSQL (a temporary database) instead of the embedded PGlite, which runs on Kiln's event loop.
 /**
  * Served model endpoints (issue 13): one real Kiln (PGlite, its own data directory under
@@ -284,8 +285,10 @@ process.on("SIGUSR2", () => {
   // the serving process answers the models: it is the one profiled (it loads the same preload through NODE_OPTIONS)
   const profiler = (what: string) => (profileDir ? (process.kill(cpuPids.serving!, "SIGUSR2"), log(`profiler ${what}`)) : undefined);
   const pg = process.argv.includes("--postgres") ? await createTempDatabase("servebench") : null;
-  const k = await startServer(44000 + Math.floor(Math.random() * 1000), {
-    KILN_ADMIN_TOKEN: admin, ...(pg ? { DATABASE_URL: pg.url } : {}), ...(profileDir ? { NODE_OPTIONS: `--import=${path.join(profileDir, "profiler.mjs")}` } : {}),
+  const kilnPort = 44000 + Math.floor(Math.random() * 1000);
+  const servingPort = process.argv.includes("--serving-port") ? kilnPort + 1000 : null;
+  const k = await startServer(kilnPort, {
+    KILN_ADMIN_TOKEN: admin, ...(pg ? { DATABASE_URL: pg.url } : {}), ...(servingPort ? { KILN_SERVING_PORT: String(servingPort) } : {}), ...(profileDir ? { NODE_OPTIONS: `--import=${path.join(profileDir, "profiler.mjs")}` } : {}),
   });
   cpuPids.kiln = k.pid;
   // Kiln's serving process (lib/serving/process/child.ts), a child of Kiln's: its CPU is counted apart
@@ -357,7 +360,7 @@ print(json.dumps(versions))`);
     const ep = await api("POST", "/api/endpoints", { name: "approval", model_id: model.id, version: 1 });
     const endpointSettings = { max_batch: ep.max_batch as number, max_wait_ms: ep.max_wait_ms as number, public: ep.public as boolean };
     const row = { rows: [{ age: 42, income: 52000, city: "lyon" }] };
-    const kilnTarget: Target = { url: `${k.url}/serve/approval/predict`, headers: { authorization: `Bearer ${ep.token}` }, body: JSON.stringify(row) };
+    const kilnTarget: Target = { url: `${servingPort ? `http://127.0.0.1:${servingPort}` : k.url}/serve/approval/predict`, headers: { authorization: `Bearer ${ep.token}` }, body: JSON.stringify(row) };
     const first = await fetch(kilnTarget.url, { method: "POST", headers: { ...kilnTarget.headers, "content-type": "application/json" }, body: kilnTarget.body });
     const answer = await first.text();
     if (first.status !== 200) throw new Error(`predict: ${first.status} ${answer}`);
@@ -559,7 +562,7 @@ print(json.dumps(versions))`);
 
     const report = {
       benchmark: "served endpoint (kiln.prep + LogisticRegression, one raw row per request, private with its token) vs a bare node:http server, one load client, one Kiln (Docker spawner)",
-      database: pg ? "postgres" : "pglite",
+      database: pg ? "postgres" : "pglite", endpoint_on: servingPort ? "KILN_SERVING_PORT (the serving process's own port)" : "Kiln's port",
       measure_s: SECONDS, warmup_s: WARMUP,
       commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)),
       cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version,
@@ -586,7 +589,7 @@ print(json.dumps(versions))`);
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
     if (profileDir) return void log(`profiled: Kiln's CPU profile goes to ${profileDir} when it stops; figures not recorded`);
     fs.mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
-    fs.writeFileSync(path.join(ROOT, "bench", "results", pg ? "serving-postgres.json" : "serving.json"), JSON.stringify(report, null, 2) + "\n");
+    fs.writeFileSync(path.join(ROOT, "bench", "results", `serving${pg ? "-postgres" : ""}${servingPort ? "-serving-port" : ""}.json`), JSON.stringify(report, null, 2) + "\n");
   } catch (e) {
     log(`failed: ${(e as Error).stack}`);
     process.exitCode = 1;

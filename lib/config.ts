@@ -28,6 +28,7 @@ export const configSchema = z
     KILN_METRICS_PUBLIC: bool.default(false),
     KILN_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     KILN_SERVING_NICE: z.coerce.number().int().min(0).max(19).default(10),
+    KILN_SERVING_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     KILN_SERVING_UNLOAD_AFTER: z.coerce.number().int().min(1).max(86_400).default(300),
     GITHUB_CLIENT_ID: z.string().min(1).optional(),
     GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
@@ -85,6 +86,7 @@ export const configSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((c, ctx) => {
+    if (c.KILN_SERVING_PORT !== undefined && c.KILN_SERVING_PORT === c.PORT) ctx.addIssue({ code: "custom", path: ["KILN_SERVING_PORT"], message: "must differ from PORT (Kiln's own port answers models too)" });
     if (!!c.GITHUB_CLIENT_ID !== !!c.GITHUB_CLIENT_SECRET)
       ctx.addIssue({ code: "custom", path: ["GITHUB_CLIENT_SECRET"], message: "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together" });
     const oidc = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].filter(Boolean).length;
@@ -112,6 +114,8 @@ export interface Config {
   metricsPublic: boolean;
   /** The serving process's niceness (0-19): the higher, the more notebooks come first when cores are short, at serving's expense. */
   servingNice: number;
+  /** A port of its own for the serving process (models only), beside Kiln's: connections never pass through the main process. */
+  servingPort?: number;
   /** Seconds a model version no endpoint routes to stays loaded, idle, before its memory goes back. */
   servingUnloadAfter: number;
   /** Sign-in and sign-up attempts allowed per client address per minute. */
@@ -206,6 +210,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     signupDefault: c.KILN_SIGNUP,
     metricsPublic: c.KILN_METRICS_PUBLIC,
     servingNice: c.KILN_SERVING_NICE,
+    servingPort: c.KILN_SERVING_PORT,
     servingUnloadAfter: c.KILN_SERVING_UNLOAD_AFTER,
     authRateLimit: c.KILN_AUTH_RATE_LIMIT,
     github: c.GITHUB_CLIENT_ID ? { clientId: c.GITHUB_CLIENT_ID, clientSecret: c.GITHUB_CLIENT_SECRET! } : undefined,

@@ -1,12 +1,14 @@
 import fs from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
+import net from "node:net";
+import { freePort, type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
 // Kiln's serving process (lib/serving/process): its own process, under Kiln's, at the
 // niceness the operator asked for; when it dies Kiln starts another and model requests are
 // answered again, while Kiln's own pages and API never stopped.
 let kiln: RunningKiln;
+let servingPort = 0;
 
 /** Kiln's child processes that run lib/serving/process/child.ts. */
 function servingPids(): number[] {
@@ -28,7 +30,8 @@ const freshGet = (path: string) =>
 const niceOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
 
 beforeAll(async () => {
-  kiln = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-process"), KILN_ADMIN_TOKEN: randomToken(), KILN_SERVING_NICE: "7" } });
+  servingPort = await freePort();
+  kiln = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-process"), KILN_ADMIN_TOKEN: randomToken(), KILN_SERVING_NICE: "7", KILN_SERVING_PORT: String(servingPort) } });
 }, 120_000);
 afterAll(async () => {
   await kiln?.stop();
@@ -58,3 +61,29 @@ test("models are answered by one process of Kiln's own, at KILN_SERVING_NICE; ki
   expect(niceOf(replaced!)).toBe(7);
   expect(kiln.output()).toMatch(/the serving process stopped; starting another/);
 }, 60_000);
+
+test("KILN_SERVING_PORT answers models and nothing else; a port that cannot be had stops Kiln at start-up, naming it", async () => {
+  const on = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${servingPort}${path}`, init);
+  expect((await on("/v2/health/ready")).status).toBe(200);
+  const missing = await on("/serve/nothing-here/predict", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  expect(missing.status).toBe(404);
+  expect((await missing.json()).error.message).toMatch(/No such endpoint: nothing-here/);
+  for (const path of ["/api/health", "/signin", "/user/x/api/kernels"]) {
+    const r = await on(path);
+    expect(r.status).toBe(404);
+    expect((await r.json()).error.message).toMatch(/serves models only/);
+  }
+  // a port someone else holds
+  const holder = net.createServer();
+  await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
+  try {
+    const taken = (holder.address() as net.AddressInfo).port;
+    const failed = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-port-taken"), KILN_SERVING_PORT: String(taken) }, waitMs: 60_000 }).then(
+      async (k) => (await k.stop(), null),
+      (e: Error) => e.message,
+    );
+    expect(failed).toMatch(new RegExp(`KILN_SERVING_PORT ${taken}: listen EADDRINUSE`));
+  } finally {
+    holder.close();
+  }
+}, 120_000);

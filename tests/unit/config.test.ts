@@ -28,6 +28,9 @@ describe("configuration", () => {
     [{ GITHUB_CLIENT_ID: "id" }, "GITHUB_CLIENT_SECRET"],
     [{ KILN_PUBLIC_URL: "nope" }, "KILN_PUBLIC_URL"],
     [{ KILN_SECRET: "tooshort" }, "KILN_SECRET"],
+    [{ PORT: "4000", KILN_SERVING_PORT: "4000" }, "KILN_SERVING_PORT"],
+    [{ KILN_SERVING_NICE: "20" }, "KILN_SERVING_NICE"],
+    [{ KILN_SERVING_UNLOAD_AFTER: "0" }, "KILN_SERVING_UNLOAD_AFTER"],
   ])("%o is refused, naming %s", (env, variable) => {
     try {
       parseConfig(env);

@@ -20,6 +20,7 @@ import { flushSamples } from "../sample-log";
 import { releaseUnrouted, warmRoute } from "../serve";
 import { endpointStats } from "../stats";
 import { forwardRequest, forwardUpgrade } from "./forward";
+import { PORT_REFUSED } from "./exit-codes";
 import { deliver, ownHandling } from "./sniff";
 import { connectRpc } from "./rpc";
 
@@ -47,6 +48,9 @@ const server = http.createServer((req, res) => {
 });
 server.on("upgrade", (req, socket, head) => forwardUpgrade(kilnSocket, req, socket, head));
 server.keepAliveTimeout = 65_000;
+/** Servers closed when Kiln stops, besides `server`. */
+const stopping: http.Server[] = [];
+const listening: Promise<void>[] = [];
 
 const rpc = connectRpc(process, {
   routing: (arg) => {
@@ -61,6 +65,7 @@ const rpc = connectRpc(process, {
   metrics: async () => (await Promise.all(SERVING_METRICS.map((n) => metrics().registry.getSingleMetricAsString(n)))).join("\n") + "\n",
   flushSamples: () => flushSamples(),
   stop: async () => {
+    for (const s of stopping) s.close();
     server.close();
     server.closeIdleConnections();
     await flushSamples().catch((e) => logger().warn({ err: e }, "serving: could not keep the last sampled requests"));
@@ -86,6 +91,29 @@ process.on("message", (m: { kiln?: string; head?: string }, socket?: net.Socket)
 });
 process.on("disconnect", () => process.exit(0)); // Kiln went away: so does its serving process
 
+// KILN_SERVING_PORT: models only, on a port of their own, no connection passing through the main process.
+const port = getConfig().servingPort;
+if (port !== undefined) {
+  const modelsOnly = http.createServer((req, res) => {
+    const p = (req.url ?? "/").split("?")[0]!;
+    if (isServingPath(p)) return void serveModelRequest(req, res, p);
+    const body = JSON.stringify({ error: { code: "not_found", message: `this port serves models only (/serve/{name}/predict, /v2/...); Kiln is on port ${getConfig().port}` } });
+    res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+  });
+  modelsOnly.keepAliveTimeout = 65_000;
+  listening.push(
+    new Promise<void>((resolve) => {
+      modelsOnly.once("error", (e) => {
+        process.stderr.write(`kiln: KILN_SERVING_PORT ${port}: ${e.message}\n`);
+        process.exit(PORT_REFUSED);
+      });
+      modelsOnly.listen(port, getConfig().bind, resolve);
+    }),
+  );
+  stopping.push(modelsOnly);
+}
+
 const socketPath = path.join(dir, "serving.sock");
 fs.rmSync(socketPath, { force: true }); // left by a serving process that was killed
-server.listen(socketPath, () => rpc.push("ready"));
+listening.push(new Promise<void>((resolve) => server.listen(socketPath, resolve)));
+void Promise.all(listening).then(() => rpc.push("ready"));

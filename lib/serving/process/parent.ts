@@ -8,6 +8,7 @@ import { logger } from "../../log";
 import { metrics, SERVING_METRICS } from "../../metrics";
 import { type LiveEndpoint, loadEndpoint, onEndpointChange, type Route } from "../live";
 import type { EndpointStats } from "../stats";
+import { PORT_REFUSED } from "./exit-codes";
 import { forwardRequest } from "./forward";
 import { connectRpc, type Rpc } from "./rpc";
 
@@ -59,7 +60,7 @@ class ServingProcess {
   }
 
   private spawn(): Promise<void> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const execArgv = process.execArgv.filter((a) => !/^--(inspect|cpu-prof|heap-prof)/.test(a));
       const child = fork(CHILD, [], { execArgv, env: { ...process.env, KILN_SERVING_DIR: this.dir }, stdio: "inherit" });
       this.child = child;
@@ -76,8 +77,9 @@ class ServingProcess {
         this.child = null;
         this.rpc?.fail(`the serving process stopped (${signal ?? code})`);
         if (this.stopping) return resolve();
+        if (code === PORT_REFUSED) return reject(new Error("the serving process could not listen on KILN_SERVING_PORT (said above)"));
         logger().error({ code, signal }, "serving: the serving process stopped; starting another");
-        setTimeout(() => void this.spawn(), 1000).unref();
+        setTimeout(() => this.spawn().catch((e) => logger().error({ err: e }, "serving: no serving process any more")), 1000).unref();
         resolve();
       });
     });
