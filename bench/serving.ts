@@ -48,8 +48,8 @@ export interface LoadResult {
   max_ms: number;
   /** every request answered, warm-up included */
   all_requests: number;
-  /** open loop, `record`: [scheduled epoch ms, latency ms, status (0: network error)] of every request after warm-up */
-  samples?: [number, number, number][];
+  /** open loop, `record`: [scheduled epoch ms, latency ms, status (0: network error), ms the client sent it late, 1 if on a new connection] of every request after warm-up */
+  samples?: [number, number, number, number, number][];
   /** open loop, `record`: answers per model version */
   versions?: Record<string, number>;
 }
@@ -68,23 +68,23 @@ function loadClient() {
     const agent = new http.Agent({ keepAlive: true, maxSockets: job.mode === "closed" ? job.concurrency : 512, scheduling: "fifo" });
     const opts: http.RequestOptions = { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent, headers };
     const record = job.mode === "open" && job.record;
-    /** One request; `done(status, text)`, status 0 on a network error. */
-    const send = (done: (status: number, text: string) => void) => {
+    /** One request; `done(status, text, fresh)`, status 0 on a network error, fresh: it opened a connection. */
+    const send = (done: (status: number, text: string, fresh: boolean) => void) => {
       const req = http.request(opts, (res) => {
         let text = "";
         if (record) res.setEncoding("utf8").on("data", (d: string) => (text += d));
         else res.resume();
-        res.on("end", () => done(res.statusCode ?? 0, text));
-        res.on("error", () => done(0, ""));
+        res.on("end", () => done(res.statusCode ?? 0, text, !req.reusedSocket));
+        res.on("error", () => done(0, "", !req.reusedSocket));
       });
-      req.on("error", () => done(0, ""));
+      req.on("error", () => done(0, "", !req.reusedSocket));
       req.end(body);
     };
     const t0 = performance.now();
     const measureFrom = t0 + job.warmupS * 1000;
     const end = measureFrom + job.durationS * 1000;
     const lat: number[] = [];
-    const samples: [number, number, number][] = [];
+    const samples: [number, number, number, number, number][] = [];
     const versions: Record<string, number> = {};
     let requests = 0;
     let errors = 0;
@@ -124,7 +124,8 @@ function loadClient() {
       const t = performance.now();
       while (sent < total && t0 + sent * interval <= t) {
         const scheduled = t0 + sent++ * interval;
-        send((status, text) => {
+        const late = t - scheduled;
+        send((status, text, fresh) => {
           const l = performance.now() - scheduled;
           all++;
           if (scheduled >= measureFrom) {
@@ -132,7 +133,7 @@ function loadClient() {
             if (status !== 200) errors++;
             lat.push(l);
             if (record) {
-              samples.push([performance.timeOrigin + scheduled, +l.toFixed(3), status]);
+              samples.push([performance.timeOrigin + scheduled, +l.toFixed(3), status, +late.toFixed(3), fresh ? 1 : 0]);
               const v = /"version":(\d+)/.exec(text)?.[1] ?? "none";
               versions[v] = (versions[v] ?? 0) + 1;
             }
@@ -492,7 +493,11 @@ print(json.dumps(versions))`);
       // the second around the swap: from half a second before the PUT to half a second after its answer
       const inWindow = samples.filter(([t]) => t >= s.sent - 500 && t <= s.answered + 500);
       const worst = Math.max(...inWindow.map(([, lat]) => lat));
-      return { to_version: s.to, put_status: s.status, put_ms: r2(s.answered - s.sent), connections_handed_in_window: s.handed_after - s.handed_before, requests_in_window: inWindow.length, failed_in_window: inWindow.filter(([, , st]) => st !== 200).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
+      return {
+        to_version: s.to, put_status: s.status, put_ms: r2(s.answered - s.sent), connections_handed_in_window: s.handed_after - s.handed_before,
+        // where a stall was: the client sending late, or new connections it opened
+        client_max_send_delay_ms: r2(Math.max(...inWindow.map(([, , , late]) => late))), client_new_connections: inWindow.filter(([, , , , fresh]) => fresh === 1).length,
+        requests_in_window: inWindow.length, failed_in_window: inWindow.filter(([, , st]) => st !== 200).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
     });
     const away = samples.filter(([t]) => !swaps.some((s) => t >= s.sent - 500 && t <= s.answered + 500)).map(([, lat]) => lat);
     const worstRatio = Math.max(...around.map((a) => a.ratio_to_p99));
