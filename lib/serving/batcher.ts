@@ -59,8 +59,8 @@ export class Batcher {
 
   private kick() {
     if (this.running || this.timer || this.soon || !this.queue.length) return;
-    const rows = this.queue.reduce((n, w) => n + w.feeds.rows, 0);
-    if (this.maxWaitMs > 0 && this.joinable && rows < this.maxBatch) {
+    // the rows waiting are summed only when a wait is configured: it walks the whole queue, per request
+    if (this.maxWaitMs > 0 && this.joinable && this.queue.reduce((n, w) => n + w.feeds.rows, 0) < this.maxBatch) {
       this.timer = setTimeout(() => {
         this.timer = null;
         void this.next();
@@ -81,14 +81,15 @@ export class Batcher {
     const taken = [head];
     if (!this.joinable || head.feeds.rows <= 0) return taken;
     let rows = head.feeds.rows;
-    for (let i = 0; i < this.queue.length && rows < this.maxBatch; ) {
-      const w = this.queue[i]!;
-      if (w.key === head.key && w.feeds.rows > 0 && rows + w.feeds.rows <= this.maxBatch) {
+    // one pass: hundreds may wait, and splicing each one out would move the rest every time
+    const rest: Waiting[] = [];
+    for (const w of this.queue) {
+      if (rows < this.maxBatch && w.key === head.key && w.feeds.rows > 0 && rows + w.feeds.rows <= this.maxBatch) {
         taken.push(w);
         rows += w.feeds.rows;
-        this.queue.splice(i, 1);
-      } else i++;
+      } else rest.push(w);
     }
+    this.queue = rest;
     return taken;
   }
 
