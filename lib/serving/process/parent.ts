@@ -16,10 +16,10 @@ import { connectRpc, type Rpc } from "./rpc";
  * Kiln's serving process, seen from the main process. Served models answer in a process of
  * their own (lib/serving/process/child.ts; KILN_SERVING_NICE lowers its CPU priority): a
  * flood of model requests then cannot starve the notebooks' channels, and nothing the main
- * process does (PGlite's queries run on its event loop) holds up a model request. Connections that open
- * with a model request are handed over whole (lib/serving/process/sniff.ts); the odd model
- * request on a connection the main process owns is forwarded over a private socket, and so
- * is anything else that arrives on a handed-over connection, the other way.
+ * process does (PGlite's queries run on its event loop) holds up a model request.
+ * Connections that open with a model request are handed over whole (sniff.ts); the odd
+ * model request on a connection the main process owns is forwarded over a private socket,
+ * and so is anything else that arrives on a handed-over connection, the other way.
  *
  * The serving process reads no database: routing comes from here (on demand, and pushed the
  * moment this process changes it), model files from the blob store on disk.
