@@ -1,5 +1,6 @@
 // usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5] [--postgres] [--serving-port]   (prints JSON; writes bench/results/serving[-postgres][-serving-port].json)
 // --serving-port: the endpoint is driven on KILN_SERVING_PORT (the serving process's own port) instead of Kiln's.
+// --pool N: the open-loop client keeps at most N connections, all kept open (default: up to 512, idle ones beyond 256 closed).
 // --postgres: Kiln on the local PostgreSQL (a temporary database) instead of the embedded PGlite, which runs on Kiln's event loop.
 /**
  * Served model endpoints (issue 13): one real Kiln (PGlite, its own data directory under
@@ -65,7 +66,13 @@ function loadClient() {
     const u = new URL(job.url);
     const body = Buffer.from(job.body);
     const headers = { ...job.headers, "content-type": "application/json", "content-length": String(body.length) };
-    const agent = new http.Agent({ keepAlive: true, maxSockets: job.mode === "closed" ? job.concurrency : 512, scheduling: "fifo" });
+    // open loop: a pool that grows to 512 connections (the default), or a fixed one of --pool N kept open
+    const fixed = job.mode === "open" && process.env.BENCH_POOL !== undefined;
+    const agent = new http.Agent({
+      keepAlive: true, scheduling: "fifo",
+      maxSockets: job.mode === "closed" ? job.concurrency : fixed ? Number(process.env.BENCH_POOL) : 512,
+      maxFreeSockets: fixed ? Number(process.env.BENCH_POOL) : 256,
+    });
     const opts: http.RequestOptions = { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent, headers };
     const record = job.mode === "open" && job.record;
     /** One request; `done(status, text, fresh)`, status 0 on a network error, fresh: it opened a connection. */
@@ -235,6 +242,8 @@ async function main() {
     return (Number(f[11]) + Number(f[12])) / 100;
   };
 
+  const poolArg = process.argv.indexOf("--pool");
+  if (poolArg > 0) process.env.BENCH_POOL = String(Number(process.argv[poolArg + 1]));
   function child(flag: string, env: Record<string, string> = {}) {
     const p = fork(import.meta.filename, [flag], { execArgv: process.execArgv, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     process.once("exit", () => p.kill("SIGTERM"));
@@ -567,7 +576,7 @@ print(json.dumps(versions))`);
 
     const report = {
       benchmark: "served endpoint (kiln.prep + LogisticRegression, one raw row per request, private with its token) vs a bare node:http server, one load client, one Kiln (Docker spawner)",
-      database: pg ? "postgres" : "pglite", endpoint_on: servingPort ? "KILN_SERVING_PORT (the serving process's own port)" : "Kiln's port",
+      database: pg ? "postgres" : "pglite", open_loop_client_pool: process.env.BENCH_POOL ? `${process.env.BENCH_POOL} connections, kept open` : "up to 512 connections, idle ones beyond 256 closed", endpoint_on: servingPort ? "KILN_SERVING_PORT (the serving process's own port)" : "Kiln's port",
       measure_s: SECONDS, warmup_s: WARMUP,
       commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)),
       cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version,
