@@ -22,7 +22,7 @@ const batching = {
 };
 const statsModel = z.object({
   name: z.string(), at: z.number().describe("When the counters were read (epoch ms)"),
-  requests: z.array(z.object({ version: z.number(), status: z.string(), count: z.number() })).describe("Requests since this process started, by version and HTTP status"),
+  requests: z.array(z.object({ version: z.number(), status: z.string(), count: z.number() })).describe("Requests since the serving process started, by version and HTTP status"),
   latency: z.object({ buckets: z.array(z.object({ le: z.number(), count: z.number() })), count: z.number(), sum: z.number() }).describe("kiln_endpoint_latency_seconds: cumulative buckets (finite bounds), count and sum"),
 });
 const versionRef = z.union([z.string().min(1).max(50), z.number().int().positive()]).transform(String);
@@ -49,7 +49,7 @@ export const endpointEndpoints = {
   }),
   getEndpointStats: endpoint({
     method: "GET", path: "/api/endpoints/{name}/stats", tag: "serving", auth: "user", scopes: ["read:models"],
-    summary: "An endpoint's request counters and latency histogram in this process (what /metrics shows, without read:metrics); take differences for rates",
+    summary: "An endpoint's request counters and latency histogram in Kiln's serving process (what /metrics shows, without read:metrics); take differences for rates",
     params: z.object({ name }), responses: { 200: { description: "Counters", schema: statsModel }, 404: err("No such endpoint"), ...authErrors },
   }),
   patchEndpoint: endpoint({

@@ -66,7 +66,7 @@ function authorize(req: http.IncomingMessage, e: LiveEndpoint) {
   const header = req.headers.authorization ?? "";
   const m = /^(?:bearer|token)\s+(\S+)$/i.exec(header);
   if (!m) throw new UnauthorizedError(`endpoint ${e.name} is private: send its token (Authorization: Bearer <token>)`);
-  // one SHA-256 per request; compared in constant time
+  // one SHA-256 per request, compared in constant time (auth's safeEqual would hash both sides again)
   const given = crypto.createHash("sha256").update(m[1]!).digest();
   const stored = Buffer.from(e.tokenHash, "hex");
   if (stored.length !== given.length || !crypto.timingSafeEqual(given, stored)) throw new ForbiddenError(`not a token of endpoint ${e.name}`);

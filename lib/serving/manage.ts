@@ -57,9 +57,9 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
 }
 
 /**
- * Moves an endpoint's traffic: the new versions are loaded in the serving process first, the rows
- * change in one transaction, and this process's routing is replaced in one step, so every
- * request is answered by the old traffic or the new, never by none. setTraffic and the
+ * Moves an endpoint's traffic: the new versions are loaded in the serving process first, the
+ * rows change in one transaction, and the routing is replaced in one step (here, then in the
+ * serving process), so every request is answered by the old traffic or the new, never by none. setTraffic and the
  * promotion gate both move traffic this way.
  */
 export async function routeTraffic(db: Db, endpoint: EndpointRow, routes: { version: ModelVersionRow; weight: number }[]): Promise<void> {

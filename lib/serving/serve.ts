@@ -77,7 +77,10 @@ export async function releaseUnrouted(routed: LiveEndpoint[], idleMs: number): P
   }
   const inUse = new Set([...all.keys()].map((k) => Number(k.split(":")[1])));
   const freed = released.filter((r) => !inUse.has(r.versionId));
-  for (const r of freed) await releaseSession(r.versionId, r.label);
+  for (const r of freed) {
+    warmed.delete(r.versionId); // loaded again later, it is warmed again
+    await releaseSession(r.versionId, r.label);
+  }
   return freed.length;
 }
 

@@ -4,11 +4,12 @@ import { requireEndpoint } from "./manage";
 import { servingProcess } from "./process/parent";
 
 /**
- * An endpoint's counters as this process has them since it started: requests by version
+ * An endpoint's counters as the serving process has them since it started (computed there,
+ * read by the main process over IPC): requests by version
  * and status, and the latency histogram (cumulative buckets, as Prometheus keeps them).
  * The endpoint page reads them every few seconds and takes differences itself, so it needs
- * no read:metrics scope and Kiln keeps no time series. Counters are per process: with
- * several Kiln processes each answers for the requests it served.
+ * no read:metrics scope and Kiln keeps no time series. Counters are per serving
+ * process: with several Kiln processes each answers for the requests it served.
  */
 export interface EndpointStats {
   name: string;

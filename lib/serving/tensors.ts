@@ -74,7 +74,7 @@ export function nestedInput(spec: TensorSpec, value: unknown): FlatInput {
   return { type: spec.type, data: typedValues(spec, data, where), dims };
 }
 
-/** A request's input as the runtime takes it: typed arrays for numbers (transferred, not copied). */
+/** A request's input as the runtime takes it: typed arrays for numbers. */
 export function toTensor(input: FlatInput): FlatTensor {
   const { type, data, dims } = input;
   switch (type) {

@@ -27,7 +27,7 @@ export type HandOff = (socket: net.Socket, head: Buffer) => boolean;
  * connection that says nothing for 5 s is routed as not serving (the HTTP server's own
  * timeouts then apply).
  */
-export function sniffConnection(socket: net.Socket, route: (serving: boolean, head: Buffer) => void): void {
+function sniffConnection(socket: net.Socket, route: (serving: boolean, head: Buffer) => void): void {
   let head: Buffer = Buffer.alloc(0);
   const quiet = setTimeout(() => decide(false), 5000);
   const decide = (serving: boolean) => {
