@@ -25,13 +25,16 @@ export async function overGpuQuota(db: Db, rows: ServerRow[], warn: (row: Server
       byUser.set(row.userId, u);
     }
     if (u.limit === null || u.used < u.limit) continue;
-    const month = new Date().toISOString().slice(0, 7);
+    // Warned once, and always before a stop: a check that comes only after the grace too
+    // (a busy machine, a short grace) still tells the user first.
+    const key = `${row.id}:${new Date().toISOString().slice(0, 7)}`;
+    if (!warned.has(key)) {
+      warned.add(key);
+      warn(row, `GPU-hours quota reached: ${u.used.toFixed(2)} of ${u.limit} used this month (${u.source}); the server stops at ${u.limit + grace}`);
+    }
     if (u.used >= u.limit + grace) {
       logger().warn({ server: row.id, user: row.userId, used: u.used, limit: u.limit }, "GPU-hours quota exceeded past its grace: stopping");
       out.push({ server: row, reason: `${u.source} allows ${u.limit} GPU-hours a month; ${u.used.toFixed(2)} used, past the ${grace} h grace` });
-    } else if (!warned.has(`${row.id}:${month}`)) {
-      warned.add(`${row.id}:${month}`);
-      warn(row, `GPU-hours quota reached: ${u.used.toFixed(2)} of ${u.limit} used this month (${u.source}); the server stops at ${u.limit + grace}`);
     }
   }
   return out;
