@@ -38,9 +38,9 @@ import { startWarmPool } from "./lib/servers/pool";
 import { syncGpuInventory } from "./lib/gpus/inventory";
 import { listenForGpuEvents } from "./lib/gpus/listen";
 import { chooseDefaultSpawner } from "./lib/spawners/registry";
-import { acceptNotebookChannel, isChannelPath } from "./lib/execution/channel";
-import { settleAllNotebooks, suspendAllSessions } from "./lib/execution/sessions";
-import { recoverRunningCells } from "./lib/execution/recover";
+import { acceptNotebookChannel, isChannelPath } from "./lib/notebook-sessions/channel";
+import { settleAllNotebooks, suspendAllSessions } from "./lib/notebook-sessions/sessions";
+import { recoverRunningCells } from "./lib/notebook-sessions/recover";
 
 async function main() {
   let config;

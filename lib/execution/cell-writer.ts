@@ -3,6 +3,8 @@ import { getDb } from "../db";
 import { notebooks } from "../db/schema";
 import { logger } from "../log";
 import { BatchTimer } from "./batch-timer";
+import type { SessionObserver } from "./observer";
+import type { FinishedExecution, LiveExecution } from "./session-types";
 
 const storageFailure = (e: unknown) => ({
   output_type: "stream", name: "stderr", text: `[Kiln could not store this cell's outputs: ${(e as Error).message.split("\n")[0]}]\n`,
@@ -23,14 +25,16 @@ const QUIET_MS = 50;
 const UNPLACED_MS = 10 * 60_000;
 
 /**
- * Writes finished cells' outputs into the stored notebook, batched per notebook. Rewriting
- * the whole document once per execution made "run all" on a large notebook quadratic and
- * put a read-modify-write of the document on every cell's path; the execution record
- * (the `executions` row) is written at once, and views see these cells meanwhile through
- * the session's `persisting` map.
+ * The observer that writes finished cells' outputs into the stored notebook, batched per
+ * notebook. Rewriting the whole document once per execution made "run all" on a large
+ * notebook quadratic and put a read-modify-write of the document on every cell's path; the
+ * execution record (the `executions` row) is written at once, and views see these cells
+ * meanwhile through `unwritten`.
  */
-export class CellWriter {
+export class CellWriter implements SessionObserver {
   private pending = new Map<string, FinishedCell>();
+  /** Taken by the write in progress. */
+  private inFlight = new Map<string, FinishedCell>();
   /**
    * Cells that ran before the save that stores them landed (the editor sends an execution
    * at once and saves beside it): kept until the next save of the notebook (`retryUnplaced`).
@@ -39,11 +43,30 @@ export class CellWriter {
   private readonly timer = new BatchTimer(QUIET_MS, MAX_WAIT_MS, () => void this.flush());
   private writing: Promise<void> = Promise.resolve();
 
-  /** notebookId null: nothing to write (a whole-notebook run keeps its own output notebook). */
-  constructor(private readonly notebookId: number | null, private readonly written: (cells: FinishedCell[]) => void) {}
+  constructor(private readonly notebookId: number) {}
+
+  finished(exec: LiveExecution, result: FinishedExecution) {
+    this.add({ executionId: exec.id, cellId: exec.cellId, outputs: result.outputs, executionCount: result.executionCount });
+  }
+
+  saved() {
+    this.retryUnplaced();
+  }
+
+  settle(): Promise<void> {
+    return this.flush();
+  }
+
+  /** The cell's last finished execution while it is not yet in the stored notebook (a view loaded meanwhile shows it). */
+  unwritten(cellId: string): FinishedCell | undefined {
+    return this.pending.get(cellId) ?? this.inFlight.get(cellId) ?? this.unplaced.get(cellId)?.cell;
+  }
+
+  get holdsAny(): boolean {
+    return this.pending.size + this.inFlight.size + this.unplaced.size > 0;
+  }
 
   add(cell: FinishedCell) {
-    if (this.notebookId === null) return this.written([cell]);
     this.unplaced.delete(cell.cellId);
     this.pending.set(cell.cellId, cell);
     this.timer.touch();
@@ -68,7 +91,7 @@ export class CellWriter {
   }
 
   private async write(cells: FinishedCell[]) {
-    if (this.notebookId === null) return;
+    for (const c of cells) this.inFlight.set(c.cellId, c);
     let missing = new Set<string>();
     try {
       missing = await this.store(this.notebookId, cells).catch(async (e) => {
@@ -76,8 +99,8 @@ export class CellWriter {
         // a cell that still fails keeps a note of why in place of its outputs.
         logger().warn({ err: e, notebook: this.notebookId }, "could not store a batch of cells' outputs; storing them one by one");
         for (const c of cells) {
-          await this.store(this.notebookId!, [c]).catch((e2) =>
-            this.store(this.notebookId!, [{ ...c, outputs: [storageFailure(e2)] }]).catch((e3) =>
+          await this.store(this.notebookId, [c]).catch((e2) =>
+            this.store(this.notebookId, [{ ...c, outputs: [storageFailure(e2)] }]).catch((e3) =>
               logger().error({ err: e3, notebook: this.notebookId, cell: c.cellId }, "could not store a cell's outputs in the notebook"),
             ),
           );
@@ -88,12 +111,12 @@ export class CellWriter {
       const now = Date.now();
       // (writes run in order: a later execution's cell, placed, supersedes an earlier one left unplaced)
       for (const c of cells) {
+        if (this.inFlight.get(c.cellId) === c) this.inFlight.delete(c.cellId);
         if (!missing.has(c.cellId)) this.unplaced.delete(c.cellId);
         else if (!this.pending.has(c.cellId)) this.unplaced.set(c.cellId, { cell: c, at: now });
       }
-      const expired = [...this.unplaced].filter(([, u]) => now - u.at > UNPLACED_MS).map(([id, u]) => (this.unplaced.delete(id), u.cell));
-      // Views read an unplaced cell's outputs from the session meanwhile (`persisting`).
-      this.written([...cells.filter((c) => !missing.has(c.cellId)), ...expired]);
+      // Views read an unplaced cell's outputs from `unwritten` meanwhile; not for ever.
+      for (const [id, u] of this.unplaced) if (now - u.at > UNPLACED_MS) this.unplaced.delete(id);
     }
   }
 

@@ -99,10 +99,3 @@ export function subscribe(
   c.bus.on("event", listener);
   return () => c.bus.off("event", listener);
 }
-
-/** A channel nobody will read again (a whole-notebook run that ended): its log goes. */
-export function dropChannel(key: number) {
-  const c = store().channels.get(key);
-  if (c?.timer) clearTimeout(c.timer);
-  store().channels.delete(key);
-}

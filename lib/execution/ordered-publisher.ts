@@ -1,22 +1,31 @@
 import { type NotebookEvent, publish } from "./events";
 import { logger } from "../log";
+import type { SessionObserver } from "./observer";
 import { recorder } from "./recorder";
+import type { LiveExecution } from "./session-types";
 
 /**
- * A session's events, in order, some of them only once stored. An output of a cell that has
+ * The observer that publishes a session's events to a notebook's open views, in order, some
+ * of them only once stored. An output of a cell that has
  * run for a while is published after the execution recorder has written it: whatever a user
  * saw survives Kiln being killed the next instant (a short cell's outputs go out at once, its
  * end follows within milliseconds). Events behind a stored one wait for it, so a view never
  * sees them out of order.
  */
-export class OrderedPublisher {
+export class OrderedPublisher implements SessionObserver {
   private chain: Promise<void> = Promise.resolve();
   private waiting = 0;
 
-  constructor(private readonly key: () => number) {}
+  constructor(private readonly notebookId: number) {}
+
+  /** An execution that has run a while (`durable`) has its events published once its row is written. */
+  event(event: NotebookEvent, exec: LiveExecution | undefined) {
+    if (exec?.durable) this.stored(event);
+    else this.now(event);
+  }
 
   now(event: NotebookEvent) {
-    if (this.waiting === 0) publish(this.key(), event);
+    if (this.waiting === 0) publish(this.notebookId, event);
     else this.after(Promise.resolve(), event);
   }
 
@@ -31,7 +40,7 @@ export class OrderedPublisher {
       this.waiting--;
       // Never reject: one failed publication must not hold back every later event.
       try {
-        publish(this.key(), event);
+        publish(this.notebookId, event);
       } catch (e) {
         logger().warn({ err: e }, "could not publish a notebook event");
       }

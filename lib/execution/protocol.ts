@@ -1,31 +1,5 @@
-import crypto from "node:crypto";
 import type { Output } from "./events";
-
-/** A Jupyter message as the kernel WebSocket (no subprotocol: JSON) carries it. */
-export interface JupyterMessage {
-  header: { msg_id: string; msg_type: string; session: string; username: string; date: string; version: string };
-  parent_header: { msg_id?: string; msg_type?: string } & Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  content: Record<string, unknown>;
-  channel: "shell" | "iopub" | "stdin" | "control";
-  buffers?: unknown[];
-}
-
-export function message(
-  channel: JupyterMessage["channel"],
-  msgType: string,
-  content: Record<string, unknown>,
-  session: string,
-  parent: JupyterMessage["header"] | Record<string, never> = {},
-): JupyterMessage {
-  return {
-    header: { msg_id: crypto.randomUUID(), msg_type: msgType, session, username: "kiln", date: new Date().toISOString(), version: "5.3" },
-    parent_header: parent,
-    metadata: {},
-    content,
-    channel,
-  };
-}
+import type { JupyterMessage } from "./kernel/messages";
 
 /** iopub content -> the nbformat output it is stored as (header fields dropped, as nbformat does). */
 export function toOutput(msg: JupyterMessage): Output | null {

@@ -3,6 +3,7 @@ import { getDb, rowsOf } from "../db";
 import { executions } from "../db/schema";
 import { logger } from "../log";
 import { BatchTimer } from "./batch-timer";
+import type { SessionObserver } from "./observer";
 
 type Row = typeof executions.$inferInsert & { id: number };
 
@@ -115,3 +116,6 @@ const KEY = Symbol.for("kiln.executionRecorder");
 type G = typeof globalThis & { [KEY]?: ExecutionRecorder };
 export const recorder = (): ExecutionRecorder => ((globalThis as G)[KEY] ??= new ExecutionRecorder());
 export type ExecutionRecord = Row;
+
+/** The observer that keeps a session's executions in the executions table (every kind of execution has it). */
+export const executionRows: SessionObserver = { record: (r) => recorder().record(r), settle: () => recorder().settle() };

@@ -43,7 +43,6 @@ export interface LiveExecution {
   dirty: boolean;
   /** The execute_reply, kept until the kernel's idle status for this request: outputs may come after the reply. */
   reply: { status: "ok" | "error" | "aborted"; error: { ename: string; evalue: string } | null } | null;
-  idle: boolean;
   startedAt: Date | null;
   /** Running long enough that its outputs are stored before they are shown (ordered-publisher.ts). */
   durable: boolean;
@@ -54,6 +53,6 @@ export function liveFromRow(row: ExecutionRecord): LiveExecution {
   return {
     id: row.id, record: row, msgId: row.msgId, cellId: row.cellId, status: row.status === "running" ? "running" : "queued",
     executionCount: row.executionCount ?? null, outputs: (row.outputs ?? []) as Output[], clearOnNext: false, dirty: false,
-    reply: null, idle: false, startedAt: row.startedAt ?? null, durable: true,
+    reply: null, startedAt: row.startedAt ?? null, durable: true,
   };
 }

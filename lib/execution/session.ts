@@ -1,19 +1,13 @@
 import crypto from "node:crypto";
-import { EventEmitter } from "node:events";
-import WebSocket from "ws";
-import { getDb } from "../db";
-import { logger } from "../log";
-import { beginInteractiveRun, endRun } from "../runs/lifecycle";
-import { CellWriter } from "./cell-writer";
 import { type ExecutionRecord, recorder } from "./recorder";
 import { forgetMessageRunLater, rememberMessageRun } from "./message-runs";
-import { OrderedPublisher } from "./ordered-publisher";
-import { ShellRequests } from "./shell-requests";
 import type { NotebookEvent, Output } from "./events";
-import { kernelPost } from "./kernel-rest";
-import { iopubFlows, openKernelSocket } from "./kernel-socket";
+import type { SessionObserver, SessionRun } from "./observer";
+import { KernelClient } from "./kernel/client";
+import type { FutureHandlers } from "./kernel/future";
+import type { ExecuteReply, Header, InputRequest, JupyterMessage, KernelStatus, ShellReply } from "./kernel/messages";
 import { type FinishedExecution, type KernelState, type KernelTarget, type LiveExecution, liveFromRow } from "./session-types";
-import { appendOutput, type JupyterMessage, message, storable, toOutput } from "./protocol";
+import { appendOutput, storable, toOutput } from "./protocol";
 
 export type { FinishedExecution, KernelState, KernelTarget, LiveExecution } from "./session-types";
 
@@ -24,60 +18,57 @@ const DIED =
   "The kernel process died (it exited, or ran out of memory). Jupyter started a fresh one: variables are gone; your notebook is intact. Run the cells again.";
 
 /**
- * Kiln's own connection to one notebook's kernel. Kiln is the client: it sends the
- * execute_request, records every output as it arrives (so a closed tab loses nothing) and
- * publishes them to every open view of the notebook.
+ * Kiln's own session with one kernel, over its client (kernel/client.ts): it sends each
+ * execution, keeps what the kernel sends for it (outputs merged as nbformat stores them,
+ * its status and end) and the kernel's state, and tells its observers (observer.ts), which
+ * record the rows, publish to the notebook's views, store the cells and keep the run.
  */
 export class KernelSession {
   state: KernelState = "starting";
   reason: string | null = null;
   readonly live = new Map<string, LiveExecution>();
-  /** Finished executions whose outputs are still being written: a view loaded meanwhile sees them. */
-  readonly persisting = new Map<string, LiveExecution>();
-  private ws: WebSocket | null = null;
+  private readonly client: KernelClient;
+  private readonly observers: SessionObserver[] = [];
   /** Jupyter's session id for Kiln's socket; kept with every execution, so a restarted Kiln resumes it. */
   readonly session: string;
-  private readonly events = new OrderedPublisher(() => this.eventKey);
   private readonly unhook: () => void;
-  private pendingInput: { header: JupyterMessage["header"]; msgId: string } | null = null;
+  private pendingInput: { header: Header; msgId: string } | null = null;
   private userRestart = false;
   /** Until then, a "restarting" status is the echo of a restart Kiln asked for, not a death. */
   private restartQuietUntil = 0;
   private flushTimer: NodeJS.Timeout | null = null;
-  private readonly cells: CellWriter;
-  /** Completions and inspections: replies by msg_id (shell-requests.ts). */
-  private readonly requests = new ShellRequests((m) => this.ws?.readyState === WebSocket.OPEN && (this.send(m), true));
+  /** Whoever waits for an execution's end (a whole-notebook run), by msg_id. */
+  private readonly waiting = new Map<string, (result: FinishedExecution) => void>();
   closed = false;
 
   /**
-   * The experiment run this kernel session is (lib/runs): a restart or a death ends it, and
-   * the kernel's next life is the next run.
-   */
-  run: Promise<number>;
-
-  /** Every execution's end, for a caller that waits for one (a whole-notebook run). */
-  readonly finished = new EventEmitter<{ finished: [msgId: string, result: FinishedExecution] }>();
-
-  /**
-   * `batch`: a whole-notebook run's own kernel. Its events go to `eventKey` (no notebook
-   * view), its outputs are not written into the notebook, and a death ends the run.
+   * `run`: the run the executions belong to (an interactive run ends with the kernel's
+   * process; a whole-notebook run's driver ends it). `session`: Jupyter's session id to
+   * resume (a restarted Kiln continuing the running cells of the Kiln before it).
    */
   constructor(
-    readonly notebookId: number, readonly userId: number, readonly target: KernelTarget, readonly kernelId: string, runId: number,
-    readonly opts: { batch?: boolean; eventKey?: number; session?: string } = {},
+    readonly notebookId: number, readonly userId: number, readonly target: KernelTarget, readonly kernelId: string,
+    private readonly run: SessionRun, opts: { session?: string } = {},
   ) {
     this.session = opts.session ?? crypto.randomUUID();
-    this.run = Promise.resolve(runId);
+    this.observers.push(run);
+    this.client = new KernelClient(target, kernelId, this.session, {
+      status: (state) => this.onStatus(state),
+      closed: () => this.onClose(),
+    });
     // Every write of the recorder takes the running cells' outputs as they are then.
     this.unhook = recorder().onBeforeWrite(() => this.flushOutputs());
-    this.cells = new CellWriter(opts.batch ? null : notebookId, (written) => {
-      for (const c of written) if (this.persisting.get(c.cellId)?.id === c.executionId) this.persisting.delete(c.cellId);
-    });
   }
 
-  /** Where this session's events go: the notebook's views, or a whole-notebook run's own key. */
-  get eventKey(): number {
-    return this.opts.eventKey ?? this.notebookId;
+  /** Adds an observer; it hears what happens from now on. */
+  observe(o: SessionObserver): this {
+    this.observers.push(o);
+    return this;
+  }
+
+  /** The run the next execution belongs to. */
+  runId(): Promise<number> {
+    return this.run.current();
   }
 
   private setState(state: KernelState, reason: string | null = null) {
@@ -86,38 +77,12 @@ export class KernelSession {
     if (state === this.state && reason === this.reason) return;
     this.state = state;
     this.reason = reason;
-    this.events.now({ type: "kernel", state, reason });
+    this.emit({ type: "kernel", state, reason });
   }
 
-  /**
-   * Opens the kernel WebSocket and proves that iopub flows: a kernel_info_request must come
-   * back with its status on iopub. Right after a kernel died and Jupyter restarted it on new
-   * ports, a socket can open yet hear nothing; such a socket is dropped and opened again.
-   */
-  async connect(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const ws = await this.openSocket();
-      if (await iopubFlows(ws, this.session)) return;
-      this.ws = null;
-      ws.close();
-      if (attempt >= 5) throw new Error("the kernel's output channel stayed silent");
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
-
-  private async openSocket(): Promise<WebSocket> {
-    let ws: WebSocket | null = null;
-    ws = await openKernelSocket(this.target, this.kernelId, this.session, (data) => {
-      if (ws === null || this.ws === ws) this.onMessage(String(data)); // (null: still opening)
-    });
-    this.ws = ws;
-    ws.on("close", () => this.ws === ws && this.onClose());
-    ws.on("error", (e) => logger().warn({ err: e, notebook: this.notebookId }, "kernel WebSocket error"));
-    return ws;
-  }
-
-  private send(m: JupyterMessage) {
-    this.ws?.send(JSON.stringify(m));
+  /** Opens the kernel's socket and proves that its output channel flows (kernel/client.ts). */
+  connect(): Promise<void> {
+    return this.client.connect();
   }
 
   /** Before running after a death: Jupyter restarted the kernel itself; reconnect to its new process. */
@@ -127,50 +92,69 @@ export class KernelSession {
 
   /**
    * Sends an execute_request at once; its executions row (`record`, its id already
-   * reserved) is written by the recorder soon after, off the round trip.
+   * reserved) is written by the recorder soon after, off the round trip. Resolves at the
+   * execution's end, whatever it was.
    */
-  execute(record: ExecutionRecord) {
-    const m = message("shell", "execute_request", {
-      code: record.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true,
-    }, this.session);
-    m.header.msg_id = record.msgId;
+  execute(record: ExecutionRecord): Promise<FinishedExecution> {
     record = { ...record, kernelSession: this.session };
     const live: LiveExecution = {
       id: record.id, record, msgId: record.msgId, cellId: record.cellId, status: "queued", executionCount: null,
-      outputs: [], clearOnNext: false, dirty: false, reply: null, idle: false, startedAt: null, durable: false,
+      outputs: [], clearOnNext: false, dirty: false, reply: null, startedAt: null, durable: false,
     };
+    const finished = new Promise<FinishedExecution>((resolve) => this.waiting.set(record.msgId, resolve));
     this.live.set(record.msgId, live);
     if (this.state === "dead") this.setState("busy");
-    this.send(m);
-    recorder().record(record);
+    const content = { code: record.code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true };
+    this.client.execute(content, this.handlersFor(live), record.msgId);
+    for (const o of this.observers) o.record?.(record);
     this.emit({ type: "execution", execution_id: live.id, cell_id: live.cellId, status: "queued", execution_count: null });
+    return finished;
+  }
+
+  /** What the kernel sends for one execution, as its future hands it over. */
+  private handlersFor(exec: LiveExecution): FutureHandlers {
+    return {
+      onIOPub: (m) => this.live.get(exec.msgId) === exec && this.onIOPub(exec, m),
+      onStdin: (m) => this.live.get(exec.msgId) === exec && this.onStdin(exec, m as JupyterMessage<InputRequest>),
+      onReply: (m) => this.onReply(exec, m as JupyterMessage<ExecuteReply>),
+      onDone: () => exec.reply && this.finish(exec, exec.reply.status, exec.reply.error),
+    };
   }
 
   private emit(event: NotebookEvent, exec?: LiveExecution) {
-    if (exec?.durable) this.events.stored(event);
-    else this.events.now(event);
+    for (const o of this.observers) o.event?.(event, exec);
   }
 
   /** A change to an execution's row: recorded whole, so the last write is always the latest state. */
   private store(exec: LiveExecution, change: Partial<ExecutionRecord>) {
     exec.record = { ...exec.record, ...change };
-    recorder().record(exec.record);
+    for (const o of this.observers) o.record?.(exec.record);
   }
 
-  /** A shell request other than an execution (complete_request, inspect_request): its reply's content. */
-  shellRequest(msgType: string, content: Record<string, unknown>, timeoutMs: number, timeout: () => Error): Promise<Record<string, unknown>> {
-    return this.requests.request(message("shell", msgType, content, this.session), timeoutMs, timeout);
+  /**
+   * A shell request other than an execution (complete_request, inspect_request, a silent
+   * execute): its reply's content. Its statuses are not the kernel's state for the views.
+   */
+  async shellRequest(msgType: string, content: Record<string, unknown>, timeoutMs: number, timeout: () => Error): Promise<ShellReply> {
+    const future = this.client.request(msgType, content, { quiet: true });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => (this.client.abandon(future, "no answer in time"), reject(timeout())), timeoutMs)));
+    try {
+      return await Promise.race([future.reply, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   answerInput(value: string): boolean {
     if (!this.pendingInput) return false;
-    this.send(message("stdin", "input_reply", { value }, this.session, this.pendingInput.header));
+    this.client.inputReply(value, this.pendingInput.header);
     this.pendingInput = null;
     return true;
   }
 
   async interrupt() {
-    await this.rest(`api/kernels/${this.kernelId}/interrupt`);
+    await this.client.interrupt();
   }
 
   async restart() {
@@ -179,12 +163,12 @@ export class KernelSession {
     this.abortAll("The kernel was restarted");
     try {
       // Right after a death Jupyter may still be restarting the kernel itself: one retry covers it.
-      await this.rest(`api/kernels/${this.kernelId}/restart`).catch(async () => {
+      await this.client.restart().catch(async () => {
         await new Promise((r) => setTimeout(r, 1000));
-        await this.rest(`api/kernels/${this.kernelId}/restart`);
+        await this.client.restart();
       });
       await this.reconnect();
-      this.nextRun("finished");
+      for (const o of this.observers) o.kernelEnded?.("restarted");
       this.setState("idle");
     } finally {
       // Jupyter's own "restarting" status for this restart can reach the new socket after the
@@ -195,64 +179,28 @@ export class KernelSession {
     }
   }
 
-  /** The kernel's process ended (restart, death): its run ends, the fresh process is the next run. */
-  private nextRun(ending: "finished" | "failed", why: string | null = null) {
-    const previous = this.run;
-    this.run = previous.then(async (id) => {
-      const db = await getDb();
-      await endRun(db, id, ending, why);
-      return beginInteractiveRun(db, { notebookId: this.notebookId, userId: this.userId, kernelId: this.kernelId, target: this.target });
-    });
-    this.run.catch((e) => logger().error({ err: e, notebook: this.notebookId }, "could not record the next run"));
-  }
-
   /**
    * A fresh WebSocket to the same kernel, as JupyterLab makes after a restart: the old one's
    * iopub subscription may not survive the kernel's new process.
    */
-  async reconnect() {
-    const old = this.ws;
-    this.ws = null;
-    old?.close();
-    await this.connect();
+  reconnect(): Promise<void> {
+    return this.client.reconnect();
   }
 
-  private async rest(path: string) {
-    await kernelPost(this.target, path);
+  /** An iopub status, after the execution it is about (if any) has seen it: the kernel's own state. */
+  private onStatus(s: KernelStatus) {
+    if (s === "restarting" && !this.userRestart && Date.now() > this.restartQuietUntil) return this.onDeath();
+    if (s === "dead") return this.onDeath();
+    // idle only when nothing Kiln sent is still waiting
+    if (s === "busy" || s === "idle" || s === "starting") this.setState(s === "idle" && this.live.size > 0 ? "busy" : s);
   }
 
-  private execFor(m: JupyterMessage): LiveExecution | undefined {
-    const parent = m.parent_header?.msg_id;
-    return parent ? this.live.get(parent) : undefined;
-  }
-
-  private onMessage(raw: string) {
-    let m: JupyterMessage;
-    try {
-      m = JSON.parse(raw) as JupyterMessage;
-    } catch {
-      return; // binary frames (buffers) carry nothing Kiln records
-    }
-    if (this.requests.take(m)) return;
-    const type = m.header?.msg_type;
-    const exec = this.execFor(m);
-    if (m.channel === "iopub" && type === "status") {
-      const s = String(m.content.execution_state);
-      if (s === "restarting" && !this.userRestart && Date.now() > this.restartQuietUntil) return this.onDeath();
-      if (s === "dead") return this.onDeath();
-      if (s === "busy" || s === "idle" || s === "starting") {
-        if (exec && s === "busy" && exec.status === "queued") this.markRunning(exec);
-        if (exec && s === "idle") {
-          // iopub and shell are separate channels: the request is over at its idle status, with the reply in hand
-          exec.idle = true;
-          if (exec.reply) void this.finish(exec, exec.reply.status, exec.reply.error);
-        }
-        // the kernel's own state: idle only when nothing Kiln sent is still waiting
-        this.setState(s === "idle" && this.live.size > 0 ? "busy" : (s as KernelState));
-      }
+  private onIOPub(exec: LiveExecution, m: JupyterMessage) {
+    const type = m.header.msg_type;
+    if (type === "status") {
+      if (m.content.execution_state === "busy" && exec.status === "queued") this.markRunning(exec);
       return;
     }
-    if (!exec) return;
     if (type === "execute_input") {
       exec.executionCount = Number(m.content.execution_count) || null;
       this.markRunning(exec);
@@ -273,29 +221,25 @@ export class KernelSession {
       return;
     }
     const output = toOutput(m);
-    if (output && m.channel === "iopub") {
-      if (exec.clearOnNext) this.clear(exec);
-      appendOutput(exec.outputs, output);
-      exec.dirty = true;
-      this.scheduleFlush();
-      this.emit({ type: "output", execution_id: exec.id, cell_id: exec.cellId, output }, exec);
-      return;
-    }
-    if (m.channel === "stdin" && type === "input_request") {
-      this.pendingInput = { header: m.header, msgId: exec.msgId };
-      this.emit({
-        type: "input_request", execution_id: exec.id, cell_id: exec.cellId, prompt: String(m.content.prompt ?? ""), password: !!m.content.password,
-      });
-      return;
-    }
-    if (m.channel === "shell" && type === "execute_reply") {
-      const status = m.content.status === "ok" ? "ok" : m.content.status === "aborted" ? "aborted" : "error";
-      exec.executionCount = Number(m.content.execution_count) || exec.executionCount;
-      exec.reply = { status, error: status === "error" ? { ename: String(m.content.ename ?? ""), evalue: String(m.content.evalue ?? "") } : null };
-      if (exec.idle) void this.finish(exec, status, exec.reply.error);
-      // a kernel that never says idle for it (it should) does not leave the cell running forever
-      else setTimeout(() => this.live.get(exec.msgId) === exec && void this.finish(exec, status, exec.reply!.error), 5000).unref();
-    }
+    if (!output) return;
+    if (exec.clearOnNext) this.clear(exec);
+    appendOutput(exec.outputs, output);
+    exec.dirty = true;
+    this.scheduleFlush();
+    this.emit({ type: "output", execution_id: exec.id, cell_id: exec.cellId, output }, exec);
+  }
+
+  private onStdin(exec: LiveExecution, m: JupyterMessage<InputRequest>) {
+    if (m.header.msg_type !== "input_request") return;
+    this.pendingInput = { header: m.header, msgId: exec.msgId };
+    this.emit({ type: "input_request", execution_id: exec.id, cell_id: exec.cellId, prompt: String(m.content.prompt ?? ""), password: !!m.content.password });
+  }
+
+  /** The execute_reply: kept until the kernel's idle status for the request (outputs may come after it). */
+  private onReply(exec: LiveExecution, m: JupyterMessage<ExecuteReply>) {
+    const status = m.content.status === "ok" ? "ok" : m.content.status === "aborted" ? "aborted" : "error";
+    exec.executionCount = Number(m.content.execution_count) || exec.executionCount;
+    exec.reply = { status, error: status === "error" ? { ename: String(m.content.ename ?? ""), evalue: String(m.content.evalue ?? "") } : null };
   }
 
   private clear(exec: LiveExecution) {
@@ -342,25 +286,26 @@ export class KernelSession {
   private finish(exec: LiveExecution, status: "ok" | "error" | "aborted", error: { ename: string; evalue: string } | null) {
     if (this.live.get(exec.msgId) !== exec) return; // finished already
     this.live.delete(exec.msgId);
+    this.client.forget(exec.msgId); // (an abort: later messages for it are dropped)
     forgetMessageRunLater(exec.msgId);
-    this.persisting.set(exec.cellId, exec);
     if (this.pendingInput?.msgId === exec.msgId) this.pendingInput = null;
-    const outputs = storable(exec.outputs);
-    this.finished.emit("finished", exec.msgId, { status, outputs, executionCount: exec.executionCount, error });
+    const result: FinishedExecution = { status, outputs: storable(exec.outputs), executionCount: exec.executionCount, error };
     this.emit({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status, execution_count: exec.executionCount });
     if (this.live.size === 0 && this.state === "busy") this.setState("idle");
-    this.store(exec, { status, outputs, executionCount: exec.executionCount, error, startedAt: exec.startedAt, endedAt: new Date() });
-    this.cells.add({ executionId: exec.id, cellId: exec.cellId, outputs, executionCount: exec.executionCount });
+    this.store(exec, { status, outputs: result.outputs, executionCount: exec.executionCount, error, startedAt: exec.startedAt, endedAt: new Date() });
+    for (const o of this.observers) o.finished?.(exec, result);
+    this.waiting.get(exec.msgId)?.(result);
+    this.waiting.delete(exec.msgId);
   }
 
   /** The notebook was saved: finished cells that were not in it yet may be now. */
   notebookSaved() {
-    this.cells.retryUnplaced();
+    for (const o of this.observers) o.saved?.();
   }
 
-  /** Resolves once every finished cell is in the stored notebook (export, shutdown). */
-  flushCells(): Promise<void> {
-    return this.cells.flush();
+  /** Resolves once what every observer holds is stored (export, shutdown). */
+  async settle(): Promise<void> {
+    await Promise.all(this.observers.map((o) => o.settle?.()));
   }
 
   private abortAll(why: string) {
@@ -372,7 +317,7 @@ export class KernelSession {
 
   private onDeath() {
     this.abortAll("The kernel died");
-    if (!this.opts.batch) this.nextRun("failed", "The kernel died (it exited, or ran out of memory)");
+    for (const o of this.observers) o.kernelEnded?.("died");
     this.setState("dead", DIED);
   }
 
@@ -380,9 +325,9 @@ export class KernelSession {
     if (this.closed) return;
     this.closed = true;
     this.unhook();
-    this.requests.rejectAll("the connection to the kernel closed");
+    this.client.disposeAll("the connection to the kernel closed");
     this.abortAll("Kiln lost the connection to the kernel (the server stopped?)");
-    void this.run.then(async (id) => endRun(await getDb(), id, "finished")).catch(() => {});
+    for (const o of this.observers) o.kernelEnded?.("disconnected");
     this.setState("disconnected", "The connection to the kernel closed: the server stopped or restarted.");
   }
 
@@ -395,13 +340,15 @@ export class KernelSession {
     this.closed = true;
     this.flushOutputs();
     this.unhook();
-    this.ws?.close();
+    this.client.close();
   }
 
   /** After a Kiln restart: the executions that were running, as stored, continued by what Jupyter replays. */
   adopt(rows: ExecutionRecord[]) {
     for (const row of rows) {
-      this.live.set(row.msgId, liveFromRow(row));
+      const exec = liveFromRow(row);
+      this.live.set(row.msgId, exec);
+      this.client.adopt(row.msgId, this.handlersFor(exec));
       rememberMessageRun(row.msgId, row.runId!, this.userId);
     }
     if (this.live.size) this.state = "busy";
@@ -420,6 +367,6 @@ export class KernelSession {
   close() {
     this.closed = true;
     this.unhook();
-    this.ws?.close();
+    this.client.close();
   }
 }

@@ -3,7 +3,7 @@ import type { Ctx } from "../auth/principal";
 import { requireScopes } from "../auth/scope-check";
 import { notebooks, type NotebookDoc } from "../db/schema";
 import { NoServerError, NotFoundError, ValidationError } from "../errors";
-import { kernelTarget } from "../execution/sessions";
+import { kernelTarget } from "../execution/target";
 import { upstreamFetch } from "../spawners/upstream";
 import { requireUser } from "./find";
 import { importNotebook } from "./import";

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "../db";
 import { type NotebookCell, type NotebookDoc, runs, users } from "../db/schema";
-import { dropChannel } from "../execution/events";
-import { deleteKernel, startKernel } from "../execution/kernel-rest";
+import { deleteKernel, startKernel } from "../execution/kernel/rest";
 import { forgetMessageRunLater } from "../execution/message-runs";
+import { fixedRun } from "../execution/observer";
+import { executionRows } from "../execution/recorder";
 import { sendExecution } from "../execution/send";
 import { type FinishedExecution, KernelSession, type KernelTarget } from "../execution/session";
 import { logger } from "../log";
@@ -15,18 +16,8 @@ import { isParameters, parameterNames, parametersInKernel } from "./run-paramete
 const CELL_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 
 async function runCell(session: KernelSession, cell: NotebookCell): Promise<FinishedExecution> {
-  let mine = "";
-  const done = new Promise<FinishedExecution>((resolve) => {
-    const on = (id: string, result: FinishedExecution) => {
-      if (id !== mine) return;
-      session.finished.off("finished", on);
-      resolve(result);
-    };
-    session.finished.on("finished", on);
-  });
-  const { msgId } = await sendExecution(session, cell.id, sourceText(cell));
-  mine = msgId;
-  return done.finally(() => forgetMessageRunLater(msgId));
+  const { record, finished } = await sendExecution(session, cell.id, sourceText(cell));
+  return finished.finally(() => forgetMessageRunLater(record.msgId));
 }
 
 /** The run's params from its parameters cells, once they have run; a failure to ask is logged, never the run's. */
@@ -60,7 +51,9 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
     await db.update(runs).set({ status: "running" }).where(eq(runs.id, runId));
     const kernelId = await startKernel(t);
     await db.update(runs).set({ kernelId }).where(eq(runs.id, runId));
-    session = new KernelSession(notebookId, userId, t, kernelId, runId, { batch: true, eventKey: -runId });
+    // Its executions' rows and its own run, which this function ends: no notebook view hears
+    // it and the notebook's cells stay as they are (the run keeps its own output notebook).
+    session = new KernelSession(notebookId, userId, t, kernelId, fixedRun(runId)).observe(executionRows);
     await session.connect();
     // After the last parameters cell has run, its values are the run's params.
     const lastParameters = output.cells.map((c) => c.cell_type === "code" && isParameters(c)).lastIndexOf(true);
@@ -91,6 +84,5 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
       await db.update(runs).set({ status: "failed", error: error ? `${error}; ${why}` : why, endedAt: new Date() }).where(eq(runs.id, runId))
         .catch((e2) => logger().error({ err: e2, run: runId }, "could not record a run's end"));
     });
-    dropChannel(-runId);
   }
 }

@@ -6,7 +6,7 @@ import { NotFoundError } from "../errors";
 import type { KernelTarget } from "../execution/session";
 import { jupyterTokenOf, upstreamBaseUrl } from "../servers/find";
 import { spawner } from "../spawners/registry";
-import { upstreamFetch } from "../spawners/upstream";
+import { kernelExists, listKernelIds, listSessions } from "../execution/kernel/rest";
 import { endRun, serverImageDigest } from "./lifecycle";
 
 const KERNEL_ID = /^[0-9a-fA-F-]{36}$/;
@@ -57,13 +57,9 @@ async function findOrBegin(ctx: Ctx, userId: number, userName: string, serverId:
 
 /** The kernel must be one of the server's; its notebook path is the session's, when a client made one. */
 async function notebookPathOf(t: KernelTarget, kernelId: string): Promise<string | null> {
-  const auth = { authorization: `token ${t.token}` };
-  const kernel = await upstreamFetch(t.upstream, `${t.basePath}api/kernels/${kernelId}`, { headers: auth, timeoutMs: 10_000 });
-  if (!kernel.ok) throw new NotFoundError("No such kernel on your server");
-  const sessions = await upstreamFetch(t.upstream, `${t.basePath}api/sessions`, { headers: auth, timeoutMs: 10_000 });
-  if (!sessions.ok) return null;
-  const list = await sessions.json<{ path?: string; name?: string; kernel?: { id?: string } }[]>();
-  const mine = list.find((s) => s.kernel?.id === kernelId);
+  if (!(await kernelExists(t, kernelId))) throw new NotFoundError("No such kernel on your server");
+  const list = await listSessions(t);
+  const mine = list?.find((s) => s.kernel?.id === kernelId);
   return mine?.path || mine?.name || null;
 }
 
@@ -76,10 +72,7 @@ export async function endRunsOfGoneKernels(db: Db, server: ServerRow) {
   if (!open.length) return;
   const [owner] = await db.select({ name: users.name }).from(users).where(eq(users.id, server.userId));
   if (!owner) return;
-  const r = await upstreamFetch(spawner(server.spawner).upstream(server.state), `${upstreamBaseUrl(server, owner.name)}api/kernels?no_track_activity=1`, {
-    headers: { authorization: `token ${jupyterTokenOf(server)}` }, timeoutMs: 3000,
-  });
-  if (!r.ok) return; // not known to be gone: never end a run on doubt
-  const alive = new Set((await r.json<{ id: string }[]>()).map((k) => k.id));
+  const alive = await listKernelIds({ upstream: spawner(server.spawner).upstream(server.state), basePath: upstreamBaseUrl(server, owner.name), token: jupyterTokenOf(server) });
+  if (!alive) return; // not known to be gone: never end a run on doubt
   for (const run of open) if (!run.kernelId || !alive.has(run.kernelId)) await endRun(db, run.id, "finished");
 }

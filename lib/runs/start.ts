@@ -2,7 +2,7 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
 import { executions, type NotebookDoc, runInputs, runs } from "../db/schema";
 import { ConflictError, ForbiddenError, NoServerError } from "../errors";
-import { kernelTarget } from "../execution/sessions";
+import { kernelTarget } from "../execution/target";
 import { recorder } from "../execution/recorder";
 import { logger } from "../log";
 import { requireOwnNotebook, requireUser } from "../notebooks/find";

@@ -1,6 +1,6 @@
 import { handle, json, noContent } from "../../http/handle";
 import { type Sequenced, subscribe } from "../../execution/events";
-import { answerInput, executeCell, executionOutput, interruptKernel, kernelInfo, replayForNewView, restartKernel, withLiveOutputs } from "../../execution/verbs";
+import { answerInput, executeCell, executionOutput, interruptKernel, kernelInfo, replayForNewView, restartKernel, withLiveOutputs } from "../../notebook-sessions/verbs";
 import { requireOwnNotebook } from "../../notebooks/find";
 import { importNotebook } from "../../notebooks/import";
 import * as nb from "../../notebooks/manage";

@@ -16,8 +16,8 @@ import { requireOwnNotebookId } from "../notebooks/find";
 import { progressKey, subscribeProgress } from "../servers/progress";
 import { completeCode, inspectCode } from "./assist";
 import { listVariables } from "./variables";
-import { type ChannelCommand, channelCommand, MAX_COMMAND_BYTES } from "./channel-protocol";
-import { type Sequenced, subscribe } from "./events";
+import { type ChannelCommand, channelCommand, MAX_COMMAND_BYTES } from "../execution/channel-protocol";
+import { type Sequenced, subscribe } from "../execution/events";
 import { answerInput, interruptKernel, kernelInfo, replayForNewView, restartKernel, runCell } from "./verbs";
 
 const PATH = /^\/api\/notebooks\/(\d+)\/channel$/;

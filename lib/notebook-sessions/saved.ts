@@ -1,4 +1,4 @@
-import { publish } from "./events";
+import { publish } from "../execution/events";
 import { currentSession } from "./sessions";
 
 /**

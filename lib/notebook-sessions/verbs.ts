@@ -4,11 +4,12 @@ import type { Db } from "../db";
 import { executions, type NotebookDoc, type NotebookRow, notebooks } from "../db/schema";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireOwnNotebook, requireOwnNotebookId, requireUser } from "../notebooks/find";
-import { recorder } from "./recorder";
-import { sendExecution } from "./send";
-import { storable } from "./protocol";
-import type { Sequenced } from "./events";
-import { currentSession, ensureSession, kernelTarget } from "./sessions";
+import { recorder } from "../execution/recorder";
+import { sendExecution } from "../execution/send";
+import { storable } from "../execution/protocol";
+import type { Sequenced } from "../execution/events";
+import { kernelTarget } from "../execution/target";
+import { currentSession, ensureSession, unwrittenCells } from "./sessions";
 
 /** POST /api/notebooks/{id}/execute: stored as queued, then sent; outputs arrive on /events. */
 export async function executeCell({ ctx, input }: { ctx: Ctx; input: { id: number; cellId: string; code: string } }) {
@@ -23,7 +24,7 @@ export async function executeCell({ ctx, input }: { ctx: Ctx; input: { id: numbe
 export async function runCell(db: Db, nb: { id: number; ownerId: number }, cellId: string, code: string) {
   const session = await ensureSession(db, nb.id, nb.ownerId);
   await session.readyAfterDeath();
-  const row = await sendExecution(session, cellId, code);
+  const { record: row } = await sendExecution(session, cellId, code);
   return {
     id: row.id, cell_id: row.cellId, status: row.status!, execution_count: null,
     queued_at: row.queuedAt!.toISOString(), started_at: null, ended_at: null,
@@ -70,7 +71,8 @@ export async function answerInput({ ctx, input }: { ctx: Ctx; input: { id: numbe
  */
 export async function withLiveOutputs(nb: NotebookRow): Promise<NotebookDoc> {
   const s = await currentSession(nb.id)?.catch(() => null);
-  if (!s || (s.live.size === 0 && s.persisting.size === 0)) return nb.content;
+  const unwritten = s && unwrittenCells(s);
+  if (!s || (s.live.size === 0 && !unwritten?.holdsAny)) return nb.content;
   const running = new Map([...s.live.values()].map((e) => [e.cellId, e]));
   return {
     ...nb.content,
@@ -78,9 +80,9 @@ export async function withLiveOutputs(nb: NotebookRow): Promise<NotebookDoc> {
       if (c.cell_type !== "code") return c;
       const e = running.get(c.id);
       if (e) return { ...c, outputs: storable(e.outputs), execution_count: null };
-      const done = s.persisting.get(c.id); // finished a moment ago, not yet written
+      const done = unwritten?.unwritten(c.id); // finished a moment ago, not yet written
       // (with the execution it came from, as the cell writer will store it: a view compares ids)
-      return done ? { ...c, outputs: storable(done.outputs), execution_count: done.executionCount, metadata: { ...c.metadata, kiln: { execution_id: done.id } } } : c;
+      return done ? { ...c, outputs: done.outputs as typeof c.outputs, execution_count: done.executionCount, metadata: { ...c.metadata, kiln: { execution_id: done.executionId } } } : c;
     }),
   };
 }

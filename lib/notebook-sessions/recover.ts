@@ -3,12 +3,12 @@ import type { Db } from "../db";
 import { type ExecutionRow, executions, runs } from "../db/schema";
 import { logger } from "../log";
 import { endRun } from "../runs/lifecycle";
-import { upstreamFetch } from "../spawners/upstream";
-import { CellWriter } from "./cell-writer";
-import { deleteKernel, kernelExists } from "./kernel-rest";
-import { recorder } from "./recorder";
-import { KernelSession, type KernelTarget } from "./session";
-import { adoptSession, kernelTarget } from "./sessions";
+import { CellWriter } from "../execution/cell-writer";
+import { deleteKernel, kernelExecutionState, kernelExists } from "../execution/kernel/rest";
+import { recorder } from "../execution/recorder";
+import type { KernelSession, KernelTarget } from "../execution/session";
+import { kernelTarget } from "../execution/target";
+import { adoptSession, notebookSession } from "./sessions";
 
 /** How often a resumed session asks whether its kernel is idle with cells still unfinished. */
 const WATCH_MS = 2000;
@@ -41,7 +41,7 @@ export async function recoverRunningCells(db: Db): Promise<void> {
       continue;
     }
     resumed.add(first.notebookId);
-    const session = new KernelSession(first.notebookId, first.userId, target, first.kernelId, run.id, { session: first.kernelSession });
+    const session = notebookSession({ notebookId: first.notebookId, userId: first.userId, kernelId: first.kernelId, target }, run.id, first.kernelSession);
     session.adopt(list);
     const opening = session.connect().then(() => session);
     adoptSession(first.notebookId, opening);
@@ -57,13 +57,13 @@ export async function recoverRunningCells(db: Db): Promise<void> {
 /** Ends executions with the reason, in their rows and (interactive) in the notebook. */
 async function giveUp(db: Db, list: ExecutionRow[], why: string, intoNotebook: boolean) {
   const note = { output_type: "stream", name: "stderr", text: `\n[${why}]\n` };
-  const cells = new CellWriter(intoNotebook ? list[0]!.notebookId : null, () => {});
+  const cells = intoNotebook ? new CellWriter(list[0]!.notebookId) : null;
   for (const r of list) {
     const outputs = [...(r.outputs ?? []), note];
     recorder().record({ ...r, status: "error", outputs, error: { ename: "KilnRestarted", evalue: why }, endedAt: new Date() });
-    cells.add({ executionId: r.id, cellId: r.cellId, outputs, executionCount: r.executionCount });
+    cells?.add({ executionId: r.id, cellId: r.cellId, outputs, executionCount: r.executionCount });
   }
-  await Promise.all([recorder().settle(), cells.flush()]);
+  await Promise.all([recorder().settle(), cells?.flush()]);
   const runIds = [...new Set(list.map((r) => r.runId).filter((x): x is number => !!x))];
   if (runIds.length) await db.update(runs).set({ status: "finished", endedAt: new Date() }).where(and(inArray(runs.id, runIds), eq(runs.kind, "interactive"), eq(runs.status, "running")));
 }
@@ -78,8 +78,7 @@ function watchLostEnds(session: KernelSession, t: KernelTarget, msgIds: string[]
   const timer = setInterval(async () => {
     const open = msgIds.filter((id) => session.live.has(id));
     if (session.closed || open.length === 0) return clearInterval(timer);
-    const r = await upstreamFetch(t.upstream, `${t.basePath}api/kernels/${session.kernelId}`, { headers: { authorization: `token ${t.token}` }, timeoutMs: 5000 }).catch(() => null);
-    const state = r?.ok ? (await r.json<{ execution_state?: string }>()).execution_state : null;
+    const state = await kernelExecutionState(t, session.kernelId);
     idleChecks = state === "idle" ? idleChecks + 1 : 0;
     if (idleChecks >= 2) {
       clearInterval(timer);

@@ -2,7 +2,7 @@ import type { Db } from "../db";
 import { KernelBusyError, UnprocessableError } from "../errors";
 import { fromPythonRepr } from "../runs/run-parameters";
 import { idleSession, parsed } from "./assist";
-import { type VariablesReply, variablesReply } from "./channel-protocol";
+import { type VariablesReply, variablesReply } from "../execution/channel-protocol";
 
 /**
  * The variable inspector's list: the names a user's code left in the kernel's namespace,

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { Db } from "../db";
 import { ConflictError, KernelBusyError, UnprocessableError } from "../errors";
-import { type assistBody, type CompleteReply, completeReply, type inspectBody, type InspectReply, inspectReply } from "./channel-protocol";
-import type { KernelSession } from "./session";
+import { type assistBody, type CompleteReply, completeReply, type inspectBody, type InspectReply, inspectReply } from "../execution/channel-protocol";
+import type { KernelSession } from "../execution/session";
 import { ensureSession } from "./sessions";
 
 /**

@@ -1,32 +1,35 @@
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../db";
-import { servers, users } from "../db/schema";
 import { NoServerError } from "../errors";
 import { logger } from "../log";
-import { jupyterTokenOf, upstreamBaseUrl } from "../servers/find";
-import { spawner } from "../spawners/registry";
 import { beginInteractiveRun, endRun, openInteractiveRun } from "../runs/lifecycle";
-import { kernelExists, startKernel } from "./kernel-rest";
-import { recorder } from "./recorder";
-import { KernelSession, type KernelTarget } from "./session";
+import { CellWriter } from "../execution/cell-writer";
+import { kernelExists, startKernel } from "../execution/kernel/rest";
+import { OrderedPublisher } from "../execution/ordered-publisher";
+import { executionRows, recorder } from "../execution/recorder";
+import { KernelSession, type KernelTarget } from "../execution/session";
+import { kernelTarget } from "../execution/target";
+import { InteractiveRun } from "./interactive-run";
 
 const KEY = Symbol.for("kiln.kernelSessions");
 type G = typeof globalThis & { [KEY]?: Map<number, Promise<KernelSession>> };
 const sessions = () => ((globalThis as G)[KEY] ??= new Map());
+/** Each notebook session's writer of finished cells into the stored notebook. */
+const cellWriters = new WeakMap<KernelSession, CellWriter>();
 
-/** The user's default server, as a kernel target; null when none is ready. */
-export async function kernelTarget(db: Db, userId: number): Promise<KernelTarget | null> {
-  const [row] = await db
-    .select({ server: servers, user: users.name })
-    .from(servers)
-    .innerJoin(users, eq(users.id, servers.userId))
-    .where(and(eq(servers.userId, userId), eq(servers.name, "")));
-  if (!row || row.server.status !== "ready") return null;
-  const s = row.server;
-  return {
-    serverId: s.id, upstream: spawner(s.spawner).upstream(s.state), basePath: upstreamBaseUrl(s, row.user), token: jupyterTokenOf(s),
-    image: s.image, cpu: s.cpu, memoryMb: s.memoryMb, gpus: s.gpus, gpuIds: s.gpuIds, spawner: s.spawner, state: s.state,
-  };
+/**
+ * A notebook's interactive kernel session: its executions' rows, the notebook's open views,
+ * the stored notebook's cells, and a run per life of the kernel (lib/execution/observer.ts).
+ */
+export function notebookSession(of: { notebookId: number; userId: number; kernelId: string; target: KernelTarget }, runId: number, session?: string): KernelSession {
+  const s = new KernelSession(of.notebookId, of.userId, of.target, of.kernelId, new InteractiveRun(of, runId), { session });
+  const cells = new CellWriter(of.notebookId);
+  cellWriters.set(s, cells);
+  return s.observe(executionRows).observe(new OrderedPublisher(of.notebookId)).observe(cells);
+}
+
+/** The notebook's cells that finished and are not yet in its stored document (a view loaded meanwhile shows them). */
+export function unwrittenCells(s: KernelSession): CellWriter | undefined {
+  return cellWriters.get(s);
 }
 
 export function currentSession(notebookId: number): Promise<KernelSession> | undefined {
@@ -43,7 +46,7 @@ async function open(db: Db, notebookId: number, userId: number, t: KernelTarget)
     kernelId = await startKernel(t);
   }
   const runId = alive ? previous!.id : await beginInteractiveRun(db, { notebookId, userId, kernelId, target: t });
-  const s = new KernelSession(notebookId, userId, t, kernelId, runId);
+  const s = notebookSession({ notebookId, userId, kernelId, target: t }, runId);
   await s.connect();
   return s;
 }
@@ -93,7 +96,7 @@ export async function suspendAllSessions(): Promise<void> {
 /** Every finished cell of the notebook is in its stored document once this resolves. */
 export async function settleNotebook(notebookId: number): Promise<void> {
   const s = await sessions().get(notebookId)?.catch(() => null);
-  await s?.flushCells();
+  await s?.settle();
 }
 
 /** At shutdown: what finished is written before the database closes. */

@@ -1,0 +1,187 @@
+import crypto from "node:crypto";
+import WebSocket from "ws";
+import { logger } from "../../log";
+import { upstreamWsUrl } from "../../spawners/upstream";
+import { KernelFuture, type FutureHandlers } from "./future";
+import { type ExecuteRequest, type Header, type JupyterMessage, type KernelStatus, message, parentId, parseMessage, statusOf } from "./messages";
+import { channelsPath, interruptKernel, type JupyterServer, restartKernel } from "./rest";
+
+/** A quiet request given up on (a timeout) is remembered this long, so its late status is still not the kernel's. */
+const QUIET_LINGER_MS = 10_000;
+/** How long a fresh socket may take to prove that iopub flows. */
+const PROBE_MS = 3000;
+const CONNECT_ATTEMPTS = 5;
+
+export interface ClientEvents {
+  /** The kernel's execution state, from an iopub status (`request`: the request it is about, when one of this client's). */
+  status(state: KernelStatus, request: KernelFuture | undefined): void;
+  /** The socket closed, not by `close()` or `reconnect()`: the server stopped or restarted. */
+  closed(): void;
+}
+
+/**
+ * Kiln's connection to one kernel, as @jupyterlab/services' KernelConnection: one WebSocket
+ * to Jupyter Server's channels for one client session id, requests sent as futures that
+ * own their messages, and the kernel's status. Unlike KernelConnection it neither queues
+ * requests behind its own handshake nor reconnects by itself: the session decides
+ * (ARCHITECTURE.md, "Kiln as the kernel's client").
+ */
+export class KernelClient {
+  private ws: WebSocket | null = null;
+  private readonly futures = new Map<string, KernelFuture>();
+
+  constructor(
+    readonly server: JupyterServer,
+    readonly kernelId: string,
+    /** Jupyter's session id for this client: kept with executions, so a restarted Kiln resumes it and Jupyter replays what it missed. */
+    readonly session: string,
+    private readonly events: ClientEvents,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Opens the socket and proves that iopub flows: a kernel_info_request must come back with
+   * its status on iopub. Right after a kernel died and Jupyter restarted it on new ports, a
+   * socket can open yet hear nothing; such a socket is dropped and opened again.
+   */
+  async connect(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.openSocket();
+      if (await this.iopubFlows()) return;
+      this.drop();
+      if (attempt >= CONNECT_ATTEMPTS) throw new Error("the kernel's output channel stayed silent");
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+
+  /** A fresh socket to the same kernel, as JupyterLab makes after a restart: the old one's iopub subscription may not survive the kernel's new process. */
+  async reconnect(): Promise<void> {
+    this.drop();
+    await this.connect();
+  }
+
+  /** Sends an execute_request at once (`msgId`: an id the caller already recorded). */
+  execute(content: ExecuteRequest, handlers: FutureHandlers, msgId: string = crypto.randomUUID()): KernelFuture {
+    const m = message("shell", "execute_request", content, this.session);
+    m.header.msg_id = msgId;
+    const future = this.track(msgId, false, handlers);
+    this.send(m);
+    return future;
+  }
+
+  /** Any other shell request (complete, inspect, a silent execute): its reply is `future.reply`. */
+  request(msgType: string, content: Record<string, unknown>, options: { quiet?: boolean } = {}): KernelFuture {
+    const m = message("shell", msgType, content, this.session);
+    const future = this.track(m.header.msg_id, options.quiet ?? false, {});
+    if (!this.send(m)) future.dispose("the kernel socket is not open");
+    return future;
+  }
+
+  /** A request an earlier Kiln sent with this session id: what Jupyter replays for it comes here. */
+  adopt(msgId: string, handlers: FutureHandlers): KernelFuture {
+    return this.track(msgId, false, handlers);
+  }
+
+  /** A quiet request whose answer is no longer awaited: its late messages are still swallowed for a while. */
+  abandon(future: KernelFuture, why: string): void {
+    if (future.quiet) setTimeout(() => future.dispose(why), QUIET_LINGER_MS).unref();
+    else future.dispose(why);
+  }
+
+  /** The caller ended a request itself (an abort): whatever comes for it later is dropped. */
+  forget(msgId: string): void {
+    this.futures.get(msgId)?.dispose("ended by its caller");
+  }
+
+  inputReply(value: string, parent: Header): void {
+    this.send(message("stdin", "input_reply", { value }, this.session, parent));
+  }
+
+  interrupt(): Promise<void> {
+    return interruptKernel(this.server, this.kernelId);
+  }
+
+  restart(): Promise<void> {
+    return restartKernel(this.server, this.kernelId);
+  }
+
+  /** Closes the socket; nothing is reported closed, futures are dropped. */
+  close(): void {
+    this.drop();
+    this.disposeAll("the connection to the kernel closed");
+  }
+
+  /** Every request still open is given up (the socket closed, the kernel's process ended). */
+  disposeAll(why: string): void {
+    for (const f of [...this.futures.values()]) f.dispose(why);
+  }
+
+  private track(msgId: string, quiet: boolean, handlers: FutureHandlers): KernelFuture {
+    const future = new KernelFuture(msgId, quiet, handlers, (f) => this.futures.get(f.msgId) === f && this.futures.delete(f.msgId));
+    this.futures.set(msgId, future);
+    return future;
+  }
+
+  private send(m: JupyterMessage<object>): boolean {
+    if (!this.isOpen) return false;
+    this.ws!.send(JSON.stringify(m));
+    return true;
+  }
+
+  private async openSocket(): Promise<void> {
+    const url = upstreamWsUrl(this.server.upstream, channelsPath(this.server, this.kernelId, this.session));
+    const ws = new WebSocket(url, { headers: { authorization: `token ${this.server.token}` }, perMessageDeflate: false });
+    this.ws = ws;
+    // Listening before the socket opens: Jupyter replays a resumed session's messages right
+    // after the upgrade, possibly in the same read, before an await on "open" would return.
+    ws.on("message", (data) => this.ws === ws && this.onMessage(String(data)));
+    ws.on("close", () => this.ws === ws && this.onClose());
+    ws.on("error", (e) => logger().warn({ err: e, kernel: this.kernelId }, "kernel WebSocket error"));
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`kernel WebSocket refused: HTTP ${res.statusCode}`)));
+    });
+    (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
+  }
+
+  private iopubFlows(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), PROBE_MS);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      const probe = this.track(crypto.randomUUID(), true, { onIOPub: () => done(true) });
+      const m = message("shell", "kernel_info_request", {}, this.session);
+      m.header.msg_id = probe.msgId;
+      if (!this.send(m)) done(false);
+      void probe.reply.catch(() => {});
+      setTimeout(() => probe.dispose("probe over"), PROBE_MS + QUIET_LINGER_MS).unref();
+    });
+  }
+
+  private drop() {
+    const old = this.ws;
+    this.ws = null;
+    old?.close();
+  }
+
+  private onMessage(raw: string) {
+    const m = parseMessage(raw);
+    if (!m) return;
+    const parent = parentId(m);
+    const future = parent ? this.futures.get(parent) : undefined;
+    future?.handle(m);
+    const state = statusOf(m);
+    if (state && !future?.quiet) this.events.status(state, future);
+  }
+
+  private onClose() {
+    this.ws = null;
+    this.events.closed();
+  }
+}
