@@ -12,6 +12,7 @@ import { runRoutes } from "./runs-routes";
 import { adminRoutes } from "./admin-routes";
 import { gpuRoutes } from "./gpu-routes";
 import { modelRoutes } from "./models-routes";
+import { pipelineRoutes } from "./pipelines-routes";
 import { servingExtraEndpoints as se } from "./serving-extra-endpoints";
 import * as servingExtra from "./handlers/serving-extra";
 import { notebookFileRoutes } from "./notebook-files-routes";
@@ -92,5 +93,6 @@ export const routes: [Endpoint, Handler][] = [
   [se.setEndpointSampling, servingExtra.setEndpointSamplingHandler],
   [se.commitEndpointSamples, servingExtra.commitEndpointSamplesHandler],
   ...modelRoutes,
+  ...pipelineRoutes,
   ...datasetRoutes,
 ];

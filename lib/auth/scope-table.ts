@@ -59,6 +59,8 @@ export const SCOPES = {
   "read:datasets": { description: "Read datasets, versions, files, diffs and lineage", kiln: true },
   models: { description: "Register model versions, move aliases, change and delete models", subscopes: ["read:models"], kiln: true },
   "read:models": { description: "Read registered models, their versions, signatures, lineage and files", kiln: true },
+  pipelines: { description: "Create, edit and delete pipelines", subscopes: ["read:pipelines"], kiln: true },
+  "read:pipelines": { description: "Read pipelines and their versions", kiln: true },
   "admin:images": { description: "Add and change images in the catalog", subscopes: ["read:images"], kiln: true },
   "read:images": { description: "Read the image catalog", kiln: true },
 } as const satisfies Record<string, ScopeDefinition>;
@@ -70,7 +72,7 @@ const TABLE: Record<ScopeName, Definition> = SCOPES;
 
 /** Metascopes: `self` (your own resources) and `inherit` (everything the owner may do, the default). */
 export const METASCOPES = {
-  self: "Your own resources: your user model, activity, sessions, servers, tokens; your notebooks, runs, datasets, models; the image catalog",
+  self: "Your own resources: your user model, activity, sessions, servers, tokens; your notebooks, runs, datasets, models, pipelines; the image catalog",
   inherit: "Everything the token's owner may do (the default)",
 } as const;
 
@@ -86,4 +88,4 @@ export const SELF_USER_SCOPES: readonly ScopeName[] = [
   "read:users", "read:users:name", "read:users:groups", "users:activity", "read:users:activity", "users:sessions",
   "servers", "start:servers", "delete:servers", "read:servers", "tokens", "read:tokens", "access:servers",
 ];
-export const SELF_KILN_SCOPES: readonly ScopeName[] = ["notebooks", "read:notebooks", "runs", "read:runs", "datasets", "read:datasets", "models", "read:models", "read:images"];
+export const SELF_KILN_SCOPES: readonly ScopeName[] = ["notebooks", "read:notebooks", "runs", "read:runs", "datasets", "read:datasets", "models", "read:models", "pipelines", "read:pipelines", "read:images"];

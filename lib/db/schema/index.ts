@@ -14,3 +14,4 @@ export * from "./homes";
 export * from "./gpus";
 export * from "./models";
 export * from "./endpoints";
+export * from "./pipelines";
