@@ -4,8 +4,6 @@ export interface Section {
   label: string;
   /** One line: what the section holds. */
   summary: string;
-  /** The empty-state headline while the section has not shipped. */
-  soon?: string;
   adminOnly?: boolean;
 }
 
@@ -43,8 +41,7 @@ export const SECTIONS: Section[] = [
   {
     href: "/pipelines",
     label: "Pipelines",
-    soon: "Pipelines arrive in a coming release",
-    summary: "Promote notebook cells into scheduled, containerised pipeline steps.",
+    summary: "Versioned DAGs of steps promoted from notebook cells: definitions now; containerised runs and schedules being built.",
   },
   {
     href: "/models",

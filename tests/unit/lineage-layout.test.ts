@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { layoutLineage, NODE_H, NODE_W } from "../../app/_components/datasets/lineage-layout";
+import { layoutDag as layoutLineage, NODE_H, NODE_W } from "../../app/_components/graph/dag-layout";
 
 describe("the lineage graph's layout (dagre)", () => {
   // two datasets' versions feeding runs that produced further versions, one diamond included

@@ -1,24 +1,11 @@
 import styles from "./datasets.module.css";
-import { layoutLineage, NODE_H as H, NODE_W as W } from "./lineage-layout";
+import { layoutDag, NODE_H as H, NODE_W as W, smoothPath } from "../graph/dag-layout";
 import type { LineageModel } from "./types";
-
-/** A curve through dagre's edge points (a quadratic bend at each inner point). */
-function smoothPath(points: { x: number; y: number }[]): string {
-  const [first, ...rest] = points;
-  let d = `M ${first!.x} ${first!.y}`;
-  for (let i = 0; i < rest.length - 1; i++) {
-    const p = rest[i]!;
-    const q = rest[i + 1]!;
-    d += ` Q ${p.x} ${p.y} ${(p.x + q.x) / 2} ${(p.y + q.y) / 2}`;
-  }
-  const last = rest.at(-1);
-  return last ? `${d} L ${last.x} ${last.y}` : d;
-}
 
 /** Versions and the runs that produced them, as a small SVG laid out by dagre: data flows left to right. */
 export function LineageGraph({ graph, versionHref }: { graph: LineageModel; versionHref: (nodeId: string) => string | null }) {
   if (graph.nodes.length === 0) return <p className="muted">No versions yet.</p>;
-  const { at, routes, width, height } = layoutLineage(graph);
+  const { at, routes, width, height } = layoutDag(graph);
   const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
   return (
     <figure data-testid="lineage">

@@ -1,5 +1,10 @@
 import { Graph, layout } from "@dagrejs/dagre";
-import type { LineageModel } from "./types";
+
+/** Any directed graph to draw: a dataset's lineage, a pipeline's steps. */
+export interface DagModel<N extends { id: string } = { id: string }> {
+  nodes: N[];
+  edges: { from: string; to: string }[];
+}
 
 export const NODE_W = 150;
 export const NODE_H = 30;
@@ -13,11 +18,11 @@ export interface LaidOut {
 }
 
 /**
- * Dagre's layered (Sugiyama) layout, left to right: ranks by lineage depth, then crossings
- * minimised and edges routed, where the hand-made columns put nodes in arrival order and
+ * Dagre's layered (Sugiyama) layout, left to right: ranks by depth, then crossings
+ * minimised and edges routed, where hand-made columns put nodes in arrival order and
  * drew edges straight through whatever lay between.
  */
-export function layoutLineage({ nodes, edges }: LineageModel): LaidOut {
+export function layoutDag<N extends { id: string }>({ nodes, edges }: DagModel<N>): LaidOut {
   const g = new Graph({ multigraph: false });
   g.setGraph({ rankdir: "LR", nodesep: 16, ranksep: 60, marginx: 2, marginy: 2 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -33,4 +38,17 @@ export function layoutLineage({ nodes, edges }: LineageModel): LaidOut {
   for (const e of g.edges()) routes.set(`${e.v}->${e.w}`, g.edge(e).points ?? []);
   const graph = g.graph();
   return { at, routes, width: graph.width ?? 0, height: graph.height ?? 0 };
+}
+
+/** A curve through dagre's edge points (a quadratic bend at each inner point). */
+export function smoothPath(points: { x: number; y: number }[]): string {
+  const [first, ...rest] = points;
+  let d = `M ${first!.x} ${first!.y}`;
+  for (let i = 0; i < rest.length - 1; i++) {
+    const p = rest[i]!;
+    const q = rest[i + 1]!;
+    d += ` Q ${p.x} ${p.y} ${(p.x + q.x) / 2} ${(p.y + q.y) / 2}`;
+  }
+  const last = rest.at(-1);
+  return last ? `${d} L ${last.x} ${last.y}` : d;
 }

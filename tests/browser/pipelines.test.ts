@@ -1,0 +1,96 @@
+import type { Page } from "playwright-core";
+import { beforeAll, expect, inject, test } from "vitest";
+import { signUpInBrowser, unnamedControls, useChromium } from "../helpers/browser";
+import { call, makeUser } from "../helpers/http";
+
+// The pipelines pages in Chromium: a pipeline written in the form on /pipelines opens on its
+// DAG page (steps laid out with their edges, a step's definition on selection); an edit's
+// new version and the old one both show; someone else's pipeline is not shown.
+const server = inject("servers").find((s) => s.backend === "pglite")!;
+const chromium = useChromium();
+let page: Page;
+let user: string;
+let token: string;
+
+const DEFINITION = `description: raw to model
+steps:
+  - name: clean
+    code: |
+      clean = raw.dropna()
+    outputs: { clean: { kind: dataset } }
+  - name: features
+    code: features = clean.assign(x2=clean.x ** 2)
+    parameters: { scale: 2 }
+    inputs: { clean: { step: clean, output: clean } }
+    outputs: { features: { kind: dataset } }
+  - name: train
+    code: model = fit(features, lr=lr)
+    parameters: { lr: 0.1 }
+    retries: 2
+    inputs: { features: { step: features, output: features } }
+    outputs: { model: { kind: model } }
+`;
+
+beforeAll(async () => {
+  const ctx = await chromium.browser.newContext({ baseURL: server.url });
+  ({ page, name: user } = await signUpInBrowser(ctx, "pipes"));
+  token = (await call(server.url, "POST", `/hub/api/users/${user}/tokens`, { token: server.adminToken, body: {} })).body.token;
+}, 120_000);
+
+test("a pipeline written on /pipelines opens on its DAG page: three steps, two edges, a step's definition; v2 after an edit, v1 still there", async () => {
+  await page.goto("/pipelines");
+  await page.getByText("No pipelines yet").waitFor();
+  await page.getByLabel("Name").fill("churn");
+  await page.getByLabel("Definition (YAML or JSON)").fill("steps: [ {name: a, code: x, inputs: {b: {step: nope, output: o}}} ]");
+  await page.getByRole("button", { name: "Create pipeline" }).click();
+  await expect.poll(() => page.locator(".alert-error").first().textContent()).toContain('"nope", which is not a step');
+  await page.getByLabel("Definition (YAML or JSON)").fill(DEFINITION);
+  await page.getByRole("button", { name: "Create pipeline" }).click();
+  await page.waitForURL(/\/pipelines\/\d+$/);
+  const id = Number(new URL(page.url()).pathname.split("/").pop());
+
+  const dag = page.getByTestId("pipeline-dag");
+  await dag.waitFor();
+  expect(await dag.locator("[data-step]").evaluateAll((els) => els.map((e) => e.getAttribute("data-step")))).toEqual(["clean", "features", "train"]);
+  expect(await dag.locator("[data-edge]").evaluateAll((els) => els.map((e) => e.getAttribute("data-edge")).sort())).toEqual(["clean->features", "features->train"]);
+  // laid out left to right in run order
+  const x = async (name: string) => (await dag.locator(`[data-step="${name}"]`).boundingBox())!.x;
+  expect(await x("clean")).toBeLessThan(await x("features"));
+  expect(await x("features")).toBeLessThan(await x("train"));
+  await expect.poll(() => page.getByTestId("step-detail").textContent()).toContain("Step clean");
+  await page.getByRole("button", { name: "Step train" }).click();
+  const detail = await page.getByTestId("step-detail").textContent();
+  expect(detail).toContain("lr = 0.1");
+  expect(detail).toContain("features ← features → features");
+  expect(detail).toContain("model = fit(features, lr=lr)");
+  expect(await page.getByTestId("pipeline-version").textContent()).toContain("Version 1 (latest) of 1");
+  expect(await unnamedControls(page)).toEqual([]);
+
+  const edited = (await call(server.url, "GET", `/api/pipelines/${id}`, { token })).body.definition;
+  edited.steps[2].parameters = { lr: 0.01 };
+  expect((await call(server.url, "PUT", `/api/pipelines/${id}`, { token, body: { definition: edited } })).status).toBe(200);
+  await page.reload();
+  await expect.poll(() => page.getByTestId("pipeline-version").textContent()).toContain("Version 2 (latest) of 2");
+  await page.getByRole("button", { name: "Step train" }).click();
+  expect(await page.getByTestId("step-detail").textContent()).toContain("lr = 0.01");
+  await page.getByTestId("pipeline-versions").getByRole("link", { name: "v1" }).click();
+  await expect.poll(() => page.getByTestId("pipeline-version").textContent()).toContain("Version 1 of 2");
+  await page.getByRole("button", { name: "Step train" }).click();
+  expect(await page.getByTestId("step-detail").textContent()).toContain("lr = 0.1");
+
+  await page.goto("/pipelines");
+  await expect.poll(() => page.getByTestId("pipeline-row").allTextContents()).toContainEqual(expect.stringContaining("churn"));
+});
+
+test("someone else's pipeline: not in the list, and its page says it does not exist", async () => {
+  // A second account through the form: never the first on the server, so never its admin (who sees every pipeline).
+  const { page } = await signUpInBrowser(await chromium.browser.newContext({ baseURL: server.url }), "pipecarol");
+  const bob = await makeUser(server, "pipebob");
+  const theirs = await call(server.url, "POST", "/api/pipelines", { token: bob.token, body: { name: "private", definition: { steps: [{ name: "a", code: "1" }] } } });
+  expect(theirs.status).toBe(201);
+  await page.goto(`/pipelines/${theirs.body.id}`);
+  await expect.poll(() => page.locator(".alert-error").first().textContent()).toContain(`No such pipeline: ${theirs.body.id}`);
+  await page.goto("/pipelines");
+  await page.getByText("No pipelines yet").waitFor();
+  expect(await page.getByTestId("pipeline-row").count()).toBe(0);
+});
