@@ -86,12 +86,13 @@ export class CellWriter implements SessionObserver {
     if (this.pending.size === 0) return this.writing;
     const cells = [...this.pending.values()];
     this.pending = new Map();
+    // Held as in flight from now, also while an earlier write is still going: views see them.
+    for (const c of cells) this.inFlight.set(c.cellId, c);
     this.writing = this.writing.then(() => this.write(cells));
     return this.writing;
   }
 
   private async write(cells: FinishedCell[]) {
-    for (const c of cells) this.inFlight.set(c.cellId, c);
     let missing = new Set<string>();
     try {
       missing = await this.store(this.notebookId, cells).catch(async (e) => {
