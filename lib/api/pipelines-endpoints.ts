@@ -18,7 +18,25 @@ const detail = summary.extend({
 const pipelineId = z.object({ id: idParam });
 const badDefinition = err("A bad definition: the field names the place (a cycle, an unknown input, a bad parameter...)");
 
+const stepFields = z
+  .object({
+    inputs: z.record(z.string(), z.unknown()).optional(), outputs: z.record(z.string(), z.unknown()).optional(), parameters: z.record(z.string(), z.unknown()).optional(),
+    image: z.string().optional(), resources: z.record(z.string(), z.unknown()).optional(), timeout_s: z.number().optional(), retries: z.number().optional(), cache: z.boolean().optional(),
+  })
+  .describe("The rest of the step, as in a definition; what is left out is kept from the step's previous version");
+const noteStep = z.object({ pipeline_id: z.number(), pipeline: z.string(), version: z.number(), step: z.string(), cell_ids: z.array(z.string()), up_to_date: z.boolean().describe("The step runs what the cells hold now") });
+
 export const pipelineEndpoints = {
+  promoteCells: endpoint({
+    method: "POST", path: "/api/pipelines/promote", tag: "pipelines", auth: "user", scopes: ["pipelines"],
+    summary: "Promote notebook cells to a step: of a new pipeline, or the next version of one of yours (replacing the step of that name)",
+    body: z.object({ pipeline: z.string().min(1).max(100), step: z.string().min(1).max(63), notebook_id: z.number().int().positive(), cell_ids: z.array(z.string().min(1).max(100)).min(1).max(1000) }).extend(stepFields.shape).strict(),
+    responses: { 201: { description: "The pipeline at its new version", schema: detail.extend({ promoted: z.string() }) }, 400: badDefinition, 404: err("No such notebook"), ...authErrors },
+  }),
+  notebookSteps: endpoint({
+    method: "GET", path: "/api/notebooks/{id}/steps", tag: "pipelines", auth: "user", scopes: ["read:pipelines"], summary: "Which of a notebook's cells became pipeline steps, and whether each step is up to date",
+    params: pipelineId, responses: { 200: { description: "Steps", schema: z.object({ steps: z.array(noteStep) }) }, 404: err("No such notebook"), ...authErrors },
+  }),
   listPipelines: endpoint({
     method: "GET", path: "/api/pipelines", tag: "pipelines", auth: "user", scopes: ["read:pipelines"], summary: "Your pipelines (admins: everyone's)",
     responses: { 200: { description: "Pipelines", schema: z.object({ pipelines: z.array(summary) }) }, ...authErrors },

@@ -4,6 +4,8 @@ import { pipelineEndpoints as e } from "./pipelines-endpoints";
 import type { Handler } from "./routes";
 
 export const pipelineRoutes: [Endpoint, Handler][] = [
+  [e.promoteCells, h.promoteCellsHandler], // before /api/pipelines/{id}
+  [e.notebookSteps, h.notebookStepsHandler],
   [e.listPipelines, h.listPipelinesHandler],
   [e.createPipeline, h.createPipelineHandler],
   [e.getPipeline, h.getPipelineHandler],

@@ -116,3 +116,57 @@ steps:
     expect((await call(s.url, "GET", `/api/pipelines/${id}`, { token: alice.token })).status).toBe(404);
   });
 });
+
+describe.each(inject("servers"))("promoting notebook cells to steps on $backend", (s) => {
+  const cells = [
+    { id: "c-load", cell_type: "code", source: "raw = load()", metadata: {}, outputs: [], execution_count: null },
+    { id: "c-md", cell_type: "markdown", source: "# Cleaning", metadata: {} },
+    { id: "c-clean", cell_type: "code", source: "clean = raw.dropna()\n", metadata: {}, outputs: [], execution_count: null },
+    { id: "c-train", cell_type: "code", source: "model = fit(clean)", metadata: {}, outputs: [], execution_count: null },
+  ];
+  async function notebook(token: string) {
+    const r = await call(s.url, "POST", "/api/notebooks", { token, body: { name: uniq("promote"), cells: cells.map(({ id, cell_type, source }) => ({ id, cell_type, source })) } });
+    expect(r.status).toBe(201);
+    return r.body as { id: number; revision: number };
+  }
+
+  test("cells become chained steps, each a new version; the notebook knows which cells became which step, and when an edit leaves a step behind", async () => {
+    const alice = await makeUser(s, "promo");
+    const nb = await notebook(alice.token);
+    const promote = (body: Record<string, unknown>) => call(s.url, "POST", "/api/pipelines/promote", { token: alice.token, body: { pipeline: "flow", notebook_id: nb.id, ...body } });
+    // given out of order, taken in the notebook's order; the markdown cell is no step's
+    const first = await promote({ step: "clean", cell_ids: ["c-clean", "c-load"], outputs: { clean: { kind: "dataset" } } });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ version: 1, promoted: "clean", definition: { steps: [{ name: "clean", code: "raw = load()\n\nclean = raw.dropna()\n", cells: [{ notebook_id: nb.id, cell_id: "c-load" }, { notebook_id: nb.id, cell_id: "c-clean" }] }] } });
+    const second = await promote({ step: "train", cell_ids: ["c-train"], inputs: { clean: { step: "clean", output: "clean" } } });
+    expect(second.body).toMatchObject({ version: 2, order: ["clean", "train"] });
+    expect((await call(s.url, "GET", `/api/notebooks/${nb.id}/steps`, { token: alice.token })).body.steps).toEqual([
+      { pipeline_id: first.body.id, pipeline: "flow", version: 2, step: "clean", cell_ids: ["c-load", "c-clean"], up_to_date: true },
+      { pipeline_id: first.body.id, pipeline: "flow", version: 2, step: "train", cell_ids: ["c-train"], up_to_date: true },
+    ]);
+
+    // the cell changes: its step no longer runs what the notebook holds
+    const changed = cells.map(({ id, cell_type, source }) => ({ id, cell_type, source: id === "c-train" ? "model = fit(clean, lr=0.1)" : source }));
+    expect((await call(s.url, "PATCH", `/api/notebooks/${nb.id}`, { token: alice.token, body: { revision: nb.revision, cells: changed } })).status).toBe(200);
+    const stale = (await call(s.url, "GET", `/api/notebooks/${nb.id}/steps`, { token: alice.token })).body.steps;
+    expect(stale.map((x: { step: string; up_to_date: boolean }) => [x.step, x.up_to_date])).toEqual([["clean", true], ["train", false]]);
+    // promoting again updates it (its inputs kept): version 3
+    const third = await promote({ step: "train", cell_ids: ["c-train"] });
+    expect(third.body).toMatchObject({ version: 3, definition: { steps: [{ name: "clean" }, { name: "train", code: "model = fit(clean, lr=0.1)\n", inputs: { clean: { step: "clean", output: "clean" } } }] } });
+    expect((await call(s.url, "GET", `/api/notebooks/${nb.id}/steps`, { token: alice.token })).body.steps.every((x: { up_to_date: boolean }) => x.up_to_date)).toBe(true);
+  });
+
+  test("a cell not in the notebook, a markdown cell, a bad chain: 400 naming it; bob cannot promote alice's cells", async () => {
+    const alice = await makeUser(s, "promo");
+    const nb = await notebook(alice.token);
+    const promote = (token: string, body: Record<string, unknown>) => call(s.url, "POST", "/api/pipelines/promote", { token, body: { pipeline: "p", step: "a", notebook_id: nb.id, ...body } });
+    expect((await promote(alice.token, { cell_ids: ["nope"] })).body.error).toMatchObject({ field: "cell_ids", message: expect.stringContaining("no cell nope") });
+    expect((await promote(alice.token, { cell_ids: ["c-md"] })).body.error).toMatchObject({ field: "cell_ids", message: expect.stringContaining("not a code cell") });
+    expect((await promote(alice.token, { cell_ids: ["c-load"], inputs: { x: { step: "zzz", output: "o" } } })).body.error).toMatchObject({ field: "definition.steps.0.inputs.x.step" });
+    const bob = await makeUser(s, "promob");
+    expect((await promote(bob.token, { cell_ids: ["c-load"] })).status).toBe(404);
+    expect((await call(s.url, "GET", `/api/notebooks/${nb.id}/steps`, { token: bob.token })).status).toBe(404);
+    expect((await call(s.url, "GET", "/api/pipelines", { token: alice.token })).body.pipelines).toEqual([]);
+    expect((await call(s.url, "GET", "/api/pipelines", { token: bob.token })).body.pipelines).toEqual([]);
+  });
+});
