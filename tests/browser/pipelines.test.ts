@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, expect, inject, test } from "vitest";
 import { signUpInBrowser, unnamedControls, useChromium } from "../helpers/browser";
 import { call, makeUser } from "../helpers/http";
+import { cells, openNewNotebook } from "../helpers/notebook-page";
 
 // The pipelines pages in Chromium: a pipeline written in the form on /pipelines opens on its
 // DAG page (steps laid out with their edges, a step's definition on selection); an edit's
@@ -93,4 +94,32 @@ test("someone else's pipeline: not in the list, and its page says it does not ex
   await page.goto("/pipelines");
   await page.getByText("No pipelines yet").waitFor();
   expect(await page.getByTestId("pipeline-row").count()).toBe(0);
+});
+
+test("Promote to step in the notebook: two selected cells become a step; after a cell changes, the panel offers to update it", async () => {
+  const nb = await openNewNotebook(page, "Promote", [{ source: "raw = [1, None, 3]" }, { source: "clean = [x for x in raw if x]" }, { source: "model = sum(clean)" }]);
+  await cells(page).nth(0).locator('[data-testid="cell-input"]').click();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Shift+ArrowDown"); // the first two cells
+  await expect.poll(() => page.locator(".nb-cell.nb-selected").count()).toBe(2);
+  await page.getByRole("button", { name: "Promote to step" }).first().click();
+  await expect.poll(() => page.getByTestId("promote-picked").textContent()).toBe("2 code cells selected.");
+  await page.getByLabel("Pipeline").fill("from-notebook");
+  await page.getByLabel("Step name").fill("clean");
+  await page.locator("#nb-side").getByRole("button", { name: "Promote to step" }).click();
+  await expect.poll(() => page.getByRole("status").filter({ hasText: "Step clean" }).textContent()).toContain("Step clean is in from-notebook, version 1.");
+  await expect.poll(() => page.getByTestId("notebook-steps").textContent()).toContain("from-notebook / clean (v1, 2 cells) up to date");
+  const [mine] = (await call(server.url, "GET", "/api/pipelines", { token })).body.pipelines.filter((p: { name: string }) => p.name === "from-notebook");
+  expect((await call(server.url, "GET", `/api/pipelines/${mine.id}`, { token })).body.definition.steps[0].code).toBe("raw = [1, None, 3]\n\nclean = [x for x in raw if x]\n");
+
+  // the second cell changes (saved as any edit): the step is behind, and one click brings it up to date
+  const stored = (await call(server.url, "GET", `/api/notebooks/${nb}`, { token })).body;
+  const changed = stored.content.cells.map((c: { id: string; cell_type: string; source: string }) => ({ id: c.id, cell_type: c.cell_type, source: c.id === "c1" ? "clean = [x for x in raw if x is not None]" : c.source }));
+  expect((await call(server.url, "PATCH", `/api/notebooks/${nb}`, { token, body: { revision: stored.revision, cells: changed } })).status).toBe(200);
+  await page.reload();
+  await page.getByRole("button", { name: "Promote to step" }).first().click();
+  await page.getByRole("button", { name: "Cells changed: update step" }).click();
+  await expect.poll(() => page.getByTestId("notebook-steps").textContent()).toContain("from-notebook / clean (v2, 2 cells) up to date");
+  expect((await call(server.url, "GET", `/api/pipelines/${mine.id}`, { token })).body.definition.steps[0].code).toContain("if x is not None");
+  expect(await unnamedControls(page)).toEqual([]);
 });

@@ -24,7 +24,7 @@ export interface Question {
   answer: (yes: boolean) => void;
 }
 
-export type Panel = "contents" | "cell" | "variables" | "revisions";
+export type Panel = "contents" | "cell" | "variables" | "revisions" | "promote";
 
 /** The REST twins of channel commands, for while the socket is down; the others (completion, help) wait for it. */
 const REST: Partial<Record<ChannelOp, string>> = { execute: "execute", interrupt: "kernel/interrupt", restart: "kernel/restart", input: "input" };

@@ -13,6 +13,7 @@ import { QuestionDialog, ShortcutsDialog } from "./dialogs";
 import { KernelDeadBanner, NoServerBanner } from "./kernel-banners";
 import { createCommandKeys } from "./keyboard";
 import { NotebookHeader } from "./notebook-header";
+import { PromotePanel } from "./promote-panel";
 import { ConflictBanner, ErrorBanner } from "./notice-banners";
 import { RevisionsPanel } from "./revisions-panel";
 import { type Signal, useSignal } from "./signal";
@@ -110,6 +111,7 @@ function NotebookPage({ panel }: { panel: Signal<Panel | null> }) {
       {open === "contents" ? <ContentsPanel onClose={close} /> : null}
       {open === "cell" ? <CellInspector onClose={close} /> : null}
       {open === "variables" ? <VariablesPanel onClose={close} /> : null}
+      {open === "promote" ? <PromotePanel onClose={close} /> : null}
       <QuestionDialog />
       <ShortcutsDialog />
     </div>

@@ -94,6 +94,9 @@ export function Toolbar() {
         <button type="button" className="btn btn-secondary btn-small" aria-pressed={panel === "variables"} title="The kernel's variables: type, shape, value" onClick={toggle("variables")}>
           Variables
         </button>
+        <button type="button" className="btn btn-secondary btn-small" aria-pressed={panel === "promote"} title="Make the selected cells a step of a pipeline" onClick={toggle("promote")}>
+          Promote to step
+        </button>
         <button type="button" className="btn btn-secondary btn-small" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (H)" onClick={() => c.help.set(true)}>
           ?
         </button>
