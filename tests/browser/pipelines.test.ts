@@ -123,3 +123,24 @@ test("Promote to step in the notebook: two selected cells become a step; after a
   expect((await call(server.url, "GET", `/api/pipelines/${mine.id}`, { token })).body.definition.steps[0].code).toContain("if x is not None");
   expect(await unnamedControls(page)).toEqual([]);
 });
+
+test("the definition edited on the pipeline's page: a cycle is refused naming it, a good edit is the next version", async () => {
+  const created = await call(server.url, "POST", "/api/pipelines", { token, body: { name: "edit-me", definition: DEFINITION } });
+  expect(created.status).toBe(201);
+  await page.goto(`/pipelines/${created.body.id}`);
+  await page.getByTestId("pipeline-dag").waitFor();
+  await page.getByRole("button", { name: "Edit" }).click();
+  const yaml = page.getByLabel("Definition (YAML)");
+  const text = await yaml.inputValue();
+  expect(text).toContain("lr: 0.1");
+  // clean reads from train: a cycle
+  expect(text.indexOf("inputs: {}")).toBeGreaterThan(0); // (clean reads nothing yet)
+  await yaml.fill(text.replace("inputs: {}", "inputs: { back: { step: train, output: model } }"));
+  await page.getByRole("button", { name: "Save as a new version" }).click();
+  await expect.poll(() => page.locator(".alert-error").first().textContent()).toMatch(/definition\.steps: .*"clean" -> "features" -> "train" -> "clean"/);
+  await yaml.fill(text.replace("lr: 0.1", "lr: 0.5"));
+  await page.getByRole("button", { name: "Save as a new version" }).click();
+  await expect.poll(() => page.getByTestId("pipeline-version").textContent()).toContain("Version 2 (latest) of 2");
+  await page.getByRole("button", { name: "Step train" }).click();
+  expect(await page.getByTestId("step-detail").textContent()).toContain("lr = 0.5");
+});

@@ -1,8 +1,10 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { api } from "../api";
+import { stringify } from "yaml";
+import { api, fieldMessage } from "../api";
 import { When } from "../when";
 import styles from "./pipelines.module.css";
 import { PipelineGraph } from "./pipeline-graph";
@@ -41,8 +43,36 @@ function StepDetail({ step }: { step: StepDefinition }) {
   );
 }
 
+/** The definition as YAML, edited whole: saving makes the next version (the API's checks, its errors shown). */
+function DefinitionEditor({ p, onSaved }: { p: PipelineDetail; onSaved: () => void }) {
+  const [text, setText] = useState(() => stringify(p.definition));
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const save = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const r = await api<PipelineDetail>(`/api/pipelines/${p.id}`, { method: "PUT", body: { definition: text } });
+    setBusy(false);
+    if (r.ok) onSaved();
+    else setError(`${r.error.field ? `${r.error.field}: ` : ""}${fieldMessage(r.error)}`);
+  };
+  return (
+    <form onSubmit={save}>
+      <div className="field">
+        <label htmlFor="pipeline-yaml">Definition (YAML){p.version !== p.versions.at(-1)?.version ? `, from version ${p.version}` : ""}</label>
+        <textarea id="pipeline-yaml" className={styles.yaml} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+      </div>
+      {error ? <div role="alert" className="alert alert-error">{error}</div> : null}
+      <button type="submit" className="btn btn-primary btn-small" disabled={busy}>{busy ? "Saving…" : "Save as a new version"}</button>
+    </form>
+  );
+}
+
 /** A pipeline's page at one version: the DAG, each step's definition, the versions. */
 export function PipelineView({ id, version }: { id: number; version: number | null }) {
+  const router = useRouter();
+  const [editing, setEditing] = useState(false);
+  const [reloads, setReloads] = useState(0);
   const [p, setP] = useState<PipelineDetail | null>(null);
   const [error, setError] = useState("");
   const [selected, setSelected] = useState<string | null>(null);
@@ -53,7 +83,7 @@ export function PipelineView({ id, version }: { id: number; version: number | nu
         setSelected((s) => (s && r.data.definition.steps.some((x) => x.name === s) ? s : (r.data.order[0] ?? null)));
       } else setError(r.error.message);
     });
-  }, [id, version]);
+  }, [id, version, reloads]);
   if (error && !p) return <div role="alert" className="alert alert-error">{error}</div>;
   if (!p) return <p className="muted">Loading pipeline…</p>;
   const step = p.definition.steps.find((s) => s.name === selected);
@@ -74,6 +104,21 @@ export function PipelineView({ id, version }: { id: number; version: number | nu
         <PipelineGraph steps={p.definition.steps} selected={selected} onSelect={setSelected} />
       </section>
       {step ? <StepDetail step={step} /> : null}
+      <section className="card" aria-labelledby="edit-heading">
+        <div className="section-head">
+          <h2 id="edit-heading">Definition</h2>
+          <button type="button" className="btn btn-secondary btn-small" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? "Cancel" : "Edit"}</button>
+        </div>
+        {editing ? (
+          <DefinitionEditor key={`${p.id}:${p.version}`} p={p} onSaved={() => {
+            setEditing(false);
+            if (version) router.push(pipelinePage(p.id));
+            else setReloads((n) => n + 1);
+          }} />
+        ) : (
+          <p className="muted">Steps, their inputs and outputs, as a YAML document; saving makes the next version.</p>
+        )}
+      </section>
       <section className="card" aria-labelledby="versions-heading">
         <h2 id="versions-heading">Versions</h2>
         <ul data-testid="pipeline-versions">
