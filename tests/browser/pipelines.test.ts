@@ -109,6 +109,8 @@ test("Promote to step in the notebook: two selected cells become a step; after a
   await page.locator("#nb-side").getByRole("button", { name: "Promote to step" }).click();
   await expect.poll(() => page.getByRole("status").filter({ hasText: "Step clean" }).textContent()).toContain("Step clean is in from-notebook, version 1.");
   await expect.poll(() => page.getByTestId("notebook-steps").textContent()).toContain("from-notebook / clean (v1, 2 cells) up to date");
+  // each promoted cell carries the step's mark; the third does not
+  await expect.poll(() => Promise.all([0, 1, 2].map((i) => cells(page).nth(i).getByTestId("step-mark").allTextContents()))).toEqual([["step from-notebook/clean"], ["step from-notebook/clean"], []]);
   const [mine] = (await call(server.url, "GET", "/api/pipelines", { token })).body.pipelines.filter((p: { name: string }) => p.name === "from-notebook");
   expect((await call(server.url, "GET", `/api/pipelines/${mine.id}`, { token })).body.definition.steps[0].code).toBe("raw = [1, None, 3]\n\nclean = [x for x in raw if x]\n");
 
@@ -117,9 +119,11 @@ test("Promote to step in the notebook: two selected cells become a step; after a
   const changed = stored.content.cells.map((c: { id: string; cell_type: string; source: string }) => ({ id: c.id, cell_type: c.cell_type, source: c.id === "c1" ? "clean = [x for x in raw if x is not None]" : c.source }));
   expect((await call(server.url, "PATCH", `/api/notebooks/${nb}`, { token, body: { revision: stored.revision, cells: changed } })).status).toBe(200);
   await page.reload();
+  await expect.poll(() => cells(page).nth(1).getByTestId("step-mark").textContent()).toBe("step from-notebook/clean (changed)");
   await page.getByRole("button", { name: "Promote to step" }).first().click();
   await page.getByRole("button", { name: "Cells changed: update step" }).click();
   await expect.poll(() => page.getByTestId("notebook-steps").textContent()).toContain("from-notebook / clean (v2, 2 cells) up to date");
+  await expect.poll(() => cells(page).nth(1).getByTestId("step-mark").textContent()).toBe("step from-notebook/clean");
   expect((await call(server.url, "GET", `/api/pipelines/${mine.id}`, { token })).body.definition.steps[0].code).toContain("if x is not None");
   expect(await unnamedControls(page)).toEqual([]);
 });

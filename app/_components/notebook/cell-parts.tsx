@@ -2,7 +2,25 @@
 
 import { CellOutputs } from "./cell-outputs";
 import { outputsHidden, PARAMETERS_TAG, withHidden } from "./cell-metadata";
+import { useSignal } from "./signal";
 import { useController, useRun } from "./use-store";
+
+/** The pipeline steps this cell became ("Promote to step"): a mark each, saying when the step is behind the cell. */
+export function CellSteps({ id }: { id: string }) {
+  const c = useController();
+  const steps = useSignal(c.steps).get(id);
+  if (!steps?.length) return null;
+  return (
+    <div className="nb-tags" aria-label="Pipeline steps">
+      {steps.map((s) => (
+        <a key={`${s.pipeline_id}:${s.step}`} href={`/pipelines/${s.pipeline_id}`} className="nb-tag nb-tag-step" data-testid="step-mark"
+          title={s.up_to_date ? `Step ${s.step} of ${s.pipeline} runs this cell as it is` : `Step ${s.step} of ${s.pipeline} runs an older version of this cell: update it from "Promote to step"`}>
+          step {s.pipeline}/{s.step}{s.up_to_date ? "" : " (changed)"}
+        </a>
+      ))}
+    </div>
+  );
+}
 
 /**
  * A cell's tags, above its input. The `parameters` one stands out: "Run as experiment"

@@ -4,7 +4,7 @@ import { memo, useCallback, useLayoutEffect, useRef } from "react";
 import { caretOffset } from "./caret";
 import { CellEditor } from "./cell-editor";
 import { sourceHidden, tagsOf, withHidden } from "./cell-metadata";
-import { CellTags, Collapser, HiddenPart, OutputArea } from "./cell-parts";
+import { CellSteps, CellTags, Collapser, HiddenPart, OutputArea } from "./cell-parts";
 import { runInPlace } from "./commands";
 import { ExecutionCount } from "./execution-count";
 import { MarkdownView } from "./markdown-view";
@@ -96,6 +96,7 @@ export const Cell = memo(function Cell({ id }: { id: string }) {
       </div>
       <div className="nb-cell-main">
         {tags.length ? <CellTags tags={tags} /> : null}
+        <CellSteps id={id} />
         <div className="nb-part">
           <Collapser part="input" hidden={inputHidden} onToggle={() => c.setMetadata(id, withHidden(cell.metadata, "source", !inputHidden))} />
           {inputHidden ? (

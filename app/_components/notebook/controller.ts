@@ -26,6 +26,16 @@ export interface Question {
 
 export type Panel = "contents" | "cell" | "variables" | "revisions" | "promote";
 
+/** A pipeline step some of the notebook's cells became. */
+export interface CellStep {
+  pipeline_id: number;
+  pipeline: string;
+  version: number;
+  step: string;
+  cell_ids: string[];
+  up_to_date: boolean;
+}
+
 /** The REST twins of channel commands, for while the socket is down; the others (completion, help) wait for it. */
 const REST: Partial<Record<ChannelOp, string>> = { execute: "execute", interrupt: "kernel/interrupt", restart: "kernel/restart", input: "input" };
 
@@ -47,6 +57,8 @@ export class NotebookController {
   readonly help = new Signal(false);
   /** The side panel open beside the cells, if any. */
   readonly panel = new Signal<Panel | null>(null);
+  /** Pipeline steps this notebook's cells became (lib/pipelines/promote.ts), by cell id. */
+  readonly steps = new Signal<Map<string, CellStep[]>>(new Map());
   /** Cell wrappers and mounted editors, registered by the components, for focus moves. */
   readonly elements = new Map<string, HTMLElement>();
   readonly editors = new Map<string, EditorView>();
@@ -69,8 +81,19 @@ export class NotebookController {
     return `/api/notebooks/${this.notebookId}`;
   }
 
+  /** Which cells became pipeline steps, and whether each step still runs them as they are. */
+  async refreshSteps(): Promise<CellStep[] | null> {
+    const r = await api<{ steps: CellStep[] }>(`/api/notebooks/${this.notebookId}/steps`);
+    if (!r.ok) return null;
+    const byCell = new Map<string, CellStep[]>();
+    for (const s of r.data.steps) for (const id of s.cell_ids) byCell.set(id, [...(byCell.get(id) ?? []), s]);
+    this.steps.set(byCell);
+    return r.data.steps;
+  }
+
   start(): void {
     void this.refreshKernel();
+    void this.refreshSteps();
     this.channel = openChannel(this.notebookId, {
       apply: (events) => applyEvents(this, events),
       connected: (open) => {

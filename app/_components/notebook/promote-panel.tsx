@@ -3,16 +3,8 @@
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { api, fieldMessage } from "../api";
+import type { CellStep as NotebookStep } from "./controller";
 import { useController, useSelected } from "./use-store";
-
-interface NotebookStep {
-  pipeline_id: number;
-  pipeline: string;
-  version: number;
-  step: string;
-  cell_ids: string[];
-  up_to_date: boolean;
-}
 
 /**
  * "Promote to step": the selected code cells (Shift+Up/Down selects more) become a step of
@@ -31,10 +23,10 @@ export function PromotePanel({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
 
   const refresh = useCallback(async () => {
-    const [list, mine] = await Promise.all([api<{ pipelines: { name: string }[] }>("/api/pipelines"), api<{ steps: NotebookStep[] }>(`/api/notebooks/${c.notebookId}/steps`)]);
+    const [list, mine] = await Promise.all([api<{ pipelines: { name: string }[] }>("/api/pipelines"), c.refreshSteps()]);
     if (list.ok) setNames(list.data.pipelines.map((p) => p.name));
-    if (mine.ok) setSteps(mine.data.steps);
-  }, [c.notebookId]);
+    if (mine) setSteps(mine);
+  }, [c]);
   useEffect(() => void refresh(), [refresh]);
 
   const promote = async (target: { pipeline: string; step: string; cell_ids: string[] }) => {
