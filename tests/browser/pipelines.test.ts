@@ -125,6 +125,11 @@ test("Promote to step in the notebook: two selected cells become a step; after a
   await expect.poll(() => page.getByTestId("notebook-steps").textContent()).toContain("from-notebook / clean (v2, 2 cells) up to date");
   await expect.poll(() => cells(page).nth(1).getByTestId("step-mark").textContent()).toBe("step from-notebook/clean");
   expect((await call(server.url, "GET", `/api/pipelines/${mine.id}`, { token })).body.definition.steps[0].code).toContain("if x is not None");
+  // an edit typed in the editor: once saved, the cell's mark says its step is behind
+  await cells(page).nth(1).locator('[data-testid="cell-input"]').click();
+  await page.keyboard.press("End");
+  await page.keyboard.type("  # typed");
+  await expect.poll(() => cells(page).nth(1).getByTestId("step-mark").textContent(), { timeout: 15_000 }).toBe("step from-notebook/clean (changed)");
   expect(await unnamedControls(page)).toEqual([]);
 });
 

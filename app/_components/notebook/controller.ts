@@ -68,6 +68,7 @@ export class NotebookController {
   private trash: { cell: CellModel; run: RunState; index: number }[] = [];
   private channel: NotebookChannel | null = null;
   private caughtUp = false;
+  private offSaved: (() => void) | null = null;
 
   constructor(readonly notebookId: number, readonly user: string, model: NotebookModel) {
     this.name = new Signal(model.name);
@@ -94,6 +95,10 @@ export class NotebookController {
   start(): void {
     void this.refreshKernel();
     void this.refreshSteps();
+    // A saved edit may leave a step behind its cells (or catch up with it): the marks follow.
+    this.offSaved = this.saver.state.subscribe(() => {
+      if (this.saver.state.get().kind === "saved" && this.steps.get().size > 0) void this.refreshSteps();
+    });
     this.channel = openChannel(this.notebookId, {
       apply: (events) => applyEvents(this, events),
       connected: (open) => {
@@ -108,6 +113,7 @@ export class NotebookController {
   }
 
   stop(): void {
+    this.offSaved?.();
     this.channel?.close();
     void this.saver.save();
   }
