@@ -83,51 +83,47 @@ function checkGraph(def: PipelineDefinition) {
       if (!(inp.output in def.steps[from]!.outputs)) throw new ValidationError(`Step "${s.name}" reads input "${name}" from output "${inp.output}" of "${inp.step}", which declares no such output`, `${field}.output`);
     }
   });
-  const cycle = findCycle(def);
+  const { cycle } = walk(def);
   if (cycle) throw new ValidationError(`Steps ${cycle.map((n) => `"${n}"`).join(" -> ")} form a cycle: a pipeline is a DAG`, "definition.steps");
 }
 
-/** The steps each step reads from. */
-export function upstreamOf(step: StepDefinition): string[] {
+/** The steps a step reads from. */
+function upstreamOf(step: StepDefinition): string[] {
   return [...new Set(Object.values(step.inputs).flatMap((i) => ("step" in i ? [i.step] : [])))];
 }
 
-/** A cycle as the names along it (first repeated at the end), or null. */
-function findCycle(def: PipelineDefinition): string[] | null {
+/**
+ * One depth-first walk up the inputs: the steps in an order where each comes after those it
+ * reads from (the walk's post-order), or the first cycle met, as the names along it in the
+ * direction data flows (the first repeated at the end).
+ */
+function walk(def: PipelineDefinition): { order: string[]; cycle: null } | { order: null; cycle: string[] } {
   const steps = new Map(def.steps.map((s) => [s.name, s]));
   const state = new Map<string, "visiting" | "done">();
   const path: string[] = [];
+  const order: string[] = [];
   const visit = (name: string): string[] | null => {
     if (state.get(name) === "done") return null;
     if (state.get(name) === "visiting") return [...path.slice(path.indexOf(name)), name];
     state.set(name, "visiting");
     path.push(name);
     for (const up of upstreamOf(steps.get(name)!)) {
-      const found = visit(up);
-      if (found) return found;
+      const cycle = visit(up);
+      if (cycle) return cycle;
     }
     path.pop();
     state.set(name, "done");
+    order.push(name);
     return null;
   };
   for (const s of def.steps) {
-    const found = visit(s.name);
-    if (found) return found.reverse(); // in the direction data flows
+    const cycle = visit(s.name);
+    if (cycle) return { order: null, cycle: cycle.reverse() };
   }
-  return null;
+  return { order, cycle: null };
 }
 
 /** Steps in an order where each comes after the steps it reads from (a checked definition has one). */
 export function topologicalOrder(def: PipelineDefinition): string[] {
-  const done = new Set<string>();
-  const order: string[] = [];
-  const steps = new Map(def.steps.map((s) => [s.name, s]));
-  const visit = (name: string) => {
-    if (done.has(name)) return;
-    done.add(name);
-    for (const up of upstreamOf(steps.get(name)!)) visit(up);
-    order.push(name);
-  };
-  for (const s of def.steps) visit(s.name);
-  return order;
+  return walk(def).order ?? [];
 }

@@ -81,7 +81,7 @@ export async function updatePipeline({ ctx, input }: { ctx: Ctx; input: { id: nu
   const definition = parseDefinition(input.definition);
   await checkDatasets(ctx, definition);
   const by = ctx.actor?.kind === "user" ? ctx.actor.user.id : null;
-  await ctx.db.transaction(async (tx) => {
+  const updated = await ctx.db.transaction(async (tx) => {
     const [p] = await tx.select().from(pipelines).where(eq(pipelines.id, row.id)).for("update"); // edits one after another
     if (!p) throw new NotFoundError(`No such pipeline: ${input.id}`);
     const [{ next } = { next: 1 }] = await tx
@@ -89,9 +89,10 @@ export async function updatePipeline({ ctx, input }: { ctx: Ctx; input: { id: nu
       .from(pipelineVersions)
       .where(eq(pipelineVersions.pipelineId, row.id));
     await tx.insert(pipelineVersions).values({ pipelineId: row.id, version: Number(next), definition, createdBy: by });
-    await tx.update(pipelines).set({ updatedAt: new Date(), ...(input.description !== undefined ? { description: input.description } : {}) }).where(eq(pipelines.id, row.id));
+    const [changed] = await tx.update(pipelines).set({ updatedAt: new Date(), ...(input.description !== undefined ? { description: input.description } : {}) }).where(eq(pipelines.id, row.id)).returning();
+    return changed!;
   });
-  return load(ctx, (await requirePipeline(ctx, row.id))!);
+  return load(ctx, updated);
 }
 
 export async function getPipeline({ ctx, input }: { ctx: Ctx; input: { id: number; version?: number } }) {

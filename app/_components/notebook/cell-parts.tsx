@@ -8,7 +8,7 @@ import { useController, useRun } from "./use-store";
 /** The pipeline steps this cell became ("Promote to step"): a mark each, saying when the step is behind the cell. */
 export function CellSteps({ id }: { id: string }) {
   const c = useController();
-  const steps = useSignal(c.steps).get(id);
+  const steps = useSignal(c.steps)?.filter((s) => s.cell_ids.includes(id));
   if (!steps?.length) return null;
   return (
     <div className="nb-tags" aria-label="Pipeline steps">

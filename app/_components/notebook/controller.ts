@@ -57,8 +57,8 @@ export class NotebookController {
   readonly help = new Signal(false);
   /** The side panel open beside the cells, if any. */
   readonly panel = new Signal<Panel | null>(null);
-  /** Pipeline steps this notebook's cells became (lib/pipelines/promote.ts), by cell id. */
-  readonly steps = new Signal<Map<string, CellStep[]>>(new Map());
+  /** Pipeline steps this notebook's cells became (lib/pipelines/promote.ts); null until read. */
+  readonly steps = new Signal<CellStep[] | null>(null);
   /** Cell wrappers and mounted editors, registered by the components, for focus moves. */
   readonly elements = new Map<string, HTMLElement>();
   readonly editors = new Map<string, EditorView>();
@@ -83,13 +83,9 @@ export class NotebookController {
   }
 
   /** Which cells became pipeline steps, and whether each step still runs them as they are. */
-  async refreshSteps(): Promise<CellStep[] | null> {
+  async refreshSteps(): Promise<void> {
     const r = await api<{ steps: CellStep[] }>(`/api/notebooks/${this.notebookId}/steps`);
-    if (!r.ok) return null;
-    const byCell = new Map<string, CellStep[]>();
-    for (const s of r.data.steps) for (const id of s.cell_ids) byCell.set(id, [...(byCell.get(id) ?? []), s]);
-    this.steps.set(byCell);
-    return r.data.steps;
+    if (r.ok) this.steps.set(r.data.steps);
   }
 
   start(): void {
@@ -97,7 +93,7 @@ export class NotebookController {
     void this.refreshSteps();
     // A saved edit may leave a step behind its cells (or catch up with it): the marks follow.
     this.offSaved = this.saver.state.subscribe(() => {
-      if (this.saver.state.get().kind === "saved" && this.steps.get().size > 0) void this.refreshSteps();
+      if (this.saver.state.get().kind === "saved" && this.steps.get()?.length) void this.refreshSteps();
     });
     this.channel = openChannel(this.notebookId, {
       apply: (events) => applyEvents(this, events),

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { api, fieldMessage } from "../api";
-import type { CellStep as NotebookStep } from "./controller";
+import { useSignal } from "./signal";
 import { useController, useSelected } from "./use-store";
 
 /**
@@ -18,14 +18,13 @@ export function PromotePanel({ onClose }: { onClose: () => void }) {
   const [pipeline, setPipeline] = useState("");
   const [step, setStep] = useState("");
   const [names, setNames] = useState<string[]>([]);
-  const [steps, setSteps] = useState<NotebookStep[] | null>(null);
+  const steps = useSignal(c.steps);
   const [message, setMessage] = useState<{ error: boolean; text: string; href?: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const refresh = useCallback(async () => {
-    const [list, mine] = await Promise.all([api<{ pipelines: { name: string }[] }>("/api/pipelines"), c.refreshSteps()]);
+    const [list] = await Promise.all([api<{ pipelines: { name: string }[] }>("/api/pipelines"), c.refreshSteps()]);
     if (list.ok) setNames(list.data.pipelines.map((p) => p.name));
-    if (mine) setSteps(mine);
   }, [c]);
   useEffect(() => void refresh(), [refresh]);
 

@@ -159,7 +159,6 @@ export class KernelClient {
       const m = message("shell", "kernel_info_request", {}, this.session);
       m.header.msg_id = probe.msgId;
       if (!this.send(m)) done(false);
-      void probe.reply.catch(() => {});
       setTimeout(() => probe.dispose("probe over"), PROBE_MS + QUIET_LINGER_MS).unref();
     });
   }
