@@ -1,5 +1,6 @@
 import type { Endpoint } from "./endpoint";
 import * as h from "./handlers/pipelines";
+import { pipelineRunEndpoints as r } from "./pipeline-runs-endpoints";
 import { pipelineEndpoints as e } from "./pipelines-endpoints";
 import type { Handler } from "./routes";
 
@@ -12,4 +13,15 @@ export const pipelineRoutes: [Endpoint, Handler][] = [
   [e.updatePipeline, h.updatePipelineHandler],
   [e.getPipelineVersion, h.getPipelineVersionHandler],
   [e.deletePipeline, h.deletePipelineHandler],
+  [r.runPipeline, h.runPipelineHandler],
+  [r.listPipelineRuns, h.listPipelineRunsHandler],
+  [r.listAllPipelineRuns, h.listAllPipelineRunsHandler],
+  [r.getPipelineRun, h.getPipelineRunHandler],
+  [r.cancelPipelineRun, h.cancelPipelineRunHandler],
+  [r.stepLog, h.stepLogHandler],
+  [r.listSchedules, h.listSchedulesHandler],
+  [r.createSchedule, h.createScheduleHandler],
+  [r.updateSchedule, h.updateScheduleHandler],
+  [r.deleteSchedule, h.deleteScheduleHandler],
+  [r.setWebhook, h.setWebhookHandler],
 ];

@@ -41,7 +41,7 @@ export async function principalFromToken(db: Db, token: string): Promise<Princip
   if (admin && safeEqual(token, admin)) return { kind: "service", name: "kiln-admin-token" };
   // One statement for the token, its user and their groups: this runs on every API call.
   const [row] = await db
-    .select({ tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, serverId: apiTokens.serverId, scopes: apiTokens.scopes, user: users, groups: groupNamesOf(users.id) })
+    .select({ tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, serverId: apiTokens.serverId, runId: apiTokens.runId, scopes: apiTokens.scopes, user: users, groups: groupNamesOf(users.id) })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.hash, hashToken(token)));
@@ -50,7 +50,7 @@ export async function principalFromToken(db: Db, token: string): Promise<Princip
   touchActivity(db, row.user.id, row.tokenId);
   // Scopes only narrow: the verbs still check what the owner may do (memoised: no work per request).
   const scopes = expandScopes(row.scopes, row.user.name) ?? undefined;
-  return { kind: "user", user: row.user, via: "token", tokenId: row.tokenId, groups: row.groups, serverId: row.serverId, ...(scopes ? { scopes } : {}) };
+  return { kind: "user", user: row.user, via: "token", tokenId: row.tokenId, groups: row.groups, serverId: row.serverId, runId: row.runId, ...(scopes ? { scopes } : {}) };
 }
 
 async function principalFromSession(db: Db, req: Request): Promise<Principal | null> {

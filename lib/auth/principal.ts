@@ -14,6 +14,8 @@ export type Principal =
       sessionId?: string;
       groups?: string[];
       serverId?: number | null;
+      /** A pipeline step's token: the tracked run of that step, which all its writes go to. */
+      runId?: number | null;
       /** A token's scopes, expanded; absent: everything the user may do (sessions, `inherit` tokens). */
       scopes?: ParsedScopes;
     }
@@ -45,7 +47,7 @@ export function requireSelfOrAdmin(actor: Principal | null, name: string): void 
   if (!isAdmin(a)) throw new ForbiddenError(`You may not act on user ${name}`);
 }
 
-/** A kernel's code holds its server's token: it may log and read data, nothing else. */
+/** A kernel's code holds its server's (or its step's) token: it may log and read data, nothing else. */
 export function refuseServerToken(actor: Principal | null): void {
-  if (actor?.kind === "user" && actor.serverId) throw new ForbiddenError("A server's token only serves the kiln module's routes");
+  if (actor?.kind === "user" && (actor.serverId || actor.runId)) throw new ForbiddenError("A server's token only serves the kiln module's routes");
 }

@@ -7,7 +7,7 @@ import { requireScopes } from "../auth/scope-check";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { ForbiddenError, NotFoundError, UnavailableError } from "../errors";
-import { VIA_SERVER_HEADER } from "../kernel-api/sockets";
+import { socketOwner, VIA_SERVER_HEADER } from "../kernel-api/sockets";
 import { metrics } from "../metrics";
 import { parseJsonBody } from "./body";
 import { refuseBadUrlStrings } from "./input";
@@ -44,7 +44,7 @@ function checkKernelSocket(req: Request, e: Endpoint<Schema, Schema, Schema>, ac
   const via = req.headers.get(VIA_SERVER_HEADER);
   if (via === null) return;
   if (!e.serverToken) throw new NotFoundError("Only the kiln module's routes are served on a server's socket");
-  if (actor?.kind !== "user" || !actor.serverId || actor.serverId !== Number(via))
+  if (actor?.kind !== "user" || via !== (actor.runId ? socketOwner.run(actor.runId) : actor.serverId ? socketOwner.server(actor.serverId) : null))
     throw new ForbiddenError("This socket serves its own server's token only");
 }
 

@@ -11,10 +11,16 @@ import { logger } from "../log";
  */
 interface Listener {
   server: net.Server;
-  /** null: a warm-pool container nobody has claimed yet (everything it asks is refused). */
-  serverId: number | null;
+  /** socketOwner's answer; null: a warm-pool container nobody has claimed yet (everything it asks is refused). */
+  owner: string | null;
   open: Set<net.Socket>;
 }
+
+/** Whom a socket speaks for: a server (its kernels) or a pipeline step's run (its container). */
+export const socketOwner = {
+  server: (serverId: number) => `server:${serverId}`,
+  run: (runId: number) => `run:${runId}`,
+};
 
 const VIA = Symbol.for("kiln.kernelApiVia");
 const KEY = Symbol.for("kiln.kernelApiSockets");
@@ -32,15 +38,15 @@ export function attachKernelApi(sink: (s: net.Socket) => void) {
   for (const socket of s.waiting.splice(0)) if (!socket.destroyed) sink(socket);
 }
 
-/** Listens on `path` for the server `serverId` (replacing a socket file left by an earlier run). */
-export async function openKernelApiSocket(path: string, serverId: number | null): Promise<void> {
+/** Listens on `path` for `owner` (socketOwner; replacing a socket file left by an earlier run). */
+export async function openKernelApiSocket(path: string, owner: string | null): Promise<void> {
   const s = store();
   const existing = s.listeners.get(path);
   if (existing) {
-    existing.serverId = serverId;
+    existing.owner = owner;
     return;
   }
-  const listener: Listener = { serverId, server: net.createServer(), open: new Set() };
+  const listener: Listener = { owner, server: net.createServer(), open: new Set() };
   listener.server.on("connection", (socket) => {
     (socket as net.Socket & { [VIA]?: Listener })[VIA] = listener;
     listener.open.add(socket);
@@ -65,7 +71,7 @@ export async function openKernelApiSocket(path: string, serverId: number | null)
 /** A warm-pool container was claimed: its socket now speaks for that server. */
 export function assignKernelApiSocket(path: string, serverId: number) {
   const l = store().listeners.get(path);
-  if (l) l.serverId = serverId;
+  if (l) l.owner = socketOwner.server(serverId);
 }
 
 export async function closeKernelApiSocket(path: string): Promise<void> {
@@ -80,24 +86,24 @@ export async function closeKernelApiSocket(path: string): Promise<void> {
 }
 
 /**
- * For a connection that came in on a server's kernel API socket: the server's id (0 for an
+ * For a connection that came in on a kernel API socket: whom it speaks for ("" for an
  * unclaimed warm-pool container). Undefined for Kiln's ordinary TCP port.
  */
-export function kernelApiServerOf(socket: net.Socket): number | undefined {
+export function kernelApiOwnerOf(socket: net.Socket): string | undefined {
   const l = (socket as net.Socket & { [VIA]?: Listener })[VIA];
-  return l ? (l.serverId ?? 0) : undefined;
+  return l ? (l.owner ?? "") : undefined;
 }
 
 /** The header that tells lib/http/handle.ts which server's socket a request came in on. */
 export const VIA_SERVER_HEADER = "x-kiln-via-server";
 
 /**
- * Marks where a request came from, overwriting whatever a client claimed: the server's id
- * for its kernel API socket, nothing for Kiln's TCP port. Returns the id, or undefined.
+ * Marks where a request came from, overwriting whatever a client claimed: the socket's
+ * owner for a kernel API socket, nothing for Kiln's TCP port. Returns it, or undefined.
  */
-export function tagKernelApiRequest(req: { socket: net.Socket; headers: Record<string, unknown> }): number | undefined {
-  const via = kernelApiServerOf(req.socket);
+export function tagKernelApiRequest(req: { socket: net.Socket; headers: Record<string, unknown> }): string | undefined {
+  const via = kernelApiOwnerOf(req.socket);
   if (via === undefined) delete req.headers[VIA_SERVER_HEADER];
-  else req.headers[VIA_SERVER_HEADER] = String(via);
+  else req.headers[VIA_SERVER_HEADER] = via;
   return via;
 }

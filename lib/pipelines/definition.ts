@@ -88,7 +88,7 @@ function checkGraph(def: PipelineDefinition) {
 }
 
 /** The steps a step reads from. */
-function upstreamOf(step: StepDefinition): string[] {
+export function upstreamOf(step: StepDefinition): string[] {
   return [...new Set(Object.values(step.inputs).flatMap((i) => ("step" in i ? [i.step] : [])))];
 }
 

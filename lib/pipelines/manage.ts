@@ -15,7 +15,7 @@ function visible(ctx: Ctx): SQL | undefined {
   return eq(pipelines.ownerId, ctx.actor.user.id);
 }
 
-async function requirePipeline(ctx: Ctx, id: number, change = false): Promise<PipelineRow> {
+export async function requirePipeline(ctx: Ctx, id: number, change = false): Promise<PipelineRow> {
   const [row] = await ctx.db.select().from(pipelines).where(and(eq(pipelines.id, id), visible(ctx)));
   if (!row) throw new NotFoundError(`No such pipeline: ${id}`);
   if (change && !isAdmin(ctx.actor) && !(ctx.actor?.kind === "user" && ctx.actor.user.id === row.ownerId)) throw new ForbiddenError("Only the pipeline's owner may change it");

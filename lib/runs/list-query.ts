@@ -15,7 +15,7 @@ export const listRunsQuery = z
     notebook_id: idParam.optional(),
     owner: z.string().max(200).optional(),
     status: z.enum(["queued", "running", "finished", "failed", "killed"]).optional(),
-    kind: z.enum(["interactive", "batch"]).optional(),
+    kind: z.enum(["interactive", "batch", "step"]).optional(),
     sort: z.string().max(300).regex(/^(started_at|duration|status|id|(param|metric)\.[\w\-. /:]+)$/, "must be started_at, duration, status, id, param.<key> or metric.<key>").default("started_at"),
     order: z.enum(["asc", "desc"]).default("desc"),
     limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -54,10 +54,14 @@ export interface ContainerPlan {
   run: RunDirs;
   /** Bytes for the writable layer, where the engine's storage driver can enforce it. */
   diskSize?: string;
+  /** A job (a pipeline step) runs this instead of Jupyter Server, on a terminal (Tty). */
+  command?: string[];
+  /** The home mounted read-only (a step that did not ask to write it). */
+  homeReadOnly?: boolean;
 }
 
 /**
- * The one container shape Kiln runs a Jupyter Server in: its own network namespace (Jupyter
+ * The one container shape Kiln runs a Jupyter Server (or a pipeline step) in: its own network namespace (Jupyter
  * on a Unix socket, the kiln module on Kiln's), an unprivileged user, all capabilities
  * dropped, no new privileges, CPU, memory (no swap beyond) and process limits, the user's
  * home, no Docker socket.
@@ -71,7 +75,8 @@ export function containerSpec(p: ContainerPlan): Docker.ContainerCreateOptions {
     Image: p.image,
     User: "1000:1000",
     WorkingDir: "/home/jovyan",
-    Cmd: [
+    ...(p.command ? { Tty: true } : {}),
+    Cmd: p.command ? ["tini", "--", ...p.command] : [
       "tini", "--", "python3", "-m", "jupyter_server",
       `--ServerApp.sock=${CONTAINER_JUPYTER_SOCKET}`, `--ServerApp.sock_mode=${p.socketMode}`,
       `--ServerApp.base_url=${p.baseUrl}`, "--ServerApp.root_dir=/home/jovyan",
@@ -103,8 +108,8 @@ export function containerSpec(p: ContainerPlan): Docker.ContainerCreateOptions {
       ...(p.diskSize ? { StorageOpt: { size: p.diskSize } } : {}),
       Mounts: [
         p.home.Type === "volume"
-          ? { Type: "volume", Source: p.home.Source, Target: "/home/jovyan" }
-          : { Type: "bind", Source: p.home.Source, Target: "/home/jovyan", BindOptions: { Propagation: p.home.Propagation } },
+          ? { Type: "volume", Source: p.home.Source, Target: "/home/jovyan", ReadOnly: !!p.homeReadOnly }
+          : { Type: "bind", Source: p.home.Source, Target: "/home/jovyan", ReadOnly: !!p.homeReadOnly, BindOptions: { Propagation: p.home.Propagation } },
         { Type: "bind", Source: p.run.jupyterDir, Target: `${CONTAINER_RUN}/jupyter` },
         { Type: "bind", Source: p.run.apiDir, Target: `${CONTAINER_RUN}/api`, ReadOnly: true },
       ],

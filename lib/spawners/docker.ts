@@ -1,12 +1,14 @@
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import Docker from "dockerode";
 import { ensureImage } from "../images/builder";
-import { closeKernelApiSocket, openKernelApiSocket } from "../kernel-api/sockets";
+import { closeKernelApiSocket, openKernelApiSocket, socketOwner } from "../kernel-api/sockets";
 import { logger } from "../log";
 import { containerSpec, type ContainerPlan, ensureHomeVolume, homeVolumeName, serverContainerName } from "./docker-container";
 import { releaseMountPoint } from "./host-mount";
-import { jupyterSocketMode, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
-import type { HomeOwner, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
+import { CONTAINER_RUN, jupyterSocketMode, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
+import type { HomeOwner, JobHandle, JobRunner, JobSpec, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
 import { upstreamOf } from "./upstream";
 import { waitForJupyter } from "./wait-jupyter";
 import type { WarmPool } from "./warm-pool";
@@ -47,7 +49,7 @@ export interface DockerState extends SpawnerState {
  * namespace: Kiln reaches Jupyter through a Unix socket, never a TCP port. A warm pool,
  * when configured, hands out a ready container instead of starting one.
  */
-export class DockerSpawner implements Spawner {
+export class DockerSpawner implements Spawner, JobRunner {
   readonly kind = "docker";
   pool?: WarmPool;
   /** Whether the engine enforces `diskSize` (known after the first create that asks for it). */
@@ -93,7 +95,7 @@ export class DockerSpawner implements Spawner {
       const [home] = await Promise.all([
         ensureHomeVolume(this.docker, this.options, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome }),
         this.docker.getContainer(name).remove({ force: true }).catch(() => {}), // a leftover from a crash
-        openKernelApiSocket(run.apiSocket, spec.serverId),
+        openKernelApiSocket(run.apiSocket, socketOwner.server(spec.serverId)),
       ]);
       const container = await this.create({
         name, image: spec.image, network: this.options.network, baseUrl: spec.baseUrl, jupyterToken: spec.jupyterToken,
@@ -122,6 +124,59 @@ export class DockerSpawner implements Spawner {
     return { state };
   }
 
+  /**
+   * A pipeline step: the same container shape as a server's (its own network namespace, the
+   * kiln module on a socket of its own that speaks for the step's run only), the home
+   * read-only unless asked, the program on a terminal so progress bars and colours come out
+   * as they would on one. Output is attached before the start: nothing is missed.
+   */
+  async runJob(spec: JobSpec): Promise<JobHandle> {
+    const runKey = `r${spec.runId}`;
+    const run = prepareRunDirs(runKey, { uid: 1000, gid: 1000 });
+    for (const [name, text] of Object.entries(spec.files)) fs.writeFileSync(path.join(run.apiDir, name), text, { mode: 0o644 });
+    const name = `${this.options.prefix}-r${spec.runId}`;
+    const state: DockerState = { containerId: "", socketPath: "", apiSocket: run.apiSocket, runKey };
+    try {
+      const [home] = await Promise.all([
+        ensureHomeVolume(this.docker, this.options, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome }),
+        this.docker.getContainer(name).remove({ force: true }).catch(() => {}),
+        openKernelApiSocket(run.apiSocket, socketOwner.run(spec.runId)),
+      ]);
+      const container = await this.create({
+        name, image: spec.image, network: this.options.network, baseUrl: "/", jupyterToken: "", socketMode: jupyterSocketMode(),
+        // A read-only home: caches go to the container's own disk.
+        env: { ...(spec.homeWritable ? {} : { KILN_CACHE_DIR: "/tmp/kiln-datasets", IPYTHONDIR: "/tmp/ipython", MPLCONFIGDIR: "/tmp/matplotlib" }), ...spec.env },
+        cpu: spec.cpu, memoryMb: spec.memoryMb, gpuIds: spec.gpuIds, run,
+        command: spec.command.map((a) => a.replaceAll("{api}", `${CONTAINER_RUN}/api`)), homeReadOnly: !spec.homeWritable,
+        labels: {
+          "org.kiln.user": spec.user, "org.kiln.user-id": String(spec.userId), "org.kiln.run-id": String(spec.runId),
+          "org.kiln.managed": "true", "org.kiln.instance": this.options.instance,
+        },
+        home: { Type: "volume", Source: home },
+      });
+      state.containerId = container.id;
+      const output = await container.attach({ stream: true, stdout: true, stderr: true, logs: true });
+      // "next-exit": the default answers at once for a container not started yet.
+      const exit = container.wait({ condition: "next-exit" }).then((r: { StatusCode: number }) => r.StatusCode);
+      await container.start();
+      return { state, output, exit };
+    } catch (e) {
+      await this.stopJob(state);
+      throw e;
+    }
+  }
+
+  async imageId(image: string): Promise<string> {
+    await ensureImage(this.docker, image, () => {});
+    return (await this.docker.getImage(image).inspect()).Id;
+  }
+
+  async stopJob(state: SpawnerState): Promise<void> {
+    const s = state as DockerState;
+    if (s.containerId) await this.docker.getContainer(s.containerId).remove({ force: true }).catch(() => {});
+    await this.release(s);
+  }
+
   async stop(state: SpawnerState): Promise<void> {
     const s = state as DockerState;
     const c = this.docker.getContainer(s.containerId);
@@ -141,7 +196,7 @@ export class DockerSpawner implements Spawner {
 
   async adopt(state: SpawnerState, serverId: number): Promise<void> {
     const s = state as DockerState;
-    if (s.runKey) await openKernelApiSocket(runDirs(s.runKey).apiSocket, serverId);
+    if (s.runKey) await openKernelApiSocket(runDirs(s.runKey).apiSocket, socketOwner.server(serverId));
   }
 
   async poll(state: SpawnerState): Promise<number | null> {

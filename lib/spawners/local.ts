@@ -1,11 +1,12 @@
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
 import { getConfig } from "../config";
-import { closeKernelApiSocket, openKernelApiSocket } from "../kernel-api/sockets";
+import { closeKernelApiSocket, openKernelApiSocket, socketOwner } from "../kernel-api/sockets";
 import { kilnIsRoot, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
-import type { HomeOwner, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
+import type { HomeOwner, JobHandle, JobRunner, JobSpec, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
 import { upstreamOf } from "./upstream";
 import { waitForJupyter } from "./wait-jupyter";
 
@@ -75,7 +76,7 @@ function launchCommand(python: string, jupyterArgs: string[], owner: { uid: numb
  * lib/servers/isolation.ts). Servers run in their own process group, detached, so they
  * outlive a Kiln restart.
  */
-export class LocalProcessSpawner implements Spawner {
+export class LocalProcessSpawner implements Spawner, JobRunner {
   readonly kind = "local";
   constructor(private readonly options: LocalSpawnerOptions) {}
 
@@ -94,7 +95,7 @@ export class LocalProcessSpawner implements Spawner {
     const log = fs.openSync(path.join(dirs.root, "jupyter.log"), "a", 0o600);
     // Its own namespace has no route to Kiln's port: the kiln module comes through a socket.
     const apiSocket = owner ? dirs.apiSocket : undefined;
-    if (apiSocket) await openKernelApiSocket(apiSocket, spec.serverId);
+    if (apiSocket) await openKernelApiSocket(apiSocket, socketOwner.server(spec.serverId));
     const launch = launchCommand(
       this.options.python,
       ["-m", "jupyter_server", `--ServerApp.sock=${dirs.jupyterSocket}`, "--ServerApp.sock_mode=0600",
@@ -133,6 +134,54 @@ export class LocalProcessSpawner implements Spawner {
     return { state };
   }
 
+  /**
+   * A pipeline step as a local process, isolated as a local server is (its own uid and
+   * network namespace when Kiln is root). Without a terminal: stdout and stderr are pipes,
+   * merged in the order they arrive (PYTHONUNBUFFERED keeps that order honest). The home is
+   * the owner's directory; read-only cannot be enforced here (no mount namespace).
+   */
+  async runJob(spec: JobSpec): Promise<JobHandle> {
+    const root = kilnIsRoot();
+    const owner = root ? { uid: localUidOf(spec.userId), gid: localUidOf(spec.userId) } : null;
+    const home = localHome(this.options.dataDir, spec);
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    if (owner && fs.statSync(home).uid !== owner.uid) await run("chown", ["-R", `${owner.uid}:${owner.gid}`, home]);
+    const runKey = `r${spec.runId}`;
+    const dirs = prepareRunDirs(runKey, owner ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 });
+    for (const [name, text] of Object.entries(spec.files)) fs.writeFileSync(path.join(dirs.apiDir, name), text, { mode: 0o644 });
+    const apiSocket = owner ? dirs.apiSocket : undefined;
+    if (apiSocket) await openKernelApiSocket(apiSocket, socketOwner.run(spec.runId));
+    const [program, ...args] = spec.command.map((a) => a.replaceAll("{api}", dirs.apiDir));
+    const launch = launchCommand(program === "python3" ? this.options.python : program!, args, owner);
+    const child = spawn(launch.file, launch.args, {
+      cwd: home,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, USER: `kiln-${spec.user}`, LANG: "C.UTF-8", PYTHONUNBUFFERED: "1",
+        PYTHONPATH: COMMON, CUDA_VISIBLE_DEVICES: spec.gpuIds.join(","),
+        ...(apiSocket ? { KILN_API_URL: "http://kiln", KILN_API_SOCKET: apiSocket } : { KILN_API_URL: getConfig().kernelApiUrl }),
+        ...spec.env,
+      } as unknown as NodeJS.ProcessEnv,
+    });
+    const output = new PassThrough();
+    let open = 2;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.on("data", (b: Buffer) => output.write(b));
+      stream.on("end", () => --open === 0 && output.end());
+    }
+    const exit = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+    return { state: { pid: child.pid!, socketPath: "", runKey, apiSocket } satisfies LocalState, output, exit };
+  }
+
+  async imageId(): Promise<string> {
+    return this.imageDigest();
+  }
+
+  async stopJob(state: SpawnerState): Promise<void> {
+    await this.stop(state);
+  }
+
   async stop(state: SpawnerState): Promise<void> {
     const { pid, runKey, apiSocket } = state as LocalState;
     if (pid && alive(pid)) {
@@ -151,7 +200,7 @@ export class LocalProcessSpawner implements Spawner {
   /** A server in its own namespace reaches Kiln through its socket: listen on it again. */
   async adopt(state: SpawnerState, serverId: number): Promise<void> {
     const s = state as LocalState;
-    if (s.apiSocket && s.runKey) await openKernelApiSocket(runDirs(s.runKey).apiSocket, serverId);
+    if (s.apiSocket && s.runKey) await openKernelApiSocket(runDirs(s.runKey).apiSocket, socketOwner.server(serverId));
   }
 
   async poll(state: SpawnerState): Promise<number | null> {

@@ -64,3 +64,40 @@ export interface Spawner {
   /** What exactly the server runs (a run records it, "Reproduce" requires it): the image's id. */
   imageDigest(state: SpawnerState): Promise<string>;
 }
+
+/** A job: a pipeline step's program, run to its end in a fresh container (or process) with a server's isolation. */
+export interface JobSpec {
+  /** The tracked run it is: names the container and run directory, owns its kernel API socket. */
+  runId: number;
+  userId: number;
+  user: string;
+  legacyHome: boolean;
+  image: string;
+  cpu: number;
+  memoryMb: number;
+  gpuIds: string[];
+  /** Steps see the owner's home read-only unless they ask to write it. */
+  homeWritable: boolean;
+  env: Record<string, string>;
+  /** Files Kiln hands the job, read-only at /run/kiln/api/{name} (the runner and the step). */
+  files: Record<string, string>;
+  /** The program, with {api} standing for the directory those files are in. */
+  command: string[];
+}
+
+/** A started job: its terminal's output as it comes, and its exit status. */
+export interface JobHandle {
+  /** Enough to stop it from another Kiln process (spawner kind and state go in the step's row). */
+  state: SpawnerState;
+  output: NodeJS.ReadableStream;
+  exit: Promise<number>;
+}
+
+/** Spawners that can run jobs (pipeline steps). */
+export interface JobRunner {
+  runJob(spec: JobSpec): Promise<JobHandle>;
+  /** What exactly a job of this image runs (a cached step compares it): the image's id, built first if missing. */
+  imageId(image: string): Promise<string>;
+  /** Kills the job and removes what it held; harmless on one that has ended or is gone. */
+  stopJob(state: SpawnerState): Promise<void>;
+}

@@ -14,6 +14,8 @@ export interface TestServer {
   adminToken: string;
   /** The server's KILN_DATA_DIR (its blob store is `blobs/` inside). */
   dataDir?: string;
+  /** PostgreSQL's URL, for a test that starts a second Kiln on the same database. */
+  databaseUrl?: string;
 }
 
 declare module "vitest" {
@@ -44,7 +46,7 @@ export default async function setup(project: TestProject) {
     ]);
     project.provide("servers", [
       { backend: "pglite", url: pglite.url, adminToken, dataDir: dir },
-      { backend: "postgres", url: pg.url, adminToken, dataDir: dir + "-pg" },
+      { backend: "postgres", url: pg.url, adminToken, dataDir: dir + "-pg", databaseUrl: db.url },
     ]);
   } catch (e) {
     await Promise.all(running.map((k) => k.stop()));

@@ -9,6 +9,8 @@ and read and save dataset versions (docs/kernel-api.md).
     kiln.register_model("churn")              # the next version of your model "churn"
     folder = kiln.dataset("iris")             # a local folder with that version's files
     version = kiln.save_dataset("iris-clean", "out/")
+    folder = kiln.input("clean")              # in a pipeline step: its input, pinned
+    kiln.output("features", "out/")           # and its declared output
 
 Every call writes to the run of the cell that is running; outside a Kiln kernel calls raise
 KilnError. Metrics are buffered and sent at 1000 points, after 2 s, at the end of the cell
@@ -20,10 +22,11 @@ from ._artifacts import log_artifact, log_artifacts, log_model
 from ._client import KilnError
 from ._datasets import dataset, save_dataset
 from ._registry import register_model
+from ._step import input, output  # noqa: A004 - a step's vocabulary
 
 __all__ = ["KilnError", "log_param", "log_params", "log_metric", "log_metrics", "set_tag",
            "set_tags", "log_artifact", "log_artifacts", "log_model", "register_model", "dataset",
-           "save_dataset", "flush", "prep"]
+           "save_dataset", "flush", "prep", "input", "output"]
 
 
 def log_param(key, value):

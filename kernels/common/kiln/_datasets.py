@@ -23,7 +23,10 @@ _lock = threading.Lock()  # one dataset() at a time in this process
 
 
 def cache_root():
-    return Path.home() / ".cache" / "kiln" / "datasets"
+    """Where downloaded versions are kept: KILN_CACHE_DIR (a pipeline step, whose home is
+    read-only), else ~/.cache/kiln/datasets."""
+    configured = os.environ.get("KILN_CACHE_DIR", "").strip()
+    return Path(configured) if configured else Path.home() / ".cache" / "kiln" / "datasets"
 
 
 def _segment(name):

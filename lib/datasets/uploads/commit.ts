@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../../errors";
 import { requireDatasetUser } from "../access";
 import { blobStore } from "../blobs";
 import { evaluateChecks, mergeChecks, profileTables } from "../checks";
+import { announceDatasetVersion } from "../version-events";
 import { versionDetail } from "../versions";
 import { findUpload, uploadOf } from "./find";
 
@@ -48,6 +49,7 @@ export async function commitUpload({ ctx, input }: { ctx: Ctx; input: { ref: str
       .returning();
     return row!;
   });
+  announceDatasetVersion(ctx.db, version);
   const detail = await versionDetail(ctx, { dataset, version });
   return { ...detail, checks: { status: checks.status, results: checks.results } };
 }

@@ -21,7 +21,7 @@ export const runs = pgTable(
     notebookId: integer("notebook_id").references(() => notebooks.id, { onDelete: "set null" }),
     notebookName: text("notebook_name").notNull(),
     notebookRevision: integer("notebook_revision").notNull(),
-    kind: text("kind", { enum: ["interactive", "batch"] }).notNull(),
+    kind: text("kind", { enum: ["interactive", "batch", "step"] }).notNull(),
     status: text("status", { enum: ["queued", "running", "finished", "failed", "killed"] }).notNull(),
     /** The run this one reproduces ("Reproduce": same code, image digest and pinned data). */
     reproducesId: integer("reproduces_id"),

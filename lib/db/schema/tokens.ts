@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { runs } from "./runs";
 import { servers } from "./servers";
 import { users } from "./users";
 
@@ -20,6 +21,12 @@ export const apiTokens = pgTable(
      * owner on the kernel-facing routes only, and goes when the server does.
      */
     serverId: integer("server_id").references(() => servers.id, { onDelete: "cascade" }),
+    /**
+     * Set for a pipeline step's token (the `kiln` module in its container): as a server's
+     * token, kernel-facing routes only, and every write goes to this run; deleted when the
+     * step ends.
+     */
+    runId: integer("run_id").references(() => runs.id, { onDelete: "cascade" }),
     /**
      * JupyterHub's scopes (`read:users`, `servers`, `access:servers!user=alice`, ...) the token
      * is limited to; null: everything its owner may do (JupyterHub's `inherit`).

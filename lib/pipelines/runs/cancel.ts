@@ -1,0 +1,33 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Ctx } from "../../auth/principal";
+import { pipelineRuns, pipelineStepRuns } from "../../db/schema";
+import { ConflictError } from "../../errors";
+import { logger } from "../../log";
+import { jobRunner } from "./execute";
+import { pipelineRunModel, requirePipelineRun } from "./read";
+import { notifyRunEnded } from "./webhook";
+
+/**
+ * POST /api/pipeline-runs/{id}/cancel (the pipeline's owner or an admin): steps not started
+ * never will, running ones are stopped now (their container removed; the Kiln running each
+ * sees the cancel at its next heartbeat and records the attempt).
+ */
+export async function cancelPipelineRun({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+  const run = await requirePipelineRun(ctx, input.id);
+  const by = ctx.actor?.kind === "user" ? ctx.actor.user.id : null;
+  const stopped = await ctx.db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(pipelineRuns).where(eq(pipelineRuns.id, run.id)).for("update");
+    if (locked!.status !== "running" && locked!.status !== "queued") throw new ConflictError(`Pipeline run ${run.id} has already ended (${locked!.status})`);
+    const now = new Date();
+    await tx.update(pipelineRuns).set({ status: "cancelled", cancelledBy: by, error: "Cancelled", endedAt: now }).where(eq(pipelineRuns.id, run.id));
+    return tx
+      .update(pipelineStepRuns)
+      .set({ status: "cancelled", error: "Cancelled", endedAt: now, worker: null })
+      .where(and(eq(pipelineStepRuns.pipelineRunId, run.id), inArray(pipelineStepRuns.status, ["waiting", "queued", "running"])))
+      .returning();
+  });
+  for (const s of stopped)
+    if (s.process) await jobRunner(s.process.spawner).stopJob(s.process.state).catch((e) => logger().warn({ err: e, stepRun: s.id }, "could not stop a cancelled step"));
+  void notifyRunEnded(ctx.db, run.id).catch((e: unknown) => logger().warn({ err: e, pipelineRun: run.id }, "pipeline webhook failed"));
+  return pipelineRunModel(ctx.db, run.id);
+}
