@@ -29,6 +29,7 @@ export const stepSchema = z
     parameters: z.record(pyName("A parameter's name"), scalar).default({}).describe("Defaults, injected after the code's `parameters` cell as whole-notebook runs do"),
     inputs: z.record(pyName("An input's name"), input).default({}),
     outputs: z.record(pyName("An output's name"), z.object({ kind: z.enum(["dataset", "artifact", "model"]) }).strict()).default({}),
+    after: z.array(z.string().regex(STEP_NAME)).max(100).default([]).describe("Steps this one runs after, though it reads nothing of theirs"),
     timeout_s: z.number().int().min(1).max(7 * 24 * 3600).default(3600),
     retries: z.number().int().min(0).max(10).default(0),
     cache: z.boolean().default(false).describe("Reuse an earlier successful run with the same code, image digest, parameters and inputs"),
@@ -83,13 +84,18 @@ function checkGraph(def: PipelineDefinition) {
       if (!(inp.output in def.steps[from]!.outputs)) throw new ValidationError(`Step "${s.name}" reads input "${name}" from output "${inp.output}" of "${inp.step}", which declares no such output`, `${field}.output`);
     }
   });
+  def.steps.forEach((s, i) =>
+    s.after.forEach((name, j) => {
+      if (!byName.has(name)) throw new ValidationError(`Step "${s.name}" runs after "${name}", which is not a step of this pipeline`, `definition.steps.${i}.after.${j}`);
+    }),
+  );
   const { cycle } = walk(def);
   if (cycle) throw new ValidationError(`Steps ${cycle.map((n) => `"${n}"`).join(" -> ")} form a cycle: a pipeline is a DAG`, "definition.steps");
 }
 
-/** The steps a step reads from. */
+/** The steps a step reads from or runs after. */
 export function upstreamOf(step: StepDefinition): string[] {
-  return [...new Set(Object.values(step.inputs).flatMap((i) => ("step" in i ? [i.step] : [])))];
+  return [...new Set([...Object.values(step.inputs).flatMap((i) => ("step" in i ? [i.step] : [])), ...(step.after ?? [])])];
 }
 
 /**

@@ -142,6 +142,7 @@ export class DockerSpawner implements Spawner, JobRunner {
         this.docker.getContainer(name).remove({ force: true }).catch(() => {}),
         openKernelApiSocket(run.apiSocket, socketOwner.run(spec.runId)),
       ]);
+      spec.onLaunch?.();
       const container = await this.create({
         name, image: spec.image, network: this.options.network, baseUrl: "/", jupyterToken: "", socketMode: jupyterSocketMode(),
         // A read-only home: caches go to the container's own disk.

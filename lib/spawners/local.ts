@@ -153,6 +153,7 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
     if (apiSocket) await openKernelApiSocket(apiSocket, socketOwner.run(spec.runId));
     const [program, ...args] = spec.command.map((a) => a.replaceAll("{api}", dirs.apiDir));
     const launch = launchCommand(program === "python3" ? this.options.python : program!, args, owner);
+    spec.onLaunch?.();
     const child = spawn(launch.file, launch.args, {
       cwd: home,
       detached: true,

@@ -83,6 +83,8 @@ export interface JobSpec {
   files: Record<string, string>;
   /** The program, with {api} standing for the directory those files are in. */
   command: string[];
+  /** Called as the container (process) is asked for: the scheduling overhead ends here. */
+  onLaunch?: () => void;
 }
 
 /** A started job: its terminal's output as it comes, and its exit status. */

@@ -66,7 +66,7 @@ describe("a Kiln killed in the middle of a step", () => {
   });
 
   test("the next Kiln takes the step over: the lost attempt's container is gone before the retry starts, and the run page says so", async () => {
-    const s = { backend: "pglite" as const, url: kiln.url, adminToken: env.KILN_ADMIN_TOKEN };
+    const s = { backend: "pglite" as const, url: kiln.url, adminToken: env.KILN_ADMIN_TOKEN! };
     const alice = await makeUser(s, "kill");
     const created = await call(s.url, "POST", "/api/pipelines", {
       token: alice.token,

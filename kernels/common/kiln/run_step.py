@@ -1,36 +1,81 @@
 """Runs one pipeline step: ``python3 -m kiln.run_step STEP.json``.
 
-The step's code runs in one IPython shell, as a cell would in a notebook (magics, the last
-expression shown), after its parameters are assigned. A failure prints its traceback and
-exits 1; Kiln records the step's run as failed with the last line of that traceback.
+The step's parameters are assigned, then its code runs as one notebook cell would: the
+value of a last bare expression is shown, a failure prints its traceback and exits 1 (Kiln
+records the step's run as failed with the traceback's last line). Code with IPython syntax
+(``%magic``, ``!shell``) runs in an IPython shell; other code runs without one, since
+importing IPython alone takes a quarter of a second, which a short step would feel.
 """
 
+import ast
 import json
+import linecache
 import os
+import re
 import sys
+import traceback
+
+_IPYTHON_SYNTAX = re.compile(r"^\s*(%|!|\?)|\?\s*$", re.MULTILINE)
+
+
+def _assignments(params):
+    return "".join(f"{name} = {value!r}\n" for name, value in params.items())
+
+
+def _run_plain(code, namespace):
+    """exec, with a last bare expression's value printed as a cell shows it."""
+    linecache.cache["<step>"] = (len(code), None, code.splitlines(True), "<step>")  # tracebacks show the lines
+    try:
+        tree = ast.parse(code, filename="<step>")
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "<step>", "exec"), namespace)
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), "<step>", "eval"), namespace)
+            if value is not None:
+                print(repr(value))
+        return True
+    except SystemExit as e:
+        return e.code in (None, 0)
+    except BaseException:
+        # The traceback without this runner's own frame: it starts at the step's code.
+        kind, value, tb = sys.exc_info()
+        traceback.print_exception(kind, value, tb.tb_next if tb else None)
+        return False
+
+
+def _run_ipython(code, params):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance(colors="Linux" if sys.stdout.isatty() else "NoColor")
+    import kiln
+
+    shell.user_ns["kiln"] = kiln
+    if params:
+        shell.run_cell(_assignments(params), store_history=False)
+    return shell.run_cell(code, store_history=True).success
 
 
 def main(path):
     with open(path, encoding="utf-8") as f:
         step = json.load(f)
     os.environ["KILN_STEP"] = path
-    from IPython.core.interactiveshell import InteractiveShell
+    code, params = step["code"], step.get("parameters") or {}
+    if _IPYTHON_SYNTAX.search(code):
+        ok = _run_ipython(code, params)
+    else:
+        import kiln
 
-    shell = InteractiveShell.instance(colors="Linux" if sys.stdout.isatty() else "NoColor")
-    import kiln  # noqa: F401 - its hooks flush metrics at the end of each cell
+        namespace = {"__name__": "__main__", "kiln": kiln}
+        exec(_assignments(params), namespace)
+        ok = _run_plain(code, namespace)
+    import kiln
 
-    shell.user_ns["kiln"] = kiln
-    params = step.get("parameters") or {}
-    if params:
-        assignments = "\n".join(f"{name} = {value!r}" for name, value in params.items())
-        shell.run_cell(f"# Parameters\n{assignments}\n", store_history=False)
-    result = shell.run_cell(step["code"], store_history=True)
     try:
         kiln.flush()
     except Exception as e:  # the step's own result decides; a lost metric is said
         print(f"kiln: could not send the last metrics: {e}", file=sys.stderr, flush=True)
     sys.stdout.flush()
-    sys.exit(0 if result.success else 1)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

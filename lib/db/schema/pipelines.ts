@@ -78,6 +78,8 @@ export interface StepAttempt {
   status: "running" | "succeeded" | "failed" | "lost" | "cancelled";
   error: string | null;
   started_at: string;
+  /** When Kiln asked the engine for the attempt's container (null: it never got that far). */
+  launched_at?: string | null;
   ended_at: string | null;
 }
 

@@ -52,6 +52,7 @@ const cacheKeyOf = (step: StepDefinition, digest: string, params: Record<string,
     .digest("hex");
 
 interface Attempt {
+  launched: Date | null;
   runId: number | null;
   status: StepAttempt["status"];
   error: string | null;
@@ -69,7 +70,7 @@ export async function executeStep(db: Db, stepRunId: number): Promise<void> {
   const row = await claim(db, stepRunId);
   if (!row) return;
   const log = new StepLog(db, row.id, row.attempt);
-  const attempt: Attempt = { runId: null, status: "failed", error: null, started: new Date() };
+  const attempt: Attempt = { launched: null, runId: null, status: "failed", error: null, started: new Date() };
   const held: { job?: JobHandle; kind?: string; gpus?: boolean; tokenId?: number } = {};
   let outputs: Awaited<ReturnType<typeof collectOutputs>>["outputs"] = {};
   let cachedFrom: StepRunRow | null = null;
@@ -150,6 +151,7 @@ export async function executeStep(db: Db, stepRunId: number): Promise<void> {
       env: { KILN_USER: owner.name, KILN_SERVER_TOKEN: token, KILN_EXECUTION_ID: `step-${tracked!.id}`, KILN_PIPELINE: pipeline.name, KILN_STEP_NAME: step.name, KILN_STEP_ATTEMPT: String(row.attempt) },
       files: { "step.json": JSON.stringify(description) },
       command: ["python3", "-m", "kiln.run_step", "{api}/step.json"],
+      onLaunch: () => void (attempt.launched = new Date()),
     });
     await updateHeld(db, row.id, { process: { spawner: kind, state: held.job.state as Record<string, unknown> } });
     held.job.output.on("data", (b: Buffer) => log.write(b));
@@ -172,10 +174,13 @@ export async function executeStep(db: Db, stepRunId: number): Promise<void> {
     logger().info({ stepRun: row.id, attempt: row.attempt, err: (e as Error).message }, "a pipeline step attempt failed");
   } finally {
     clearInterval(heartbeat);
-    if (held.job && held.kind) await jobRunner(held.kind).stopJob(held.job.state as SpawnerState).catch((e) => logger().warn({ err: e }, "could not remove a step's container"));
     if (held.tokenId) await db.delete(apiTokens).where(eq(apiTokens.id, held.tokenId)).catch(() => {});
     if (held.gpus) await releaseGpus(db, { kind: "step", id: String(row.id) }, "step ended").catch(() => {});
+    // The exited container goes after the next steps are on their way: its removal (tens of
+    // milliseconds) is not on the pipeline's path. A lost Kiln's takeover removes it too.
+    const removal = held.job && held.kind ? jobRunner(held.kind).stopJob(held.job.state as SpawnerState) : null;
     await finish(db, row, step, log, attempt, { outputs, cachedFrom, cacheKey });
+    await removal?.catch((e) => logger().warn({ err: e }, "could not remove a step's container"));
   }
 }
 
@@ -184,7 +189,7 @@ async function finish(db: Db, row: StepRunRow, step: StepDefinition | undefined,
   if (a.error) log.note(`Attempt ${row.attempt} failed: ${a.error}`);
   if (a.runId && !o.cachedFrom)
     await db.update(runs).set({ status: a.status === "succeeded" ? "finished" : "failed", error: a.error, endedAt: new Date() }).where(and(eq(runs.id, a.runId), eq(runs.status, "running")));
-  const record: StepAttempt = { attempt: row.attempt, run_id: a.runId, status: a.status, error: a.error, started_at: a.started.toISOString(), ended_at: new Date().toISOString() };
+  const record: StepAttempt = { attempt: row.attempt, run_id: a.runId, status: a.status, error: a.error, started_at: a.started.toISOString(), launched_at: a.launched?.toISOString() ?? null, ended_at: new Date().toISOString() };
   const attempts = [...row.attempts, record];
   const failures = attempts.filter((x) => x.status === "failed").length;
   const retry = a.status === "failed" && step !== undefined && failures <= step.retries;
