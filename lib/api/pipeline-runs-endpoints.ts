@@ -77,6 +77,21 @@ export const pipelineRunEndpoints = {
     method: "DELETE", path: "/api/pipelines/{id}/schedules/{schedule_id}", tag: "pipelines", auth: "user", scopes: ["pipelines"], summary: "Delete a schedule",
     params: z.object({ id: idParam, schedule_id: idParam }), responses: { 204: { description: "Deleted" }, 404: err("No such schedule"), ...authErrors },
   }),
+  listStepInput: endpoint({
+    method: "GET", path: "/api/kernel/inputs/{name}", tag: "kernel", auth: "user", scopes: ["read:runs"], serverToken: true,
+    summary: "Inside a pipeline step (its token): the files of an input that is an upstream step's artifact or model",
+    params: z.object({ name: z.string().min(1).max(63) }),
+    responses: {
+      200: { description: "The files, relative to the output's folder", schema: z.object({ kind: z.enum(["artifact", "model"]), run_id: z.number(), file: z.string().nullable().describe("A model's .onnx file"), files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string() })) }) },
+      403: err("Not a step's token"), 404: err("No such input"), 401: err("No valid credentials"),
+    },
+  }),
+  stepInputFile: endpoint({
+    method: "GET", path: "/api/kernel/inputs/{name}/files/{path+}", tag: "kernel", auth: "user", scopes: ["read:runs"], serverToken: true,
+    summary: "Inside a pipeline step: one file of an artifact or model input",
+    params: z.object({ name: z.string().min(1).max(63), path: z.string().min(1).max(1000) }),
+    responses: { 200: { description: "The file's bytes" }, 403: err("Not a step's token"), 404: err("No such input or file"), 401: err("No valid credentials") },
+  }),
   setWebhook: endpoint({
     method: "PUT", path: "/api/pipelines/{id}/webhook", tag: "pipelines", auth: "user", scopes: ["pipelines"],
     summary: "Where every run's end is POSTed (null: nowhere). The answer holds the signing secret, once",

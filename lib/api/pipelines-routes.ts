@@ -24,4 +24,6 @@ export const pipelineRoutes: [Endpoint, Handler][] = [
   [r.updateSchedule, h.updateScheduleHandler],
   [r.deleteSchedule, h.deleteScheduleHandler],
   [r.setWebhook, h.setWebhookHandler],
+  [r.listStepInput, h.listStepInputHandler],
+  [r.stepInputFile, h.stepInputFileHandler],
 ];

@@ -19,15 +19,35 @@ describe.each(inject("servers"))("pipeline runs on $backend", (s) => {
     return r.body.id as number;
   };
 
-  test("clean -> features -> train: three step runs in containers, two dataset versions and a model, lineage from the raw data to the model", async () => {
+  test("clean -> features -> train promoted from a notebook: three step runs in containers, two dataset versions and a model, lineage from the raw data to the model", async () => {
     const { alice, raw } = await setUp("pipe");
-    const id = await create(alice.token, chain(raw));
+    // the notebook's three cells, each promoted to a step and chained by their inputs
+    const def = chain(raw);
+    // and a fourth reading the model the third made (an artifact input, downloaded with the step's token)
+    def.steps.push({
+      name: "evaluate", code: 'import onnx\nm = onnx.load(kiln.input("model"))\nprint("model inputs:", [i.name for i in m.graph.input])',
+      inputs: { model: { step: "train", output: "model" } } as never, outputs: {},
+    } as never);
+    const nb = await call(s.url, "POST", "/api/notebooks", { token: alice.token, body: { name: uniq("flow"), cells: def.steps.map((st) => ({ id: `c-${st.name}`, cell_type: "code", source: st.code })) } });
+    expect(nb.status).toBe(201);
+    const name = uniq("flow");
+    let id = 0;
+    for (const st of def.steps) {
+      const promoted = await call(s.url, "POST", "/api/pipelines/promote", {
+        token: alice.token,
+        body: { pipeline: name, step: st.name, notebook_id: nb.body.id, cell_ids: [`c-${st.name}`], inputs: st.inputs, outputs: st.outputs, ...("parameters" in st ? { parameters: st.parameters } : {}) },
+      });
+      expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
+      id = promoted.body.id;
+    }
+    expect((await call(s.url, "GET", `/api/pipelines/${id}`, { token: alice.token })).body).toMatchObject({ version: 4, order: ["clean", "features", "train", "evaluate"] });
     const started = await call(s.url, "POST", `/api/pipelines/${id}/runs`, { token: alice.token, body: { params: { scale: 2 } } });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
-    expect(started.body).toMatchObject({ version: 1, status: "running", params: { scale: 2 }, trigger: { kind: "manual" } });
+    expect(started.body).toMatchObject({ version: 4, status: "running", params: { scale: 2 }, trigger: { kind: "manual" } });
     const run = await waitForRun(s.url, alice.token, started.body.id);
     expect(run.status, JSON.stringify(run.steps)).toBe("succeeded");
-    expect(run.steps.map((x: { step: string; status: string }) => [x.step, x.status])).toEqual([["clean", "succeeded"], ["features", "succeeded"], ["train", "succeeded"]]);
+    expect(run.steps.map((x: { step: string; status: string }) => [x.step, x.status])).toEqual([["clean", "succeeded"], ["features", "succeeded"], ["train", "succeeded"], ["evaluate", "succeeded"]]);
+    expect(await stepLog(s.url, alice.token, run.id, "evaluate")).toMatch(/model inputs: \[.+\]/);
     const [clean, features, train] = run.steps;
     // each step after the one it reads from, each its own tracked run
     expect(new Date(features.started_at).getTime()).toBeGreaterThanOrEqual(new Date(clean.ended_at).getTime());
@@ -163,6 +183,46 @@ describe.each(inject("servers"))("pipeline runs on $backend", (s) => {
     // the admin sees every run
     const all = (await call(s.url, "GET", "/api/pipeline-runs?limit=500", { token: s.adminToken })).body.runs;
     expect(all.map((r: { id: number }) => r.id)).toContain(run.id);
+  });
+
+  test("a step's code cannot reach the host's network, cannot use its token beyond the kiln module's routes, cannot write the home, and its token dies with it", async () => {
+    const { alice } = await setUp("jail");
+    const code = [
+      "import json, os, socket, urllib.request, http.client",
+      "def attempt(what, fn):",
+      "    try:",
+      "        fn()",
+      '        print(what, "ALLOWED")',
+      "    except Exception as e:",
+      '        print(what, "refused:", type(e).__name__, str(e)[:120])',
+      "def tcp():",
+      "    socket.create_connection(('127.0.0.1', " + new URL(s.url).port + "), timeout=2)",
+      "attempt('tcp to Kiln', tcp)",
+      "class Unix(http.client.HTTPConnection):",
+      "    def connect(self):",
+      "        self.sock = socket.socket(socket.AF_UNIX); self.sock.connect(os.environ['KILN_API_SOCKET'])",
+      "def api(path):",
+      "    c = Unix('kiln'); c.request('GET', path, headers={'Authorization': 'token ' + os.environ['KILN_SERVER_TOKEN'], 'X-Kiln-Execution': 'any'})",
+      "    r = c.getresponse(); body = r.read().decode()",
+      "    if r.status >= 400: raise RuntimeError(f'{r.status} {body[:80]}')",
+      "attempt('pipelines api', lambda: api('/api/pipelines'))",
+      "attempt('kernel datasets api', lambda: api('/api/kernel/datasets/nothing-here'))",
+      "attempt('write home', lambda: open('/home/jovyan/x.txt', 'w').write('x'))",
+      "open('/tmp/token', 'w').write(os.environ['KILN_SERVER_TOKEN'])",
+      "print('TOKEN', os.environ['KILN_SERVER_TOKEN'])",
+    ].join("\n");
+    const id = await create(alice.token, { steps: [{ name: "jail", code }] });
+    const run = await waitForRun(s.url, alice.token, (await call(s.url, "POST", `/api/pipelines/${id}/runs`, { token: alice.token, body: {} })).body.id);
+    expect(run.status).toBe("succeeded");
+    const log = await stepLog(s.url, alice.token, run.id, "jail");
+    expect(log).toMatch(/tcp to Kiln refused: (ConnectionRefusedError|OSError)/); // its own network namespace: not even the host's loopback
+    expect(log).toMatch(/pipelines api refused: RuntimeError 404 .*Only the kiln module's routes/); // its socket serves the kiln module's routes only
+    expect(log).toMatch(/kernel datasets api refused: RuntimeError 404/); // which it may use (no such dataset: 404)
+    expect(log).toMatch(/write home refused: OSError .*Read-only file system/);
+    expect(log).not.toContain("ALLOWED");
+    // the token, leaked from the step's log, is dead once the step ended
+    const token = /TOKEN (\S+)/.exec(log)![1]!;
+    expect((await call(s.url, "GET", "/api/kernel/datasets/x", { token })).status).toBe(401);
   });
 
   test("cancel stops a running step and the rest never start; the webhook is told, signed", async () => {

@@ -2,15 +2,20 @@
 
 Kiln writes the step's description to the file KILN_STEP names (read-only to the step):
 for each input, the dataset version Kiln pinned in the step's run (a dataset the step
-reads, or what an upstream step saved in the same pipeline run); for each output, its kind.
+reads, or what an upstream step saved in the same pipeline run) or the upstream step's
+artifact or model (downloaded through the step's own token); for each output, its kind.
 """
 
 import json
 import os
+import tempfile
+import urllib.parse
+from pathlib import Path
 
-from ._artifacts import log_artifact, log_artifacts, log_model
-from ._client import KilnError
-from ._datasets import dataset, save_dataset
+from . import _client, _context
+from ._artifacts import clean_path, log_artifact, log_artifacts, log_model
+from ._client import KilnError, quote_path
+from ._datasets import _download, dataset, save_dataset
 
 
 def _step():
@@ -22,13 +27,35 @@ def _step():
 
 
 def input(name):  # noqa: A001 - the step's own vocabulary
-    """The local folder of input ``name``: the dataset version this step run reads."""
+    """Input ``name`` on local disk, as this step run reads it.
+
+    A dataset (one the step reads, or one an upstream step saved): the local folder of the
+    version pinned in this step's run. An upstream step's artifact: a local folder with its
+    files. An upstream step's model: the local path of its .onnx file.
+    """
     inputs = _step().get("inputs") or {}
     if name not in inputs:
         known = ", ".join(sorted(inputs)) or "none"
         raise KilnError(f"kiln: this step has no input {name!r} (its inputs: {known})")
     spec = inputs[name]
-    return dataset(spec["dataset"], version=spec["version"])
+    if "dataset" in spec:
+        return dataset(spec["dataset"], version=spec["version"])
+    return _fetch_output(name)
+
+
+def _fetch_output(name):
+    """Downloads (once) an upstream step's artifact or model; answers its folder or file."""
+    segment = urllib.parse.quote(name, safe="")
+    execution = _context.execution_id()
+    answer = _client.request("GET", f"/api/kernel/inputs/{segment}", execution)
+    folder = Path(tempfile.gettempdir()) / "kiln-inputs" / name
+    for f in answer.get("files") or []:
+        rel = clean_path(f["path"], "input file path")
+        dest = folder / rel
+        if not dest.exists():
+            _download(f"/api/kernel/inputs/{segment}/files/{quote_path(rel)}", execution, dest,
+                      int(f["size"]), str(f["sha256"]).lower(), f"input {name!r}: {rel}")
+    return str(folder / answer["file"]) if answer.get("file") else str(folder)
 
 
 def output(name, value, **kwargs):

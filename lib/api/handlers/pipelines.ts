@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { handle, json, noContent } from "../../http/handle";
 import { createPipeline, deletePipeline, getPipeline, listPipelines, updatePipeline } from "../../pipelines/manage";
 import { notebookSteps, promoteCells } from "../../pipelines/promote";
@@ -5,6 +6,7 @@ import { cancelPipelineRun } from "../../pipelines/runs/cancel";
 import { getPipelineRun, getStepLog, listPipelineRuns } from "../../pipelines/runs/read";
 import { createSchedule, deleteSchedule, listSchedules, updateSchedule } from "../../pipelines/runs/schedules";
 import { runPipeline } from "../../pipelines/runs/start";
+import { listStepInput, stepInputFile } from "../../pipelines/runs/step-inputs";
 import { setWebhook } from "../../pipelines/runs/webhook-config";
 import { pipelineRunEndpoints as r } from "../pipeline-runs-endpoints";
 import { pipelineEndpoints as e } from "../pipelines-endpoints";
@@ -36,5 +38,10 @@ export const updateScheduleHandler = handle(r.updateSchedule, async ({ ctx, para
 export const deleteScheduleHandler = handle(r.deleteSchedule, async ({ ctx, params }) => {
   await deleteSchedule({ ctx, input: { id: params.id, scheduleId: params.schedule_id } });
   return noContent();
+});
+export const listStepInputHandler = handle(r.listStepInput, async ({ ctx, params }) => json(await listStepInput({ ctx, input: params })));
+export const stepInputFileHandler = handle(r.stepInputFile, async ({ ctx, params }) => {
+  const f = await stepInputFile({ ctx, input: params });
+  return new Response(Readable.toWeb(f.stream) as ReadableStream, { headers: { "content-type": "application/octet-stream", "content-length": String(f.size) } });
 });
 export const setWebhookHandler = handle(r.setWebhook, async ({ ctx, params, body }) => json(await setWebhook({ ctx, input: { id: params.id, url: body.url } })));

@@ -48,7 +48,7 @@ async function updateHeld(db: Db, id: number, set: Partial<typeof pipelineStepRu
 const cacheKeyOf = (step: StepDefinition, digest: string, params: Record<string, unknown>, inputs: Record<string, StepInput>) =>
   crypto
     .createHash("sha256")
-    .update(JSON.stringify({ code: step.code, digest, params: Object.entries(params).sort(), inputs: Object.entries(inputs).map(([k, v]) => [k, v.version_id]).sort() }))
+    .update(JSON.stringify({ code: step.code, digest, params: Object.entries(params).sort(), inputs: Object.entries(inputs).map(([k, v]) => [k, "version_id" in v ? v.version_id : `run ${v.run_id}: ${v.path}`]).sort() }))
     .digest("hex");
 
 interface Attempt {

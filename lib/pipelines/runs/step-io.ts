@@ -4,7 +4,7 @@ import { datasets, datasetVersions, runArtifacts, runInputs, users, type StepOut
 import type { StepDefinition } from "../definition";
 
 /** What a step's code sees of an input: a dataset version, by a reference the kiln module resolves. */
-export type StepInput = { dataset: string; version: number; dataset_id: number; version_id: number };
+export type StepInput = { dataset: string; version: number; dataset_id: number; version_id: number } | { kind: "artifact" | "model"; step: string; output: string; run_id: number; path: string };
 
 /**
  * A step's inputs for this pipeline run: a dataset it reads, at the version the run pinned
@@ -27,7 +27,11 @@ export async function resolveInputs(db: Db, step: StepDefinition, pins: Record<s
     } else {
       const made = upstream.find((u) => u.step === input.step)?.outputs[input.output];
       if (made?.kind === "dataset") versionId = made.version_id;
-      else if (made) throw new Error(`input "${name}": output "${input.output}" of step "${input.step}" is ${made.kind === "model" ? "a model" : "an artifact"}; steps read datasets (save it with kind: dataset)`);
+      else if (made) {
+        // Read through the kiln module's step-input routes (step-inputs.ts): nothing to pin.
+        out[name] = { kind: made.kind, step: input.step, output: input.output, run_id: made.run_id, path: made.path };
+        continue;
+      }
     }
     if (versionId === undefined) throw new Error(`input "${name}" has no dataset version in this run`);
     const [row] = await db
@@ -43,7 +47,7 @@ export async function resolveInputs(db: Db, step: StepDefinition, pins: Record<s
 
 /** The step's run reads exactly these versions: its lineage (and `kiln.dataset`) say so. */
 export async function pinInputs(db: Db, runId: number, inputs: Record<string, StepInput>) {
-  const values = Object.values(inputs).map((i) => ({ runId, datasetId: i.dataset_id, versionId: i.version_id }));
+  const values = Object.values(inputs).flatMap((i) => ("dataset_id" in i ? [{ runId, datasetId: i.dataset_id, versionId: i.version_id }] : []));
   if (values.length) await db.insert(runInputs).values(values).onConflictDoNothing();
 }
 
