@@ -83,12 +83,7 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
   async start(spec: SpawnSpec, progress: (e: ProgressEvent) => void, signal: AbortSignal) {
     const root = kilnIsRoot();
     const owner = root ? { uid: localUidOf(spec.userId), gid: localUidOf(spec.userId) } : null;
-    const home = localHome(this.options.dataDir, spec);
-    fs.mkdirSync(path.dirname(home), { recursive: true, mode: 0o711 });
-    fs.chmodSync(path.dirname(home), 0o711);
-    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    // A home from before servers ran as their user's uid holds root's files: hand them over once.
-    if (owner && fs.statSync(home).uid !== owner.uid) await run("chown", ["-R", `${owner.uid}:${owner.gid}`, home]);
+    const home = await this.prepareHome(spec, owner);
     const runKey = `s${spec.serverId}`;
     const dirs = prepareRunDirs(runKey, owner ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 });
     progress({ progress: 40, message: "Starting Jupyter" });
@@ -134,6 +129,17 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
     return { state };
   }
 
+  /** The user's home, made if missing, owned by the uid their code runs as. */
+  private async prepareHome(spec: { userId: number; user: string; legacyHome: boolean }, owner: { uid: number; gid: number } | null) {
+    const home = localHome(this.options.dataDir, spec);
+    fs.mkdirSync(path.dirname(home), { recursive: true, mode: 0o711 });
+    fs.chmodSync(path.dirname(home), 0o711);
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    // A home from before servers ran as their user's uid holds root's files: hand them over once.
+    if (owner && fs.statSync(home).uid !== owner.uid) await run("chown", ["-R", `${owner.uid}:${owner.gid}`, home]);
+    return home;
+  }
+
   /**
    * A pipeline step as a local process, isolated as a local server is (its own uid and
    * network namespace when Kiln is root). Without a terminal: stdout and stderr are pipes,
@@ -143,9 +149,7 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
   async runJob(spec: JobSpec): Promise<JobHandle> {
     const root = kilnIsRoot();
     const owner = root ? { uid: localUidOf(spec.userId), gid: localUidOf(spec.userId) } : null;
-    const home = localHome(this.options.dataDir, spec);
-    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    if (owner && fs.statSync(home).uid !== owner.uid) await run("chown", ["-R", `${owner.uid}:${owner.gid}`, home]);
+    const home = await this.prepareHome(spec, owner);
     const runKey = `r${spec.runId}`;
     const dirs = prepareRunDirs(runKey, owner ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 });
     for (const [name, text] of Object.entries(spec.files)) fs.writeFileSync(path.join(dirs.apiDir, name), text, { mode: 0o644 });

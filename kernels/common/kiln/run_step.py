@@ -2,7 +2,7 @@
 
 The step's parameters are assigned, then its code runs as one notebook cell would: the
 value of a last bare expression is shown, a failure prints its traceback and exits 1 (Kiln
-records the step's run as failed with the traceback's last line). Code with IPython syntax
+records the step's run as failed with the traceback's last line); ``sys.exit(n)`` exits n. Code with IPython syntax
 (``%magic``, ``!shell``) runs in an IPython shell; other code runs without one, since
 importing IPython alone takes a quarter of a second, which a short step would feel.
 """
@@ -23,7 +23,7 @@ def _assignments(params):
 
 
 def _run_plain(code, namespace):
-    """exec, with a last bare expression's value printed as a cell shows it."""
+    """exec, with a last bare expression's value printed as a cell shows it; the exit status."""
     linecache.cache["<step>"] = (len(code), None, code.splitlines(True), "<step>")  # tracebacks show the lines
     try:
         tree = ast.parse(code, filename="<step>")
@@ -33,14 +33,17 @@ def _run_plain(code, namespace):
             value = eval(compile(ast.Expression(last.value), "<step>", "eval"), namespace)
             if value is not None:
                 print(repr(value))
-        return True
-    except SystemExit as e:
-        return e.code in (None, 0)
+        return 0
+    except SystemExit as e:  # the step's own sys.exit(n) is its status
+        if e.code is None or isinstance(e.code, int):
+            return e.code or 0
+        print(e.code, file=sys.stderr)
+        return 1
     except BaseException:
         # The traceback without this runner's own frame: it starts at the step's code.
         kind, value, tb = sys.exc_info()
         traceback.print_exception(kind, value, tb.tb_next if tb else None)
-        return False
+        return 1
 
 
 def _run_ipython(code, params):
@@ -52,7 +55,7 @@ def _run_ipython(code, params):
     shell.user_ns["kiln"] = kiln
     if params:
         shell.run_cell(_assignments(params), store_history=False)
-    return shell.run_cell(code, store_history=True).success
+    return 0 if shell.run_cell(code, store_history=True).success else 1
 
 
 def main(path):
@@ -61,13 +64,13 @@ def main(path):
     os.environ["KILN_STEP"] = path
     code, params = step["code"], step.get("parameters") or {}
     if _IPYTHON_SYNTAX.search(code):
-        ok = _run_ipython(code, params)
+        status = _run_ipython(code, params)
     else:
         import kiln
 
         namespace = {"__name__": "__main__", "kiln": kiln}
         exec(_assignments(params), namespace)
-        ok = _run_plain(code, namespace)
+        status = _run_plain(code, namespace)
     import kiln
 
     try:
@@ -75,7 +78,7 @@ def main(path):
     except Exception as e:  # the step's own result decides; a lost metric is said
         print(f"kiln: could not send the last metrics: {e}", file=sys.stderr, flush=True)
     sys.stdout.flush()
-    sys.exit(0 if ok else 1)
+    sys.exit(status)
 
 
 if __name__ == "__main__":
