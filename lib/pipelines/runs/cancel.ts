@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../../auth/principal";
 import { pipelineRuns, pipelineStepRuns } from "../../db/schema";
 import { ConflictError } from "../../errors";
+import { releaseGpus } from "../../gpus/allocator";
 import { logger } from "../../log";
 import { jobRunner } from "./execute";
 import { pipelineRunModel, requirePipelineRun } from "./read";
@@ -26,8 +27,11 @@ export async function cancelPipelineRun({ ctx, input }: { ctx: Ctx; input: { id:
       .where(and(eq(pipelineStepRuns.pipelineRunId, run.id), inArray(pipelineStepRuns.status, ["waiting", "queued", "running"])))
       .returning();
   });
-  for (const s of stopped)
+  for (const s of stopped) {
+    // A step waiting for GPUs leaves the queue (its wait ends); one holding them gives them back now.
+    await releaseGpus(ctx.db, { kind: "step", id: String(s.id) }, "pipeline run cancelled").catch(() => {});
     if (s.process) await jobRunner(s.process.spawner).stopJob(s.process.state).catch((e) => logger().warn({ err: e, stepRun: s.id }, "could not stop a cancelled step"));
+  }
   void notifyRunEnded(ctx.db, run.id).catch((e: unknown) => logger().warn({ err: e, pipelineRun: run.id }, "pipeline webhook failed"));
   return pipelineRunModel(ctx.db, run.id);
 }

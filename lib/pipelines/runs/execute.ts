@@ -137,6 +137,9 @@ export async function executeStep(db: Db, stepRunId: number): Promise<void> {
       if (answer.state === "queued") log.note(`Waiting for ${opts.gpus} GPU${opts.gpus > 1 ? "s" : ""}: position ${answer.position} of ${answer.of}`);
       gpuIds = answer.state === "granted" ? answer.uuids : await waitForGpus(db, holder, () => {});
       await db.update(runs).set({ resources: { cpu: opts.cpu, memory_mb: opts.memoryMb, gpus: opts.gpus, gpu_ids: gpuIds } }).where(eq(runs.id, tracked!.id));
+      // A wait can be long: the run may have been cancelled (or the step taken over) meanwhile.
+      if (!(await updateHeld(db, row.id, { heartbeatAt: new Date() }))) throw new Error("The step was cancelled while it waited for GPUs");
+      log.note(`GPU${gpuIds.length > 1 ? "s" : ""} granted: ${gpuIds.join(", ")}`);
     }
 
     const token = generateToken();

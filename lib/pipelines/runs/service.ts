@@ -3,6 +3,7 @@ import { getConfig } from "../../config";
 import { onDatasetVersion } from "../../datasets/version-events";
 import type { Database, Db } from "../../db";
 import { pipelineStepRuns, runs, type StepAttempt } from "../../db/schema";
+import { releaseGpus } from "../../gpus/allocator";
 import { logger } from "../../log";
 import { executeStep, jobRunner, STALE_MS, WORKER_ID } from "./execute";
 import { enqueueSteps, openPipelineQueue, STEP_QUEUE } from "./queue";
@@ -23,6 +24,7 @@ export async function takeOverLostSteps(db: Db): Promise<number> {
     .returning();
   for (const s of lost) {
     if (s.process) await jobRunner(s.process.spawner).stopJob(s.process.state).catch((e) => logger().warn({ err: e, stepRun: s.id }, "could not remove a lost step's container"));
+    await releaseGpus(db, { kind: "step", id: String(s.id) }, "its Kiln stopped").catch(() => {});
     const why = `Lost: the Kiln running attempt ${s.attempt} stopped (${s.worker ?? "unknown"}); the step runs again as attempt ${s.attempt + 1}`;
     if (s.runId) await db.update(runs).set({ status: "failed", error: why, endedAt: new Date() }).where(and(eq(runs.id, s.runId), eq(runs.status, "running")));
     const record: StepAttempt = { attempt: s.attempt, run_id: s.runId, status: "lost", error: why, started_at: (s.heartbeatAt ?? new Date()).toISOString(), ended_at: new Date().toISOString() };
