@@ -142,9 +142,9 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
 
   /**
    * A pipeline step as a local process, isolated as a local server is (its own uid and
-   * network namespace when Kiln is root). Without a terminal: stdout and stderr are pipes,
-   * merged in the order they arrive (PYTHONUNBUFFERED keeps that order honest). The home is
-   * the owner's directory; read-only cannot be enforced here (no mount namespace).
+   * network namespace when Kiln is root), on a pseudo-terminal (stdout and stderr as one
+   * terminal shows them). The home is the owner's directory; read-only cannot be enforced
+   * here (no mount namespace).
    */
   async runJob(spec: JobSpec): Promise<JobHandle> {
     const root = kilnIsRoot();
@@ -156,7 +156,10 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
     const apiSocket = owner ? dirs.apiSocket : undefined;
     if (apiSocket) await openKernelApiSocket(apiSocket, socketOwner.run(spec.runId));
     const [program, ...args] = spec.command.map((a) => a.replaceAll("{api}", dirs.apiDir));
-    const launch = launchCommand(program === "python3" ? this.options.python : program!, args, owner);
+    // On a pseudo-terminal, as a container step is: colours and progress bars come out as a
+    // terminal shows them. Python's pty module (no native addon to build) relays it to the pipe.
+    const python = this.options.python;
+    const launch = launchCommand(python, [path.join(COMMON, "kiln_pty_relay.py"), program === "python3" ? python : program!, ...args], owner);
     spec.onLaunch?.();
     const child = spawn(launch.file, launch.args, {
       cwd: home,
@@ -196,7 +199,12 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
         /* already gone */
       }
       for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-      if (alive(pid)) process.kill(-pid, "SIGKILL");
+      // The rest of the group too: a kernel or a step that ignored SIGTERM outlives its leader.
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        /* the whole group is gone */
+      }
     }
     if (apiSocket) await closeKernelApiSocket(apiSocket);
     if (runKey) removeRunDirs(runKey);
