@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../auth/principal";
 import { type Db, getDatabase } from "../db";
 import { groupIdsByName } from "../auth/sharing";
-import { executions, gpuAllocations, runArtifacts, runShares, runs } from "../db/schema";
+import { executions, gpuAllocations, pipelineRuns, pipelines, pipelineStepRuns, runArtifacts, runShares, runs } from "../db/schema";
 import { NotFoundError } from "../errors";
 import { recorder } from "../execution/recorder";
 import { requireOwnRun, requireReadableRun } from "./access";
@@ -19,6 +19,19 @@ function outputSummary(outputs: unknown[]): string {
     else parts.push(Object.keys(o.data ?? {}).find((k) => k.startsWith("image/")) ?? "text/plain");
   }
   return parts.join(", ");
+}
+
+/** For a step's tracked run: the pipeline run and step it was an attempt of. */
+async function stepOfRun(ctx: Ctx, runId: number) {
+  const [s] = await ctx.db
+    .select({ pipelineRunId: pipelineStepRuns.pipelineRunId, step: pipelineStepRuns.step, attempts: pipelineStepRuns.attempts, pipelineId: pipelineRuns.pipelineId, pipeline: pipelines.name })
+    .from(pipelineStepRuns)
+    .innerJoin(pipelineRuns, eq(pipelineRuns.id, pipelineStepRuns.pipelineRunId))
+    .innerJoin(pipelines, eq(pipelines.id, pipelineRuns.pipelineId))
+    .where(sql`${pipelineStepRuns.runId} = ${runId} or ${pipelineStepRuns.attempts} @> ${JSON.stringify([{ run_id: runId }])}::jsonb`)
+    .limit(1);
+  if (!s) return null;
+  return { pipeline_id: s.pipelineId, pipeline: s.pipeline, pipeline_run_id: s.pipelineRunId, step: s.step, attempt: s.attempts.find((a) => a.run_id === runId)?.attempt ?? null };
 }
 
 export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
@@ -42,6 +55,7 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: number } }
     artifacts: artifacts.map((a) => ({ path: a.path, kind: a.kind, size: a.size, sha256: a.sha256, created_at: a.createdAt.toISOString(), metadata: a.metadata })),
     has_output: !!row.output,
     gpus: await runGpuSeconds(ctx.db, row),
+    pipeline_step: row.kind === "step" ? await stepOfRun(ctx, row.id) : null,
   };
 }
 

@@ -27,6 +27,15 @@ export function RunHeader({ run, isOwner }: { run: RunDetail; isOwner: boolean }
           {run.notebook_id ? <Link href={`/notebooks/${run.notebook_id}`}>{run.notebook_name}</Link> : run.notebook_name}
           <span className="muted"> (revision {run.notebook_revision})</span>
         </dd>
+        {run.pipeline_step ? (
+          <>
+            <dt>Pipeline step</dt>
+            <dd data-testid="run-pipeline-step">
+              <Link href={`/pipelines/runs/${run.pipeline_step.pipeline_run_id}`}>{run.pipeline_step.pipeline} run {run.pipeline_step.pipeline_run_id}</Link>
+              , step {run.pipeline_step.step}{run.pipeline_step.attempt ? `, attempt ${run.pipeline_step.attempt}` : ""}
+            </dd>
+          </>
+        ) : null}
         <dt>Owner</dt>
         <dd>{run.owner}</dd>
         <dt>Started</dt>

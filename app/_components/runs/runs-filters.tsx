@@ -43,6 +43,7 @@ export function RunsFilters({ filters, paramKeys, metricKeys, onChange }: Props)
             <option value="">Any</option>
             <option value="interactive">interactive</option>
             <option value="batch">batch</option>
+            <option value="step">pipeline step</option>
           </select>
         </div>
       </div>

@@ -6,7 +6,7 @@ export type { SeriesBucket };
 /** The runs API's shapes as the browser sees them (lib/runs/serialize.ts and lib/runs/get.ts are the source of truth). */
 
 export type RunStatus = "queued" | "running" | "finished" | "failed" | "killed";
-export type RunKind = "interactive" | "batch";
+export type RunKind = "interactive" | "batch" | "step";
 
 export interface MetricSummary {
   last: number | null;
@@ -78,6 +78,8 @@ export interface RunDetail extends RunModel {
   cells: RunCell[];
   artifacts: RunArtifact[];
   has_output: boolean;
+  /** A pipeline step's tracked run: the pipeline run and step it was an attempt of. */
+  pipeline_step: { pipeline_id: number; pipeline: string; pipeline_run_id: number; step: string; attempt: number | null } | null;
 }
 
 export interface RunList {
