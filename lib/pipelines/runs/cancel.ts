@@ -4,7 +4,7 @@ import { pipelineRuns, pipelineStepRuns } from "../../db/schema";
 import { ConflictError } from "../../errors";
 import { releaseGpus } from "../../gpus/allocator";
 import { logger } from "../../log";
-import { jobRunner } from "./execute";
+import { jobRunner } from "../../jobs/tracked-job";
 import { pipelineRunModel, requirePipelineRun } from "./read";
 import { notifyRunEnded } from "./webhook";
 

@@ -1,15 +1,14 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { generateToken, hashToken, tokenPrefix } from "../../auth/token-secret";
 import type { Db } from "../../db";
-import { apiTokens, type NotebookDoc, pipelineRuns, pipelines, pipelineStepRuns, pipelineVersions, runs, users, type StepAttempt, type StepRunRow } from "../../db/schema";
-import { releaseGpus, requestGpus, waitForGpus } from "../../gpus/allocator";
+import { type NotebookDoc, pipelineRuns, pipelines, pipelineStepRuns, pipelineVersions, runs, users, type StepAttempt, type StepRunRow } from "../../db/schema";
 import { logger } from "../../log";
 import { resolveOptions } from "../../servers/options";
-import { defaultSpawner, spawner } from "../../spawners/registry";
-import type { JobHandle, JobRunner, SpawnerState } from "../../spawners/types";
+import { defaultSpawner } from "../../spawners/registry";
+import type { JobHandle } from "../../spawners/types";
 import type { StepDefinition } from "../definition";
+import { jobRunner, removalOf, runTrackedJob } from "../../jobs/tracked-job";
 import { advance } from "./advance";
 import { StepLog } from "./logs";
 import { enqueueSteps } from "./queue";
@@ -22,12 +21,6 @@ export const HEARTBEAT_MS = 2000;
 export const STALE_MS = 10_000;
 /** Retries wait 2 s, 4 s, 8 s ... at most a minute. */
 const backoffMs = (failures: number) => Math.min(60_000, 1000 * 2 ** failures);
-
-export function jobRunner(kind: string): JobRunner {
-  const s = spawner(kind) as unknown as Partial<JobRunner>;
-  if (!s.runJob || !s.stopJob || !s.imageId) throw new Error(`the ${kind} spawner cannot run pipeline steps`);
-  return s as JobRunner;
-}
 
 /** Claims a queued step for this process: exactly one Kiln gets it, however many fetched its job. */
 async function claim(db: Db, id: number): Promise<StepRunRow | null> {
@@ -71,7 +64,7 @@ export async function executeStep(db: Db, stepRunId: number): Promise<void> {
   if (!row) return;
   const log = new StepLog(db, row.id, row.attempt);
   const attempt: Attempt = { launched: null, runId: null, status: "failed", error: null, started: new Date() };
-  const held: { job?: JobHandle; kind?: string; gpus?: boolean; tokenId?: number } = {};
+  const held: { job?: JobHandle; kind?: string; runId?: number } = {};
   let outputs: Awaited<ReturnType<typeof collectOutputs>>["outputs"] = {};
   let cachedFrom: StepRunRow | null = null;
   let cacheKey: string | null = null;
@@ -129,42 +122,21 @@ export async function executeStep(db: Db, stepRunId: number): Promise<void> {
     await updateHeld(db, row.id, { runId: tracked!.id, cacheKey });
     await pinInputs(db, tracked!.id, inputs);
 
-    let gpuIds: string[] = [];
-    if (opts.gpus > 0) {
-      const holder = { kind: "step" as const, id: String(row.id) };
-      held.gpus = true;
-      const answer = await requestGpus(db, { holder, userId: owner.id, count: opts.gpus, image: opts.image.reference, wait: true });
-      if (answer.state === "queued") log.note(`Waiting for ${opts.gpus} GPU${opts.gpus > 1 ? "s" : ""}: position ${answer.position} of ${answer.of}`);
-      gpuIds = answer.state === "granted" ? answer.uuids : await waitForGpus(db, holder, () => {});
-      await db.update(runs).set({ resources: { cpu: opts.cpu, memory_mb: opts.memoryMb, gpus: opts.gpus, gpu_ids: gpuIds } }).where(eq(runs.id, tracked!.id));
-      // A wait can be long: the run may have been cancelled (or the step taken over) meanwhile.
-      if (!(await updateHeld(db, row.id, { heartbeatAt: new Date() }))) throw new Error("The step was cancelled while it waited for GPUs");
-      log.note(`GPU${gpuIds.length > 1 ? "s" : ""} granted: ${gpuIds.join(", ")}`);
-    }
-
-    const token = generateToken();
-    const [t] = await db.insert(apiTokens).values({ userId: owner.id, runId: tracked!.id, hash: hashToken(token), prefix: tokenPrefix(token), note: `pipeline ${pipeline.name}, step ${step.name}: the kiln module` }).returning({ id: apiTokens.id });
-    held.tokenId = t!.id;
-
     const description = { pipeline: pipeline.name, step: step.name, code: step.code, parameters: params, inputs, outputs: step.outputs };
-    held.kind = kind;
-    held.job = await runner.runJob({
-      runId: tracked!.id, userId: owner.id, user: owner.name, legacyHome: owner.legacyHome, image: opts.image.reference,
-      cpu: opts.cpu, memoryMb: opts.memoryMb, gpuIds, homeWritable: false,
-      env: { KILN_USER: owner.name, KILN_SERVER_TOKEN: token, KILN_EXECUTION_ID: `step-${tracked!.id}`, KILN_PIPELINE: pipeline.name, KILN_STEP_NAME: step.name, KILN_STEP_ATTEMPT: String(row.attempt) },
-      files: { "step.json": JSON.stringify(description) },
-      command: ["python3", "-m", "kiln.run_step", "{api}/step.json"],
-      onLaunch: () => void (attempt.launched = new Date()),
+    held.runId = tracked!.id;
+    const { code, timedOut } = await runTrackedJob(db, {
+      owner, runId: tracked!.id, spawner: kind, image: opts.image, cpu: opts.cpu, memoryMb: opts.memoryMb, gpus: opts.gpus,
+      holder: { kind: "step", id: String(row.id) }, description, timeoutS: step.timeout_s, log,
+      env: { KILN_PIPELINE: pipeline.name, KILN_STEP_NAME: step.name, KILN_STEP_ATTEMPT: String(row.attempt) },
+      tokenNote: `pipeline ${pipeline.name}, step ${step.name}: the kiln module`,
+      stillWanted: () => updateHeld(db, row.id, { heartbeatAt: new Date() }),
+      started: async (spawnerKind, job) => {
+        held.job = job;
+        held.kind = spawnerKind;
+        await updateHeld(db, row.id, { process: { spawner: spawnerKind, state: job.state as Record<string, unknown> } });
+      },
+      launched: () => void (attempt.launched = new Date()),
     });
-    await updateHeld(db, row.id, { process: { spawner: kind, state: held.job.state as Record<string, unknown> } });
-    held.job.output.on("data", (b: Buffer) => log.write(b));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      void runner.stopJob(held.job!.state);
-    }, step.timeout_s * 1000);
-    const code = await held.job.exit.finally(() => clearTimeout(timer));
-    await new Promise((r) => setImmediate(r)); // the last output chunk before the exit's
     if (timedOut) throw new Error(`The step ran longer than its timeout (${step.timeout_s} s) and was stopped`);
     if (code !== 0) throw new Error(log.lastLine() || `The step exited with status ${code}`);
     const collected = await collectOutputs(db, tracked!.id, owner.id, step);
@@ -177,13 +149,10 @@ export async function executeStep(db: Db, stepRunId: number): Promise<void> {
     logger().info({ stepRun: row.id, attempt: row.attempt, err: (e as Error).message }, "a pipeline step attempt failed");
   } finally {
     clearInterval(heartbeat);
-    if (held.tokenId) await db.delete(apiTokens).where(eq(apiTokens.id, held.tokenId)).catch(() => {});
-    if (held.gpus) await releaseGpus(db, { kind: "step", id: String(row.id) }, "step ended").catch(() => {});
-    // The exited container goes after the next steps are on their way: its removal (tens of
-    // milliseconds) is not on the pipeline's path. A lost Kiln's takeover removes it too.
-    const removal = held.job && held.kind ? jobRunner(held.kind).stopJob(held.job.state as SpawnerState) : null;
+    // The exited container is removed beside the next steps' start (runTrackedJob): not on the
+    // pipeline's path. A lost Kiln's takeover removes it too.
     await finish(db, row, step, log, attempt, { outputs, cachedFrom, cacheKey });
-    await removal?.catch((e) => logger().warn({ err: e }, "could not remove a step's container"));
+    if (held.runId) await removalOf(held.runId);
   }
 }
 

@@ -5,7 +5,8 @@ import type { Database, Db } from "../../db";
 import { pipelineStepRuns, runs, type StepAttempt } from "../../db/schema";
 import { releaseGpus } from "../../gpus/allocator";
 import { logger } from "../../log";
-import { executeStep, jobRunner, STALE_MS, WORKER_ID } from "./execute";
+import { jobRunner } from "../../jobs/tracked-job";
+import { executeStep, STALE_MS, WORKER_ID } from "./execute";
 import { enqueueSteps, openPipelineQueue, STEP_QUEUE } from "./queue";
 import { fireDueSchedules, onNewDatasetVersion } from "./schedules";
 
