@@ -41,7 +41,7 @@ export const SECTIONS: Section[] = [
   {
     href: "/pipelines",
     label: "Pipelines",
-    summary: "Versioned DAGs of steps promoted from notebook cells: definitions now; containerised runs and schedules being built.",
+    summary: "Versioned DAGs of steps promoted from notebook cells, each step run in its own container: by hand, on a cron schedule or when new data arrives, with live logs.",
   },
   {
     href: "/models",

@@ -1,6 +1,6 @@
 import { Fragment, type ReactElement, type SVGProps } from "react";
 import styles from "./graph.module.css";
-import { layoutDag, NODE_H as H, NODE_W as W, smoothPath } from "./dag-layout";
+import { layoutDag, NODE_H, NODE_H_TALL, NODE_W as W, smoothPath } from "./dag-layout";
 
 export interface DagNode {
   id: string;
@@ -11,6 +11,8 @@ export interface DagNode {
 export interface NodeLook {
   className: string | undefined;
   rx?: number;
+  /** A second, smaller line under the label (a step's status and duration); any node having one makes every box taller. */
+  sublabel?: string;
   props?: SVGProps<SVGGElement>;
   wrap?: (box: ReactElement) => ReactElement;
 }
@@ -27,7 +29,9 @@ export function DagFigure<N extends DagNode>({ nodes, edges, title, testId, look
   testId: string;
   look: (n: N) => NodeLook;
 }) {
-  const { at, routes, width, height } = layoutDag({ nodes, edges });
+  const looks = new Map(nodes.map((n) => [n.id, look(n)]));
+  const H = [...looks.values()].some((l) => l.sublabel) ? NODE_H_TALL : NODE_H;
+  const { at, routes, width, height } = layoutDag({ nodes, edges }, H);
   const label = (id: string) => nodes.find((n) => n.id === id)?.label ?? id;
   const arrow = `${testId}-arrow`;
   return (
@@ -45,11 +49,12 @@ export function DagFigure<N extends DagNode>({ nodes, edges, title, testId, look
         })}
         {nodes.map((n) => {
           const p = at.get(n.id)!;
-          const l = look(n);
+          const l = looks.get(n.id)!;
           const box = (
             <g className={l.className} transform={`translate(${p.x} ${p.y})`} {...l.props}>
               <rect width={W} height={H} rx={l.rx ?? 4} />
-              <text x={W / 2} y={H / 2 + 4} textAnchor="middle">{n.label.length > 22 ? `${n.label.slice(0, 21)}…` : n.label}</text>
+              <text x={W / 2} y={l.sublabel ? H / 2 - 3 : H / 2 + 4} textAnchor="middle">{n.label.length > 22 ? `${n.label.slice(0, 21)}…` : n.label}</text>
+              {l.sublabel ? <text className={styles.sublabel} x={W / 2} y={H / 2 + 12} textAnchor="middle">{l.sublabel}</text> : null}
             </g>
           );
           return <Fragment key={n.id}>{l.wrap ? l.wrap(box) : box}</Fragment>;

@@ -8,6 +8,8 @@ export interface DagModel<N extends { id: string } = { id: string }> {
 
 export const NODE_W = 150;
 export const NODE_H = 30;
+/** A node with a second line (a step's status and duration). */
+export const NODE_H_TALL = 44;
 
 export interface LaidOut {
   at: Map<string, { x: number; y: number }>;
@@ -22,17 +24,17 @@ export interface LaidOut {
  * minimised and edges routed, where hand-made columns put nodes in arrival order and
  * drew edges straight through whatever lay between.
  */
-export function layoutDag<N extends { id: string }>({ nodes, edges }: DagModel<N>): LaidOut {
+export function layoutDag<N extends { id: string }>({ nodes, edges }: DagModel<N>, nodeH = NODE_H): LaidOut {
   const g = new Graph({ multigraph: false });
   g.setGraph({ rankdir: "LR", nodesep: 16, ranksep: 60, marginx: 2, marginy: 2 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: NODE_W, height: NODE_H });
+  for (const n of nodes) g.setNode(n.id, { width: NODE_W, height: nodeH });
   for (const e of edges) if (g.hasNode(e.from) && g.hasNode(e.to)) g.setEdge(e.from, e.to);
   layout(g);
   const at = new Map<string, { x: number; y: number }>();
   for (const n of nodes) {
     const p = g.node(n.id);
-    at.set(n.id, { x: p.x - NODE_W / 2, y: p.y - NODE_H / 2 }); // dagre gives centres
+    at.set(n.id, { x: p.x - NODE_W / 2, y: p.y - nodeH / 2 }); // dagre gives centres
   }
   const routes = new Map<string, { x: number; y: number }[]>();
   for (const e of g.edges()) routes.set(`${e.v}->${e.w}`, g.edge(e).points ?? []);

@@ -62,7 +62,10 @@ export function PipelineList({ user }: { user: string }) {
   return (
     <>
       <section className="card" aria-labelledby="pipelines-heading">
-        <h2 id="pipelines-heading">Pipelines</h2>
+        <div className="section-head">
+          <h2 id="pipelines-heading">Pipelines</h2>
+          <Link href="/pipelines/runs">Pipeline runs</Link>
+        </div>
         {error ? <div role="alert" className="alert alert-error">{error}</div> : null}
         {items === null && !error ? <p className="muted">Loading pipelines…</p> : null}
         {items?.length === 0 ? <p className="muted">No pipelines yet. Write one below, or through the API (docs/pipelines.md).</p> : null}
