@@ -13,6 +13,7 @@ import { adminRoutes } from "./admin-routes";
 import { gpuRoutes } from "./gpu-routes";
 import { modelRoutes } from "./models-routes";
 import { pipelineRoutes } from "./pipelines-routes";
+import { sweepRoutes } from "./sweeps-routes";
 import { servingExtraEndpoints as se } from "./serving-extra-endpoints";
 import * as servingExtra from "./handlers/serving-extra";
 import { notebookFileRoutes } from "./notebook-files-routes";
@@ -94,5 +95,6 @@ export const routes: [Endpoint, Handler][] = [
   [se.commitEndpointSamples, servingExtra.commitEndpointSamplesHandler],
   ...modelRoutes,
   ...pipelineRoutes,
+  ...sweepRoutes,
   ...datasetRoutes,
 ];

@@ -13,6 +13,7 @@ export type MetricFilter = { key: string; op: (typeof OPS)[number]; value: numbe
 export const listRunsQuery = z
   .object({
     notebook_id: idParam.optional(),
+    sweep: idParam.optional().describe("A sweep's trials"),
     owner: z.string().max(200).optional(),
     status: z.enum(["queued", "running", "finished", "failed", "killed"]).optional(),
     kind: z.enum(["interactive", "batch", "step"]).optional(),

@@ -23,10 +23,11 @@ from ._client import KilnError
 from ._datasets import dataset, save_dataset
 from ._registry import register_model
 from ._step import input, output  # noqa: A004 - a step's vocabulary
+from ._sweep import report, should_stop
 
 __all__ = ["KilnError", "log_param", "log_params", "log_metric", "log_metrics", "set_tag",
            "set_tags", "log_artifact", "log_artifacts", "log_model", "register_model", "dataset",
-           "save_dataset", "flush", "prep", "input", "output"]
+           "save_dataset", "flush", "prep", "input", "output", "should_stop", "report"]
 
 
 def log_param(key, value):

@@ -46,7 +46,7 @@ def _run_plain(code, namespace):
         return 1
 
 
-def _run_ipython(code, params):
+def _run_ipython(cells, params):
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance(colors="Linux" if sys.stdout.isatty() else "NoColor")
@@ -55,22 +55,30 @@ def _run_ipython(code, params):
     shell.user_ns["kiln"] = kiln
     if params:
         shell.run_cell(_assignments(params), store_history=False)
-    return 0 if shell.run_cell(code, store_history=True).success else 1
+    for code in cells:
+        if not shell.run_cell(code, store_history=True).success:
+            return 1
+    return 0
 
 
 def main(path):
     with open(path, encoding="utf-8") as f:
         step = json.load(f)
     os.environ["KILN_STEP"] = path
-    code, params = step["code"], step.get("parameters") or {}
-    if _IPYTHON_SYNTAX.search(code):
-        status = _run_ipython(code, params)
+    # A step is one cell; a whole notebook (a sweep's trial) is its code cells, in order.
+    cells, params = step.get("cells") or [step["code"]], step.get("parameters") or {}
+    if any(_IPYTHON_SYNTAX.search(code) for code in cells):
+        status = _run_ipython(cells, params)
     else:
         import kiln
 
         namespace = {"__name__": "__main__", "kiln": kiln}
         exec(_assignments(params), namespace)
-        status = _run_plain(code, namespace)
+        status = 0
+        for code in cells:
+            status = _run_plain(code, namespace)
+            if status:
+                break
     import kiln
 
     try:

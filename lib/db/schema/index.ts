@@ -15,3 +15,4 @@ export * from "./gpus";
 export * from "./models";
 export * from "./endpoints";
 export * from "./pipelines";
+export * from "./sweeps";

@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import os from "node:os";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { type NotebookDoc, pipelineRuns, pipelines, pipelineStepRuns, pipelineVersions, runs, users, type StepAttempt, type StepRunRow } from "../../db/schema";
@@ -8,14 +7,15 @@ import { resolveOptions } from "../../servers/options";
 import { defaultSpawner } from "../../spawners/registry";
 import type { JobHandle } from "../../spawners/types";
 import type { StepDefinition } from "../definition";
+import { StepLog } from "../../jobs/log";
 import { jobRunner, removalOf, runTrackedJob } from "../../jobs/tracked-job";
+import { WORKER_ID } from "../../jobs/worker";
 import { advance } from "./advance";
-import { StepLog } from "./logs";
+
 import { enqueueSteps } from "./queue";
 import { collectOutputs, pinInputs, resolveInputs, type StepInput } from "./step-io";
 
-/** Who this process is, in a step's row while it runs the step. */
-export const WORKER_ID = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+export { WORKER_ID };
 /** How often a running step's row is touched; a row untouched for STALE_MS has lost its Kiln. */
 export const HEARTBEAT_MS = 2000;
 export const STALE_MS = 10_000;

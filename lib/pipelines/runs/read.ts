@@ -4,7 +4,7 @@ import type { Db } from "../../db";
 import { pipelineRuns, pipelines, pipelineStepRuns, type PipelineRunRow, type StepRunRow, users } from "../../db/schema";
 import { NotFoundError, UnauthorizedError } from "../../errors";
 import { requirePipeline } from "../manage";
-import { readStepLog } from "./logs";
+import { readStepLog } from "../../jobs/log";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const ms = (a: Date | null, b: Date | null) => (a && b ? b.getTime() - a.getTime() : null);

@@ -19,7 +19,7 @@ export class GridSearch implements Strategy {
   /** How many combinations there are (may exceed what a sweep will ever run). */
   readonly size: number;
 
-  constructor(private readonly space: SearchSpace, options: GridOptions = {}) {
+  constructor(space: SearchSpace, options: GridOptions = {}) {
     const { gridPoints } = gridOptionsSchema.parse(options);
     this.axes = parameterNames(space).map((name) => ({ name, axis: gridAxis(space[name]!, gridPoints) }));
     this.size = this.axes.reduce((n, { axis }) => n * axis.size, 1);

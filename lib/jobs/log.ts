@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
 import { StringDecoder } from "node:string_decoder";
 import { and, asc, eq, gt } from "drizzle-orm";
-import type { Db } from "../../db";
-import { stepLogs } from "../../db/schema";
-import { logger } from "../../log";
+import type { Db } from "../db";
+import { stepLogs } from "../db/schema";
+import { logger } from "../log";
 
 /** A step's output beyond this is dropped (said once in the log): a runaway print loop must not fill the database. */
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -29,7 +29,13 @@ export class StepLog {
   /** The last lines, for the step's error when it fails. */
   private tail = "";
 
-  constructor(private readonly db: Db, readonly stepRunId: number, readonly attempt: number) {}
+  /** `store`: where chunks go (a step's log by default; a sweep trial's has its own table). */
+  constructor(
+    db: Db,
+    readonly stepRunId: number,
+    readonly attempt: number,
+    private readonly store: (data: string) => Promise<unknown> = (data) => db.insert(stepLogs).values({ stepRunId, attempt, data }),
+  ) {}
 
   write(chunk: Buffer | string) {
     const text = typeof chunk === "string" ? chunk : this.decoder.write(chunk);
@@ -54,7 +60,7 @@ export class StepLog {
     this.pending = "";
     if (data)
       this.writing = this.writing
-        .then(() => this.db.insert(stepLogs).values({ stepRunId: this.stepRunId, attempt: this.attempt, data }))
+        .then(() => this.store(data))
         .then(() => void logBus().emit(String(this.stepRunId)))
         .catch((e) => logger().warn({ err: e, stepRun: this.stepRunId }, "could not store a step's log"));
     return this.writing;

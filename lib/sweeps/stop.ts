@@ -1,0 +1,11 @@
+import type { Db } from "../db";
+import type { TrialRow } from "../db/schema";
+import { releaseGpus } from "../gpus/allocator";
+import { jobRunner } from "../jobs/tracked-job";
+import { logger } from "../log";
+
+/** Stops a trial's container, wherever it runs (its row says how), and frees its GPUs. */
+export async function stopTrial(db: Db, t: TrialRow) {
+  if (t.process) await jobRunner(t.process.spawner).stopJob(t.process.state).catch((e) => logger().warn({ err: e, trial: t.id }, "could not stop a trial"));
+  await releaseGpus(db, { kind: "trial", id: String(t.id) }, "trial stopped").catch(() => {});
+}
