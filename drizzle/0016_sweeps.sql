@@ -14,6 +14,8 @@ CREATE TABLE "sweep_trials" (
 	"process" jsonb,
 	"gpus" integer DEFAULT 0 NOT NULL,
 	"error" text,
+	"decided_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"launched_at" timestamp with time zone,
 	"started_at" timestamp with time zone,
 	"ended_at" timestamp with time zone
 );

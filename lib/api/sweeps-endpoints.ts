@@ -9,7 +9,7 @@ const authErrors = { 401: err("No valid credentials"), 403: err("Not allowed") }
 const trial = z.object({
   number: z.number(), params: z.record(z.string(), z.unknown()), status: z.enum(["queued", "running", "succeeded", "failed", "pruned", "cancelled"]), run_id: z.number().nullable(),
   objective: z.number().nullable(), steps: z.number(), rung: z.number().nullable(), attempt: z.number(), gpus: z.number(), error: z.string().nullable(),
-  started_at: z.string().nullable(), ended_at: z.string().nullable(), duration_ms: z.number().nullable(), gpu_seconds: z.number(),
+  decided_at: z.string(), launched_at: z.string().nullable().describe("When its container was asked for"), started_at: z.string().nullable(), ended_at: z.string().nullable(), duration_ms: z.number().nullable(), gpu_seconds: z.number(),
 });
 const sweep = z.object({
   id: z.number(), owner: z.string(), notebook_id: z.number().nullable(), notebook: z.string(), notebook_revision: z.number(), space: z.record(z.string(), z.unknown()),

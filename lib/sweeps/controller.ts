@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db";
-import { metricPoints, type SweepRow, sweeps, sweepTrials, type TrialRow } from "../db/schema";
+import { gpuRequests, gpus, metricPoints, runs, type SweepRow, sweeps, sweepTrials, type TrialRow } from "../db/schema";
+import { effectiveQuota, gpusHeld } from "../gpus/quotas";
 import { logger } from "../log";
 import { WORKER_ID } from "../jobs/worker";
 import { Asha, makeStrategy, nextTrialNumber, parseSpace, type Strategy, type Trial } from "./strategies";
@@ -73,6 +74,7 @@ class Controller {
       const [taken] = await db.update(sweepTrials).set({ worker: `takeover:${WORKER_ID}`, heartbeatAt: new Date() }).where(and(eq(sweepTrials.id, t.id), eq(sweepTrials.status, "running"), or(isNull(sweepTrials.heartbeatAt), lt(sweepTrials.heartbeatAt, stale)))).returning();
       if (!taken) continue;
       await stopTrial(db, taken);
+      if (taken.runId) await db.update(runs).set({ status: "failed", error: `Lost: the Kiln running this trial stopped; trial ${taken.number} runs again`, endedAt: new Date() }).where(and(eq(runs.id, taken.runId), eq(runs.status, "running")));
       await db.update(sweepTrials).set({ status: "queued", worker: null, process: null, runId: null, error: `Attempt ${taken.attempt} lost: its Kiln stopped; running it again` }).where(eq(sweepTrials.id, t.id));
       logger().warn({ sweep: held.id, trial: t.number }, "took over a trial whose Kiln stopped");
     }
@@ -86,15 +88,22 @@ class Controller {
     const overGpu = held.budget.max_gpu_hours !== undefined && gpuHours >= held.budget.max_gpu_hours;
     if (overWall) await this.cancelActive(trials, "The sweep reached its wall-time budget");
 
-    // Queued trials (taken back) run again first, then new ones, up to the limits.
+    // Queued trials (taken back) run again first, then new ones, up to the limits: the
+    // parallel limit, and for GPU trials the owner's quota (a sweep waits for room rather
+    // than push its owner over it, or fail its trials on it).
     let active = trials.filter((t) => t.status === "running").length;
+    let room = await this.gpuRoom();
+    if (room === "never") return this.fail(`Each trial asks for ${held.resources.gpus} GPUs, more than the owner's quota allows at once`);
+    const fits = () => room === "any" || (room as number) > 0;
+    const take = () => void (typeof room === "number" && room--);
     for (const t of trials.filter((x) => x.status === "queued")) {
-      if (active >= held.budget.max_parallel || overWall) break;
+      if (active >= held.budget.max_parallel || overWall || !fits()) break;
+      take();
       await this.launch(t);
       active++;
     }
     let exhausted = false;
-    while (!overWall && !overGpu && active < held.budget.max_parallel && trials.length < held.budget.max_trials) {
+    while (!overWall && !overGpu && active < held.budget.max_parallel && trials.length < held.budget.max_trials && fits()) {
       const params = this.strategy.suggest(historyOf(held, trials, reports));
       if (!params) {
         exhausted = true;
@@ -104,6 +113,7 @@ class Controller {
       const [t] = await db.insert(sweepTrials).values({ sweepId: held.id, number, params, status: "queued" }).onConflictDoNothing().returning();
       if (!t) break;
       trials.push(t);
+      take();
       await this.launch(t);
       active++;
     }
@@ -114,6 +124,33 @@ class Controller {
       await db.update(sweeps).set({ status: ok ? "succeeded" : "failed", error: ok ? why : "No trial succeeded", endedAt: new Date(), worker: null }).where(and(eq(sweeps.id, held.id), eq(sweeps.worker, WORKER_ID)));
       this.stop();
     }
+  }
+
+  /** How many more GPU trials the owner's quota has room for now ("any": no GPUs or no quota). */
+  private async gpuRoom(): Promise<number | "any" | "never"> {
+    const per = this.sweep.resources.gpus ?? 0;
+    if (per === 0) return "any";
+    const q = await effectiveQuota(this.db, this.sweep.ownerId);
+    if (q.maxGpus === null) return "any";
+    if (per > q.maxGpus) return "never";
+    const [{ waiting } = { waiting: 0 }] = await this.db.select({ waiting: sql<number>`coalesce(sum(${gpuRequests.count}), 0)::int` }).from(gpuRequests).where(eq(gpuRequests.userId, this.sweep.ownerId));
+    // Trials started but not yet at the allocator (a moment between) count as asking.
+    const running = await this.db.select({ id: sweepTrials.id }).from(sweepTrials).where(and(eq(sweepTrials.sweepId, this.sweep.id), eq(sweepTrials.status, "running")));
+    const ids = running.map((r) => String(r.id));
+    const seen = ids.length
+      ? new Set([
+          ...(await this.db.select({ id: gpuRequests.holderId }).from(gpuRequests).where(and(eq(gpuRequests.holderKind, "trial"), inArray(gpuRequests.holderId, ids)))).map((r) => r.id),
+          ...(await this.db.select({ id: gpus.holderId }).from(gpus).where(and(eq(gpus.holderKind, "trial"), inArray(gpus.holderId, ids)))).map((r) => r.id!),
+        ])
+      : new Set<string>();
+    const pending = ids.filter((id) => !seen.has(id)).length * per;
+    const using = (await gpusHeld(this.db, this.sweep.ownerId)) + Number(waiting) + pending;
+    return Math.max(0, Math.floor((q.maxGpus - using) / per));
+  }
+
+  private async fail(why: string) {
+    await this.db.update(sweeps).set({ status: "failed", error: why, endedAt: new Date(), worker: null }).where(and(eq(sweeps.id, this.sweep.id), eq(sweeps.worker, WORKER_ID)));
+    this.stop();
   }
 
   /** The objective metric's points of each trial's run so far, by trial id. */

@@ -61,7 +61,7 @@ export async function sweepModel(ctx: Ctx, id: number) {
     created_at: s.createdAt.toISOString(), ended_at: s.endedAt?.toISOString() ?? null, best_trial: best?.number ?? null,
     trials: trials.map((t) => ({
       number: t.number, params: t.params, status: t.status, run_id: t.runId, objective: t.objective, steps: t.steps, rung: t.rung, attempt: t.attempt, gpus: t.gpus, error: t.error,
-      started_at: t.startedAt?.toISOString() ?? null, ended_at: t.endedAt?.toISOString() ?? null,
+      decided_at: t.decidedAt.toISOString(), launched_at: t.launchedAt?.toISOString() ?? null, started_at: t.startedAt?.toISOString() ?? null, ended_at: t.endedAt?.toISOString() ?? null,
       duration_ms: t.startedAt && t.endedAt ? t.endedAt.getTime() - t.startedAt.getTime() : null,
       gpu_seconds: t.startedAt ? Math.round((t.gpus * ((t.endedAt ?? new Date()).getTime() - t.startedAt.getTime())) / 1000) : 0,
     })),

@@ -52,6 +52,7 @@ export async function executeTrial(db: Db, sweep: SweepRow, trial: TrialRow): Pr
       env: { KILN_SWEEP: String(sweep.id), KILN_TRIAL: String(trial.number) },
       tokenNote: `sweep ${sweep.id}, trial ${trial.number}: the kiln module`,
       stillWanted: () => updateRunningTrial(db, trial.id, { heartbeatAt: new Date() }),
+      launched: () => void updateRunningTrial(db, trial.id, { launchedAt: new Date() }).catch(() => {}),
       started: async (spawnerKind, job) => {
         await updateRunningTrial(db, trial.id, { process: { spawner: spawnerKind, state: job.state as Record<string, unknown> } });
         const digest = await jobRunner(spawnerKind).imageId(opts.image.reference).catch(() => "");

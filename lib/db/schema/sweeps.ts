@@ -77,6 +77,9 @@ export const sweepTrials = pgTable(
     process: jsonb("process").$type<{ spawner: string; state: Record<string, unknown> }>(),
     gpus: integer("gpus").notNull().default(0),
     error: text("error"),
+    /** When the strategy chose it, and when its container was asked for: the scheduling overhead between. */
+    decidedAt: timestamp("decided_at", { withTimezone: true }).notNull().defaultNow(),
+    launchedAt: timestamp("launched_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
