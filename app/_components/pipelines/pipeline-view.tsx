@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -16,10 +17,14 @@ import { type PipelineDetail, pipelinePage } from "./types";
 import { usePipelineRuns } from "./use-pipeline-runs";
 import { WebhookCard } from "./webhook-card";
 
+/** React Flow and the editor load only when someone edits the graph. */
+const GraphEditor = dynamic(() => import("./graph-editor").then((m) => m.GraphEditor), { ssr: false, loading: () => <p className="muted">Loading the graph editor…</p> });
+
 /** A pipeline's page at one version: the DAG (coloured by the latest run), each step's definition, runs, schedules, the webhook, the versions. */
 export function PipelineView({ id, version }: { id: number; version: number | null }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
+  const [editingGraph, setEditingGraph] = useState(false);
   const [reloads, setReloads] = useState(0);
   const [p, setP] = useState<PipelineDetail | null>(null);
   const [error, setError] = useState("");
@@ -39,6 +44,12 @@ export function PipelineView({ id, version }: { id: number; version: number | nu
   const latest = p.versions.at(-1)?.version;
   const last = runs.latest;
   const states: StepStates | undefined = last ? Object.fromEntries(last.steps.map((s) => [s.step, { status: s.status, duration_ms: s.duration_ms }])) : undefined;
+  const saved = () => {
+    setEditing(false);
+    setEditingGraph(false);
+    if (version) router.push(pipelinePage(p.id));
+    else setReloads((n) => n + 1);
+  };
   return (
     <>
       <div className="page-header">
@@ -50,16 +61,25 @@ export function PipelineView({ id, version }: { id: number; version: number | nu
         </p>
       </div>
       <section className="card" aria-labelledby="dag-heading">
-        <h2 id="dag-heading">Steps</h2>
-        <p className="muted">Run order: {p.order.join(" → ")}. Select a step to see its definition.</p>
-        {last ? (
-          <p className="muted" data-testid="latest-run">
-            Coloured by the latest run: <Link href={runPage(last.id)}>Run {last.id}</Link> <RunStatusBadge status={last.status} /> (version {last.version})
-          </p>
-        ) : null}
-        <PipelineGraph steps={p.definition.steps} selected={selected} onSelect={setSelected} states={states} />
+        <div className="section-head">
+          <h2 id="dag-heading">Steps</h2>
+          {editingGraph ? null : <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditingGraph(true)}>Modify graph</button>}
+        </div>
+        {editingGraph ? (
+          <GraphEditor key={`${p.id}:${p.version}`} p={p} onSaved={saved} onDiscard={() => setEditingGraph(false)} />
+        ) : (
+          <>
+            <p className="muted">Run order: {p.order.join(" → ")}. Select a step to see its definition.</p>
+            {last ? (
+              <p className="muted" data-testid="latest-run">
+                Coloured by the latest run: <Link href={runPage(last.id)}>Run {last.id}</Link> <RunStatusBadge status={last.status} /> (version {last.version})
+              </p>
+            ) : null}
+            <PipelineGraph steps={p.definition.steps} selected={selected} onSelect={setSelected} states={states} />
+          </>
+        )}
       </section>
-      {step ? <StepDetail step={step} /> : null}
+      {step && !editingGraph ? <StepDetail step={step} /> : null}
       <RunsCard key={`${p.id}:${p.version}`} pipelineId={p.id} steps={p.definition.steps} runs={runs.runs} error={runs.error} />
       <SchedulesCard pipelineId={p.id} />
       <WebhookCard pipelineId={p.id} />
@@ -69,11 +89,7 @@ export function PipelineView({ id, version }: { id: number; version: number | nu
           <button type="button" className="btn btn-secondary btn-small" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? "Cancel" : "Edit"}</button>
         </div>
         {editing ? (
-          <DefinitionEditor key={`${p.id}:${p.version}`} p={p} onSaved={() => {
-            setEditing(false);
-            if (version) router.push(pipelinePage(p.id));
-            else setReloads((n) => n + 1);
-          }} />
+          <DefinitionEditor key={`${p.id}:${p.version}`} p={p} onSaved={saved} />
         ) : (
           <p className="muted">Steps, their inputs and outputs, as a YAML document; saving makes the next version.</p>
         )}

@@ -13,6 +13,7 @@ export function StepDetail({ step }: { step: StepDefinition }) {
     ["Parameters", Object.entries(step.parameters).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ") || "none"],
     ["Inputs", Object.entries(step.inputs).map(([k, v]) => `${k} ← ${inputText(v)}`).join("; ") || "none"],
     ["Outputs", Object.entries(step.outputs).map(([k, v]) => `${k} (${v.kind})`).join(", ") || "none"],
+    ["Runs after", step.after?.join(", ") || "nothing more"],
     ["Timeout", `${step.timeout_s} s`],
     ["Retries", String(step.retries)],
     ["Cached", step.cache ? "yes: an identical earlier run is reused" : "no"],
