@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -52,6 +53,21 @@ export async function startServer(port: number, env: Record<string, string>, roo
 }
 
 export const adminToken = () => crypto.randomBytes(24).toString("hex");
+
+/** A port nothing listens on now, on loopback. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+
+/** One JSON API call with a token: the status and the parsed body (null when not JSON). */
+export async function apiCall(base: string, method: string, p: string, o: { token: string; body?: unknown }) {
+  const r = await fetch(base + p, { method, headers: { authorization: `token ${o.token}`, ...(o.body !== undefined ? { "content-type": "application/json" } : {}) }, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}
 
 export function runLoad(url: string, rate: number, seconds: number, auth?: string): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {

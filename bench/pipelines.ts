@@ -16,22 +16,9 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import crypto from "node:crypto";
-import net from "node:net";
 import { createTempDatabase, dropDatabase } from "../tests/helpers/pg";
-import { startServer } from "./kiln-process";
+import { adminToken as randomToken, apiCall as call, freePort, startServer } from "./kiln-process";
 
-const randomToken = () => crypto.randomBytes(24).toString("hex");
-const freePort = () => new Promise<number>((resolve) => {
-  const srv = net.createServer().listen(0, "127.0.0.1", () => {
-    const { port } = srv.address() as net.AddressInfo;
-    srv.close(() => resolve(port));
-  });
-});
-async function call(base: string, method: string, p: string, o: { token: string; body?: unknown }) {
-  const r = await fetch(base + p, { method, headers: { authorization: `token ${o.token}`, ...(o.body !== undefined ? { "content-type": "application/json" } : {}) }, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
-  return { status: r.status, body: await r.json().catch(() => null) };
-}
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const RUNS = arg("runs", 5);

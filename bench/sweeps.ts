@@ -9,29 +9,16 @@
  * trial that only prints. Prints JSON; writes bench/results/sweeps.json.
  * usage: node --import tsx bench/sweeps.ts [--trials 12]
  */
-import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createTempDatabase, dropDatabase } from "../tests/helpers/pg";
-import { startServer } from "./kiln-process";
+import { adminToken as token, apiCall as call, freePort, startServer } from "./kiln-process";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const TRIALS = arg("trials", 12);
 setTimeout(() => (process.stderr.write("bench/sweeps.ts: gave up after 10 minutes\n"), process.exit(2)), 10 * 60_000).unref();
 
-const token = () => crypto.randomBytes(24).toString("hex");
-const freePort = () => new Promise<number>((resolve) => {
-  const srv = net.createServer().listen(0, "127.0.0.1", () => {
-    const { port } = srv.address() as net.AddressInfo;
-    srv.close(() => resolve(port));
-  });
-});
-async function call(base: string, method: string, p: string, o: { token: string; body?: unknown }) {
-  const r = await fetch(base + p, { method, headers: { authorization: `token ${o.token}`, ...(o.body !== undefined ? { "content-type": "application/json" } : {}) }, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
-  return { status: r.status, body: await r.json().catch(() => null) };
-}
 const ms = (a: string, b: string) => new Date(b).getTime() - new Date(a).getTime();
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const q = (xs: number[], p: number) => sorted(xs)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
