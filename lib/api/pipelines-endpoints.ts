@@ -14,6 +14,7 @@ const detail = summary.extend({
   definition: z.record(z.string(), z.unknown()).describe("This version's definition, as validated (defaults filled in)"),
   order: z.array(z.string()).describe("The steps, each after those it reads from"),
   versions: z.array(z.object({ version: z.number(), created_at: z.string() })),
+  webhook_url: z.string().nullable().describe("Where each run's end is POSTed (its secret is never shown again)"),
 });
 const pipelineId = z.object({ id: idParam });
 const badDefinition = err("A bad definition: the field names the place (a cycle, an unknown input, a bad parameter...)");

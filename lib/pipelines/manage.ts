@@ -44,6 +44,7 @@ function detail(row: PipelineRow & { owner: string }, version: { version: number
     id: row.id, name: row.name, owner: row.owner, description: row.description,
     version: version.version, definition: version.definition, order: topologicalOrder(version.definition),
     versions: versions.map((v) => ({ version: v.version, created_at: v.createdAt.toISOString() })),
+    webhook_url: row.webhookUrl,
     created_at: row.createdAt.toISOString(), updated_at: row.updatedAt.toISOString(),
   };
 }

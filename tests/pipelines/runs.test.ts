@@ -133,6 +133,8 @@ describe.each(inject("servers"))("pipeline runs on $backend", (s) => {
     const id = await create(alice.token, def);
     const sched = await call(s.url, "POST", `/api/pipelines/${id}/schedules`, { token: alice.token, body: { dataset: raw } });
     expect(sched.status, JSON.stringify(sched.body)).toBe(201);
+    expect(sched.body).toMatchObject({ kind: "dataset", dataset: `${alice.name}:${raw}` });
+    expect((await call(s.url, "GET", `/api/pipelines/${id}/schedules`, { token: alice.token })).body.schedules).toEqual([expect.objectContaining({ dataset: `${alice.name}:${raw}` })]);
     await call(s.url, "PATCH", `/api/datasets/${raw}`, { token: alice.token, body: { checks: { ranges: { x: [0, 100] } } } });
     await commitVersion(s.url, alice.token, raw, { "data.csv": "x,y\n500,1\n" }); // fails its checks
     await commitVersion(s.url, alice.token, raw, { "data.csv": RAW_CSV + "9,18\n" }); // v3 passes
@@ -247,6 +249,7 @@ describe.each(inject("servers"))("pipeline runs on $backend", (s) => {
       const set = await call(s.url, "PUT", `/api/pipelines/${id}/webhook`, { token: alice.token, body: { url: `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook` } });
       expect(set.status).toBe(200);
       const secret = set.body.secret as string;
+      expect((await call(s.url, "GET", `/api/pipelines/${id}`, { token: alice.token })).body.webhook_url).toBe(set.body.url);
       const started = (await call(s.url, "POST", `/api/pipelines/${id}/runs`, { token: alice.token, body: {} })).body;
       await waitForRun(s.url, alice.token, started.id, (r) => r.steps[0].status === "running");
       for (let i = 0; i < 400 && !(await stepLog(s.url, alice.token, started.id, "slow")).includes("sleeping"); i++) await new Promise((r) => setTimeout(r, 100));

@@ -108,3 +108,27 @@ describe.each(inject("servers"))("sweeps on $backend", (s) => {
     expect((await call(s.url, "GET", `/api/sweeps/${id}`, { token: alice.token })).body.trials).toHaveLength(2);
   });
 });
+
+describe("TPE through the controller", () => {
+  const s = inject("servers").find((x) => x.backend === "postgres")!;
+  test("after its random start-up trials, TPE's trials land nearer the optimum than the start-up's", async () => {
+    const alice = await makeUser(s, "tpe");
+    const nb = await makeNotebook(s.url, alice.token);
+    const created = await call(s.url, "POST", "/api/sweeps", {
+      token: alice.token,
+      body: { notebook_id: nb, space: toySpace, objective: { metric: "loss", goal: "minimize" }, strategy: "tpe", seed: 11, options: { nStartup: 8 }, budget: { max_trials: 20, max_parallel: 1 } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const done = await waitForSweep(s.url, alice.token, created.body.id);
+    expect(done.status).toBe("succeeded");
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const objectives = done.trials.map((t: { objective: number }) => t.objective);
+    const startup = mean(objectives.slice(0, 8));
+    const guided = mean(objectives.slice(8));
+    // One at a time, each suggestion sees every trial before it: the sequence is the seed's
+    // alone, and so is the outcome (the notebook's loss is a pure function of the parameters).
+    // Measured: mean loss 2.46 guided against 3.72 at start-up, best 0.25 against 0.60.
+    expect(guided).toBeLessThan(startup * 0.8);
+    expect(Math.min(...objectives.slice(8))).toBeLessThan(Math.min(...objectives.slice(0, 8)) * 0.5);
+  });
+});

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Ctx } from "../../auth/principal";
 import { findDataset } from "../../datasets/access";
 import type { Db } from "../../db";
-import { type DatasetVersionRow, pipelineRuns, pipelineSchedules, pipelineStepRuns, type ScheduleRow } from "../../db/schema";
+import { datasets, type DatasetVersionRow, pipelineRuns, pipelineSchedules, pipelineStepRuns, type ScheduleRow, users } from "../../db/schema";
 import { NotFoundError, ValidationError } from "../../errors";
 import { logger } from "../../log";
 import { requirePipeline } from "../manage";
@@ -54,26 +54,34 @@ function model(s: ScheduleRow, dataset?: string) {
 
 export async function listSchedules({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
   await requirePipeline(ctx, input.id);
-  const rows = await ctx.db.select().from(pipelineSchedules).where(eq(pipelineSchedules.pipelineId, input.id)).orderBy(asc(pipelineSchedules.id));
-  return { schedules: rows.map((r) => model(r)) };
+  const rows = await ctx.db
+    .select({ s: pipelineSchedules, dataset: datasets.name, owner: users.name })
+    .from(pipelineSchedules)
+    .leftJoin(datasets, eq(datasets.id, pipelineSchedules.datasetId))
+    .leftJoin(users, eq(users.id, datasets.ownerId))
+    .where(eq(pipelineSchedules.pipelineId, input.id))
+    .orderBy(asc(pipelineSchedules.id));
+  return { schedules: rows.map((r) => model(r.s, r.dataset ? `${r.owner}:${r.dataset}` : undefined)) };
 }
 
 export async function createSchedule({ ctx, input }: { ctx: Ctx; input: { id: number; body: z.output<typeof scheduleBody> } }) {
   const p = await requirePipeline(ctx, input.id, true);
   const b = input.body;
   let values: typeof pipelineSchedules.$inferInsert;
+  let datasetRef: string | undefined;
   if ("cron" in b) {
     const nextAt = nextTick(b.cron, b.timezone);
     values = { pipelineId: p.id, kind: "cron", cron: b.cron.trim(), timezone: b.timezone, params: b.params, paused: b.paused, nextAt };
   } else {
-    const { row } = await findDataset(ctx, b.dataset).catch((e) => {
+    const { row, owner } = await findDataset(ctx, b.dataset).catch((e) => {
       if (e instanceof NotFoundError) throw new ValidationError(`No dataset "${b.dataset}" you may read`, "dataset");
       throw e;
     });
     values = { pipelineId: p.id, kind: "dataset", datasetId: row.id, params: b.params, paused: b.paused };
+    datasetRef = `${owner}:${row.name}`;
   }
   const [row] = await ctx.db.insert(pipelineSchedules).values(values).returning();
-  return model(row!);
+  return model(row!, "dataset" in b ? datasetRef : undefined);
 }
 
 /** Pause or resume (a resumed cron schedule's next tick is counted from now: missed ticks are not run). */
