@@ -44,6 +44,11 @@ export const SECTIONS: Section[] = [
     summary: "Versioned DAGs of steps promoted from notebook cells, each step run in its own container: by hand, on a cron schedule or when new data arrives, with live logs.",
   },
   {
+    href: "/sweeps",
+    label: "Sweeps",
+    summary: "Hyperparameter searches over a notebook's parameters (grid, random or TPE, with early stopping): every trial a tracked run, the best one ready to register.",
+  },
+  {
     href: "/models",
     label: "Models",
     summary: "Register ONNX models from runs (versions with their metrics, signature and lineage) and serve them as endpoints, with canaries, rollback and promotion behind a metric.",
