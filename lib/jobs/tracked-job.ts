@@ -8,7 +8,7 @@ import type { JobHandle, JobRunner } from "../spawners/types";
 
 export function jobRunner(kind: string): JobRunner {
   const s = spawner(kind) as unknown as Partial<JobRunner>;
-  if (!s.runJob || !s.stopJob || !s.imageId) throw new Error(`the ${kind} spawner cannot run jobs`);
+  if (!s.runJob || !s.stopJob || !s.imageId || !s.adoptJob) throw new Error(`the ${kind} spawner cannot run jobs`);
   return s as JobRunner;
 }
 
@@ -39,7 +39,8 @@ export interface TrackedJobSpec {
   stillWanted: () => Promise<boolean>;
   /** The job's process, for whoever must stop it from elsewhere (its row). */
   started: (spawnerKind: string, handle: JobHandle) => Promise<void>;
-  launched?: () => void;
+  /** As the container is asked for, with the state that stops it (keep it: a takeover needs it). */
+  launched?: (spawnerKind: string, state: Record<string, unknown>) => Promise<void> | void;
 }
 
 /**
@@ -73,7 +74,7 @@ export async function runTrackedJob(db: Db, o: TrackedJobSpec): Promise<{ code: 
       env: { KILN_USER: o.owner.name, KILN_SERVER_TOKEN: token, KILN_EXECUTION_ID: `job-${o.runId}`, ...o.env },
       files: { "step.json": JSON.stringify(o.description) },
       command: ["python3", "-m", "kiln.run_step", "{api}/step.json"],
-      onLaunch: o.launched,
+      onLaunch: (state) => o.launched?.(o.spawner, state as Record<string, unknown>),
     });
     await o.started(o.spawner, job);
     job.output.on("data", (b: Buffer) => o.log.write(b));

@@ -135,14 +135,15 @@ export class DockerSpawner implements Spawner, JobRunner {
     const run = prepareRunDirs(runKey, { uid: 1000, gid: 1000 });
     for (const [name, text] of Object.entries(spec.files)) fs.writeFileSync(path.join(run.apiDir, name), text, { mode: 0o644 });
     const name = `${this.options.prefix}-r${spec.runId}`;
-    const state: DockerState = { containerId: "", socketPath: "", apiSocket: run.apiSocket, runKey };
+    // The engine takes a container's name wherever it takes its id: the state can stop it before it exists.
+    const state: DockerState = { containerId: name, socketPath: "", apiSocket: run.apiSocket, runKey };
     try {
       const [home] = await Promise.all([
         ensureHomeVolume(this.docker, this.options, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome }),
         this.docker.getContainer(name).remove({ force: true }).catch(() => {}),
         openKernelApiSocket(run.apiSocket, socketOwner.run(spec.runId)),
       ]);
-      spec.onLaunch?.();
+      await spec.onLaunch?.(state);
       const container = await this.create({
         name, image: spec.image, network: this.options.network, baseUrl: "/", jupyterToken: "", socketMode: jupyterSocketMode(),
         // A read-only home: caches go to the container's own disk.
@@ -170,6 +171,19 @@ export class DockerSpawner implements Spawner, JobRunner {
   async imageId(image: string): Promise<string> {
     await ensureImage(this.docker, image, () => {});
     return (await this.docker.getImage(image).inspect()).Id;
+  }
+
+  async adoptJob(state: SpawnerState, runId: number): Promise<JobHandle | null> {
+    const s = state as DockerState;
+    if (!s.containerId || !s.runKey) return null;
+    const c = this.docker.getContainer(s.containerId);
+    const info = await c.inspect().catch(() => null);
+    // Never started (its Kiln died between create and start): nothing ran; the caller runs it again.
+    if (!info || info.State.Status === "created") return null;
+    await openKernelApiSocket(runDirs(s.runKey).apiSocket, socketOwner.run(runId));
+    const output = await c.attach({ stream: true, stdout: true, stderr: true, logs: false });
+    const exit = info.State.Running ? c.wait({ condition: "not-running" }).then((r: { StatusCode: number }) => r.StatusCode) : Promise.resolve(info.State.ExitCode);
+    return { state, output, exit };
   }
 
   async stopJob(state: SpawnerState): Promise<void> {

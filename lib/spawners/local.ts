@@ -160,7 +160,7 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
     // terminal shows them. Python's pty module (no native addon to build) relays it to the pipe.
     const python = this.options.python;
     const launch = launchCommand(python, [path.join(COMMON, "kiln_pty_relay.py"), program === "python3" ? python : program!, ...args], owner);
-    spec.onLaunch?.();
+    await spec.onLaunch?.({ pid: 0, socketPath: "", runKey, apiSocket } satisfies LocalState);
     const child = spawn(launch.file, launch.args, {
       cwd: home,
       detached: true,
@@ -184,6 +184,11 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
 
   async imageId(): Promise<string> {
     return this.imageDigest();
+  }
+
+  /** A local step's output was a pipe to the Kiln that died: it cannot be followed again. */
+  async adoptJob(): Promise<JobHandle | null> {
+    return null;
   }
 
   async stopJob(state: SpawnerState): Promise<void> {

@@ -83,8 +83,12 @@ export interface JobSpec {
   files: Record<string, string>;
   /** The program, with {api} standing for the directory those files are in. */
   command: string[];
-  /** Called as the container (process) is asked for: the scheduling overhead ends here. */
-  onLaunch?: () => void;
+  /**
+   * Called as the container (process) is asked for, with the state that stops it: the
+   * scheduling overhead ends here, and a caller that keeps the state now can stop (or
+   * adopt) the job even if it dies before `runJob` answers.
+   */
+  onLaunch?: (state: SpawnerState) => Promise<void> | void;
 }
 
 /** A started job: its terminal's output as it comes, and its exit status. */
@@ -102,4 +106,10 @@ export interface JobRunner {
   imageId(image: string): Promise<string>;
   /** Kills the job and removes what it held; harmless on one that has ended or is gone. */
   stopJob(state: SpawnerState): Promise<void>;
+  /**
+   * After the Kiln that started it died: the job again, if it is still there (its output from
+   * now on, its exit, its kernel-API socket listened on again), or null when it cannot be
+   * (gone, or a local process whose output went with its parent).
+   */
+  adoptJob(state: SpawnerState, runId: number): Promise<JobHandle | null>;
 }

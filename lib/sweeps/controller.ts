@@ -6,7 +6,7 @@ import { logger } from "../log";
 import { WORKER_ID } from "../jobs/worker";
 import { Asha, makeStrategy, nextTrialNumber, parseSpace, type Strategy, type Trial } from "./strategies";
 import { stopTrial } from "./stop";
-import { executeTrial } from "./trial";
+import { adoptTrial, executeTrial } from "./trial";
 
 /** A sweep (or a trial) whose Kiln has not touched it for this long is taken over. */
 export const SWEEP_STALE_MS = 10_000;
@@ -73,6 +73,11 @@ class Controller {
     for (const t of trials.filter((x) => x.status === "running" && x.worker !== WORKER_ID && (!x.heartbeatAt || x.heartbeatAt < stale))) {
       const [taken] = await db.update(sweepTrials).set({ worker: `takeover:${WORKER_ID}`, heartbeatAt: new Date() }).where(and(eq(sweepTrials.id, t.id), eq(sweepTrials.status, "running"), or(isNull(sweepTrials.heartbeatAt), lt(sweepTrials.heartbeatAt, stale)))).returning();
       if (!taken) continue;
+      // Its container may have run on without its Kiln: followed again, the trial is not run twice.
+      if (await adoptTrial(db, held, taken)) {
+        logger().warn({ sweep: held.id, trial: t.number }, "re-adopted a trial whose Kiln stopped");
+        continue;
+      }
       await stopTrial(db, taken);
       if (taken.runId) await db.update(runs).set({ status: "failed", error: `Lost: the Kiln running this trial stopped; trial ${taken.number} runs again`, endedAt: new Date() }).where(and(eq(runs.id, taken.runId), eq(runs.status, "running")));
       await db.update(sweepTrials).set({ status: "queued", worker: null, process: null, runId: null, error: `Attempt ${taken.attempt} lost: its Kiln stopped; running it again` }).where(eq(sweepTrials.id, t.id));

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
-import { runMetrics, runs, type SweepRow, sweepTrials, trialLogs, type TrialRow, users } from "../db/schema";
+import { apiTokens, runMetrics, runs, type SweepRow, sweepTrials, trialLogs, type TrialRow, users } from "../db/schema";
+import { releaseGpus } from "../gpus/allocator";
 import { jobRunner, removalOf, runTrackedJob } from "../jobs/tracked-job";
 import { logger } from "../log";
 import { StepLog } from "../jobs/log";
@@ -52,7 +53,7 @@ export async function executeTrial(db: Db, sweep: SweepRow, trial: TrialRow): Pr
       env: { KILN_SWEEP: String(sweep.id), KILN_TRIAL: String(trial.number) },
       tokenNote: `sweep ${sweep.id}, trial ${trial.number}: the kiln module`,
       stillWanted: () => updateRunningTrial(db, trial.id, { heartbeatAt: new Date() }),
-      launched: () => void updateRunningTrial(db, trial.id, { launchedAt: new Date() }).catch(() => {}),
+      launched: async (spawnerKind, state) => void (await updateRunningTrial(db, trial.id, { launchedAt: new Date(), process: { spawner: spawnerKind, state } })),
       started: async (spawnerKind, job) => {
         await updateRunningTrial(db, trial.id, { process: { spawner: spawnerKind, state: job.state as Record<string, unknown> } });
         const digest = await jobRunner(spawnerKind).imageId(opts.image.reference).catch(() => "");
@@ -67,19 +68,68 @@ export async function executeTrial(db: Db, sweep: SweepRow, trial: TrialRow): Pr
     logger().info({ trial: trial.id, err: error }, "a sweep trial failed");
   } finally {
     clearInterval(heartbeat);
-    await log.close();
-    const objective = runId ? await objectiveOf(db, sweep, runId) : null;
-    const ended = new Date();
-    const mine = await updateRunningTrial(db, trial.id, { status, error, objective, endedAt: ended, worker: null, process: null });
-    if (runId) {
-      // A pruned or cancelled trial's run is killed; the rest end as their trial did.
-      const [t] = await db.select({ status: sweepTrials.status }).from(sweepTrials).where(eq(sweepTrials.id, trial.id));
-      const runStatus = mine ? (status === "succeeded" ? "finished" : "failed") : t?.status === "pruned" || t?.status === "cancelled" ? "killed" : "failed";
-      await db.update(runs).set({ status: runStatus, error: mine ? error : `Trial ${t?.status ?? "stopped"}`, endedAt: ended }).where(and(eq(runs.id, runId), eq(runs.status, "running")));
-      if (!mine) await db.update(sweepTrials).set({ objective }).where(and(eq(sweepTrials.id, trial.id), sql`${sweepTrials.objective} is null`));
-      await removalOf(runId);
-    }
+    await finishTrial(db, sweep, trial, log, runId, { status, error });
   }
+}
+
+/** The end of a trial's attempt, however it ran: its log, objective, status and run's status, then its container goes. */
+async function finishTrial(db: Db, sweep: SweepRow, trial: TrialRow, log: StepLog, runId: number | null, o: { status: "succeeded" | "failed"; error: string | null }) {
+  await log.close();
+  const objective = runId ? await objectiveOf(db, sweep, runId) : null;
+  const ended = new Date();
+  const mine = await updateRunningTrial(db, trial.id, { status: o.status, error: o.error, objective, endedAt: ended, worker: null, process: null });
+  if (!runId) return;
+  // A pruned or cancelled trial's run is killed; the rest end as their trial did.
+  const [t] = await db.select({ status: sweepTrials.status }).from(sweepTrials).where(eq(sweepTrials.id, trial.id));
+  const runStatus = mine ? (o.status === "succeeded" ? "finished" : "failed") : t?.status === "pruned" || t?.status === "cancelled" ? "killed" : "failed";
+  await db.update(runs).set({ status: runStatus, error: mine ? o.error : `Trial ${t?.status ?? "stopped"}`, endedAt: ended }).where(and(eq(runs.id, runId), eq(runs.status, "running")));
+  if (!mine) await db.update(sweepTrials).set({ objective }).where(and(eq(sweepTrials.id, trial.id), sql`${sweepTrials.objective} is null`));
+  await removalOf(runId);
+}
+
+/**
+ * A trial whose Kiln died, taken over by this one (`worker` is this process's takeover mark):
+ * if its container is still there it is adopted (its kernel-API socket listened on again,
+ * its output followed from now, its exit awaited) and the trial ends as it would have;
+ * answers false when it cannot be (the caller runs the trial again).
+ */
+export async function adoptTrial(db: Db, sweep: SweepRow, trial: TrialRow): Promise<boolean> {
+  if (!trial.process || !trial.runId) {
+    logger().warn({ trial: trial.id, process: !!trial.process, run: trial.runId }, "a lost trial has no container to adopt");
+    return false;
+  }
+  const runner = jobRunner(trial.process.spawner);
+  const job = await runner.adoptJob(trial.process.state, trial.runId).catch((e) => {
+    logger().warn({ err: e, trial: trial.id }, "could not adopt a trial's container");
+    return null;
+  });
+  if (!job) return false;
+  const [mine] = await db.update(sweepTrials).set({ worker: WORKER_ID, heartbeatAt: new Date() }).where(and(eq(sweepTrials.id, trial.id), eq(sweepTrials.worker, `takeover:${WORKER_ID}`), eq(sweepTrials.status, "running"))).returning();
+  if (!mine) return true; // cancelled meanwhile: its container goes with the cancel
+  const runId = trial.runId;
+  void (async () => {
+    const log = new StepLog(db, trial.id, trial.attempt, (data) => db.insert(trialLogs).values({ trialId: trial.id, attempt: trial.attempt, data }));
+    log.note(`Re-adopted by ${WORKER_ID}: the Kiln running this trial stopped; its container ran on`);
+    job.output.on("data", (b: Buffer) => log.write(b));
+    const heartbeat = setInterval(() => void updateRunningTrial(db, trial.id, { heartbeatAt: new Date() }).catch(() => {}), 2000);
+    const started = trial.startedAt?.getTime() ?? Date.now();
+    const timer = setTimeout(() => void runner.stopJob(job.state), Math.max(1000, started + sweep.timeoutS * 1000 - Date.now()));
+    let outcome: { status: "succeeded" | "failed"; error: string | null };
+    try {
+      const code = await job.exit;
+      outcome = code === 0 ? { status: "succeeded", error: null } : { status: "failed", error: log.lastLine() || `The trial exited with status ${code}` };
+    } catch (e) {
+      outcome = { status: "failed", error: (e as Error).message };
+    } finally {
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+    }
+    await db.delete(apiTokens).where(eq(apiTokens.runId, runId)).catch(() => {});
+    await releaseGpus(db, { kind: "trial", id: String(trial.id) }, "trial ended").catch(() => {});
+    void runner.stopJob(job.state).catch(() => {});
+    await finishTrial(db, sweep, mine, log, runId, outcome);
+  })().catch((e) => logger().error({ err: e, trial: trial.id }, "an adopted trial crashed"));
+  return true;
 }
 
 /** The trial's objective from its run's metric: the last value or the best, as the sweep says. */

@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -130,6 +131,28 @@ def _open(req, timeout):
     return (_socket_opener(path) if path else _opener).open(req, timeout=timeout)
 
 
+RESTART_WAIT = 60  # seconds a refused socket is tried again: Kiln restarting comes back within them
+
+
+def _refused(e):
+    reason = getattr(e, "reason", e)
+    return isinstance(reason, (ConnectionRefusedError, FileNotFoundError))
+
+
+def _open_waiting_for_restart(req, timeout):
+    """Opens the request; on Kiln's socket, a refused connection (Kiln is restarting: nothing
+    was sent) is tried again every half second for RESTART_WAIT seconds, so code running in a
+    container outlives a Kiln restart. Over TCP a refusal is answered at once."""
+    deadline = time.monotonic() + RESTART_WAIT
+    while True:
+        try:
+            return _open(req, timeout)
+        except (urllib.error.URLError, OSError) as e:
+            if isinstance(e, urllib.error.HTTPError) or not _api_socket() or not _refused(e) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)
+
+
 def request(method, path, execution, *, query=None, json_body=None, body=None, length=None,
             timeout=TIMEOUT, raw=False):
     """Sends one request to Kiln and returns its JSON answer (or the open response if raw).
@@ -156,7 +179,7 @@ def request(method, path, execution, *, query=None, json_body=None, body=None, l
         headers["Content-Length"] = str(length)
     req = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
-        response = _open(req, timeout)
+        response = _open_waiting_for_restart(req, timeout)
     except urllib.error.HTTPError as e:
         raise http_error(e) from None
     except urllib.error.URLError as e:

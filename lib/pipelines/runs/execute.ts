@@ -135,7 +135,10 @@ export async function executeStep(db: Db, stepRunId: number): Promise<void> {
         held.kind = spawnerKind;
         await updateHeld(db, row.id, { process: { spawner: spawnerKind, state: job.state as Record<string, unknown> } });
       },
-      launched: () => void (attempt.launched = new Date()),
+      launched: async (spawnerKind, state) => {
+        attempt.launched = new Date();
+        await updateHeld(db, row.id, { process: { spawner: spawnerKind, state } });
+      },
     });
     if (timedOut) throw new Error(`The step ran longer than its timeout (${step.timeout_s} s) and was stopped`);
     if (code !== 0) throw new Error(log.lastLine() || `The step exited with status ${code}`);
