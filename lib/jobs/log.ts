@@ -28,16 +28,41 @@ export class StepLog {
   private writing: Promise<void> = Promise.resolve();
   /** The last lines, for the step's error when it fails. */
   private tail = "";
+  /** Bytes of the job's own output taken so far (Kiln's notes aside): kept with each chunk. */
+  private sourceBytes = 0;
+  /** Replayed output an adopting Kiln had stored already: skipped. */
+  private skip = 0;
 
   /** `store`: where chunks go (a step's log by default; a sweep trial's has its own table). */
   constructor(
     db: Db,
     readonly stepRunId: number,
     readonly attempt: number,
-    private readonly store: (data: string) => Promise<unknown> = (data) => db.insert(stepLogs).values({ stepRunId, attempt, data }),
+    private readonly store: (data: string, sourceOffset: number) => Promise<unknown> = (data, sourceOffset) => db.insert(stepLogs).values({ stepRunId, attempt, data, sourceOffset }),
   ) {}
 
-  write(chunk: Buffer | string) {
+  /**
+   * For an adopted job whose whole output is replayed: its first `bytes` were stored by the
+   * Kiln that died (each chunk keeps the job's byte offset), so they are skipped, not doubled.
+   */
+  resumeAfter(bytes: number) {
+    this.skip = bytes;
+    this.sourceBytes = bytes;
+  }
+
+  /** The job's output, as it comes. */
+  output(chunk: Buffer) {
+    if (this.skip > 0) {
+      const dropped = Math.min(this.skip, chunk.length);
+      this.skip -= dropped;
+      chunk = chunk.subarray(dropped);
+      if (!chunk.length) return;
+    }
+    this.sourceBytes += chunk.length;
+    this.write(chunk);
+  }
+
+  private write(chunk: Buffer | string) {
     const text = typeof chunk === "string" ? chunk : this.decoder.write(chunk);
     if (!text) return;
     this.tail = (this.tail + text).slice(-4000);
@@ -57,10 +82,11 @@ export class StepLog {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const data = this.pending;
+    const offset = this.sourceBytes; // what the job had written when this chunk was cut
     this.pending = "";
     if (data)
       this.writing = this.writing
-        .then(() => this.store(data))
+        .then(() => this.store(data, offset))
         .then(() => void logBus().emit(String(this.stepRunId)))
         .catch((e) => logger().warn({ err: e, stepRun: this.stepRunId }, "could not store a step's log"));
     return this.writing;

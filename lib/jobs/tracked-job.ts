@@ -14,7 +14,7 @@ export function jobRunner(kind: string): JobRunner {
 
 /** Where a job's terminal output goes (a step's or a trial's log). */
 export interface JobLog {
-  write(chunk: Buffer | string): void;
+  output(chunk: Buffer): void;
   note(line: string): void;
 }
 
@@ -77,7 +77,7 @@ export async function runTrackedJob(db: Db, o: TrackedJobSpec): Promise<{ code: 
       onLaunch: (state) => o.launched?.(o.spawner, state as Record<string, unknown>),
     });
     await o.started(o.spawner, job);
-    job.output.on("data", (b: Buffer) => o.log.write(b));
+    job.output.on("data", (b: Buffer) => o.log.output(b));
     let timedOut = false;
     const started = job;
     const timer = setTimeout(() => {

@@ -181,7 +181,9 @@ export class DockerSpawner implements Spawner, JobRunner {
     // Never started (its Kiln died between create and start): nothing ran; the caller runs it again.
     if (!info || info.State.Status === "created") return null;
     await openKernelApiSocket(runDirs(s.runKey).apiSocket, socketOwner.run(runId));
-    const output = await c.attach({ stream: true, stdout: true, stderr: true, logs: false });
+    // All of its output again (the caller skips what was stored), then what comes; an exited
+    // container's logs end where it did.
+    const output = (await c.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream;
     const exit = info.State.Running ? c.wait({ condition: "not-running" }).then((r: { StatusCode: number }) => r.StatusCode) : Promise.resolve(info.State.ExitCode);
     return { state, output, exit };
   }

@@ -25,7 +25,7 @@ export async function updateRunningTrial(db: Db, id: number, set: Partial<typeof
  * that status.
  */
 export async function executeTrial(db: Db, sweep: SweepRow, trial: TrialRow): Promise<void> {
-  const log = new StepLog(db, trial.id, trial.attempt, (data) => db.insert(trialLogs).values({ trialId: trial.id, attempt: trial.attempt, data }));
+  const log = new StepLog(db, trial.id, trial.attempt, (data, sourceOffset) => db.insert(trialLogs).values({ trialId: trial.id, attempt: trial.attempt, data, sourceOffset }));
   let runId: number | null = null;
   let status: "succeeded" | "failed" = "failed";
   let error: string | null = null;
@@ -108,9 +108,11 @@ export async function adoptTrial(db: Db, sweep: SweepRow, trial: TrialRow): Prom
   if (!mine) return true; // cancelled meanwhile: its container goes with the cancel
   const runId = trial.runId;
   void (async () => {
-    const log = new StepLog(db, trial.id, trial.attempt, (data) => db.insert(trialLogs).values({ trialId: trial.id, attempt: trial.attempt, data }));
+    const log = new StepLog(db, trial.id, trial.attempt, (data, sourceOffset) => db.insert(trialLogs).values({ trialId: trial.id, attempt: trial.attempt, data, sourceOffset }));
     log.note(`Re-adopted by ${WORKER_ID}: the Kiln running this trial stopped; its container ran on`);
-    job.output.on("data", (b: Buffer) => log.write(b));
+    const [{ stored } = { stored: 0 }] = await db.select({ stored: sql<number>`coalesce(max(${trialLogs.sourceOffset}), 0)::bigint` }).from(trialLogs).where(and(eq(trialLogs.trialId, trial.id), eq(trialLogs.attempt, trial.attempt)));
+    log.resumeAfter(Number(stored));
+    job.output.on("data", (b: Buffer) => log.output(b));
     const heartbeat = setInterval(() => void updateRunningTrial(db, trial.id, { heartbeatAt: new Date() }).catch(() => {}), 2000);
     const started = trial.startedAt?.getTime() ?? Date.now();
     const timer = setTimeout(() => void runner.stopJob(job.state), Math.max(1000, started + sweep.timeoutS * 1000 - Date.now()));

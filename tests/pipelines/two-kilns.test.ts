@@ -65,29 +65,47 @@ describe("a Kiln killed in the middle of a step", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("the next Kiln takes the step over: the lost attempt's container is gone before the retry starts, and the run page says so", async () => {
+  test("the next Kiln takes the step over: a container still running is adopted and the attempt finishes; one that is gone is retried, never two at once; the run page says which", async () => {
     const s = { backend: "pglite" as const, url: kiln.url, adminToken: env.KILN_ADMIN_TOKEN! };
     const alice = await makeUser(s, "kill");
     const created = await call(s.url, "POST", "/api/pipelines", {
       token: alice.token,
-      body: { name: "survivor", definition: { steps: [{ name: "long", code: 'import os, time\nprint("attempt", os.environ["KILN_STEP_ATTEMPT"], "started", flush=True)\ntime.sleep(4)\nprint("done")' }] } },
+      body: { name: "survivor", definition: { steps: [{ name: "long", code: 'import os, time\nprint("attempt", os.environ["KILN_STEP_ATTEMPT"], "started", flush=True)\ntime.sleep(4)\nkiln.log_metric("after_restart", 1)\nprint("done")' }] } },
     });
-    const run = (await call(s.url, "POST", `/api/pipelines/${created.body.id}/runs`, { token: alice.token, body: {} })).body;
-    while (!(await stepLog(s.url, alice.token, run.id, "long")).includes("attempt 1 started")) await new Promise((r) => setTimeout(r, 100));
-    const first = (await call(s.url, "GET", `/api/pipeline-runs/${run.id}`, { token: alice.token })).body.steps[0];
-    await kiln.stop("SIGKILL");
+    const killDuring = async () => {
+      const run = (await call(kiln.url, "POST", `/api/pipelines/${created.body.id}/runs`, { token: alice.token, body: {} })).body;
+      while (!(await stepLog(kiln.url, alice.token, run.id, "long")).includes("attempt 1 started")) await new Promise((r) => setTimeout(r, 100));
+      const first = (await call(kiln.url, "GET", `/api/pipeline-runs/${run.id}`, { token: alice.token })).body.steps[0];
+      await kiln.stop("SIGKILL");
+      return { run, first };
+    };
+
+    // 1. The container ran on while no Kiln did: the next one follows it to its end.
+    const a = await killDuring();
     kiln = await startKiln({ env, waitMs: 120_000 });
-    const second = await waitForRun(s.url, alice.token, run.id, (r) => r.steps[0].attempt === 2 && r.steps[0].status === "running");
-    // the lost attempt's container was removed before the retry was queued: never two at once
-    const left = await docker.listContainers({ all: true, filters: { label: [`org.kiln.run-id=${first.run_id}`] } });
-    expect(left).toEqual([]);
-    expect(second.steps[0].run_id).not.toBe(first.run_id);
-    const done = await waitForRun(s.url, alice.token, run.id);
-    expect(done.status).toBe("succeeded");
-    expect(done.steps[0].attempts.map((a: { status: string }) => a.status)).toEqual(["lost", "succeeded"]);
-    expect(done.steps[0].attempts[0].error).toMatch(/^Lost: the Kiln running attempt 1 stopped/);
-    const lost = (await call(s.url, "GET", `/api/runs/${first.run_id}`, { token: alice.token })).body;
-    expect(lost).toMatchObject({ status: "failed", error: expect.stringContaining("Lost") });
-    expect(await stepLog(s.url, alice.token, run.id, "long")).toContain("attempt 2 started");
-  }, 240_000);
+    const adopted = await waitForRun(kiln.url, alice.token, a.run.id);
+    expect(adopted.status).toBe("succeeded");
+    expect(adopted.steps[0].attempts.map((x: { status: string }) => x.status)).toEqual(["succeeded"]);
+    expect(adopted.steps[0].run_id).toBe(a.first.run_id);
+    const log = await stepLog(kiln.url, alice.token, a.run.id, "long");
+    expect(log).toContain("Re-adopted by");
+    expect(log).toContain("done"); // printed while no Kiln ran: replayed from the container's output
+    expect(log.match(/attempt 1 started/g)).toHaveLength(1); // what the first Kiln had stored is not doubled
+    expect(log).not.toContain("attempt 2");
+    // its kiln module reached the new Kiln (it waited for the socket while none listened)
+    expect((await call(kiln.url, "GET", `/api/runs/${a.first.run_id}`, { token: alice.token })).body.metrics.after_restart.last).toBe(1);
+
+    // 2. The container went with its machine: the step runs again, after the old one is gone.
+    const b = await killDuring();
+    for (const c of await docker.listContainers({ all: true, filters: { label: [`org.kiln.run-id=${b.first.run_id}`] } })) await docker.getContainer(c.Id).remove({ force: true });
+    kiln = await startKiln({ env, waitMs: 120_000 });
+    const second = await waitForRun(kiln.url, alice.token, b.run.id, (r) => r.steps[0].attempt === 2 && r.steps[0].status === "running");
+    expect(second.steps[0].run_id).not.toBe(b.first.run_id);
+    const retried = await waitForRun(kiln.url, alice.token, b.run.id);
+    expect(retried.status).toBe("succeeded");
+    expect(retried.steps[0].attempts.map((x: { status: string }) => x.status)).toEqual(["lost", "succeeded"]);
+    expect(retried.steps[0].attempts[0].error).toMatch(/^Lost: the Kiln running attempt 1 stopped/);
+    expect((await call(kiln.url, "GET", `/api/runs/${b.first.run_id}`, { token: alice.token })).body).toMatchObject({ status: "failed", error: expect.stringContaining("Lost") });
+    expect(await stepLog(kiln.url, alice.token, b.run.id, "long")).toContain("attempt 2 started");
+  }, 300_000);
 });

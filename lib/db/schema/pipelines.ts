@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { runs } from "./runs";
 import { users } from "./users";
 
@@ -129,6 +129,8 @@ export const stepLogs = pgTable(
     stepRunId: integer("step_run_id").notNull().references(() => pipelineStepRuns.id, { onDelete: "cascade" }),
     attempt: integer("attempt").notNull(),
     data: text("data").notNull(),
+    /** Bytes of the job's output up to the end of this chunk: an adopting Kiln resumes after them. */
+    sourceOffset: bigint("source_offset", { mode: "number" }).notNull().default(0),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("step_logs_step_idx").on(t.stepRunId, t.id)],

@@ -1,4 +1,4 @@
-import { bigserial, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { notebooks, type NotebookDoc } from "./notebooks";
 import { runs } from "./runs";
 import { users } from "./users";
@@ -94,6 +94,7 @@ export const trialLogs = pgTable(
     trialId: integer("trial_id").notNull().references(() => sweepTrials.id, { onDelete: "cascade" }),
     attempt: integer("attempt").notNull(),
     data: text("data").notNull(),
+    sourceOffset: bigint("source_offset", { mode: "number" }).notNull().default(0),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("trial_logs_trial_idx").on(t.trialId, t.id)],

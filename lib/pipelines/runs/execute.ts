@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { type NotebookDoc, pipelineRuns, pipelines, pipelineStepRuns, pipelineVersions, runs, users, type StepAttempt, type StepRunRow } from "../../db/schema";
+import { apiTokens, stepLogs, type NotebookDoc, pipelineRuns, pipelines, pipelineStepRuns, pipelineVersions, runs, users, type StepAttempt, type StepRunRow } from "../../db/schema";
+import { releaseGpus } from "../../gpus/allocator";
 import { logger } from "../../log";
 import { resolveOptions } from "../../servers/options";
 import { defaultSpawner } from "../../spawners/registry";
@@ -193,4 +194,60 @@ async function finish(db: Db, row: StepRunRow, step: StepDefinition | undefined,
   }
   if (retry) await enqueueSteps(db, [row.id], dueAt);
   else await advance(db, row.pipelineRunId);
+}
+
+/**
+ * A step whose Kiln died, taken over by this one (its row's worker is this process's takeover
+ * mark): if its container is still there it is adopted (its kernel-API socket listened on
+ * again, its output followed from now on, its exit awaited) and the attempt ends as it would
+ * have, its outputs collected. Answers false when it cannot be (the caller retries the step).
+ */
+export async function adoptStep(db: Db, s: StepRunRow, takeoverMark: string): Promise<boolean> {
+  if (!s.process || !s.runId) return false;
+  const runner = jobRunner(s.process.spawner);
+  const job = await runner.adoptJob(s.process.state, s.runId).catch((e) => {
+    logger().warn({ err: e, stepRun: s.id }, "could not adopt a step's container");
+    return null;
+  });
+  if (!job) return false;
+  const [row] = await db
+    .update(pipelineStepRuns)
+    .set({ worker: WORKER_ID, heartbeatAt: new Date() })
+    .where(and(eq(pipelineStepRuns.id, s.id), eq(pipelineStepRuns.worker, takeoverMark), eq(pipelineStepRuns.status, "running")))
+    .returning();
+  if (!row) return true; // cancelled meanwhile: the cancel stops its container
+  const runId = s.runId;
+  void (async () => {
+    const log = new StepLog(db, row.id, row.attempt);
+    const [{ stored } = { stored: 0 }] = await db.select({ stored: sql<number>`coalesce(max(${stepLogs.sourceOffset}), 0)::bigint` }).from(stepLogs).where(and(eq(stepLogs.stepRunId, row.id), eq(stepLogs.attempt, row.attempt)));
+    log.resumeAfter(Number(stored));
+    log.note(`Re-adopted by ${WORKER_ID}: the Kiln running this step stopped; its container ran on`);
+    job.output.on("data", (b: Buffer) => log.output(b));
+    const attempt: Attempt = { launched: null, runId, status: "failed", error: null, started: row.startedAt ?? new Date() };
+    const heartbeat = setInterval(() => void updateHeld(db, row.id, { heartbeatAt: new Date() }).catch(() => {}), HEARTBEAT_MS);
+    let step: StepDefinition | undefined;
+    let outputs: StepRunRow["outputs"] = {};
+    try {
+      const [run] = await db.select().from(pipelineRuns).where(eq(pipelineRuns.id, row.pipelineRunId));
+      const [version] = await db.select().from(pipelineVersions).where(eq(pipelineVersions.id, run!.versionId));
+      step = version!.definition.steps.find((d) => d.name === row.step);
+      const timer = setTimeout(() => void runner.stopJob(job.state), Math.max(1000, attempt.started.getTime() + (step?.timeout_s ?? 3600) * 1000 - Date.now()));
+      const code = await job.exit.finally(() => clearTimeout(timer));
+      await new Promise((r) => setImmediate(r));
+      if (code !== 0) throw new Error(log.lastLine() || `The step exited with status ${code}`);
+      const collected = await collectOutputs(db, runId, run!.ownerId, step!);
+      if (collected.missing.length) throw new Error(`The step ended without its declared outputs ${collected.missing.map((m) => `"${m}"`).join(", ")}`);
+      outputs = collected.outputs;
+      attempt.status = "succeeded";
+    } catch (e) {
+      attempt.error = (e as Error).message;
+    } finally {
+      clearInterval(heartbeat);
+      await db.delete(apiTokens).where(eq(apiTokens.runId, runId)).catch(() => {});
+      await releaseGpus(db, { kind: "step", id: String(row.id) }, "step ended").catch(() => {});
+      void runner.stopJob(job.state).catch(() => {});
+      await finish(db, row, step, log, attempt, { outputs, cachedFrom: null, cacheKey: row.cacheKey });
+    }
+  })().catch((e) => logger().error({ err: e, stepRun: s.id }, "an adopted step crashed"));
+  return true;
 }

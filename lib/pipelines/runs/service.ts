@@ -6,7 +6,7 @@ import { pipelineStepRuns, runs, type StepAttempt } from "../../db/schema";
 import { releaseGpus } from "../../gpus/allocator";
 import { logger } from "../../log";
 import { jobRunner } from "../../jobs/tracked-job";
-import { executeStep, STALE_MS, WORKER_ID } from "./execute";
+import { adoptStep, executeStep, STALE_MS, WORKER_ID } from "./execute";
 import { enqueueSteps, openPipelineQueue, STEP_QUEUE } from "./queue";
 import { claimSweeps, stopSweepControllers } from "../../sweeps/controller";
 import { fireDueSchedules, onNewDatasetVersion } from "./schedules";
@@ -25,6 +25,11 @@ export async function takeOverLostSteps(db: Db): Promise<number> {
     .where(and(eq(pipelineStepRuns.status, "running"), lt(pipelineStepRuns.heartbeatAt, new Date(Date.now() - STALE_MS))))
     .returning();
   for (const s of lost) {
+    // Its container may have run on without its Kiln: followed again, the attempt just goes on.
+    if (await adoptStep(db, s, me)) {
+      logger().warn({ stepRun: s.id, attempt: s.attempt }, "re-adopted a step whose Kiln stopped");
+      continue;
+    }
     if (s.process) await jobRunner(s.process.spawner).stopJob(s.process.state).catch((e) => logger().warn({ err: e, stepRun: s.id }, "could not remove a lost step's container"));
     await releaseGpus(db, { kind: "step", id: String(s.id) }, "its Kiln stopped").catch(() => {});
     const why = `Lost: the Kiln running attempt ${s.attempt} stopped (${s.worker ?? "unknown"}); the step runs again as attempt ${s.attempt + 1}`;
