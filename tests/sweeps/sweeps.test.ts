@@ -132,3 +132,35 @@ describe("TPE through the controller", () => {
     expect(Math.min(...objectives.slice(8))).toBeLessThan(Math.min(...objectives.slice(0, 8)) * 0.5);
   });
 });
+
+describe("TPE against random on the toy notebook", () => {
+  const s = inject("servers").find((x) => x.backend === "postgres")!;
+  test("with the same budget and seeds, TPE's best objective is better than random's on average over 5 seeds", async () => {
+    const alice = await makeUser(s, "tpevs");
+    const nb = await makeNotebook(s.url, alice.token);
+    // One trial at a time: each suggestion sees every finished trial, so each sweep is its seed's alone.
+    const sweep = async (strategy: string, seed: number) => {
+      const r = await call(s.url, "POST", "/api/sweeps", {
+        token: alice.token,
+        body: { notebook_id: nb, space: toySpace, objective: { metric: "loss" }, strategy, seed, budget: { max_trials: 30, max_parallel: 1 } },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as number;
+    };
+    const seeds = [1, 2, 3, 4, 5];
+    const ids = await Promise.all(seeds.flatMap((seed) => [sweep("tpe", seed), sweep("random", seed)]));
+    const best: number[] = [];
+    for (const id of ids) {
+      const done = await waitForSweep(s.url, alice.token, id, undefined, 600_000);
+      expect(done.status).toBe("succeeded");
+      best.push(Math.min(...done.trials.map((t: { objective: number }) => t.objective)));
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // Over the loss's floor (1/9: the notebook's 1/step term at step 9), as TPE and random approach it.
+    const floor = 1 / 9;
+    const tpe = mean(best.filter((_, i) => i % 2 === 0)) - floor;
+    const random = mean(best.filter((_, i) => i % 2 === 1)) - floor;
+    // Measured (the sequence is the seeds' alone): TPE 0.029 above the floor, random 0.079, 0.36x. Required: under 0.6x.
+    expect(tpe).toBeLessThan(random * 0.6);
+  }, 900_000);
+});
