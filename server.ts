@@ -35,6 +35,7 @@ import { userOriginConfig, userOriginOf } from "./lib/proxy/user-origin";
 import { AUTHORIZE_PATH, authorizeUserOrigin, serveUserOrigin, userOriginPort } from "./lib/proxy/user-origin-routes";
 import { startServerWatch } from "./lib/servers/watch";
 import { startPipelines } from "./lib/pipelines/runs/service";
+import { startSweeps } from "./lib/sweeps/service";
 import { startWarmPool } from "./lib/servers/pool";
 import { syncGpuInventory } from "./lib/gpus/inventory";
 import { listenForGpuEvents } from "./lib/gpus/listen";
@@ -84,6 +85,7 @@ async function main() {
   await recoverRunningCells(database.db); // cells a previous Kiln left running resume (their kernels kept going)
   const pool = await startWarmPool(database.db);
   const pipelineWork = await startPipelines(database); // steps, their leases, cron ticks, data triggers
+  const sweepWork = startSweeps(database.db); // sweep controllers, one Kiln per sweep by lease
   const samples = startSampleCommits(); // served requests kept per endpoint become a dataset version per day
   log.info({ backend: database.kind }, "database ready");
   const handle = app.getRequestHandler();
@@ -172,6 +174,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     watch.stop();
     samples.stop();
+    sweepWork.stop();
     await pipelineWork.stop(); // running steps' rows stop heartbeating: the next Kiln takes them over
     const closed = new Promise((r) => server.close(r)); // no new connections from here
     userServer?.close();

@@ -8,11 +8,12 @@ const err = (description: string) => ({ description, schema: errorModel });
 const authErrors = { 401: err("No valid credentials"), 403: err("Not allowed") };
 const trial = z.object({
   number: z.number(), params: z.record(z.string(), z.unknown()), status: z.enum(["queued", "running", "succeeded", "failed", "pruned", "cancelled"]), run_id: z.number().nullable(),
+  pipeline_run_id: z.number().nullable().describe("A pipeline sweep's trial: its pipeline run"),
   objective: z.number().nullable(), steps: z.number(), rung: z.number().nullable(), attempt: z.number(), gpus: z.number(), error: z.string().nullable(),
   decided_at: z.string(), launched_at: z.string().nullable().describe("When its container was asked for"), started_at: z.string().nullable(), ended_at: z.string().nullable(), duration_ms: z.number().nullable(), gpu_seconds: z.number(),
 });
 const sweep = z.object({
-  id: z.number(), owner: z.string(), notebook_id: z.number().nullable(), notebook: z.string(), notebook_revision: z.number(), space: z.record(z.string(), z.unknown()),
+  id: z.number(), owner: z.string(), notebook_id: z.number().nullable(), pipeline_id: z.number().nullable(), notebook: z.string().describe("The notebook's (or pipeline's) name"), notebook_revision: z.number(), space: z.record(z.string(), z.unknown()),
   objective: z.object({ metric: z.string(), goal: z.enum(["minimize", "maximize"]), at: z.enum(["last", "best"]) }), strategy: z.enum(["grid", "random", "tpe"]),
   options: z.record(z.string(), z.unknown()).nullable(), asha: z.object({ min_steps: z.number(), max_steps: z.number(), eta: z.number() }).nullable(),
   budget: z.record(z.string(), z.unknown()), seed: z.number(), resources: z.record(z.string(), z.unknown()), timeout_s: z.number(),

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, exists, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Ctx } from "../auth/principal";
 import { rowsOf } from "../db";
-import { runMetrics, runParams, runs, sweepTrials, users } from "../db/schema";
+import { pipelineStepRuns, runMetrics, runParams, runs, sweepTrials, users } from "../db/schema";
 import { readableRuns } from "./access";
 import { dynamicFilters, type ListRunsQuery } from "./list-query";
 import { runModels } from "./serialize";
@@ -20,7 +20,12 @@ export async function listRuns({ ctx, input }: { ctx: Ctx; input: ListRunsQuery 
   if (input.notebook_id) where.push(eq(runs.notebookId, input.notebook_id));
   if (input.status) where.push(eq(runs.status, input.status));
   if (input.kind) where.push(eq(runs.kind, input.kind));
-  if (input.sweep) where.push(exists(ctx.db.select({ one: sql`1` }).from(sweepTrials).where(and(eq(sweepTrials.runId, runs.id), eq(sweepTrials.sweepId, input.sweep)))));
+  if (input.sweep)
+    where.push(
+      sql`(${exists(ctx.db.select({ one: sql`1` }).from(sweepTrials).where(and(eq(sweepTrials.runId, runs.id), eq(sweepTrials.sweepId, input.sweep))))} or ${exists(
+        ctx.db.select({ one: sql`1` }).from(sweepTrials).innerJoin(pipelineStepRuns, eq(pipelineStepRuns.pipelineRunId, sweepTrials.pipelineRunId)).where(and(eq(sweepTrials.sweepId, input.sweep), eq(pipelineStepRuns.runId, runs.id))),
+      )})`,
+    );
   if (input.owner) where.push(exists(ctx.db.select({ one: sql`1` }).from(users).where(and(eq(users.id, runs.ownerId), eq(users.name, input.owner)))));
   for (const p of params)
     where.push(exists(ctx.db.select({ one: sql`1` }).from(runParams).where(and(eq(runParams.runId, runs.id), eq(runParams.key, p.key), eq(runParams.value, p.value)))));

@@ -6,6 +6,7 @@ import { logger } from "../log";
 import { WORKER_ID } from "../jobs/worker";
 import { Asha, makeStrategy, nextTrialNumber, parseSpace, type Strategy, type Trial } from "./strategies";
 import { stopTrial } from "./stop";
+import { adoptPipelineTrial, executePipelineTrial, stepRunIds } from "./pipeline-trial";
 import { adoptTrial, executeTrial } from "./trial";
 
 /** A sweep (or a trial) whose Kiln has not touched it for this long is taken over. */
@@ -73,8 +74,8 @@ class Controller {
     for (const t of trials.filter((x) => x.status === "running" && x.worker !== WORKER_ID && (!x.heartbeatAt || x.heartbeatAt < stale))) {
       const [taken] = await db.update(sweepTrials).set({ worker: `takeover:${WORKER_ID}`, heartbeatAt: new Date() }).where(and(eq(sweepTrials.id, t.id), eq(sweepTrials.status, "running"), or(isNull(sweepTrials.heartbeatAt), lt(sweepTrials.heartbeatAt, stale)))).returning();
       if (!taken) continue;
-      // Its container may have run on without its Kiln: followed again, the trial is not run twice.
-      if (await adoptTrial(db, held, taken)) {
+      // Its container (or pipeline run) may have run on without its Kiln: followed again, the trial is not run twice.
+      if ((await adoptPipelineTrial(db, held, taken)) || (await adoptTrial(db, held, taken))) {
         logger().warn({ sweep: held.id, trial: t.number }, "re-adopted a trial whose Kiln stopped");
         continue;
       }
@@ -160,7 +161,10 @@ class Controller {
 
   /** The objective metric's points of each trial's run so far, by trial id. */
   private async reports(trials: TrialRow[]) {
-    const byRun = new Map(trials.filter((t) => t.runId).map((t) => [t.runId!, t.id]));
+    const byRun = new Map(trials.filter((t) => t.runId && !t.pipelineRunId).map((t) => [t.runId!, t.id]));
+    // A pipeline trial's metric comes from its steps' runs.
+    const byPipelineRun = new Map(trials.filter((t) => t.pipelineRunId).map((t) => [t.pipelineRunId!, t.id]));
+    for (const s of await stepRunIds(this.db, [...byPipelineRun.keys()])) byRun.set(s.runId, byPipelineRun.get(s.pipelineRunId)!);
     const out = new Map<number, { step: number; value: number }[]>();
     if (!byRun.size || !this.asha) return out;
     const points = await this.db
@@ -218,7 +222,9 @@ class Controller {
       .set({ status: "running", worker: WORKER_ID, heartbeatAt: new Date(), attempt: t.attempt + 1, startedAt: new Date(), endedAt: null })
       .where(and(eq(sweepTrials.id, t.id), eq(sweepTrials.status, "queued")))
       .returning();
-    if (claimed) void executeTrial(this.db, this.sweep, claimed).catch((e) => logger().error({ err: e, trial: t.id }, "a sweep trial crashed"));
+    if (!claimed) return;
+    const run = this.sweep.pipelineId ? executePipelineTrial(this.db, this.sweep, claimed) : executeTrial(this.db, this.sweep, claimed);
+    void run.catch((e) => logger().error({ err: e, trial: t.id }, "a sweep trial crashed"));
   }
 }
 

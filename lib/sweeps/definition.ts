@@ -3,7 +3,8 @@ import { ValidationError } from "../errors";
 
 export const createSweepBody = z
   .object({
-    notebook_id: z.number().int().positive().describe("The notebook whose trials run: as it is saved now, whole, its parameters injected after the cell tagged `parameters`"),
+    notebook_id: z.number().int().positive().optional().describe("The notebook whose trials run: as it is saved now, whole, its parameters injected after the cell tagged `parameters`"),
+    pipeline_id: z.number().int().positive().optional().describe("Or a pipeline: each trial is a run of its latest version with the trial's parameters"),
     space: z.record(z.string(), z.unknown()).describe("Parameter -> {type: choice|uniform|loguniform|int|quniform, ...}; every parameter is one the notebook's parameters cell assigns"),
     objective: z
       .object({ metric: z.string().min(1).max(250), goal: z.enum(["minimize", "maximize"]).default("minimize"), at: z.enum(["last", "best"]).default("last") })

@@ -1,8 +1,10 @@
 import crypto from "node:crypto";
 import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { type Ctx, isAdmin } from "../auth/principal";
-import { sweeps, sweepTrials, type SweepRow, users } from "../db/schema";
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from "../errors";
+import { type NotebookDoc, sweeps, sweepTrials, type SweepRow, users } from "../db/schema";
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
+import type { PipelineDefinition } from "../pipelines/definition";
+import { getPipeline, requirePipeline } from "../pipelines/manage";
 import { requireOwnNotebook } from "../notebooks/find";
 import { parameterNames } from "../runs/run-parameters";
 import { resolveOptions } from "../servers/options";
@@ -24,23 +26,38 @@ export async function requireSweep(ctx: Ctx, id: number): Promise<SweepRow> {
   return row;
 }
 
+async function notebookTarget(ctx: Ctx, id: number) {
+  const nb = await requireOwnNotebook(ctx, id);
+  return { ownerId: nb.ownerId, notebookId: nb.id, pipelineId: null, name: nb.name, revision: nb.revision, source: nb.content, known: parameterNames(nb.content.cells), resources: {} };
+}
+
+/** A pipeline's latest version: its steps' parameters are what a space may name; its trials ask for the most GPUs a step does. */
+async function pipelineTarget(ctx: Ctx, id: number) {
+  const p = await getPipeline({ ctx, input: { id } });
+  const row = await requirePipeline(ctx, id, true);
+  const steps = (p.definition as PipelineDefinition).steps;
+  const known = [...new Set(steps.flatMap((s) => Object.keys(s.parameters)))];
+  const gpus = Math.max(0, ...steps.map((s) => s.resources.gpus ?? 0));
+  return { ownerId: row.ownerId, notebookId: null, pipelineId: row.id, name: row.name, revision: p.version, source: { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] } as NotebookDoc, known, resources: gpus ? { gpus } : {} };
+}
+
 /**
- * POST /api/sweeps: a sweep of one of your notebooks, as it is saved now. The space names
+ * POST /api/sweeps: a sweep of one of your notebooks, as it is saved now, or of a pipeline. The space names
  * parameters the notebook's `parameters` cell assigns; a bad one is a 400 naming it.
  */
 export async function createSweep({ ctx, input }: { ctx: Ctx; input: CreateSweep }) {
-  const nb = await requireOwnNotebook(ctx, input.notebook_id);
-  const known = parameterNames(nb.content.cells);
-  const space = parseSpace(input.space, known);
+  if ((input.notebook_id === undefined) === (input.pipeline_id === undefined)) throw new ValidationError("A sweep runs a notebook or a pipeline: give notebook_id or pipeline_id", "notebook_id");
+  const target = input.pipeline_id !== undefined ? await pipelineTarget(ctx, input.pipeline_id) : await notebookTarget(ctx, input.notebook_id!);
+  const space = parseSpace(input.space, target.known);
   checkAsha(input.asha);
   const seed = input.seed ?? crypto.randomInt(0, 2 ** 31 - 1);
   makeStrategy({ kind: input.strategy, space, seed, options: input.options }); // its options, checked now
-  await resolveOptions(ctx.db, { image: input.resources.image, cpu: input.resources.cpu, memory: input.resources.memory_mb, gpus: input.resources.gpus ?? 0 } as never);
+  if (input.notebook_id !== undefined) await resolveOptions(ctx.db, { image: input.resources.image, cpu: input.resources.cpu, memory: input.resources.memory_mb, gpus: input.resources.gpus ?? 0 } as never);
   const [row] = await ctx.db
     .insert(sweeps)
     .values({
-      ownerId: nb.ownerId, notebookId: nb.id, notebookName: nb.name, notebookRevision: nb.revision, source: nb.content, space, objective: input.objective,
-      strategy: input.strategy, options: input.options ?? null, asha: input.asha ?? null, budget: input.budget, seed, resources: input.resources, timeoutS: input.timeout_s, status: "running",
+      ownerId: target.ownerId, notebookId: target.notebookId, pipelineId: target.pipelineId, notebookName: target.name, notebookRevision: target.revision, source: target.source, space, objective: input.objective,
+      strategy: input.strategy, options: input.options ?? null, asha: input.asha ?? null, budget: input.budget, seed, resources: { ...input.resources, ...target.resources }, timeoutS: input.timeout_s, status: "running",
     })
     .returning();
   await claimSweeps(ctx.db); // its first trials start now, from this Kiln
@@ -56,11 +73,11 @@ export async function sweepModel(ctx: Ctx, id: number) {
   const scored = trials.filter((t) => t.status === "succeeded" && t.objective !== null);
   const best = scored.sort((a, b) => (s.objective.goal === "minimize" ? a.objective! - b.objective! : b.objective! - a.objective!))[0];
   return {
-    id: s.id, owner: row.owner, notebook_id: s.notebookId, notebook: s.notebookName, notebook_revision: s.notebookRevision, space: s.space, objective: s.objective,
+    id: s.id, owner: row.owner, notebook_id: s.notebookId, pipeline_id: s.pipelineId, notebook: s.notebookName, notebook_revision: s.notebookRevision, space: s.space, objective: s.objective,
     strategy: s.strategy, options: s.options, asha: s.asha, budget: s.budget, seed: s.seed, resources: s.resources, timeout_s: s.timeoutS, status: s.status, error: s.error,
     created_at: s.createdAt.toISOString(), ended_at: s.endedAt?.toISOString() ?? null, best_trial: best?.number ?? null,
     trials: trials.map((t) => ({
-      number: t.number, params: t.params, status: t.status, run_id: t.runId, objective: t.objective, steps: t.steps, rung: t.rung, attempt: t.attempt, gpus: t.gpus, error: t.error,
+      number: t.number, params: t.params, status: t.status, run_id: t.runId, pipeline_run_id: t.pipelineRunId, objective: t.objective, steps: t.steps, rung: t.rung, attempt: t.attempt, gpus: t.gpus, error: t.error,
       decided_at: t.decidedAt.toISOString(), launched_at: t.launchedAt?.toISOString() ?? null, started_at: t.startedAt?.toISOString() ?? null, ended_at: t.endedAt?.toISOString() ?? null,
       duration_ms: t.startedAt && t.endedAt ? t.endedAt.getTime() - t.startedAt.getTime() : null,
       gpu_seconds: t.startedAt ? Math.round((t.gpus * ((t.endedAt ?? new Date()).getTime() - t.startedAt.getTime())) / 1000) : 0,

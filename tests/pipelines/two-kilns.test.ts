@@ -99,7 +99,7 @@ describe("a Kiln killed in the middle of a step", () => {
     const b = await killDuring();
     for (const c of await docker.listContainers({ all: true, filters: { label: [`org.kiln.run-id=${b.first.run_id}`] } })) await docker.getContainer(c.Id).remove({ force: true });
     kiln = await startKiln({ env, waitMs: 120_000 });
-    const second = await waitForRun(kiln.url, alice.token, b.run.id, (r) => r.steps[0].attempt === 2 && r.steps[0].status === "running");
+    const second = await waitForRun(kiln.url, alice.token, b.run.id, (r) => r.steps[0].attempt === 2 && r.steps[0].status === "running" && r.steps[0].run_id !== null);
     expect(second.steps[0].run_id).not.toBe(b.first.run_id);
     const retried = await waitForRun(kiln.url, alice.token, b.run.id);
     expect(retried.status).toBe("succeeded");

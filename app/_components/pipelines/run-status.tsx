@@ -14,9 +14,10 @@ export function RunStatusBadge({ status }: { status: Status }) {
 
 export const durationText = (ms: number | null) => (ms === null ? "—" : formatDuration(ms / 1000));
 
-/** What started a run: a person, a cron tick, a new dataset version. */
+/** What started a run: a person, a cron tick, a new dataset version, a sweep's trial. */
 export function triggerText(t: Trigger): string {
   if (t.kind === "schedule") return "schedule tick";
   if (t.kind === "dataset") return `dataset v${t.version}`;
+  if (t.kind === "sweep") return `sweep ${t.sweep_id}, trial ${t.trial}`;
   return "manual";
 }

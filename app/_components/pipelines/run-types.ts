@@ -6,7 +6,8 @@ export type Scalar = string | number | boolean | null;
 export type Trigger =
   | { kind: "manual"; user_id?: number }
   | { kind: "schedule"; schedule_id: number; tick: string }
-  | { kind: "dataset"; schedule_id: number; dataset_id: number; version_id: number; version: number };
+  | { kind: "dataset"; schedule_id: number; dataset_id: number; version_id: number; version: number }
+  | { kind: "sweep"; sweep_id: number; trial: number };
 
 export interface Attempt {
   attempt: number;

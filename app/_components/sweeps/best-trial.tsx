@@ -36,7 +36,8 @@ export function BestTrial({ sweep }: { sweep: Sweep }) {
       <h3 className={styles.subhead}>Register best model</h3>
       {best.run_id ? <BestModel runId={best.run_id} /> : <p className="muted">The best trial has no run.</p>}
       <h3 className={styles.subhead}>Run again</h3>
-      {sweep.notebook_id ? <RunAgainButton notebookId={sweep.notebook_id} params={best.params} /> : <p className="muted">The notebook has been deleted.</p>}
+      {sweep.pipeline_id ? <RunAgainButton pipelineId={sweep.pipeline_id} params={best.params} />
+        : sweep.notebook_id ? <RunAgainButton notebookId={sweep.notebook_id} params={best.params} /> : <p className="muted">The notebook has been deleted.</p>}
     </div>
   );
 }

@@ -28,7 +28,9 @@ export function SweepHeader({ sweep, onChange }: { sweep: Sweep; onChange: (s: S
     setError(r.ok ? "" : r.error.message);
   };
   const rows: [string, React.ReactNode][] = [
-    ["Notebook", sweep.notebook_id ? <Link href={`/notebooks/${sweep.notebook_id}`}>{sweep.notebook}</Link> : `${sweep.notebook} (deleted)`],
+    sweep.pipeline_id
+      ? ["Pipeline", <Link key="p" href={`/pipelines/${sweep.pipeline_id}`}>{sweep.notebook}</Link>]
+      : ["Notebook", sweep.notebook_id ? <Link href={`/notebooks/${sweep.notebook_id}`}>{sweep.notebook}</Link> : `${sweep.notebook} (deleted)`],
     ["Strategy", strategyText(sweep)],
     ["Objective", objectiveText(sweep.objective)],
     ["Budget", budgetText(sweep.budget)],

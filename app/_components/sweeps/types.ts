@@ -33,6 +33,7 @@ export interface Sweep {
   id: number;
   owner: string;
   notebook_id: number | null;
+  pipeline_id: number | null;
   notebook: string;
   space: Record<string, Dimension>;
   objective: Objective;
@@ -52,6 +53,7 @@ export interface SweepSummary {
   id: number;
   owner: string;
   notebook_id: number | null;
+  pipeline_id: number | null;
   notebook: string;
   strategy: Sweep["strategy"];
   objective: Objective;

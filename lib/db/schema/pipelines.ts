@@ -46,7 +46,8 @@ export type StepRunStatus = "waiting" | "queued" | "running" | "succeeded" | "fa
 export type PipelineTrigger =
   | { kind: "manual"; user_id: number }
   | { kind: "schedule"; schedule_id: number; tick: string }
-  | { kind: "dataset"; schedule_id: number; dataset_id: number; version_id: number; version: number };
+  | { kind: "dataset"; schedule_id: number; dataset_id: number; version_id: number; version: number }
+  | { kind: "sweep"; sweep_id: number; trial: number };
 
 /** One run of one pipeline version; its steps are step runs. */
 export const pipelineRuns = pgTable(

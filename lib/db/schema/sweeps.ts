@@ -1,5 +1,6 @@
 import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { notebooks, type NotebookDoc } from "./notebooks";
+import { pipelineRuns, pipelines } from "./pipelines";
 import { runs } from "./runs";
 import { users } from "./users";
 
@@ -35,6 +36,8 @@ export const sweeps = pgTable(
     id: serial("id").primaryKey(),
     ownerId: integer("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     notebookId: integer("notebook_id").references(() => notebooks.id, { onDelete: "set null" }),
+    /** Set for a sweep of a pipeline: each trial is a run of it (the notebook fields then name the pipeline and its version). */
+    pipelineId: integer("pipeline_id").references(() => pipelines.id, { onDelete: "cascade" }),
     notebookName: text("notebook_name").notNull(),
     notebookRevision: integer("notebook_revision").notNull(),
     source: jsonb("source").$type<NotebookDoc>().notNull(),
@@ -67,6 +70,8 @@ export const sweepTrials = pgTable(
     params: jsonb("params").$type<Record<string, unknown>>().notNull(),
     status: text("status").$type<TrialStatus>().notNull(),
     runId: integer("run_id").references(() => runs.id, { onDelete: "set null" }),
+    /** A pipeline sweep's trial: its pipeline run. */
+    pipelineRunId: integer("pipeline_run_id").references(() => pipelineRuns.id, { onDelete: "set null" }),
     objective: doublePrecision("objective"),
     /** The last step the trial reported its metric at, and (pruned) the rung it reached. */
     steps: integer("steps").notNull().default(0),

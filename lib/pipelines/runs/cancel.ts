@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../../auth/principal";
+import type { Db } from "../../db";
 import { pipelineRuns, pipelineStepRuns } from "../../db/schema";
 import { ConflictError } from "../../errors";
 import { releaseGpus } from "../../gpus/allocator";
@@ -16,14 +17,22 @@ import { notifyRunEnded } from "./webhook";
 export async function cancelPipelineRun({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
   const run = await requirePipelineRun(ctx, input.id);
   const by = ctx.actor?.kind === "user" ? ctx.actor.user.id : null;
+  await stopPipelineRun(ctx.db, run.id, by, "Cancelled");
+  return pipelineRunModel(ctx.db, run.id);
+}
+
+/** Ends a running pipeline run (a cancel, a sweep pruning its trial): its steps stopped, its webhook told. */
+export async function stopPipelineRun(db: Db, id: number, by: number | null, why: string) {
+  const run = { id };
+  const ctx = { db };
   const stopped = await ctx.db.transaction(async (tx) => {
     const [locked] = await tx.select().from(pipelineRuns).where(eq(pipelineRuns.id, run.id)).for("update");
     if (locked!.status !== "running" && locked!.status !== "queued") throw new ConflictError(`Pipeline run ${run.id} has already ended (${locked!.status})`);
     const now = new Date();
-    await tx.update(pipelineRuns).set({ status: "cancelled", cancelledBy: by, error: "Cancelled", endedAt: now }).where(eq(pipelineRuns.id, run.id));
+    await tx.update(pipelineRuns).set({ status: "cancelled", cancelledBy: by, error: why, endedAt: now }).where(eq(pipelineRuns.id, run.id));
     return tx
       .update(pipelineStepRuns)
-      .set({ status: "cancelled", error: "Cancelled", endedAt: now, worker: null })
+      .set({ status: "cancelled", error: why, endedAt: now, worker: null })
       .where(and(eq(pipelineStepRuns.pipelineRunId, run.id), inArray(pipelineStepRuns.status, ["waiting", "queued", "running"])))
       .returning();
   });
@@ -33,5 +42,4 @@ export async function cancelPipelineRun({ ctx, input }: { ctx: Ctx; input: { id:
     if (s.process) await jobRunner(s.process.spawner).stopJob(s.process.state).catch((e) => logger().warn({ err: e, stepRun: s.id }, "could not stop a cancelled step"));
   }
   void notifyRunEnded(ctx.db, run.id).catch((e: unknown) => logger().warn({ err: e, pipelineRun: run.id }, "pipeline webhook failed"));
-  return pipelineRunModel(ctx.db, run.id);
 }

@@ -27,7 +27,8 @@ const backoffMs = (failures: number) => Math.min(60_000, 1000 * 2 ** failures);
 async function claim(db: Db, id: number): Promise<StepRunRow | null> {
   const [row] = await db
     .update(pipelineStepRuns)
-    .set({ status: "running", attempt: sql`${pipelineStepRuns.attempt} + 1`, worker: WORKER_ID, heartbeatAt: new Date(), startedAt: sql`coalesce(${pipelineStepRuns.startedAt}, now())`, process: null, error: null })
+    // A new attempt has no tracked run until it makes one (the last attempt's stays in `attempts`).
+    .set({ status: "running", attempt: sql`${pipelineStepRuns.attempt} + 1`, worker: WORKER_ID, heartbeatAt: new Date(), startedAt: sql`coalesce(${pipelineStepRuns.startedAt}, now())`, process: null, error: null, runId: null })
     .where(and(eq(pipelineStepRuns.id, id), eq(pipelineStepRuns.status, "queued"), sql`coalesce(${pipelineStepRuns.readyAt}, now()) <= now() + interval '1 second'`))
     .returning();
   return row ?? null;

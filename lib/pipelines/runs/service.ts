@@ -8,7 +8,6 @@ import { logger } from "../../log";
 import { jobRunner } from "../../jobs/tracked-job";
 import { adoptStep, executeStep, STALE_MS, WORKER_ID } from "./execute";
 import { enqueueSteps, openPipelineQueue, STEP_QUEUE } from "./queue";
-import { claimSweeps, stopSweepControllers } from "../../sweeps/controller";
 import { fireDueSchedules, onNewDatasetVersion } from "./schedules";
 
 /**
@@ -68,7 +67,7 @@ function slots(n: number) {
 
 /**
  * Kiln's pipeline machinery in this process: the step queue's worker (pg-boss), the lease
- * sweep, cron ticks and data triggers, and the controllers of sweeps (lib/sweeps). Every Kiln process runs all of it; the claims in the
+ * sweep, cron ticks and data triggers. Every Kiln process runs all of it; the claims in the
  * database make each step and each tick happen once.
  */
 export async function startPipelines(database: Database) {
@@ -92,7 +91,6 @@ export async function startPipelines(database: Database) {
     ticks++;
     void (async () => {
       await fireDueSchedules(db);
-      await claimSweeps(db);
       if (ticks % 2 === 0) await takeOverLostSteps(db);
       if (ticks % 10 === 0) await resendDueSteps(db);
     })()
@@ -103,7 +101,6 @@ export async function startPipelines(database: Database) {
   return {
     stop: async () => {
       clearInterval(timer);
-      stopSweepControllers();
       await queue.stop().catch(() => {});
     },
   };
