@@ -126,8 +126,8 @@ class Controller {
     const left = trials.some((t) => t.status === "queued" || t.status === "running") || active > 0;
     if (!left && (trials.length >= held.budget.max_trials || exhausted || overWall || overGpu || (trials.length > 0 && this.strategy.suggest(historyOf(held, trials, reports)) === null))) {
       const ok = trials.some((t) => t.status === "succeeded");
-      const why = overWall ? "wall-time budget reached" : overGpu ? "GPU-hour budget reached" : null;
-      await db.update(sweeps).set({ status: ok ? "succeeded" : "failed", error: ok ? why : "No trial succeeded", endedAt: new Date(), worker: null }).where(and(eq(sweeps.id, held.id), eq(sweeps.worker, WORKER_ID)));
+      const why = [overWall ? "Its wall-time budget was reached" : overGpu ? "Its GPU-hour budget was reached" : null, ok ? null : "no trial succeeded"].filter(Boolean).join("; ") || null;
+      await db.update(sweeps).set({ status: ok ? "succeeded" : "failed", error: why, endedAt: new Date(), worker: null }).where(and(eq(sweeps.id, held.id), eq(sweeps.worker, WORKER_ID)));
       this.stop();
     }
   }

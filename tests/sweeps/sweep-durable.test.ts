@@ -85,7 +85,7 @@ describe("a Kiln killed mid-sweep", () => {
     const done = await waitForSweep(kiln.url, alice.token, created.body.id);
     expect(done.status, JSON.stringify(done)).toBe("succeeded");
     expect(done.trials.map((t: { number: number }) => t.number)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(done.trials.every((t: { status: string }) => t.status === "succeeded")).toBe(true);
+    expect(done.trials.every((t: { status: string }) => t.status === "succeeded"), JSON.stringify(done.trials)).toBe(true);
     // a trial whose container was running at the kill was followed again, not run again; one
     // caught before its container existed ran again as attempt 2 (nothing of it had run)
     expect(maxOverlap(done.trials)).toBeLessThanOrEqual(2);

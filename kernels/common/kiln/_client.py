@@ -131,7 +131,7 @@ def _open(req, timeout):
     return (_socket_opener(path) if path else _opener).open(req, timeout=timeout)
 
 
-RESTART_WAIT = 60  # seconds a refused socket is tried again: Kiln restarting comes back within them
+RESTART_WAIT = 300  # seconds a refused socket is tried again: a restarting Kiln (and its takeover) comes back within them
 
 
 def _refused(e):
