@@ -4,7 +4,10 @@ import type { Db } from "../db";
 import { apiTokens, runs, type UserRow } from "../db/schema";
 import { type Holder, releaseGpus, requestGpus, waitForGpus } from "../gpus/allocator";
 import { spawner } from "../spawners/registry";
-import type { JobHandle, JobRunner } from "../spawners/types";
+import { logger } from "../log";
+import type { JobHandle, JobRunner, SpawnerState } from "../spawners/types";
+import type { StepLog } from "./log";
+import { WORKER_ID } from "./worker";
 
 export function jobRunner(kind: string): JobRunner {
   const s = spawner(kind) as unknown as Partial<JobRunner>;
@@ -99,3 +102,45 @@ export async function runTrackedJob(db: Db, o: TrackedJobSpec): Promise<{ code: 
 /** Removals under way, by run: a caller awaits its own after recording the job's end. */
 const removals = new Map<number, Promise<void>>();
 export const removalOf = (runId: number) => removals.get(runId) ?? Promise.resolve();
+
+/** A job whose Kiln died, again, if it is still there (JobRunner.adoptJob); null when it is not. */
+export async function adoptRunningJob(spawnerKind: string, state: SpawnerState, runId: number): Promise<JobHandle | null> {
+  return jobRunner(spawnerKind)
+    .adoptJob(state, runId)
+    .catch((e) => {
+      logger().warn({ err: e, run: runId }, "could not adopt a job's container");
+      return null;
+    });
+}
+
+/**
+ * Follows an adopted job to its end as `runTrackedJob` follows one it started: its output
+ * from where the dead Kiln stopped storing it, a heartbeat, what is left of its timeout;
+ * then its token and GPUs go and its container is removed (`removalOf`).
+ */
+export async function followAdoptedJob(
+  db: Db,
+  o: { spawner: string; job: JobHandle; runId: number; holder: Holder; log: StepLog; storedBytes: number; deadline: number; heartbeat: () => Promise<unknown>; what: string },
+): Promise<{ code: number; timedOut: boolean }> {
+  const runner = jobRunner(o.spawner);
+  o.log.resumeAfter(o.storedBytes);
+  o.log.note(`Re-adopted by ${WORKER_ID}: the Kiln running this ${o.what} stopped; its container ran on`);
+  o.job.output.on("data", (b: Buffer) => o.log.output(b));
+  const beat = setInterval(() => void o.heartbeat().catch(() => {}), 2000);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void runner.stopJob(o.job.state);
+  }, Math.max(1000, o.deadline - Date.now()));
+  try {
+    const code = await o.job.exit;
+    await new Promise((r) => setImmediate(r)); // the last output chunk before the exit's
+    return { code, timedOut };
+  } finally {
+    clearTimeout(timer);
+    clearInterval(beat);
+    await db.delete(apiTokens).where(eq(apiTokens.runId, o.runId)).catch(() => {});
+    await releaseGpus(db, o.holder, `${o.what} ended`).catch(() => {});
+    removals.set(o.runId, runner.stopJob(o.job.state).catch(() => {}).finally(() => removals.delete(o.runId)));
+  }
+}

@@ -1,8 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
-import { apiTokens, runMetrics, runs, type SweepRow, sweepTrials, trialLogs, type TrialRow, users } from "../db/schema";
-import { releaseGpus } from "../gpus/allocator";
-import { jobRunner, removalOf, runTrackedJob } from "../jobs/tracked-job";
+import { runMetrics, runs, type SweepRow, sweepTrials, trialLogs, type TrialRow, users } from "../db/schema";
+import { adoptRunningJob, followAdoptedJob, jobRunner, removalOf, runTrackedJob } from "../jobs/tracked-job";
 import { logger } from "../log";
 import { StepLog } from "../jobs/log";
 import { WORKER_ID } from "../jobs/worker";
@@ -98,37 +97,26 @@ export async function adoptTrial(db: Db, sweep: SweepRow, trial: TrialRow): Prom
     logger().warn({ trial: trial.id, process: !!trial.process, run: trial.runId }, "a lost trial has no container to adopt");
     return false;
   }
-  const runner = jobRunner(trial.process.spawner);
-  const job = await runner.adoptJob(trial.process.state, trial.runId).catch((e) => {
-    logger().warn({ err: e, trial: trial.id }, "could not adopt a trial's container");
-    return null;
-  });
+  const job = await adoptRunningJob(trial.process.spawner, trial.process.state, trial.runId);
   if (!job) return false;
   const [mine] = await db.update(sweepTrials).set({ worker: WORKER_ID, heartbeatAt: new Date() }).where(and(eq(sweepTrials.id, trial.id), eq(sweepTrials.worker, `takeover:${WORKER_ID}`), eq(sweepTrials.status, "running"))).returning();
   if (!mine) return true; // cancelled meanwhile: its container goes with the cancel
   const runId = trial.runId;
+  const spawnerKind = trial.process.spawner;
   void (async () => {
     const log = new StepLog(db, trial.id, trial.attempt, (data, sourceOffset) => db.insert(trialLogs).values({ trialId: trial.id, attempt: trial.attempt, data, sourceOffset }));
-    log.note(`Re-adopted by ${WORKER_ID}: the Kiln running this trial stopped; its container ran on`);
     const [{ stored } = { stored: 0 }] = await db.select({ stored: sql<number>`coalesce(max(${trialLogs.sourceOffset}), 0)::bigint` }).from(trialLogs).where(and(eq(trialLogs.trialId, trial.id), eq(trialLogs.attempt, trial.attempt)));
-    log.resumeAfter(Number(stored));
-    job.output.on("data", (b: Buffer) => log.output(b));
-    const heartbeat = setInterval(() => void updateRunningTrial(db, trial.id, { heartbeatAt: new Date() }).catch(() => {}), 2000);
-    const started = trial.startedAt?.getTime() ?? Date.now();
-    const timer = setTimeout(() => void runner.stopJob(job.state), Math.max(1000, started + sweep.timeoutS * 1000 - Date.now()));
     let outcome: { status: "succeeded" | "failed"; error: string | null };
     try {
-      const code = await job.exit;
-      outcome = code === 0 ? { status: "succeeded", error: null } : { status: "failed", error: log.lastLine() || `The trial exited with status ${code}` };
+      const { code, timedOut } = await followAdoptedJob(db, {
+        spawner: spawnerKind, job, runId, holder: { kind: "trial", id: String(trial.id) }, log, storedBytes: Number(stored), what: "trial",
+        deadline: (trial.startedAt?.getTime() ?? Date.now()) + sweep.timeoutS * 1000, heartbeat: () => updateRunningTrial(db, trial.id, { heartbeatAt: new Date() }),
+      });
+      outcome = timedOut ? { status: "failed", error: `The trial ran longer than its timeout (${sweep.timeoutS} s) and was stopped` }
+        : code === 0 ? { status: "succeeded", error: null } : { status: "failed", error: log.lastLine() || `The trial exited with status ${code}` };
     } catch (e) {
       outcome = { status: "failed", error: (e as Error).message };
-    } finally {
-      clearTimeout(timer);
-      clearInterval(heartbeat);
     }
-    await db.delete(apiTokens).where(eq(apiTokens.runId, runId)).catch(() => {});
-    await releaseGpus(db, { kind: "trial", id: String(trial.id) }, "trial ended").catch(() => {});
-    void runner.stopJob(job.state).catch(() => {});
     await finishTrial(db, sweep, mine, log, runId, outcome);
   })().catch((e) => logger().error({ err: e, trial: trial.id }, "an adopted trial crashed"));
   return true;

@@ -1,15 +1,14 @@
 import crypto from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { apiTokens, stepLogs, type NotebookDoc, pipelineRuns, pipelines, pipelineStepRuns, pipelineVersions, runs, users, type StepAttempt, type StepRunRow } from "../../db/schema";
-import { releaseGpus } from "../../gpus/allocator";
+import { stepLogs, type NotebookDoc, pipelineRuns, pipelines, pipelineStepRuns, pipelineVersions, runs, users, type StepAttempt, type StepRunRow } from "../../db/schema";
 import { logger } from "../../log";
 import { resolveOptions } from "../../servers/options";
 import { defaultSpawner } from "../../spawners/registry";
 import type { JobHandle } from "../../spawners/types";
 import type { StepDefinition } from "../definition";
 import { StepLog } from "../../jobs/log";
-import { jobRunner, removalOf, runTrackedJob } from "../../jobs/tracked-job";
+import { adoptRunningJob, followAdoptedJob, jobRunner, removalOf, runTrackedJob } from "../../jobs/tracked-job";
 import { WORKER_ID } from "../../jobs/worker";
 import { advance } from "./advance";
 
@@ -205,11 +204,7 @@ async function finish(db: Db, row: StepRunRow, step: StepDefinition | undefined,
  */
 export async function adoptStep(db: Db, s: StepRunRow, takeoverMark: string): Promise<boolean> {
   if (!s.process || !s.runId) return false;
-  const runner = jobRunner(s.process.spawner);
-  const job = await runner.adoptJob(s.process.state, s.runId).catch((e) => {
-    logger().warn({ err: e, stepRun: s.id }, "could not adopt a step's container");
-    return null;
-  });
+  const job = await adoptRunningJob(s.process.spawner, s.process.state, s.runId);
   if (!job) return false;
   const [row] = await db
     .update(pipelineStepRuns)
@@ -218,23 +213,22 @@ export async function adoptStep(db: Db, s: StepRunRow, takeoverMark: string): Pr
     .returning();
   if (!row) return true; // cancelled meanwhile: the cancel stops its container
   const runId = s.runId;
+  const spawnerKind = s.process.spawner;
   void (async () => {
     const log = new StepLog(db, row.id, row.attempt);
-    const [{ stored } = { stored: 0 }] = await db.select({ stored: sql<number>`coalesce(max(${stepLogs.sourceOffset}), 0)::bigint` }).from(stepLogs).where(and(eq(stepLogs.stepRunId, row.id), eq(stepLogs.attempt, row.attempt)));
-    log.resumeAfter(Number(stored));
-    log.note(`Re-adopted by ${WORKER_ID}: the Kiln running this step stopped; its container ran on`);
-    job.output.on("data", (b: Buffer) => log.output(b));
     const attempt: Attempt = { launched: null, runId, status: "failed", error: null, started: row.startedAt ?? new Date() };
-    const heartbeat = setInterval(() => void updateHeld(db, row.id, { heartbeatAt: new Date() }).catch(() => {}), HEARTBEAT_MS);
     let step: StepDefinition | undefined;
     let outputs: StepRunRow["outputs"] = {};
     try {
       const [run] = await db.select().from(pipelineRuns).where(eq(pipelineRuns.id, row.pipelineRunId));
       const [version] = await db.select().from(pipelineVersions).where(eq(pipelineVersions.id, run!.versionId));
       step = version!.definition.steps.find((d) => d.name === row.step);
-      const timer = setTimeout(() => void runner.stopJob(job.state), Math.max(1000, attempt.started.getTime() + (step?.timeout_s ?? 3600) * 1000 - Date.now()));
-      const code = await job.exit.finally(() => clearTimeout(timer));
-      await new Promise((r) => setImmediate(r));
+      const [{ stored } = { stored: 0 }] = await db.select({ stored: sql<number>`coalesce(max(${stepLogs.sourceOffset}), 0)::bigint` }).from(stepLogs).where(and(eq(stepLogs.stepRunId, row.id), eq(stepLogs.attempt, row.attempt)));
+      const { code, timedOut } = await followAdoptedJob(db, {
+        spawner: spawnerKind, job, runId, holder: { kind: "step", id: String(row.id) }, log, storedBytes: Number(stored), what: "step",
+        deadline: attempt.started.getTime() + (step?.timeout_s ?? 3600) * 1000, heartbeat: () => updateHeld(db, row.id, { heartbeatAt: new Date() }),
+      });
+      if (timedOut) throw new Error(`The step ran longer than its timeout (${step?.timeout_s} s) and was stopped`);
       if (code !== 0) throw new Error(log.lastLine() || `The step exited with status ${code}`);
       const collected = await collectOutputs(db, runId, run!.ownerId, step!);
       if (collected.missing.length) throw new Error(`The step ended without its declared outputs ${collected.missing.map((m) => `"${m}"`).join(", ")}`);
@@ -243,11 +237,8 @@ export async function adoptStep(db: Db, s: StepRunRow, takeoverMark: string): Pr
     } catch (e) {
       attempt.error = (e as Error).message;
     } finally {
-      clearInterval(heartbeat);
-      await db.delete(apiTokens).where(eq(apiTokens.runId, runId)).catch(() => {});
-      await releaseGpus(db, { kind: "step", id: String(row.id) }, "step ended").catch(() => {});
-      void runner.stopJob(job.state).catch(() => {});
       await finish(db, row, step, log, attempt, { outputs, cachedFrom: null, cacheKey: row.cacheKey });
+      await removalOf(runId);
     }
   })().catch((e) => logger().error({ err: e, stepRun: s.id }, "an adopted step crashed"));
   return true;
