@@ -135,14 +135,17 @@ RESTART_WAIT = 300  # seconds a refused socket is tried again: a restarting Kiln
 
 
 def _refused(e):
+    """Kiln is not there (refused, no socket file) or died while answering (reset, broken
+    pipe): a Kiln killed mid-request committed nothing it had not answered, so the request
+    goes again once the next Kiln listens (at worst a metric point is logged twice)."""
     reason = getattr(e, "reason", e)
-    return isinstance(reason, (ConnectionRefusedError, FileNotFoundError))
+    return isinstance(reason, (ConnectionRefusedError, FileNotFoundError, ConnectionResetError, BrokenPipeError))
 
 
 def _open_waiting_for_restart(req, timeout):
-    """Opens the request; on Kiln's socket, a refused connection (Kiln is restarting: nothing
-    was sent) is tried again every half second for RESTART_WAIT seconds, so code running in a
-    container outlives a Kiln restart. Over TCP a refusal is answered at once."""
+    """Opens the request; on Kiln's socket, a refused or reset connection (Kiln is
+    restarting) is tried again every half second for RESTART_WAIT seconds, so code running
+    in a container outlives a Kiln restart. Over TCP a refusal is answered at once."""
     deadline = time.monotonic() + RESTART_WAIT
     while True:
         try:
