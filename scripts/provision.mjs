@@ -34,8 +34,17 @@ export function ensureLocalJupyter() {
   aptInstall("python3-jupyter-server", "python3-ipykernel", "python3-numpy", "python3-terminado");
 }
 
+/** nginx, the load balancer in front of several Kiln replicas in the tests (tests/helpers/replicas.ts). */
+export function ensureNginx() {
+  if (fs.existsSync("/usr/sbin/nginx")) return;
+  say("installing nginx (Debian package) for the replica tests");
+  // nginx-light has the upstream and proxy modules the tests use; the service is never started.
+  aptInstall("nginx-light");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensurePostgres();
   ensureChromium();
   ensureLocalJupyter();
+  ensureNginx();
 }

@@ -5,10 +5,11 @@ import path from "node:path";
 import { ensureBuild, ensureDependencies, root, say } from "./lib.mjs";
 
 ensureDependencies();
-const { ensureChromium, ensureLocalJupyter, ensurePostgres } = await import("./provision.mjs");
+const { ensureChromium, ensureLocalJupyter, ensureNginx, ensurePostgres } = await import("./provision.mjs");
 ensurePostgres();
 ensureChromium();
 ensureLocalJupyter();
+ensureNginx();
 ensureBuild();
 // A real Docker engine (no bridge network) and the offline-built kernel images.
 const { ensureDockerEngine } = await import("./docker-engine.mjs");
