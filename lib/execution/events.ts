@@ -25,9 +25,11 @@ const KEEP_EVENTS = 20_000;
 const FLUSH_MS = 40;
 const KEY = Symbol.for("kiln.notebookEvents");
 type G = typeof globalThis & { [KEY]?: { seq: number; channels: Map<number, Channel> } };
-// Ids start from the clock: a browser resuming with an id from before a Kiln restart is
-// behind the new ones, never ahead of them (it then gets a reset, not silence).
-const store = () => ((globalThis as G)[KEY] ??= { seq: Date.now(), channels: new Map() });
+// Ids start from the clock, in microseconds: a browser resuming with an id from before a Kiln
+// restart, or from another replica that held the notebook before, is behind the new ones,
+// never ahead of them (it then gets a reset, not silence).
+const clockSeq = () => Date.now() * 1000;
+const store = () => ((globalThis as G)[KEY] ??= { seq: clockSeq(), channels: new Map() });
 
 function channel(notebookId: number): Channel {
   const s = store();
@@ -79,6 +81,18 @@ export function publish(notebookId: number, event: NotebookEvent) {
     c.timer = null;
     flush(notebookId);
   } else c.timer ??= setTimeout(() => flush(notebookId), wait);
+}
+
+/**
+ * This process has just taken the notebook over from another replica: what it kept from an
+ * earlier turn is stale, and every id from now on is above those the other one gave out, so
+ * a view resuming from one of them is reset and replayed in full (lib/notebook-sessions/owner.ts).
+ */
+export function restartLog(notebookId: number) {
+  const s = store();
+  s.seq = Math.max(s.seq, clockSeq());
+  const c = s.channels.get(notebookId);
+  if (c) c.log = [];
 }
 
 /**

@@ -350,6 +350,9 @@ export class KernelSession {
       this.live.set(row.msgId, exec);
       this.client.adopt(row.msgId, this.handlersFor(exec));
       rememberMessageRun(row.msgId, row.runId!, this.userId);
+      // What it printed so far, for views that start over with this session (a new owner resets them).
+      this.emit({ type: "execution", execution_id: exec.id, cell_id: exec.cellId, status: exec.status, execution_count: exec.executionCount }, exec);
+      for (const output of exec.outputs) this.emit({ type: "output", execution_id: exec.id, cell_id: exec.cellId, output }, exec);
     }
     if (this.live.size) this.state = "busy";
   }

@@ -16,6 +16,7 @@ import { requireOwnNotebookId } from "../notebooks/find";
 import { progressKey, subscribeProgress } from "../servers/progress";
 import { completeCode, inspectCode } from "./assist";
 import { listVariables } from "./variables";
+import { claimNotebook, registerView } from "./owner";
 import { type ChannelCommand, channelCommand, MAX_COMMAND_BYTES } from "../execution/channel-protocol";
 import { type Sequenced, subscribe } from "../execution/events";
 import { answerInput, interruptKernel, kernelInfo, replayForNewView, restartKernel, runCell } from "./verbs";
@@ -55,7 +56,9 @@ export async function acceptNotebookChannel(req: IncomingMessage, socket: Duplex
     const nb = await requireOwnNotebookId(ctx, id);
     const after = url.searchParams.get("after");
     if (after !== null && !/^\d+$/.test(after)) throw new ValidationError("after: must be an event id", "after");
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, ctx, nb, after === null ? null : Number(after)));
+    // This replica serves the notebook's views: it owns its kernel session (owner.ts), or the view goes where it moved.
+    const owner = await claimNotebook(db, id);
+    wss.handleUpgrade(req, socket, head, (ws) => (owner ? serve(ws, ctx, nb, after === null ? null : Number(after)) : ws.close(1013, "the notebook moved to another replica: reconnect")));
   } catch (e) {
     await refuse(socket, e);
   }
@@ -101,11 +104,14 @@ function serve(ws: WebSocket, ctx: Ctx, nb: { id: number; ownerId: number }, aft
   ws.on("pong", () => (alive = true));
   // Revoking the token or ending the session that opened it closes it (4401: the page signs in again).
   const unregister = registerSocket(ctx.actor, () => ws.close(4401, "credentials revoked"));
+  // Another replica took the notebook over: the view reconnects and reaches it there.
+  const unview = registerView(nb.id, () => ws.close(1012, "the notebook moved to another replica: reconnect"));
   ws.on("close", () => {
     clearInterval(ping);
     unsubscribe();
     watch.unsubscribe();
     unregister();
+    unview();
   });
   ws.on("message", async (data, isBinary) => {
     let requestId: string | null = null;

@@ -13,44 +13,60 @@ import { adoptSession, notebookSession } from "./sessions";
 /** How often a resumed session asks whether its kernel is idle with cells still unfinished. */
 const WATCH_MS = 2000;
 
+const OPEN = ["queued", "running"] as const;
+
 /**
- * At start-up, the cells a previous Kiln left running (stopped gracefully or killed): their
- * notebook's session is opened again with the same Jupyter session id, so Jupyter replays
- * what the kernel sent while Kiln was away, and the cells finish as if nothing happened.
- * A cell whose kernel is gone, or a whole-notebook run whose driver died with Kiln, ends
- * with the reason instead: nothing stays "running" for ever.
+ * Cells a previous owner of the notebook left running (a Kiln stopped, killed, or another
+ * replica that died: owner.ts decides when): the notebook's session is opened again with the
+ * same Jupyter session id, so Jupyter replays what the kernel sent meanwhile, and the cells
+ * finish as if nothing happened. Cells whose kernel is gone end with the reason instead:
+ * nothing stays "running" for ever. The adopted cells' outputs so far are published first, so
+ * a view reset by the new owner rebuilds them from their start.
  */
-export async function recoverRunningCells(db: Db): Promise<void> {
-  const rows = await db.select().from(executions).where(inArray(executions.status, ["queued", "running"]));
+export async function resumeNotebook(db: Db, notebookId: number): Promise<void> {
+  const rows = await db.select().from(executions).where(and(eq(executions.notebookId, notebookId), inArray(executions.status, [...OPEN])));
   const groups = new Map<string, ExecutionRow[]>();
-  for (const r of rows) groups.set(`${r.notebookId}:${r.kernelId}`, [...(groups.get(`${r.notebookId}:${r.kernelId}`) ?? []), r]);
-  const resumed = new Set<number>();
+  for (const r of rows) groups.set(r.kernelId, [...(groups.get(r.kernelId) ?? []), r]);
+  let resumed = false;
   for (const list of groups.values()) {
     const first = list[0]!;
     const [run] = first.runId ? await db.select().from(runs).where(eq(runs.id, first.runId)) : [];
+    if (run?.kind === "batch") continue; // its driver's: endOrphanedBatchRuns
     const target = await kernelTarget(db, first.userId);
-    if (run?.kind === "batch") {
-      await endRun(db, run.id, "failed", "Kiln restarted during this whole-notebook run; run it again");
-      if (target) await deleteKernel(target, first.kernelId).catch(() => {});
-      await giveUp(db, list, "Kiln restarted during this whole-notebook run", false);
-      continue;
-    }
-    const alive = run?.status === "running" && target && !resumed.has(first.notebookId) && (await kernelExists(target, first.kernelId).catch(() => false));
+    const alive = run?.status === "running" && target && !resumed && (await kernelExists(target, first.kernelId).catch(() => false));
     if (!alive || !first.kernelSession) {
-      await giveUp(db, list, "The kernel was gone when Kiln restarted: this cell's end is unknown", true);
+      await giveUp(db, list, "The kernel was gone when Kiln took this notebook over: this cell's end is unknown", true);
       continue;
     }
-    resumed.add(first.notebookId);
-    const session = notebookSession({ notebookId: first.notebookId, userId: first.userId, kernelId: first.kernelId, target }, run.id, first.kernelSession);
+    resumed = true;
+    const session = notebookSession({ notebookId, userId: first.userId, kernelId: first.kernelId, target }, run.id, first.kernelSession);
     session.adopt(list);
     const opening = session.connect().then(() => session);
-    adoptSession(first.notebookId, opening);
+    adoptSession(notebookId, opening);
     opening
       .then(() => watchLostEnds(session, target, list.map((r) => r.msgId)))
       .catch(async (e) => {
-        logger().warn({ err: e, notebook: first.notebookId }, "could not resume a notebook's running cells");
-        await giveUp(db, list, "Kiln restarted and could not reconnect to the kernel: this cell's end is unknown", true);
+        logger().warn({ err: e, notebook: notebookId }, "could not resume a notebook's running cells");
+        await giveUp(db, list, "Kiln could not reconnect to the kernel: this cell's end is unknown", true);
       });
+  }
+}
+
+/** Whole-notebook runs whose driver died with its Kiln: ended, with the reason, their kernel deleted. */
+export async function endOrphanedBatchRuns(db: Db, driverAlive: (runId: number) => Promise<boolean>): Promise<void> {
+  const rows = await db
+    .select({ execution: executions })
+    .from(executions)
+    .innerJoin(runs, eq(runs.id, executions.runId))
+    .where(and(inArray(executions.status, [...OPEN]), eq(runs.kind, "batch")));
+  const byRun = new Map<number, ExecutionRow[]>();
+  for (const { execution: r } of rows) byRun.set(r.runId!, [...(byRun.get(r.runId!) ?? []), r]);
+  for (const [runId, list] of byRun) {
+    if (await driverAlive(runId)) continue;
+    await endRun(db, runId, "failed", "Kiln stopped during this whole-notebook run; run it again");
+    const target = await kernelTarget(db, list[0]!.userId);
+    if (target) await deleteKernel(target, list[0]!.kernelId).catch(() => {});
+    await giveUp(db, list, "Kiln stopped during this whole-notebook run", false);
   }
 }
 

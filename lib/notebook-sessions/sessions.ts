@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { NoServerError } from "../errors";
+import { ConflictError, NoServerError } from "../errors";
 import { logger } from "../log";
 import { beginInteractiveRun, endRun, openInteractiveRun } from "../runs/lifecycle";
 import { CellWriter } from "../execution/cell-writer";
@@ -9,6 +9,7 @@ import { executionRows, recorder } from "../execution/recorder";
 import { KernelSession, type KernelTarget } from "../execution/session";
 import { kernelTarget } from "../execution/target";
 import { InteractiveRun } from "./interactive-run";
+import { claimNotebook } from "./owner";
 
 const KEY = Symbol.for("kiln.kernelSessions");
 type G = typeof globalThis & { [KEY]?: Map<number, Promise<KernelSession>> };
@@ -30,6 +31,18 @@ export function notebookSession(of: { notebookId: number; userId: number; kernel
 /** The notebook's cells that finished and are not yet in its stored document (a view loaded meanwhile shows them). */
 export function unwrittenCells(s: KernelSession): CellWriter | undefined {
   return cellWriters.get(s);
+}
+
+/** Whether this replica has the notebook's kernel session (opening, or open and not closed). */
+export function hasSession(notebookId: number): boolean {
+  return sessions().has(notebookId);
+}
+
+/** Another replica owns the notebook now: the session lets go of its kernel without ending anything. */
+export function dropSession(notebookId: number) {
+  const opening = sessions().get(notebookId);
+  sessions().delete(notebookId);
+  void opening?.then((s: KernelSession) => s.suspend(), () => {});
 }
 
 export function currentSession(notebookId: number): Promise<KernelSession> | undefined {
@@ -56,6 +69,8 @@ async function open(db: Db, notebookId: number, userId: number, t: KernelTarget)
  * default server. A session whose server went away (or changed) is replaced.
  */
 export async function ensureSession(db: Db, notebookId: number, userId: number): Promise<KernelSession> {
+  // One replica runs a notebook's kernel session (owner.ts); a request reaching this one was not forwarded because there is none other.
+  if (!(await claimNotebook(db, notebookId))) throw new ConflictError("Another Kiln replica holds this notebook's kernel session: try again");
   // A connected session is its own proof that the server is up: its socket closes with the server.
   const open_ = await sessions().get(notebookId)?.catch(() => null);
   if (open_ && !open_.closed && open_.state !== "disconnected") return open_;

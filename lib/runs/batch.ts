@@ -1,4 +1,6 @@
 import { eq } from "drizzle-orm";
+import { dropLease, keepLease } from "../cluster/keeper";
+import { batchRunLease } from "../notebook-sessions/owner";
 import { getDb } from "../db";
 import { type NotebookCell, type NotebookDoc, runs, users } from "../db/schema";
 import { deleteKernel, startKernel } from "../execution/kernel/rest";
@@ -47,6 +49,8 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
   let status: "finished" | "failed" = "finished";
   let error: string | null = null;
   let recorded = false;
+  // Held while this process drives the run: another replica ends it only once this one is gone (owner.ts).
+  await keepLease(db, batchRunLease(runId), { force: true });
   try {
     await db.update(runs).set({ status: "running" }).where(eq(runs.id, runId));
     const kernelId = await startKernel(t);
@@ -75,6 +79,7 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
     error = (e as Error).message;
     logger().warn({ err: e, run: runId }, "whole-notebook run failed");
   } finally {
+    void dropLease(db, batchRunLease(runId));
     session?.close();
     if (session) await deleteKernel(t, session.kernelId).catch(() => {});
     // The run ends whatever happens: without its output notebook if that cannot be stored.

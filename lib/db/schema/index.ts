@@ -16,3 +16,4 @@ export * from "./models";
 export * from "./endpoints";
 export * from "./pipelines";
 export * from "./sweeps";
+export * from "./leases";

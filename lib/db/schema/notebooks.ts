@@ -88,7 +88,11 @@ export const executions = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
-  (t) => [index("executions_notebook_idx").on(t.notebookId, t.id), uniqueIndex("executions_msg_key").on(t.msgId), index("executions_run_idx").on(t.runId, t.id)],
+  (t) => [
+    index("executions_notebook_idx").on(t.notebookId, t.id), uniqueIndex("executions_msg_key").on(t.msgId), index("executions_run_idx").on(t.runId, t.id),
+    // Every replica looks for cells left running by one that died, every two seconds (lib/notebook-sessions/owner.ts).
+    index("executions_open_idx").on(t.notebookId).where(sql`status in ('queued', 'running')`),
+  ],
 );
 
 export type NotebookRow = typeof notebooks.$inferSelect;
