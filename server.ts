@@ -39,6 +39,7 @@ import { startSweeps } from "./lib/sweeps/service";
 import { startWarmPool } from "./lib/servers/pool";
 import { syncGpuInventory } from "./lib/gpus/inventory";
 import { listenForGpuEvents } from "./lib/gpus/listen";
+import { listenForProgress } from "./lib/servers/progress-relay";
 import { chooseDefaultSpawner } from "./lib/spawners/registry";
 import { acceptNotebookChannel, isChannelPath } from "./lib/notebook-sessions/channel";
 import { settleAllNotebooks, suspendAllSessions } from "./lib/notebook-sessions/sessions";
@@ -82,6 +83,7 @@ async function main() {
   const watch = await startServerWatch(database.db);
   await syncGpuInventory(database.db); // after the servers are re-adopted: their GPUs stay theirs
   await listenForGpuEvents(database); // grants by other Kiln processes wake this one's waiters
+  await listenForProgress(database); // servers other replicas start: their progress reaches this one's streams
   await recoverRunningCells(database.db); // cells a previous Kiln left running resume (their kernels kept going)
   const pool = await startWarmPool(database.db);
   const pipelineWork = await startPipelines(database); // steps, their leases, cron ticks, data triggers

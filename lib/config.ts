@@ -83,6 +83,7 @@ export const configSchema = z
       .default("none")
       .transform(parseGpuQuota),
     KILN_SERVER_POLL_INTERVAL: z.coerce.number().min(1).max(600).default(10),
+    KILN_BLOB_SWEEP_INTERVAL: z.coerce.number().int().min(1).max(7 * 86400).default(3600),
     KILN_PIPELINE_MAX_STEPS: z.coerce.number().int().min(1).max(1000).default(8),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -132,6 +133,8 @@ export interface Config {
   userOrigin?: string;
   /** Kiln's URL as kernels reach it (the `kiln` module): this host's loopback by default. */
   kernelApiUrl: string;
+  /** Seconds between sweeps of the blob store and of deleted users' homes (one replica runs each). */
+  blobSweepIntervalS: number;
   /** Where dataset and artifact chunks are kept. */
   storage: { kind: "local"; dir: string } | { kind: "s3"; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
   /** Steps one Kiln process executes at once (more wait in the queue for this or another Kiln). */
@@ -227,6 +230,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       c.KILN_STORAGE === "s3"
         ? { kind: "s3", endpoint: c.KILN_S3_ENDPOINT!, bucket: c.KILN_S3_BUCKET!, region: c.KILN_S3_REGION, accessKeyId: c.KILN_S3_ACCESS_KEY_ID!, secretAccessKey: c.KILN_S3_SECRET_ACCESS_KEY! }
         : { kind: "local", dir: path.join(dataDir, "blobs") },
+    blobSweepIntervalS: c.KILN_BLOB_SWEEP_INTERVAL,
     pipelines: { maxSteps: c.KILN_PIPELINE_MAX_STEPS },
     servers: {
       spawner: c.KILN_SPAWNER,

@@ -14,6 +14,8 @@ interface Listener {
   /** socketOwner's answer; null: a warm-pool container nobody has claimed yet (everything it asks is refused). */
   owner: string | null;
   open: Set<net.Socket>;
+  /** The socket file this listener made: another replica that replaced it has it now. */
+  ino: number;
 }
 
 /** Whom a socket speaks for: a server (its kernels) or a pipeline step's run (its container). */
@@ -38,7 +40,10 @@ export function attachKernelApi(sink: (s: net.Socket) => void) {
   for (const socket of s.waiting.splice(0)) if (!socket.destroyed) sink(socket);
 }
 
-/** Listens on `path` for `owner` (socketOwner; replacing a socket file left by an earlier run). */
+/**
+ * Listens on `path` for `owner` (socketOwner), replacing a socket file left by a Kiln that
+ * is gone; a socket another live replica answers on stays theirs (it is the same server's).
+ */
 export async function openKernelApiSocket(path: string, owner: string | null): Promise<void> {
   const s = store();
   const existing = s.listeners.get(path);
@@ -46,7 +51,8 @@ export async function openKernelApiSocket(path: string, owner: string | null): P
     existing.owner = owner;
     return;
   }
-  const listener: Listener = { owner, server: net.createServer(), open: new Set() };
+  if (await answers(path)) return;
+  const listener: Listener = { owner, server: net.createServer(), open: new Set(), ino: 0 };
   listener.server.on("connection", (socket) => {
     (socket as net.Socket & { [VIA]?: Listener })[VIA] = listener;
     listener.open.add(socket);
@@ -65,7 +71,43 @@ export async function openKernelApiSocket(path: string, owner: string | null): P
   });
   // Kernels run as another account: they must be able to connect (the directory is read-only to them).
   fs.chmodSync(path, 0o666);
+  listener.ino = fs.statSync(path).ino;
   s.listeners.set(path, listener);
+}
+
+/** Whether someone listens on `path` now (another replica, for a socket this one does not hold). */
+function answers(path: string): Promise<boolean> {
+  if (!fs.existsSync(path)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const c = net.connect(path);
+    const done = (ok: boolean) => {
+      c.destroy();
+      resolve(ok);
+    };
+    c.once("connect", () => done(true));
+    c.once("error", () => done(false));
+    c.setTimeout(2000, () => done(false));
+  });
+}
+
+/**
+ * Each poll: listeners whose socket file is gone (its server stopped on another replica) are
+ * closed; one whose file another replica replaced (both re-listened on a dead socket at once)
+ * is dropped without closing, since closing a Unix listener unlinks its path, which is the
+ * other replica's socket now (it listens on nothing anyone can reach).
+ */
+export async function pruneKernelApiSockets(): Promise<void> {
+  const s = store();
+  for (const [path, l] of s.listeners) {
+    const ino = fs.statSync(path, { throwIfNoEntry: false })?.ino;
+    if (ino === l.ino) continue;
+    s.listeners.delete(path);
+    if (ino !== undefined) l.server.unref(); // its open connections still work: they end on their own
+    else {
+      for (const socket of l.open) socket.destroy();
+      l.server.close();
+    }
+  }
 }
 
 /** A warm-pool container was claimed: its socket now speaks for that server. */

@@ -90,6 +90,11 @@ export function openProxySockets(serverId: number): number {
   return openSockets().get(serverId) ?? 0;
 }
 
+/** The servers this process holds proxy WebSockets to (each replica records them as activity: lib/servers/activity.ts). */
+export function serversWithProxySockets(): number[] {
+  return [...openSockets()].filter(([, n]) => n > 0).map(([id]) => id);
+}
+
 /** WebSockets through the proxy: the upgrade is replayed upstream and the bytes piped as they are. */
 export async function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, userOrigin?: string): Promise<void> {
   let t: ProxyTarget;

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { and, count, eq, ne, sql } from "drizzle-orm";
 import { seal, unseal } from "../auth/at-rest";
+import type { HeldLease } from "../cluster/hold";
 import { type Ctx, requireSelfOrAdmin } from "../auth/principal";
 import { getConfig } from "../config";
 import type { Db } from "../db";
@@ -16,6 +17,7 @@ import { findServer, serverBaseUrl } from "./find";
 import { resolveOptions, type ServerOptions } from "./options";
 import { emitProgress, progressKey, lastProgress, resetProgress } from "./progress";
 import { serverModel } from "./serialize";
+import { holdTransition } from "./transition-lease";
 
 /**
  * POST /hub/api/users/{name}/server[s/{server_name}]. Starts the spawn in the background and
@@ -38,6 +40,9 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   if ((pending?.n ?? 0) >= config.concurrentSpawnLimit) throw new RateLimitError("Too many servers are starting; try again shortly", 10);
 
   const jupyterToken = crypto.randomBytes(32).toString("hex");
+  // This replica's until the row is ready or gone (transition-lease.ts): taken before the row exists.
+  const lease = await holdTransition(ctx.db, user.id, input.serverName);
+  if (!lease) throw new ConflictError("That server is already starting or stopping", "server_name");
   let row: ServerRow;
   try {
     [row] = (await ctx.db
@@ -48,6 +53,7 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
       })
       .returning()) as [ServerRow];
   } catch (e) {
+    await lease.release();
     if (isUniqueViolation(e)) throw new ConflictError("That server is already starting", "server_name");
     throw e;
   }
@@ -59,6 +65,7 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
     gpu = await requestGpus(ctx.db, { holder, userId: user.id, count: opts.gpus, image: opts.image.reference, wait: input.options.wait ?? true });
   } catch (e) {
     await ctx.db.delete(servers).where(eq(servers.id, row.id));
+    await lease.release();
     throw e;
   }
   if (gpu.state === "granted" && gpu.uuids.length) {
@@ -68,7 +75,7 @@ export async function startServer({ ctx, input }: { ctx: Ctx; input: { name: str
   const key = progressKey(user.id, input.serverName);
   resetProgress(key);
   emitProgress(key, { progress: 0, message: "Server requested" });
-  const done = spawnRow(ctx.db, row, user, opts.image.reference, jupyterToken, key, gpu);
+  const done = spawnRow(ctx.db, row, user, opts.image.reference, jupyterToken, key, gpu).finally(() => lease.release());
   const ready = await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), input.waitMs ?? 10_000).unref())]);
   const now = await findServer(ctx.db, user.id, input.serverName);
   if (!now) {
@@ -91,29 +98,28 @@ async function spawnRow(db: Db, row: ServerRow, user: { id: number; name: string
 }
 
 /**
- * At start-up: a server that was waiting for GPUs when Kiln stopped keeps its place in the
- * queue (the request is in the database) and its spawn carries on from there. Returns the
- * ids resumed; other pending servers are the watch's to clean up.
+ * A pending server whose replica is gone (orphans.ts), held under its transition lease: if
+ * it was waiting for GPUs it keeps its place in the queue (the request is in the database)
+ * and its spawn carries on here, the lease released at its end. False: nothing to resume.
  */
-export async function resumeQueuedSpawns(db: Db): Promise<number[]> {
-  const waiting = await db
-    .select({ row: servers, user: { id: users.id, name: users.name, legacyHome: users.legacyHome }, reference: images.reference })
+export async function resumeQueuedSpawn(db: Db, row: ServerRow, lease: HeldLease): Promise<boolean> {
+  const [w] = await db
+    .select({ user: { id: users.id, name: users.name, legacyHome: users.legacyHome }, reference: images.reference })
     .from(servers)
     .innerJoin(users, eq(users.id, servers.userId))
     .innerJoin(images, eq(images.name, servers.image))
     .innerJoin(gpuRequests, and(eq(gpuRequests.holderKind, "server"), eq(gpuRequests.holderId, sql`${servers.id}::text`)))
-    .where(eq(servers.status, "pending"));
-  for (const w of waiting) {
-    const holder = { kind: "server" as const, id: String(w.row.id) };
-    const key = progressKey(w.user.id, w.row.name);
-    const place = await queuePosition(db, holder);
-    const granted = await heldBy(db, holder);
-    const gpu: GpuAnswer = granted.length ? { state: "granted", uuids: granted } : { state: "queued", ...(place ?? { position: 1, of: 1 }) };
-    if (granted.length) await db.update(servers).set({ gpuIds: granted }).where(eq(servers.id, w.row.id));
-    emitProgress(key, { progress: 0, message: "Server requested (Kiln restarted: still in the queue)" });
-    void spawnRow(db, { ...w.row, gpuIds: granted }, w.user, w.reference, unseal(String(w.row.state.jupyterToken)), key, gpu);
-  }
-  return waiting.map((w) => w.row.id);
+    .where(and(eq(servers.id, row.id), eq(servers.status, "pending")));
+  if (!w) return false;
+  const holder = { kind: "server" as const, id: String(row.id) };
+  const key = progressKey(w.user.id, row.name);
+  const place = await queuePosition(db, holder);
+  const granted = await heldBy(db, holder);
+  const gpu: GpuAnswer = granted.length ? { state: "granted", uuids: granted } : { state: "queued", ...(place ?? { position: 1, of: 1 }) };
+  if (granted.length) await db.update(servers).set({ gpuIds: granted }).where(eq(servers.id, row.id));
+  emitProgress(key, { progress: 0, message: "Server requested (Kiln restarted: still in the queue)" });
+  void spawnRow(db, { ...row, gpuIds: granted }, w.user, w.reference, unseal(String(row.state.jupyterToken)), key, gpu).finally(() => lease.release());
+  return true;
 }
 
 async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, gpu: GpuAnswer, spec: SpawnSpec): Promise<boolean> {

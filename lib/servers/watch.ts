@@ -1,30 +1,28 @@
 import { eq } from "drizzle-orm";
 import { isSealed, seal } from "../auth/at-rest";
+import { claimDueRun, releaseLease, takeLease } from "../cluster/lease";
 import { blobStore } from "../datasets/blobs";
 import { collectGarbage } from "../datasets/gc";
 import { purgeStaleUploads } from "../datasets/uploads/purge";
-import type { Db } from "../db";
+import { type Db, getDatabase } from "../db";
 import { servers, type ServerRow } from "../db/schema";
 import { getConfig } from "../config";
 import { purgeDueHomes } from "../homes/keep";
+import { pruneKernelApiSockets } from "../kernel-api/sockets";
 import { logger } from "../log";
 import { idleServers } from "./cull";
 import { endRunsOfGoneKernels } from "../runs/foreign-kernel";
-import { endRunsOfServer, endRunsOfVanishedServers } from "../runs/lifecycle";
+import { endRunsOfVanishedServers } from "../runs/lifecycle";
 import { spawner } from "../spawners/registry";
 import { emitProgress, progressKey } from "./progress";
-import { releaseGpus } from "../gpus/allocator";
-import { resumeQueuedSpawns } from "./start";
 import { overGpuQuota } from "../gpus/over-quota";
+import { recordProxyActivity } from "./activity";
+import { forget } from "./forget";
+import { finishOrphans } from "./orphans";
 
-async function forget(db: Db, row: ServerRow, why: string) {
-  logger().info({ server: row.id, user: row.userId, why }, "server gone");
-  await spawner(row.spawner).stop(row.state).catch(() => {});
-  await db.delete(servers).where(eq(servers.id, row.id));
-  await releaseGpus(db, { kind: "server", id: String(row.id) }, why);
-  await endRunsOfServer(db, row.id, `The server stopped: ${why}`);
-  emitProgress(progressKey(row.userId, row.name), { progress: 100, message: `Server stopped: ${why}`, failed: true });
-}
+/** The lease of the replica that polls, culls and sweeps for all (docs/multi-node.md). */
+export const WATCH_LEASE = "server-watch";
+export const BLOB_SWEEP = "blob-sweep";
 
 /** One pass: servers whose container died are reported stopped; idle ones are culled. */
 export async function pollServers(db: Db): Promise<void> {
@@ -41,43 +39,71 @@ export async function pollServers(db: Db): Promise<void> {
 }
 
 /**
- * At start-up: re-adopt servers that are still running (nothing killed), clean up spawns a
- * restart interrupted (nothing orphaned); then poll (every 10 s by default) for dead
- * containers and idle servers.
+ * Each ready server's kernel-API socket has a live listener: where the replica listening on
+ * it died, this one listens again (adopt never takes a socket another replica answers on).
  */
-let lastSweep = 0;
-/** The blob store's mark and sweep: hourly is plenty, its grace period is a day. */
-async function sweepBlobsHourly(db: Db) {
-  if (Date.now() - lastSweep < 3600_000) return;
-  lastSweep = Date.now();
+async function adoptAll(db: Db) {
+  for (const row of await db.select().from(servers).where(eq(servers.status, "ready")))
+    await spawner(row.spawner).adopt(row.state, row.id).catch((e) => logger().warn({ err: e, server: row.id }, "could not re-adopt a server"));
+}
+
+/** The blob store's mark and sweep and the homes past their grace: due every KILN_BLOB_SWEEP_INTERVAL, on one replica. */
+async function sweepBlobs(db: Db) {
+  if (!(await claimDueRun(db, BLOB_SWEEP, getConfig().blobSweepIntervalS * 1000))) return;
+  logger().info("blob sweep");
   await purgeDueHomes(db); // deleted users' homes past their grace period
   await collectGarbage(db, blobStore());
 }
 
+/**
+ * The work only one replica does, under the watch lease: dead containers, the culler, GPU
+ * quotas, kernel-API sockets nobody listens on, spawns whose replica died, stale uploads,
+ * the blob sweep. Held for three polls (at least 5 s): a holder that dies is replaced
+ * within that.
+ */
+async function leadPass(db: Db, intervalMs: number, force: boolean): Promise<boolean> {
+  if (!(await takeLease(db, WATCH_LEASE, Math.max(3 * intervalMs, 5000), { force }))) return false;
+  await adoptAll(db);
+  await finishOrphans(db);
+  await pollServers(db);
+  await purgeStaleUploads(db); // uploads never committed: invisible, and gone after a day
+  await sweepBlobs(db);
+  return true;
+}
+
+/**
+ * At start-up: re-adopt servers that are still running (nothing killed), finish the spawns
+ * and stops a dead Kiln left (queued for GPUs: they keep their place; others cleaned up);
+ * then every poll (10 s by default) each replica records its own proxy clients as activity,
+ * and the replica holding the watch lease does the shared work (leadPass).
+ */
 export async function startServerWatch(db: Db, intervalMs = getConfig().servers.pollIntervalS * 1000) {
-  const resumed = new Set(await resumeQueuedSpawns(db)); // waiting for GPUs: they keep their place
-  for (const row of await db.select().from(servers)) {
-    if (resumed.has(row.id)) continue;
-    if (row.status !== "ready") await forget(db, row, "Kiln restarted while it was starting or stopping");
-    else {
-      await spawner(row.spawner).adopt(row.state, row.id).catch((e) => logger().warn({ err: e, server: row.id }, "could not re-adopt a server"));
-      // A token an earlier Kiln stored in the clear is encrypted now.
-      if (typeof row.state.jupyterToken === "string" && !isSealed(row.state.jupyterToken))
-        await db.update(servers).set({ state: { ...row.state, jupyterToken: seal(row.state.jupyterToken) } }).where(eq(servers.id, row.id));
-    }
+  const single = (await getDatabase()).kind === "pglite"; // one process: whatever the last Kiln held is gone
+  for (const row of await db.select().from(servers).where(eq(servers.status, "ready"))) {
+    await spawner(row.spawner).adopt(row.state, row.id).catch((e) => logger().warn({ err: e, server: row.id }, "could not re-adopt a server"));
+    // A token an earlier Kiln stored in the clear is encrypted now.
+    if (typeof row.state.jupyterToken === "string" && !isSealed(row.state.jupyterToken))
+      await db.update(servers).set({ state: { ...row.state, jupyterToken: seal(row.state.jupyterToken) } }).where(eq(servers.id, row.id));
   }
+  await finishOrphans(db, { othersAreGone: single }).catch((e) => logger().warn({ err: e }, "could not finish interrupted spawns"));
   await endRunsOfVanishedServers(db).catch((e) => logger().warn({ err: e }, "could not end the runs of vanished servers"));
-  await pollServers(db).catch((e) => logger().warn({ err: e }, "server poll failed"));
+  await leadPass(db, intervalMs, single).catch((e) => logger().warn({ err: e }, "server poll failed"));
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    pollServers(db)
-      .then(() => purgeStaleUploads(db)) // uploads never committed: invisible, and gone after a day
-      .then(() => sweepBlobsHourly(db))
+    recordProxyActivity(db)
+      .then(() => pruneKernelApiSockets())
+      .then(() => leadPass(db, intervalMs, single))
       .catch((e) => logger().warn({ err: e }, "server poll failed"))
       .finally(() => (running = false));
   }, intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    // A clean shutdown hands the work on at once rather than after the lease runs out.
+    stop: () => {
+      clearInterval(timer);
+      return releaseLease(db, WATCH_LEASE).catch(() => {});
+    },
+  };
 }
