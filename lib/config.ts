@@ -36,7 +36,20 @@ export const configSchema = z
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_NAME: z.string().min(1).default("Single sign-on"),
-    KILN_SPAWNER: z.enum(["docker", "local"]).optional(),
+    KILN_SPAWNER: z.enum(["docker", "local", "swarm"]).optional(),
+    KILN_SWARM_DOCKER_HOST: z
+      .string()
+      .regex(/^(unix:\/\/\/.+|tcp:\/\/[A-Za-z0-9.-]+:\d{1,5})$/, "must be the swarm manager's engine, such as 'unix:///var/run/docker.sock' or 'tcp://manager:2375'")
+      .optional(),
+    KILN_SWARM_HOMES: z
+      .string()
+      .regex(/^(pin|volume-driver:[A-Za-z0-9][A-Za-z0-9_.\/:-]*)$/, "must be 'pin' (a user's servers go to the node their home is on) or 'volume-driver:<name>' (homes on a shared volume driver)")
+      .default("pin"),
+    KILN_SWARM_NETWORK: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be a Docker network name")
+      .refine((v) => !["host", "bridge", "ingress"].includes(v), "must be an attachable overlay network made for user servers, never the host's, the default bridge or the ingress")
+      .optional(),
     KILN_INSTANCE_NAME: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "must be lower-case letters, digits and '-'").default("kiln"),
     KILN_DEFAULT_IMAGE: z.string().min(1).default("python"),
     KILN_LOCAL_PYTHON: z.string().min(1).default("/usr/bin/python3"),
@@ -94,6 +107,8 @@ export const configSchema = z
     const oidc = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].filter(Boolean).length;
     if (oidc !== 0 && oidc !== 3)
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together" });
+    if (c.KILN_SPAWNER === "swarm" && !c.KILN_SWARM_DOCKER_HOST)
+      ctx.addIssue({ code: "custom", path: ["KILN_SWARM_DOCKER_HOST"], message: "is required when KILN_SPAWNER=swarm (the swarm manager's engine)" });
     if (c.KILN_STORAGE === "s3")
       for (const v of ["KILN_S3_ENDPOINT", "KILN_S3_BUCKET", "KILN_S3_ACCESS_KEY_ID", "KILN_S3_SECRET_ACCESS_KEY"] as const)
         if (!c[v]) ctx.addIssue({ code: "custom", path: [v], message: "is required when KILN_STORAGE=s3" });
@@ -141,7 +156,9 @@ export interface Config {
   pipelines: { maxSteps: number };
   servers: {
     /** Unset: docker when an engine answers at start-up, else local. */
-    spawner?: "docker" | "local";
+    spawner?: "docker" | "local" | "swarm";
+    /** KILN_SPAWNER=swarm: the manager's engine; where homes live; the overlay network servers join for egress, if any. */
+    swarm: { dockerHost: string | null; homes: { kind: "pin" } | { kind: "volume-driver"; driver: string }; network: string | null };
     localPython: string;
     /** Labels this instance's containers, so instances sharing an engine keep apart. */
     instance: string;
@@ -234,6 +251,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     pipelines: { maxSteps: c.KILN_PIPELINE_MAX_STEPS },
     servers: {
       spawner: c.KILN_SPAWNER,
+      swarm: {
+        dockerHost: c.KILN_SWARM_DOCKER_HOST ?? null,
+        homes: c.KILN_SWARM_HOMES === "pin" ? { kind: "pin" } : { kind: "volume-driver", driver: c.KILN_SWARM_HOMES.slice("volume-driver:".length) },
+        network: c.KILN_SWARM_NETWORK ?? null,
+      },
       localPython: c.KILN_LOCAL_PYTHON,
       defaultImage: c.KILN_DEFAULT_IMAGE,
       instance: c.KILN_INSTANCE_NAME,

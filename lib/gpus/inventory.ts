@@ -6,6 +6,7 @@ import { getConfig } from "../config";
 import type { Db } from "../db";
 import { servers } from "../db/schema";
 import { logger } from "../log";
+import { dockerFor, listSwarmNodes } from "../spawners/swarm-nodes";
 import { type HostInventory, parseNvidiaSmi, readDeclaredInventory, reconcileInventory, releaseOrphans } from "./reconcile";
 
 const run = promisify(execFile);
@@ -23,10 +24,26 @@ async function askNvidiaSmi(mode: "auto" | "none" | "nvidia-smi"): Promise<HostI
   }
 }
 
-/** The hosts' inventories: a declared file (KILN_GPU_INVENTORY) where Kiln cannot ask, else nvidia-smi here. */
+/**
+ * Swarm nodes' GPUs, as each node's engine declares them (`--node-generic-resource
+ * NVIDIA-GPU=<uuid>`): one host per node, named by node id, which is what the spawner's
+ * placement constraint names (hostnames need not be unique). Swarm says nothing of model
+ * or memory.
+ */
+async function askSwarm(dockerHost: string): Promise<HostInventory[]> {
+  const nodes = await listSwarmNodes(dockerFor(dockerHost));
+  return nodes.map((n) => ({ host: n.id, gpus: n.gpus.map((uuid, index) => ({ uuid, index, model: `NVIDIA GPU on ${n.hostname}`, memoryMb: 0 })) }));
+}
+
+/**
+ * The hosts' inventories: a declared file (KILN_GPU_INVENTORY) where Kiln cannot ask, else
+ * the swarm's nodes when servers are swarm services, else nvidia-smi here.
+ */
 export async function discoverInventory(): Promise<HostInventory[]> {
   const c = getConfig().servers;
-  return c.gpuInventoryFile ? readDeclaredInventory(c.gpuInventoryFile) : askNvidiaSmi(c.gpus);
+  if (c.gpuInventoryFile) return readDeclaredInventory(c.gpuInventoryFile);
+  if (c.spawner === "swarm" && c.swarm.dockerHost) return askSwarm(c.swarm.dockerHost);
+  return askNvidiaSmi(c.gpus);
 }
 
 /**

@@ -8,7 +8,7 @@ import { spawner } from "../spawners/registry";
 /** What becomes of a deleted user's files: deleted after the grace period (the default), or archived. */
 export type HomeFate = "delete" | "archive";
 
-const SPAWNERS = ["docker", "local"] as const;
+const SPAWNERS = ["docker", "local", "swarm"] as const;
 
 /** Each home a user has (a volume, a directory), with the spawner that made it. */
 export async function homesOf(user: UserRow): Promise<{ spawner: string; location: string }[]> {

@@ -24,13 +24,15 @@ export interface Names {
 export const homeVolumeName = (names: Names, user: { id: number; name: string; legacyHome: boolean }) =>
   user.legacyHome ? `${names.instance}-home-${safeName(user.name)}` : `${names.prefix}-uhome-${user.id}`;
 
+/** Whose home volume it is. */
+export const homeVolumeLabels = (names: Names, user: { id: number; name: string }) => ({
+  "org.kiln.managed": "true", "org.kiln.instance": names.instance, "org.kiln.user": user.name, "org.kiln.user-id": String(user.id),
+});
+
 /** Creates the user's home volume (labelled with whose it is) unless it exists; returns its name. */
 export async function ensureHomeVolume(docker: Docker, names: Names, user: { id: number; name: string; legacyHome: boolean }): Promise<string> {
   const name = homeVolumeName(names, user);
-  await docker.createVolume({
-    Name: name,
-    Labels: { "org.kiln.managed": "true", "org.kiln.instance": names.instance, "org.kiln.user": user.name, "org.kiln.user-id": String(user.id) },
-  }); // answers with the existing volume if there is one
+  await docker.createVolume({ Name: name, Labels: homeVolumeLabels(names, user) }); // answers with the existing volume if there is one
   return name;
 }
 
@@ -60,6 +62,47 @@ export interface ContainerPlan {
   homeReadOnly?: boolean;
 }
 
+/** Docker reads 0 as "no limit": refuse anything that would round there, whatever called us. Never the host's network. */
+export function checkLimits(p: { cpu: number; memoryMb: number; network: string }): void {
+  if (!(p.cpu >= MIN_CPU) || !(p.memoryMb >= MIN_MEMORY_MB)) throw new Error(`refusing limits below the floor: cpu ${p.cpu}, memory ${p.memoryMb} MB`);
+  if (p.network === "host") throw new Error("a user server never shares the host's network");
+}
+
+/** Jupyter Server on its Unix socket (the command a server's container runs, under tini). */
+export function jupyterCommand(p: { baseUrl: string; socketMode: string }): string[] {
+  return [
+    "tini", "--", "python3", "-m", "jupyter_server",
+    `--ServerApp.sock=${CONTAINER_JUPYTER_SOCKET}`, `--ServerApp.sock_mode=${p.socketMode}`,
+    `--ServerApp.base_url=${p.baseUrl}`, "--ServerApp.root_dir=/home/jovyan",
+    // Kiln's proxy checks who may reach the server; Jupyter's own checks see Kiln's host.
+    "--ServerApp.allow_remote_access=True", "--ServerApp.trust_xheaders=True",
+  ];
+}
+
+/** A server's (or step's) environment, as `KEY=value` lines. */
+export function containerEnv(p: { jupyterToken: string; gpuIds: string[]; env: Record<string, string> }): string[] {
+  return [
+    `JUPYTER_TOKEN=${p.jupyterToken}`,
+    // Connection files and the cookie secret are per run, not data: keep them out of the
+    // home volume (and out from under a home the warm pool mounts later).
+    "JUPYTER_RUNTIME_DIR=/tmp/jupyter-runtime",
+    // The kiln module reaches Kiln through the socket Kiln listens on for this server.
+    "KILN_API_URL=http://kiln", `KILN_API_SOCKET=${CONTAINER_API_SOCKET}`,
+    // The NVIDIA runtime exposes exactly these devices (without it the variable is inert);
+    // CUDA takes the same uuids, so a framework sees these and no other, whatever the order.
+    ...(p.gpuIds.length ? [`NVIDIA_VISIBLE_DEVICES=${p.gpuIds.join(",")}`, `CUDA_VISIBLE_DEVICES=${p.gpuIds.join(",")}`] : []),
+    ...Object.entries(p.env).map(([k, v]) => `${k}=${v}`),
+  ];
+}
+
+/** Whose server it is, for an admin reading `docker ps` (or `docker service ls`) and for Kiln's own clean-ups. */
+export function serverLabels(names: Names, s: { user: string; userId: number; serverName: string; serverId: number }): Record<string, string> {
+  return {
+    "org.kiln.user": s.user, "org.kiln.user-id": String(s.userId), "org.kiln.server": s.serverName,
+    "org.kiln.server-id": String(s.serverId), "org.kiln.managed": "true", "org.kiln.instance": names.instance,
+  };
+}
+
 /**
  * The one container shape Kiln runs a Jupyter Server (or a pipeline step) in: its own network namespace (Jupyter
  * on a Unix socket, the kiln module on Kiln's), an unprivileged user, all capabilities
@@ -67,34 +110,15 @@ export interface ContainerPlan {
  * home, no Docker socket.
  */
 export function containerSpec(p: ContainerPlan): Docker.ContainerCreateOptions {
-  // Docker reads 0 as "no limit": refuse anything that would round there, whatever called us.
-  if (!(p.cpu >= MIN_CPU) || !(p.memoryMb >= MIN_MEMORY_MB)) throw new Error(`refusing limits below the floor: cpu ${p.cpu}, memory ${p.memoryMb} MB`);
-  if (p.network === "host") throw new Error("a user server never shares the host's network");
+  checkLimits(p);
   return {
     name: p.name,
     Image: p.image,
     User: "1000:1000",
     WorkingDir: "/home/jovyan",
     ...(p.command ? { Tty: true } : {}),
-    Cmd: p.command ? ["tini", "--", ...p.command] : [
-      "tini", "--", "python3", "-m", "jupyter_server",
-      `--ServerApp.sock=${CONTAINER_JUPYTER_SOCKET}`, `--ServerApp.sock_mode=${p.socketMode}`,
-      `--ServerApp.base_url=${p.baseUrl}`, "--ServerApp.root_dir=/home/jovyan",
-      // Kiln's proxy checks who may reach the server; Jupyter's own checks see Kiln's host.
-      "--ServerApp.allow_remote_access=True", "--ServerApp.trust_xheaders=True",
-    ],
-    Env: [
-      `JUPYTER_TOKEN=${p.jupyterToken}`,
-      // Connection files and the cookie secret are per run, not data: keep them out of the
-      // home volume (and out from under a home the warm pool mounts later).
-      "JUPYTER_RUNTIME_DIR=/tmp/jupyter-runtime",
-      // The kiln module reaches Kiln through the socket Kiln listens on for this server.
-      "KILN_API_URL=http://kiln", `KILN_API_SOCKET=${CONTAINER_API_SOCKET}`,
-      // The NVIDIA runtime exposes exactly these devices (without it the variable is inert);
-      // CUDA takes the same uuids, so a framework sees these and no other, whatever the order.
-      ...(p.gpuIds.length ? [`NVIDIA_VISIBLE_DEVICES=${p.gpuIds.join(",")}`, `CUDA_VISIBLE_DEVICES=${p.gpuIds.join(",")}`] : []),
-      ...Object.entries(p.env).map(([k, v]) => `${k}=${v}`),
-    ],
+    Cmd: p.command ? ["tini", "--", ...p.command] : jupyterCommand(p),
+    Env: containerEnv(p),
     Labels: p.labels,
     HostConfig: {
       NetworkMode: p.network,

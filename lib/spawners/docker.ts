@@ -5,7 +5,7 @@ import Docker from "dockerode";
 import { ensureImage } from "../images/builder";
 import { closeKernelApiSocket, openKernelApiSocket, socketOwner } from "../kernel-api/sockets";
 import { logger } from "../log";
-import { containerSpec, type ContainerPlan, ensureHomeVolume, homeVolumeName, serverContainerName } from "./docker-container";
+import { containerSpec, type ContainerPlan, ensureHomeVolume, homeVolumeName, serverContainerName, serverLabels } from "./docker-container";
 import { releaseMountPoint } from "./host-mount";
 import { CONTAINER_RUN, jupyterSocketMode, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
 import type { HomeOwner, JobHandle, JobRunner, JobSpec, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
@@ -101,10 +101,7 @@ export class DockerSpawner implements Spawner, JobRunner {
         name, image: spec.image, network: this.options.network, baseUrl: spec.baseUrl, jupyterToken: spec.jupyterToken,
         // More CPU while it starts (Jupyter and the first kernel import side by side), the asked limit once ready.
         socketMode: jupyterSocketMode(), env: spec.env, cpu: Math.max(spec.cpu, STARTUP_CPU), memoryMb: spec.memoryMb, gpuIds: spec.gpuIds, run,
-        labels: {
-          "org.kiln.user": spec.user, "org.kiln.user-id": String(spec.userId), "org.kiln.server": spec.serverName,
-          "org.kiln.server-id": String(spec.serverId), "org.kiln.managed": "true", "org.kiln.instance": this.options.instance,
-        },
+        labels: serverLabels(this.options, spec),
         home: { Type: "volume", Source: home },
       });
       state.containerId = container.id;

@@ -4,9 +4,11 @@ import { logger } from "../log";
 import { deploymentId } from "../system/deployment-id";
 import { DockerSpawner } from "./docker";
 import { LocalProcessSpawner } from "./local";
+import { SwarmSpawner } from "./swarm";
+import { dockerFor } from "./swarm-nodes";
 import type { Spawner } from "./types";
 
-export type SpawnerKind = "docker" | "local";
+export type SpawnerKind = "docker" | "local" | "swarm";
 
 const KEY = Symbol.for("kiln.spawners");
 interface Store {
@@ -22,6 +24,11 @@ function create(kind: string): Spawner {
     return new DockerSpawner(new Docker(), {
       network: config.servers.dockerNetwork, instance: config.servers.instance, prefix: `${config.servers.instance}-${deploymentId()}`, diskSize: config.servers.diskSize,
     });
+  if (kind === "swarm") {
+    const { dockerHost, homes, network } = config.servers.swarm;
+    if (!dockerHost) throw new Error("KILN_SWARM_DOCKER_HOST is not set: no swarm spawner");
+    return new SwarmSpawner(dockerFor(dockerHost), { instance: config.servers.instance, prefix: `${config.servers.instance}-${deploymentId()}`, homes, network });
+  }
   if (kind === "local") return new LocalProcessSpawner({ python: config.servers.localPython, dataDir: config.dataDir });
   throw new Error(`unknown spawner ${kind}`);
 }

@@ -13,7 +13,7 @@ export const JUPYTERHUB_API_VERSION = "5.2.1";
 /** GET /hub/api/: no credentials needed, as JupyterHub's. */
 export const hubVersion = () => ({ version: JUPYTERHUB_API_VERSION, kiln_version: KILN_VERSION });
 
-const SPAWNER_CLASSES = { docker: "kiln.spawners.DockerSpawner", local: "kiln.spawners.LocalProcessSpawner" } as const;
+const SPAWNER_CLASSES = { docker: "kiln.spawners.DockerSpawner", local: "kiln.spawners.LocalProcessSpawner", swarm: "kiln.spawners.SwarmSpawner" } as const;
 
 /**
  * GET /hub/api/info (admins): JupyterHub's shape. Kiln runs on Node, not Python: `node` and
