@@ -1,0 +1,182 @@
+import fs from "node:fs";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { FAKE_GPUS, swarmDown, swarmUp } from "../../scripts/swarm.mjs";
+import { call, makeUser } from "../helpers/http";
+import { jupyterClient, run } from "../helpers/jupyter";
+import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
+import { openEvents } from "../helpers/sse";
+
+// A real two-node swarm: two more Docker engines on this machine (scripts/swarm.mjs), n2
+// declaring two fake GPUs. Kiln talks to the manager (n1); the tasks' Jupyter sockets are in
+// Kiln's data directory, which both engines see (one machine).
+const adminToken = randomToken();
+const instance = `swarm-${randomToken().slice(0, 8)}`;
+let kiln: RunningKiln;
+let manager: Docker;
+let nodes: { name: string; id: string; gpus: string[] }[];
+const dataDir = tempDir("sw");
+
+type User = { name: string; token: string };
+const admin = () => ({ backend: "pglite" as const, url: kiln.url, adminToken });
+
+/** Starts a server and waits for it to be ready; a failed spawn fails at once with its progress. */
+async function startAndWait(user: User, body: unknown) {
+  const r = await call(kiln.url, "POST", `/hub/api/users/${user.name}/server`, { token: user.token, body });
+  expect([201, 202], JSON.stringify(r.body)).toContain(r.status);
+  const events = openEvents(`${kiln.url}/hub/api/users/${user.name}/server/progress`, user.token);
+  const end = await events.until((e) => e.ready || e.failed, 240_000);
+  events.close();
+  expect(end.ready, JSON.stringify(events.events.map((e) => e.data.message))).toBe(true);
+  return events.events.map((e) => e.data.message as string);
+}
+
+async function serviceOf(user: string) {
+  const [s] = await manager.listServices({ filters: { label: [`org.kiln.instance=${instance}`, `org.kiln.user=${user}`] } });
+  return s!;
+}
+
+async function taskNodeOf(user: string): Promise<string> {
+  const s = await serviceOf(user);
+  const tasks = (await manager.listTasks({ filters: { service: [s.ID!] } })) as { NodeID: string; Status: { State: string } }[];
+  const running = tasks.find((t) => t.Status.State === "running");
+  if (!running) throw new Error(`${user}'s service has no running task: ${JSON.stringify(tasks.map((t) => t.Status))}`);
+  return running.NodeID;
+}
+
+async function setAvailability(nodeId: string, availability: "active" | "drain") {
+  const node = manager.getNode(nodeId);
+  const info = await node.inspect();
+  await node.update({ version: info.Version.Index, ...info.Spec, Availability: availability });
+}
+
+/** Runs code on a user's server through Kiln's proxy (/user/{name}/), as JupyterLab would. */
+async function runOn(user: User, code: string): Promise<string> {
+  const km = jupyterClient(kiln.url, user.name, user.token);
+  try {
+    const kernel = await km.startNew({ name: "python3" });
+    const out = await run(kernel, code);
+    await kernel.shutdown().catch(() => {});
+    return out;
+  } finally {
+    km.dispose();
+  }
+}
+
+const PROBE = `
+import os, json
+st = dict(l.split(":\\t", 1) for l in open("/proc/self/status").read().splitlines() if ":\\t" in l)
+ifaces = [l.split(":")[0].strip() for l in open("/proc/net/dev").read().splitlines()[2:]]
+keys = ["CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "DOCKER_RESOURCE_NVIDIA-GPU"]
+print(json.dumps({"uid": os.getuid(), "gid": os.getgid(), "nnp": st["NoNewPrivs"].strip(), "capeff": st["CapEff"].strip(),
+  "ifaces": ifaces, "docker_sock": os.path.exists("/var/run/docker.sock"), "env": {k: os.environ.get(k) for k in keys}}))
+`;
+
+describe("servers as Docker Swarm services across two nodes", () => {
+  beforeAll(async () => {
+    const swarm = await swarmUp(); // robust to a swarm a killed run left: reused if whole, its services removed
+    nodes = swarm.nodes;
+    manager = new Docker({ socketPath: swarm.manager.slice("unix://".length) });
+    kiln = await startKiln({
+      env: {
+        KILN_ADMIN_TOKEN: adminToken, KILN_DATA_DIR: dataDir, KILN_INSTANCE_NAME: instance, KILN_AUTH_RATE_LIMIT: "100000",
+        KILN_SPAWNER: "swarm", KILN_SWARM_DOCKER_HOST: swarm.manager, KILN_SERVER_POLL_INTERVAL: "1", KILN_SPAWN_TIMEOUT: "240",
+      },
+    });
+    // the catalog's python image allows no GPUs by default; an admin allows two
+    expect((await call(kiln.url, "PATCH", "/api/images/python", { token: adminToken, body: { max_gpus: 2 } })).status).toBe(200);
+  }, 900_000);
+
+  afterAll(async () => {
+    await kiln?.stop();
+    // KILN_SWARM_KEEP=1 keeps the engines up between runs by hand (debugging): a next run reuses them.
+    if (!process.env.KILN_SWARM_KEEP) await swarmDown(); // leaves the swarm, stops both engines, removes docker_gwbridge
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 120_000);
+
+  test("the GPU inventory is the swarm nodes' generic resources, one host per node", async () => {
+    const gpus = (await call(kiln.url, "GET", "/api/capacity", { token: adminToken })).body.gpus as { id: string; host: string }[];
+    const gpuNode = nodes.find((n) => n.gpus.length)!;
+    expect(gpus.map((g) => g.id).sort()).toEqual([...FAKE_GPUS].sort());
+    for (const g of gpus) expect(g.host).toBe(gpuNode.id);
+  });
+
+  test("alice's 1-GPU server lands on the GPU node and sees its granted uuid; bob's CPU server runs too; both run code through the proxy; draining a node reports its server stopped", async () => {
+    const alice = await makeUser(admin(), "swa");
+    const bob = await makeUser(admin(), "swb");
+    const gpuNode = nodes.find((n) => n.gpus.length)!;
+
+    const said = await startAndWait(alice, { gpus: 1 });
+    expect(said.some((m) => /Assigned to node/.test(m)), said.join(" | ")).toBe(true); // progress follows the task's states
+    expect(await taskNodeOf(alice.name)).toBe(gpuNode.id);
+    const granted = ((await call(kiln.url, "GET", "/api/capacity", { token: adminToken })).body.gpus as { id: string; held_by: string | null }[])
+      .filter((g) => g.held_by === `${alice.name}/`).map((g) => g.id);
+    expect(granted).toHaveLength(1);
+
+    await startAndWait(bob, {});
+    const a = JSON.parse(await runOn(alice, PROBE));
+    expect(a.env.CUDA_VISIBLE_DEVICES).toBe(granted[0]); // the allocator's uuid: Kiln's source of truth
+    expect(a.env.NVIDIA_VISIBLE_DEVICES).toBe(granted[0]);
+    expect(FAKE_GPUS).toContain(a.env["DOCKER_RESOURCE_NVIDIA-GPU"]); // swarm counted one of the node's GPUs for it
+    const b = JSON.parse(await runOn(bob, PROBE));
+    expect(b.env.CUDA_VISIBLE_DEVICES).toBeNull();
+    expect(b.env["DOCKER_RESOURCE_NVIDIA-GPU"]).toBeNull();
+    for (const probe of [a, b]) {
+      expect(probe).toMatchObject({ uid: 1000, gid: 1000, nnp: "1", capeff: "0000000000000000", docker_sock: false });
+      expect(probe.ifaces).toEqual(["lo"]); // no network: Kiln reaches Jupyter through its socket
+    }
+
+    // Drain alice's node: the swarm shuts her task down; Kiln reports her server stopped, with why.
+    const bobNode = await taskNodeOf(bob.name);
+    await setAvailability(gpuNode.id, "drain");
+    try {
+      const deadline = Date.now() + 120_000;
+      while ((await call(kiln.url, "GET", `/hub/api/users/${alice.name}`, { token: alice.token })).body.servers?.[""]) {
+        if (Date.now() > deadline) throw new Error("alice's server was never reported stopped after its node was drained");
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const events = openEvents(`${kiln.url}/hub/api/users/${alice.name}/server/progress`, alice.token);
+      await events.until((e) => e.failed);
+      events.close();
+      const messages = events.events.map((e) => e.data.message as string);
+      expect(messages.some((m) => /Server stopped: its node .* was drained/.test(m)), messages.join(" | ")).toBe(true);
+      // Her GPU went back; bob's server on the other node (or on the drained one: stopped too) is reported as it is.
+      const held = ((await call(kiln.url, "GET", "/api/capacity", { token: adminToken })).body.gpus as { held_by: string | null }[]).filter((g) => g.held_by);
+      expect(held).toEqual([]);
+      const bobServer = (await call(kiln.url, "GET", `/hub/api/users/${bob.name}`, { token: bob.token })).body.servers?.[""];
+      if (bobNode !== gpuNode.id) expect(await runOn(bob, "print(6*7)")).toBe("42\n");
+      else expect(bobServer).toBeUndefined();
+    } finally {
+      await setAvailability(gpuNode.id, "active");
+    }
+    await call(kiln.url, "DELETE", `/hub/api/users/${bob.name}/server`, { token: bob.token });
+  }, 600_000);
+
+  test("a swarm server is hardened: unprivileged user, capabilities dropped, limits and reservations, no restart, no network, no Docker socket", async () => {
+    const carol = await makeUser(admin(), "swc");
+    await startAndWait(carol, { cpu: 0.5, memory: "512M" });
+    const spec = (await serviceOf(carol.name)).Spec! as any;
+    const t = spec.TaskTemplate;
+    expect(t.ContainerSpec).toMatchObject({ User: "1000:1000", CapabilityDrop: ["ALL"], Dir: "/home/jovyan" });
+    expect(t.Resources.Limits).toEqual({ NanoCPUs: 500_000_000, MemoryBytes: 512 * 1024 * 1024, Pids: 1024 });
+    expect(t.Resources.Reservations).toMatchObject({ NanoCPUs: 500_000_000, MemoryBytes: 512 * 1024 * 1024 });
+    expect(t.RestartPolicy.Condition).toBe("none");
+    expect(t.Networks ?? []).toEqual([]);
+    expect(t.Placement.Constraints).toContain("engine.labels.org.kiln.no-bridge==true");
+    expect(spec.EndpointSpec?.Ports ?? []).toEqual([]);
+    const mounts = t.ContainerSpec.Mounts as { Type: string; Source: string; Target: string; ReadOnly?: boolean }[];
+    expect(mounts.map((m) => m.Target).sort()).toEqual(["/home/jovyan", "/run/kiln/api", "/run/kiln/jupyter"]);
+    expect(mounts.find((m) => m.Target === "/run/kiln/api")!.ReadOnly).toBe(true);
+    for (const m of mounts) expect(m.Source ?? "").not.toMatch(/docker\.sock/);
+    expect(spec.Labels).toMatchObject({ "org.kiln.user": carol.name, "org.kiln.managed": "true", "org.kiln.instance": instance });
+    // Stopped: the service is gone. Her next server goes where her home volume is (KILN_SWARM_HOMES=pin).
+    const node = await taskNodeOf(carol.name);
+    await runOn(carol, "open('/home/jovyan/kept.txt', 'w').write('still here')");
+    expect((await call(kiln.url, "DELETE", `/hub/api/users/${carol.name}/server`, { token: carol.token })).status).toBe(204);
+    expect(await serviceOf(carol.name)).toBeUndefined();
+    await startAndWait(carol, {});
+    expect(await taskNodeOf(carol.name)).toBe(node);
+    expect(await runOn(carol, "print(open('/home/jovyan/kept.txt').read())")).toBe("still here\n");
+    await call(kiln.url, "DELETE", `/hub/api/users/${carol.name}/server`, { token: carol.token });
+  }, 300_000);
+});
