@@ -3,6 +3,7 @@ import http from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import { sessionSecret } from "../auth/session-secret";
+import { clientAddress, PEER_HEADER } from "../http/client-address";
 import { logger } from "../log";
 
 /**
@@ -15,6 +16,7 @@ const mark = () => crypto.createHash("sha256").update(`${sessionSecret()}\0repli
 
 export function forwardedByReplica(req: http.IncomingMessage): boolean {
   const v = req.headers[HEADER];
+  if (v === undefined) return false;
   return typeof v === "string" && v.length === 64 && crypto.timingSafeEqual(Buffer.from(v), Buffer.from(mark()));
 }
 
@@ -24,7 +26,7 @@ function target(address: string) {
 }
 
 function headersOf(req: http.IncomingMessage): http.OutgoingHttpHeaders {
-  return { ...req.headers, [HEADER]: mark() };
+  return { ...req.headers, [HEADER]: mark(), [PEER_HEADER]: clientAddress(req) };
 }
 
 const seen = new Map<string, { ok: boolean; at: number }>();

@@ -1,5 +1,6 @@
 import type http from "node:http";
 import type { Socket } from "node:net";
+import { forwardedByReplica } from "../cluster/forward";
 
 /**
  * The address a request came from. Requests that Kiln's serving process passes back over
@@ -14,6 +15,7 @@ export function trustPeerHeader(socket: Socket) {
 }
 
 export function clientAddress(req: http.IncomingMessage): string {
-  if (FROM_SERVING_PROCESS.has(req.socket)) return String(req.headers[PEER_HEADER] ?? "unknown");
+  // Also from another Kiln replica handing over a notebook's request (lib/cluster/forward.ts), proven by its mark.
+  if (FROM_SERVING_PROCESS.has(req.socket) || forwardedByReplica(req)) return String(req.headers[PEER_HEADER] ?? "unknown");
   return req.socket.remoteAddress ?? "unknown";
 }

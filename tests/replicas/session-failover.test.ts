@@ -93,7 +93,11 @@ describe("two replicas behind nginx, the one holding a notebook's kernel session
     await sql.end();
     const owner = r.replicas.findIndex((k) => lease?.address === `http://127.0.0.1:${k.port}`);
     expect(owner, `lease ${JSON.stringify(lease)}`).toBeGreaterThanOrEqual(0);
+    const killedAt = Date.now();
     await r.kill(owner, "SIGKILL");
+    await expect.poll(() => v.text.get(exec) ?? "", { timeout: 90_000, interval: 20 }).toContain("tick 3\n");
+    // How long the view went without news (the kernel prints every second regardless).
+    console.log(JSON.stringify({ takeover_ms: Date.now() - killedAt }));
 
     await expect.poll(() => v.status.get(exec), { timeout: 90_000, interval: 100 }).toBe("ok");
     expect(v.reconnects()).toBeGreaterThan(0);
@@ -109,5 +113,45 @@ describe("two replicas behind nginx, the one holding a notebook's kernel session
     // The JupyterLab client, whose socket may have gone with the killed replica, reconnects through the survivor.
     await expect.poll(async () => run(lab, "print(40 + 2)").catch((e) => String(e)), { timeout: 60_000, interval: 500 }).toBe("42\n");
     lab.dispose();
+    await r.restart(owner); // both replicas up again for whatever runs next
   }, 300_000);
+});
+
+describe("two replicas, each with a view of the same notebook", () => {
+  test("a cell run from the replica that does not hold the session runs once, on the holder, and both views see it", async () => {
+    const bob = await makeUser({ url: r.url, adminToken: r.adminToken } as never, "fwd");
+    await startServer(r.url, bob);
+    const nb = await call(r.url, "POST", "/api/notebooks", { token: bob.token, body: { name: "fwd", cells: [{ id: "c", cell_type: "code", source: "", metadata: {} }] } });
+    const id = nb.body.id as number;
+    const ws = (k: number) => `${r.replicas[k]!.url.replace(/^http/, "ws")}/api/notebooks/${id}/channel`;
+    const first = view(ws(0), bob.token);
+    await first.open(); // replica 0 serves a view: it holds the notebook
+    const second = view(ws(1), bob.token);
+    await second.open(); // forwarded to replica 0
+    const reply = await second.send("execute", { cell_id: "c", code: "import os; print(os.getpid() > 0, 6 * 7)" });
+    expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    for (const v of [first, second]) {
+      await expect.poll(() => v.status.get(reply.data.id), { timeout: 30_000 }).toBe("ok");
+      expect(v.text.get(reply.data.id)).toBe("True 42\n");
+    }
+    // The REST route, straight to replica 1, is forwarded too: the same kernel (its variables) answers.
+    const rest = await call(r.replicas[1]!.url, "POST", `/api/notebooks/${id}/execute`, { token: bob.token, body: { cell_id: "c", code: "x = 5; print(x * 2)" } });
+    expect([201, 202]).toContain(rest.status);
+    await expect.poll(() => first.status.get(rest.body.id), { timeout: 30_000 }).toBe("ok");
+    expect(first.text.get(rest.body.id)).toBe("10\n");
+    // A client cannot pass itself off as a replica to be served where the session is not: a forged mark is ignored.
+    const forged = await call(r.replicas[1]!.url, "POST", `/api/notebooks/${id}/execute`, {
+      token: bob.token, body: { cell_id: "c", code: "x += 1" }, headers: { "x-kiln-replica-forward": "0".repeat(64), "x-kiln-peer": "10.9.9.9" },
+    });
+    expect([201, 202], JSON.stringify(forged.body)).toContain(forged.status);
+    await expect.poll(() => first.status.get(forged.body.id), { timeout: 30_000 }).toBe("ok");
+    const again = await second.send("execute", { cell_id: "c", code: "print(x + 1)" });
+    await expect.poll(() => second.status.get(again.data.id), { timeout: 30_000 }).toBe("ok");
+    expect(second.text.get(again.data.id)).toBe("7\n");
+    // One run, one kernel: the notebook's executions all belong to it.
+    const runs = (await call(r.url, "GET", "/api/runs", { token: bob.token })).body.runs.filter((x: { kind: string }) => x.kind === "interactive");
+    expect(runs).toHaveLength(1);
+    first.close();
+    second.close();
+  }, 180_000);
 });
