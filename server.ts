@@ -43,7 +43,9 @@ import { listenForProgress } from "./lib/servers/progress-relay";
 import { chooseDefaultSpawner } from "./lib/spawners/registry";
 import { acceptNotebookChannel, isChannelPath } from "./lib/notebook-sessions/channel";
 import { settleAllNotebooks, suspendAllSessions } from "./lib/notebook-sessions/sessions";
-import { recoverRunningCells } from "./lib/notebook-sessions/recover";
+import { notebookRound } from "./lib/notebook-sessions/owner";
+import { notebookIdOf, routeNotebookRequest, routeNotebookUpgrade } from "./lib/notebook-sessions/route";
+import { startLeaseKeeper } from "./lib/cluster/keeper";
 
 async function main() {
   let config;
@@ -84,7 +86,10 @@ async function main() {
   await syncGpuInventory(database.db); // after the servers are re-adopted: their GPUs stay theirs
   await listenForGpuEvents(database); // grants by other Kiln processes wake this one's waiters
   await listenForProgress(database); // servers other replicas start: their progress reaches this one's streams
-  await recoverRunningCells(database.db); // cells a previous Kiln left running resume (their kernels kept going)
+  // Cells a previous Kiln (or a replica that died) left running resume here (their kernels kept
+  // going); from then on, every two seconds, leases are renewed and orphans looked for again.
+  await notebookRound(database.db);
+  const leaseKeeper = startLeaseKeeper(database.db, () => notebookRound(database.db));
   const pool = await startWarmPool(database.db);
   const pipelineWork = await startPipelines(database); // steps, their leases, cron ticks, data triggers
   const sweepWork = startSweeps(database.db); // sweep controllers, one Kiln per sweep by lease
@@ -123,10 +128,11 @@ async function main() {
     if (path === AUTHORIZE_PATH) return void authorizeUserOrigin(req, res).catch((e) => fail(e, requestId, res));
     if (!path.startsWith("/user/")) setSecurityHeaders(req, res, isApiPath(path) ? "api" : "page", dev);
     if (!path.startsWith("/user/") && !isApiPath(path) && refuseLargePageBody(req, res)) return;
+    const api = () => routeApi(toWebRequest(req, `http://${req.headers.host ?? "localhost"}`), path).then((r) => sendWebResponse(res, r));
     const served = path.startsWith("/user/")
       ? proxyHttp(req, res)
       : isApiPath(path)
-        ? routeApi(toWebRequest(req, `http://${req.headers.host ?? "localhost"}`), path).then((r) => sendWebResponse(res, r))
+        ? notebookIdOf(path) === null ? api() : routeNotebookRequest(req, res, path).then((forwarded) => (forwarded ? undefined : api())) // to the replica holding the notebook
         : handle(req, res);
     served.catch((e) => fail(e, requestId, res));
   };
@@ -149,7 +155,11 @@ async function main() {
     }
     if (upgradeNext && req.url?.startsWith("/_next/")) return void upgradeNext(req, socket, head);
     if (req.url?.startsWith("/user/")) return void proxyUpgrade(req, socket, head).catch(() => socket.destroy());
-    if (isChannelPath((req.url ?? "").split("?")[0]!)) return void acceptNotebookChannel(req, socket, head, wss).catch(() => socket.destroy());
+    const wsPath = (req.url ?? "").split("?")[0]!;
+    if (isChannelPath(wsPath))
+      return void routeNotebookUpgrade(req, socket, head, wsPath)
+        .then((forwarded) => (forwarded ? undefined : acceptNotebookChannel(req, socket, head, wss)))
+        .catch(() => socket.destroy());
     // Anything else: refuse cleanly instead of leaving the socket hanging.
     wss.handleUpgrade(req, socket, head, (ws) => ws.close(1008, "no such WebSocket endpoint"));
   };
@@ -186,6 +196,7 @@ async function main() {
     // run on, and the next Kiln resumes them (lib/execution/recover.ts).
     await suspendAllSessions().catch((e) => log.warn({ err: e }, "could not suspend the kernel sessions"));
     await settleAllNotebooks().catch((e) => log.warn({ err: e }, "could not write the last outputs"));
+    await leaseKeeper.stop().catch((e) => log.warn({ err: e }, "could not give the leases back")); // successors need not wait for them to expire
     await servingProcess().stop().catch((e) => log.warn({ err: e }, "could not stop the serving process")); // it keeps its last samples
     await pool?.close().catch((e) => log.warn({ err: e }, "warm pool: close failed"));
     server.closeAllConnections(); // event streams and keep-alives: their clients reconnect to the next Kiln

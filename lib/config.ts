@@ -29,6 +29,7 @@ export const configSchema = z
     KILN_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     KILN_SERVING_NICE: z.coerce.number().int().min(0).max(19).default(10),
     KILN_SERVING_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    KILN_REPLICA_URL: z.string().url().refine((v) => /^https?:/.test(v), "must be an http(s) URL other Kiln replicas can reach").optional(),
     KILN_SERVING_UNLOAD_AFTER: z.coerce.number().int().min(1).max(86_400).default(300),
     GITHUB_CLIENT_ID: z.string().min(1).optional(),
     GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
@@ -133,6 +134,8 @@ export interface Config {
   servingNice: number;
   /** A port of its own for the serving process (models only), beside Kiln's: connections never pass through the main process. */
   servingPort?: number;
+  /** Where other Kiln replicas on the same database reach this one (lib/cluster/keeper.ts). */
+  replicaUrl?: string;
   /** Seconds a model version no endpoint routes to stays loaded, idle, before its memory goes back. */
   servingUnloadAfter: number;
   /** Sign-in and sign-up attempts allowed per client address per minute. */
@@ -234,6 +237,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsPublic: c.KILN_METRICS_PUBLIC,
     servingNice: c.KILN_SERVING_NICE,
     servingPort: c.KILN_SERVING_PORT,
+    replicaUrl: c.KILN_REPLICA_URL?.replace(/\/$/, ""),
     servingUnloadAfter: c.KILN_SERVING_UNLOAD_AFTER,
     authRateLimit: c.KILN_AUTH_RATE_LIMIT,
     github: c.GITHUB_CLIENT_ID ? { clientId: c.GITHUB_CLIENT_ID, clientSecret: c.GITHUB_CLIENT_SECRET! } : undefined,
