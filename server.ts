@@ -82,6 +82,9 @@ async function main() {
     process.exit(2);
   }
   if (spawnerKind === "docker") await prebuildDefaultImage(database.db);
+  // Renews every lease this process holds (servers starting, the warm pool, notebooks) and
+  // looks for cells a replica that died left running, every two seconds.
+  const leaseKeeper = startLeaseKeeper(database.db, () => notebookRound(database.db));
   const watch = await startServerWatch(database.db);
   await syncGpuInventory(database.db); // after the servers are re-adopted: their GPUs stay theirs
   await listenForGpuEvents(database); // grants by other Kiln processes wake this one's waiters
@@ -89,7 +92,6 @@ async function main() {
   // Cells a previous Kiln (or a replica that died) left running resume here (their kernels kept
   // going); from then on, every two seconds, leases are renewed and orphans looked for again.
   await notebookRound(database.db);
-  const leaseKeeper = startLeaseKeeper(database.db, () => notebookRound(database.db));
   const pool = await startWarmPool(database.db);
   const pipelineWork = await startPipelines(database); // steps, their leases, cron ticks, data triggers
   const sweepWork = startSweeps(database.db); // sweep controllers, one Kiln per sweep by lease

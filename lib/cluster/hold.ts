@@ -1,26 +1,20 @@
 import { and, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { leases } from "../db/schema";
-import { releaseLease, takeLease } from "./lease";
+import { dropLease, keepLease } from "./keeper";
 
-/**
- * Holds `name` for as long as the work behind it runs, renewing it every third of `ttlMs`
- * (a spawn waiting for GPUs, a stop). Null when another live replica holds it. If this
- * process dies the renewals stop and the lease runs out: whoever watches it takes over.
- */
+/** A lease held for as long as the work behind it runs (a spawn waiting for GPUs, a stop, the warm pool). */
 export type HeldLease = { release: () => Promise<void> };
 
-/** `force`: taken even from a live holder (at start-up on PGlite, where the holder was this machine's previous Kiln). */
+/**
+ * Holds `name`, renewed by the lease keeper (keeper.ts) until released; null when another live
+ * replica holds it. If this process dies the renewals stop and the lease runs out: whoever
+ * watches it takes over. `force`: taken even from a live holder (at start-up on PGlite, where
+ * the holder was this machine's previous Kiln).
+ */
 export async function holdLease(db: Db, name: string, ttlMs: number, force = false): Promise<HeldLease | null> {
-  if (!(await takeLease(db, name, ttlMs, { force }))) return null;
-  const timer = setInterval(() => void takeLease(db, name, ttlMs).catch(() => {}), ttlMs / 3);
-  timer.unref();
-  return {
-    release: async () => {
-      clearInterval(timer);
-      await releaseLease(db, name).catch(() => {});
-    },
-  };
+  if (!(await keepLease(db, name, { ttlMs, force }))) return null;
+  return { release: () => dropLease(db, name) };
 }
 
 /** The names among `names` some live replica holds (one query for a whole pass). */

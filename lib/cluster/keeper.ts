@@ -3,11 +3,13 @@ import type { Db } from "../db";
 import { logger } from "../log";
 import { releaseLease, takeLease } from "./lease";
 
-/** A kept lease lives this long past its last renewal: how long a dead holder's work waits for a successor. */
+/** A kept lease lives this long past its last renewal, unless its keeper asks for longer: how long a dead holder's work waits for a successor. */
 export const LEASE_TTL_MS = 6000;
-const RENEW_MS = 2000;
+/** The keeper's round; each lease is renewed once a third of its TTL has passed. */
+const ROUND_MS = 2000;
 
 interface Kept {
+  ttlMs: number;
   onLost?: () => void;
   renewedAt: number;
 }
@@ -26,20 +28,21 @@ export function replicaAddress(): string {
 /** Whether this process holds the lease and renewed it recently enough to act on it without asking. */
 export function holdsFresh(name: string): boolean {
   const k = kept().get(name);
-  return !!k && Date.now() - k.renewedAt < LEASE_TTL_MS / 2;
+  return !!k && Date.now() - k.renewedAt < k.ttlMs / 2;
 }
 
 /**
  * Takes a lease and keeps renewing it until `dropLease`; `onLost` runs if another replica
  * took it meanwhile (this one stalled past the expiry). False when someone else holds it.
  */
-export async function keepLease(db: Db, name: string, opts: { force?: boolean; onLost?: () => void } = {}): Promise<boolean> {
+export async function keepLease(db: Db, name: string, opts: { force?: boolean; ttlMs?: number; onLost?: () => void } = {}): Promise<boolean> {
   if (!opts.force && holdsFresh(name)) return true;
-  const ok = await takeLease(db, name, LEASE_TTL_MS, { address: replicaAddress(), force: opts.force });
+  const ttlMs = opts.ttlMs ?? kept().get(name)?.ttlMs ?? LEASE_TTL_MS;
+  const ok = await takeLease(db, name, ttlMs, { address: replicaAddress(), force: opts.force });
   if (!ok) return false;
   const k = kept().get(name);
   if (k) k.renewedAt = Date.now();
-  else kept().set(name, { onLost: opts.onLost, renewedAt: Date.now() });
+  else kept().set(name, { ttlMs, onLost: opts.onLost, renewedAt: Date.now() });
   return true;
 }
 
@@ -56,7 +59,7 @@ export async function dropLease(db: Db, name: string): Promise<void> {
   await releaseLease(db, name).catch((e) => logger().warn({ err: e, lease: name }, "could not release a lease"));
 }
 
-/** Every kept lease, renewed every two seconds; `tick` runs after each round (a caller's own checks). */
+/** Every kept lease, renewed in time (a round every two seconds); `tick` runs after each round (a caller's own checks). */
 export function startLeaseKeeper(db: Db, tick?: () => Promise<void>): { stop: () => Promise<void> } {
   let busy = false;
   const timer = setInterval(async () => {
@@ -64,7 +67,8 @@ export function startLeaseKeeper(db: Db, tick?: () => Promise<void>): { stop: ()
     busy = true;
     try {
       for (const [name, k] of kept()) {
-        const ok = await takeLease(db, name, LEASE_TTL_MS, { address: replicaAddress() }).catch((e) => {
+        if (Date.now() - k.renewedAt < k.ttlMs / 3) continue;
+        const ok = await takeLease(db, name, k.ttlMs, { address: replicaAddress() }).catch((e) => {
           logger().warn({ err: e, lease: name }, "could not renew a lease");
           return true; // a failed renewal is not a loss: the next round tries again before the expiry
         });
@@ -81,7 +85,7 @@ export function startLeaseKeeper(db: Db, tick?: () => Promise<void>): { stop: ()
     } finally {
       busy = false;
     }
-  }, RENEW_MS);
+  }, ROUND_MS);
   timer.unref();
   return {
     stop: async () => {
