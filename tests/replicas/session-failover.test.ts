@@ -76,9 +76,24 @@ describe("two replicas behind nginx, the one holding a notebook's kernel session
     expect(nb.status).toBe(201);
     const id = nb.body.id as number;
 
-    // A JupyterLab-style client on the same server, through the load balancer.
-    const lab = await jupyterClient(r.url, alice.name, alice.token).startNew({ name: "python3" });
-    expect(await run(lab, "print(20 + 1)")).toBe("21\n");
+    // JupyterLab-style clients on the same server, through the load balancer: kernels opened
+    // until one's WebSocket went through each replica (nginx names the one it picked), so
+    // whichever replica is killed below, one of them loses its socket and must reconnect.
+    const through = new Map<string, Awaited<ReturnType<ReturnType<typeof jupyterClient>["startNew"]>>>();
+    for (let i = 0; i < 12 && through.size < 2; i++) {
+      let upstream = "";
+      class Seen extends WebSocket {
+        constructor(...a: ConstructorParameters<typeof WebSocket>) {
+          super(...a);
+          this.on("upgrade", (res) => (upstream = String(res.headers["x-kiln-upstream"] ?? "")));
+        }
+      }
+      const kernel = await jupyterClient(r.url, alice.name, alice.token, "", Seen as typeof WebSocket).startNew({ name: "python3" });
+      expect(await run(kernel, "print(20 + 1)")).toBe("21\n");
+      if (upstream && !through.has(upstream)) through.set(upstream, kernel);
+      else kernel.dispose();
+    }
+    expect([...through.keys()].sort()).toEqual(r.replicas.map((k) => `127.0.0.1:${k.port}`).sort());
 
     const v = view(`${r.url.replace(/^http/, "ws")}/api/notebooks/${id}/channel`, alice.token);
     await v.open();
@@ -110,9 +125,10 @@ describe("two replicas behind nginx, the one holding a notebook's kernel session
     await expect.poll(async () => (await call(r.url, "GET", `/api/notebooks/${id}`, { token: alice.token })).body.content?.cells[0].outputs
       .map((o: { text: string | string[] }) => [o.text].flat().join("")).join(""), { timeout: 30_000 }).toBe(EXPECTED);
 
-    // The JupyterLab client, whose socket may have gone with the killed replica, reconnects through the survivor.
-    await expect.poll(async () => run(lab, "print(40 + 2)").catch((e) => String(e)), { timeout: 60_000, interval: 500 }).toBe("42\n");
-    lab.dispose();
+    // The JupyterLab client whose socket went with the killed replica reconnects through the survivor and keeps working.
+    const orphan = through.get(`127.0.0.1:${r.replicas[owner]!.port}`)!;
+    await expect.poll(async () => run(orphan, "print(40 + 2)").catch((e) => String(e)), { timeout: 60_000, interval: 500 }).toBe("42\n");
+    for (const k of through.values()) k.dispose();
     await r.restart(owner); // both replicas up again for whatever runs next
   }, 300_000);
 });
