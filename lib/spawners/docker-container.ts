@@ -103,6 +103,22 @@ export function serverLabels(names: Names, s: { user: string; userId: number; se
   };
 }
 
+/** Whose job (a pipeline step, a sweep trial) it is: its tracked run. */
+export function jobLabels(names: Names, j: { user: string; userId: number; runId: number }): Record<string, string> {
+  return {
+    "org.kiln.user": j.user, "org.kiln.user-id": String(j.userId), "org.kiln.run-id": String(j.runId),
+    "org.kiln.managed": "true", "org.kiln.instance": names.instance,
+  };
+}
+
+/** A job's environment: with a read-only home, caches go to the container's own disk. */
+export function jobEnv(j: { homeWritable: boolean; env: Record<string, string> }): Record<string, string> {
+  return { ...(j.homeWritable ? {} : { KILN_CACHE_DIR: "/tmp/kiln-datasets", IPYTHONDIR: "/tmp/ipython", MPLCONFIGDIR: "/tmp/matplotlib" }), ...j.env };
+}
+
+/** A job's command, `{api}` standing for where its files are inside the container. */
+export const jobCommand = (command: string[]) => command.map((a) => a.replaceAll("{api}", `${CONTAINER_RUN}/api`));
+
 /**
  * The one container shape Kiln runs a Jupyter Server (or a pipeline step) in: its own network namespace (Jupyter
  * on a Unix socket, the kiln module on Kiln's), an unprivileged user, all capabilities

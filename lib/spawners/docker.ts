@@ -5,9 +5,9 @@ import Docker from "dockerode";
 import { ensureImage } from "../images/builder";
 import { closeKernelApiSocket, openKernelApiSocket, socketOwner } from "../kernel-api/sockets";
 import { logger } from "../log";
-import { containerSpec, type ContainerPlan, ensureHomeVolume, homeVolumeName, serverContainerName, serverLabels } from "./docker-container";
+import { containerSpec, type ContainerPlan, ensureHomeVolume, homeVolumeName, jobCommand, jobEnv, jobLabels, serverContainerName, serverLabels } from "./docker-container";
 import { releaseMountPoint } from "./host-mount";
-import { CONTAINER_RUN, jupyterSocketMode, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
+import { jupyterSocketMode, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
 import type { HomeOwner, JobHandle, JobRunner, JobSpec, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
 import { upstreamOf } from "./upstream";
 import { waitForJupyter } from "./wait-jupyter";
@@ -143,14 +143,8 @@ export class DockerSpawner implements Spawner, JobRunner {
       await spec.onLaunch?.(state);
       const container = await this.create({
         name, image: spec.image, network: this.options.network, baseUrl: "/", jupyterToken: "", socketMode: jupyterSocketMode(),
-        // A read-only home: caches go to the container's own disk.
-        env: { ...(spec.homeWritable ? {} : { KILN_CACHE_DIR: "/tmp/kiln-datasets", IPYTHONDIR: "/tmp/ipython", MPLCONFIGDIR: "/tmp/matplotlib" }), ...spec.env },
-        cpu: spec.cpu, memoryMb: spec.memoryMb, gpuIds: spec.gpuIds, run,
-        command: spec.command.map((a) => a.replaceAll("{api}", `${CONTAINER_RUN}/api`)), homeReadOnly: !spec.homeWritable,
-        labels: {
-          "org.kiln.user": spec.user, "org.kiln.user-id": String(spec.userId), "org.kiln.run-id": String(spec.runId),
-          "org.kiln.managed": "true", "org.kiln.instance": this.options.instance,
-        },
+        env: jobEnv(spec), cpu: spec.cpu, memoryMb: spec.memoryMb, gpuIds: spec.gpuIds, run,
+        command: jobCommand(spec.command), homeReadOnly: !spec.homeWritable, labels: jobLabels(this.options, spec),
         home: { Type: "volume", Source: home },
       });
       state.containerId = container.id;

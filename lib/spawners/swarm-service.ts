@@ -3,7 +3,7 @@ import { PIDS_LIMIT } from "../servers/limits";
 import { checkLimits, containerEnv, jupyterCommand } from "./docker-container";
 import { CONTAINER_RUN, type RunDirs } from "./run-dirs";
 
-/** What a swarm service for one server is made of (the spawner decides placement and names). */
+/** What a swarm service for one server (or job) is made of (the spawner decides placement and names). */
 export interface ServicePlan {
   name: string;
   image: string;
@@ -21,6 +21,10 @@ export interface ServicePlan {
   constraints: string[];
   /** KILN_SWARM_NETWORK, or null: no network at all. */
   network: string | null;
+  /** A job (a pipeline step, a sweep trial) runs this instead of Jupyter Server, on a terminal (TTY). */
+  command?: string[];
+  /** The home mounted read-only (a job that did not ask to write it). */
+  homeReadOnly?: boolean;
 }
 
 /** Swarm's generic resource kind for NVIDIA GPUs, as nodes declare it (`--node-generic-resource NVIDIA-GPU=uuid`). */
@@ -39,7 +43,8 @@ export const NO_BRIDGE_CONSTRAINT = "engine.labels.org.kiln.no-bridge==true";
  * the same command, environment, user, dropped capabilities, CPU, memory and process limits
  * (with reservations equal to them, so the scheduler places it where it fits), the run
  * directories bind-mounted from Kiln's host, the home volume, no network, no Docker socket.
- * Restart policy none: a task that dies is reported, never started afresh behind Kiln's back.
+ * Restart policy none: a task that dies is reported, never started afresh behind Kiln's back
+ * (and a job's task that ends is its end). A job runs its command on a TTY instead of Jupyter.
  */
 export function serviceSpec(p: ServicePlan): Docker.CreateServiceOptions {
   checkLimits({ cpu: p.cpu, memoryMb: p.memoryMb, network: p.network ?? "none" });
@@ -52,7 +57,8 @@ export function serviceSpec(p: ServicePlan): Docker.CreateServiceOptions {
       ContainerSpec: {
         Image: p.image,
         Labels: p.labels,
-        Args: jupyterCommand(p),
+        ...(p.command ? { TTY: true } : {}),
+        Args: p.command ? ["tini", "--", ...p.command] : jupyterCommand(p),
         Env: containerEnv(p),
         Dir: "/home/jovyan",
         User: "1000:1000",
@@ -60,7 +66,7 @@ export function serviceSpec(p: ServicePlan): Docker.CreateServiceOptions {
         StopGracePeriod: 5e9,
         Mounts: [
           {
-            Type: "volume", Source: p.home.name, Target: "/home/jovyan",
+            Type: "volume", Source: p.home.name, Target: "/home/jovyan", ReadOnly: !!p.homeReadOnly,
             // NoCopy false: a fresh home gets the image's /home/jovyan, as DockerSpawner's volume does.
             VolumeOptions: { NoCopy: false, Labels: p.home.labels, ...(p.home.driver ? { DriverConfig: { Name: p.home.driver, Options: {} } } : {}) } as never,
           },

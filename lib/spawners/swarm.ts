@@ -1,13 +1,16 @@
+import fs from "node:fs";
+import path from "node:path";
 import type Docker from "dockerode";
 import { closeKernelApiSocket, openKernelApiSocket, socketOwner } from "../kernel-api/sockets";
 import { logger } from "../log";
 import { emitProgress, progressKey } from "../servers/progress";
-import { homeVolumeLabels, homeVolumeName, type Names, serverContainerName, serverLabels } from "./docker-container";
+import { homeVolumeLabels, homeVolumeName, jobCommand, jobEnv, jobLabels, type Names, serverContainerName, serverLabels } from "./docker-container";
 import { jupyterSocketMode, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
 import { listSwarmNodes, nodeHolding, pinnedNode, setHomePin, type SwarmNode } from "./swarm-nodes";
+import { followJob } from "./swarm-jobs";
 import { serviceSpec } from "./swarm-service";
 import { type SwarmTask, TERMINAL, taskStopReason, tasksOf, waitForTask } from "./swarm-tasks";
-import type { HomeOwner, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
+import type { HomeOwner, JobHandle, JobRunner, JobSpec, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
 import { upstreamOf } from "./upstream";
 import { waitForJupyter } from "./wait-jupyter";
 
@@ -41,7 +44,7 @@ const isNotFound = (e: unknown) => (e as { statusCode?: number }).statusCode ===
  * Unix socket in its run directory, bind-mounted from KILN_DATA_DIR/run: the node must see
  * the same directory as Kiln (one machine, or a shared filesystem that carries sockets).
  */
-export class SwarmSpawner implements Spawner {
+export class SwarmSpawner implements Spawner, JobRunner {
   readonly kind = "swarm";
   /** Tasks whose stop was already reported (poll runs every few seconds until the watch forgets the server). */
   private reported = new Set<string>();
@@ -87,7 +90,7 @@ export class SwarmSpawner implements Spawner {
    * user's home is on (unless GPUs are elsewhere: they win, and the server gets a home of its
    * own on their node, which the progress says).
    */
-  private placement(spec: SpawnSpec, nodes: SwarmNode[], pinned: SwarmNode | undefined, progress: (e: ProgressEvent) => void): string[] {
+  private placement(spec: { gpuIds: string[] }, nodes: SwarmNode[], pinned: SwarmNode | undefined, progress: (e: ProgressEvent) => void): string[] {
     if (spec.gpuIds.length) {
       const gpuNode = nodeHolding(nodes, spec.gpuIds);
       if (!gpuNode) throw new Error(`no swarm node declares the granted GPUs ${spec.gpuIds.join(", ")}`);
@@ -96,6 +99,84 @@ export class SwarmSpawner implements Spawner {
       return [`node.id==${gpuNode.id}`];
     }
     return pinned ? [`node.id==${pinned.id}`] : [];
+  }
+
+  /**
+   * A pipeline step or sweep trial: a one-replica service of the server's shape (the same
+   * hardening, limits, labels, no network, placement: the GPUs' node, else the node holding
+   * the user's home) with restart policy none, whose task runs the program on a TTY. Its
+   * output is the service's log through the manager; its exit, the task's end. The state
+   * (the service's name, from the run id) can stop it before the service exists.
+   */
+  async runJob(spec: JobSpec): Promise<JobHandle> {
+    const runKey = `r${spec.runId}`;
+    const run = prepareRunDirs(runKey, { uid: 1000, gid: 1000 });
+    for (const [name, text] of Object.entries(spec.files)) fs.writeFileSync(path.join(run.apiDir, name), text, { mode: 0o644 });
+    const owner = { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome };
+    const state: SwarmState = {
+      serviceName: `${this.options.prefix}-r${spec.runId}`, taskId: "", nodeId: "", socketPath: "", apiSocket: run.apiSocket,
+      runKey, image: spec.image, home: homeVolumeName(this.options, owner), userId: spec.userId, serverName: "",
+    };
+    try {
+      const [nodes] = await Promise.all([
+        listSwarmNodes(this.docker),
+        this.removeService(state.serviceName), // a leftover from a crash
+        openKernelApiSocket(run.apiSocket, socketOwner.run(spec.runId)),
+      ]);
+      const pinned = this.options.homes.kind === "pin" ? await pinnedNode(this.docker, nodes, state.home) : undefined;
+      const constraints = this.placement(spec, nodes, pinned, () => {});
+      await spec.onLaunch?.(state);
+      await this.docker.createService(serviceSpec({
+        name: state.serviceName, image: spec.image, baseUrl: "/", jupyterToken: "", socketMode: jupyterSocketMode(),
+        env: jobEnv(spec), labels: jobLabels(this.options, spec), cpu: spec.cpu, memoryMb: spec.memoryMb, gpuIds: spec.gpuIds, run,
+        home: { name: state.home, labels: homeVolumeLabels(this.options, owner), driver: this.options.homes.kind === "volume-driver" ? this.options.homes.driver : null },
+        constraints, network: this.options.network, command: jobCommand(spec.command), homeReadOnly: !spec.homeWritable,
+      }));
+      let pin = this.options.homes.kind === "pin" && !pinned;
+      const { output, exit } = followJob(this.docker, state.serviceName, (task) => {
+        Object.assign(state, { taskId: task.ID, nodeId: task.NodeID ?? "" });
+        // The user's first work anywhere made their home on this node (its container exists): their later servers and jobs go there.
+        if (pin && task.NodeID && task.Status.ContainerStatus?.ContainerID) {
+          pin = false;
+          void setHomePin(this.docker, task.NodeID, state.home, true, this.options.instance).catch((e) => logger().warn({ err: e, home: state.home }, "could not record the node a home is on"));
+        }
+      });
+      return { state, output, exit };
+    } catch (e) {
+      await this.stopJob(state);
+      throw e;
+    }
+  }
+
+  /** The image's id on the manager's engine: each node is expected to hold the same image (loaded or pulled; Kiln builds none for swarm nodes). */
+  async imageId(image: string): Promise<string> {
+    return (await this.docker.getImage(image).inspect().catch((e) => {
+      if (isNotFound(e)) throw new Error(`the image ${image} is not on the swarm manager's engine: load or pull it on every node`);
+      throw e;
+    })).Id;
+  }
+
+  /** Removes the job's service (killing its task) and what Kiln held for it; harmless when it is gone. */
+  async stopJob(state: SpawnerState): Promise<void> {
+    await this.stop(state);
+  }
+
+  /**
+   * After the Kiln that started it died: the service again, while it is there (its whole log
+   * from the start, its task's end, its kernel-API socket listened on again). Null when it is
+   * gone or its task never ran (rejected, or failed before its program started): the caller
+   * removes it and runs the job again.
+   */
+  async adoptJob(state: SpawnerState, runId: number): Promise<JobHandle | null> {
+    const s = state as SwarmState;
+    if (!s.serviceName || !s.runKey) return null;
+    const exists = await this.docker.getService(s.serviceName).inspect().then(() => true, (e) => (isNotFound(e) ? false : Promise.reject(e)));
+    if (!exists) return null;
+    const [task] = await tasksOf(this.docker, s.serviceName);
+    if (task && TERMINAL.has(task.Status.State) && !task.Status.ContainerStatus?.ContainerID) return null;
+    await openKernelApiSocket(runDirs(s.runKey).apiSocket, socketOwner.run(runId));
+    const { output, exit } = followJob(this.docker, s.serviceName, (t) => Object.assign(s, { taskId: t.ID, nodeId: t.NodeID ?? "" }));
+    return { state, output, exit };
   }
 
   /** Removes a service and waits (a while) for its container to be gone: its GPUs, volume and directories are free after. */
