@@ -3,6 +3,9 @@
 // their own under KILN_SWARM_DIR, no bridge network), joined over loopback; node 2 declares
 // two fake GPUs as generic resources. The kernel image is copied from the main engine into
 // both. Idempotent: a swarm left by a killed run is reused when whole, else re-formed.
+// One user at a time: `up` takes an exclusive lock (flock on KILN_SWARM_DIR/lock, held by a
+// child process until `down`), so two test files (vitest runs files side by side), or a test
+// and a person, never clean, drain or stop the swarm under each other; the second waits.
 // See ../shared/ENVIRONMENT.md ("A real multi-node Docker Swarm on one machine").
 //   node scripts/swarm.mjs up | down | status
 import { spawn, spawnSync } from "node:child_process";
@@ -44,6 +47,49 @@ function pidOf(name) {
   } catch {
     return null;
   }
+}
+
+/**
+ * The swarm's lock: an flock(1) child holds KILN_SWARM_DIR/lock until its stdin closes, which
+ * the kernel also does when this process dies however it dies (SIGKILL included): a killed
+ * test never leaves the swarm locked.
+ */
+let holder = null;
+
+export async function lockSwarm() {
+  if (holder) return;
+  fs.mkdirSync(SWARM_DIR, { recursive: true });
+  const file = path.join(SWARM_DIR, "lock");
+  const owner = path.join(SWARM_DIR, "lock.owner");
+  const child = spawn("flock", ["-x", file, "-c", "echo locked; exec cat >/dev/null"], { stdio: ["pipe", "pipe", "inherit"] });
+  const waiting = setTimeout(() => say(`waiting for the swarm: ${fs.existsSync(owner) ? fs.readFileSync(owner, "utf8").trim() : "another user"} holds ${file}`), 1000);
+  try {
+    await new Promise((resolve, reject) => {
+      child.stdout.once("data", resolve);
+      child.once("error", reject);
+      child.once("exit", (code) => reject(new Error(`flock ${file} exited with ${code}`)));
+    });
+  } finally {
+    clearTimeout(waiting);
+  }
+  child.removeAllListeners("exit");
+  child.stdout.destroy();
+  // The lock must not keep this process alive by itself; it goes with it.
+  child.stdin.unref?.();
+  child.unref();
+  holder = child;
+  fs.writeFileSync(owner, `pid ${process.pid} (${process.argv.slice(1).join(" ").slice(0, 200)})\n`);
+}
+
+export async function unlockSwarm() {
+  const child = holder;
+  if (!child) return;
+  holder = null;
+  fs.rmSync(path.join(SWARM_DIR, "lock.owner"), { force: true });
+  const exited = new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+  child.ref(); // until it has let go
+  child.stdin.end();
+  await exited;
 }
 
 /** Starts one engine unless it answers already. */
@@ -124,15 +170,34 @@ function removeLeftovers() {
  * service first (the swarm is this script's own).
  */
 export async function swarmUp({ images = IMAGES, clean = true } = {}) {
-  for (const n of NODES) await startEngine(n);
-  if (!whole()) await formSwarm();
-  if (clean) removeLeftovers();
-  for (const n of NODES) for (const image of images) loadImage(n.name, image);
+  await lockSwarm(); // until swarmDown: nobody else cleans, drains or stops it meanwhile
+  try {
+    for (const n of NODES) await startEngine(n);
+    if (!whole()) await formSwarm();
+    if (clean) removeLeftovers();
+    for (const n of NODES) for (const image of images) loadImage(n.name, image);
+  } catch (e) {
+    await unlockSwarm();
+    throw e;
+  }
   return { manager: paths("n1").host, nodes: NODES.map((n) => ({ name: n.name, host: paths(n.name).host, id: swarmState(n.name)[2], gpus: n.gpus })) };
 }
 
-/** Leaves the swarm on each engine, stops the engines this script started (by pid file), removes the swarm's bridge. */
-export async function swarmDown() {
+/**
+ * Leaves the swarm on each engine, stops the engines this script started (by pid file),
+ * removes the swarm's bridge; then gives the lock back. `keep`: only gives the lock back (the
+ * engines stay up for the next user, who reuses them).
+ */
+export async function swarmDown({ keep = false } = {}) {
+  await lockSwarm(); // a no-op for the holder; `down` by hand waits for a running test
+  try {
+    if (!keep) await teardown();
+  } finally {
+    await unlockSwarm();
+  }
+}
+
+async function teardown() {
   for (const n of NODES) if (answers(n.name)) docker(n.name, ["swarm", "leave", "--force"], { ok: false });
   for (const n of NODES) {
     const pid = pidOf(n.name);
@@ -152,7 +217,10 @@ export function swarmStatus() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cmd = process.argv[2];
-  if (cmd === "up") process.stdout.write(`${JSON.stringify(await swarmUp(), null, 2)}\n`);
+  if (cmd === "up") {
+    process.stdout.write(`${JSON.stringify(await swarmUp(), null, 2)}\n`);
+    await unlockSwarm(); // by hand: up until someone says down (a test waits for nobody then)
+  }
   else if (cmd === "down") await swarmDown();
   else if (cmd === "status") process.stdout.write(`${JSON.stringify(swarmStatus(), null, 2)}\n`);
   else {
