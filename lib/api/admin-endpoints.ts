@@ -12,8 +12,8 @@ export const homeModel = z.object({
 });
 
 export const isolationModel = z.object({
-  spawner: z.enum(["docker", "local"]),
-  level: z.enum(["containers", "processes"]).describe("containers: a container per server; processes: local servers, processes on Kiln's host"),
+  spawner: z.enum(["docker", "local", "swarm"]),
+  level: z.enum(["containers", "processes"]).describe("containers: a container per server (swarm: a service's task, a container on one of the nodes); processes: local servers, processes on Kiln's host"),
   network: z.string().describe("The network user servers get: 'none' (a namespace of their own, loopback only), a Docker network, or 'host' (a local server when Kiln is not root)"),
   runs_as: z.string().describe("Who user code runs as"),
   local_trusted: z.boolean().describe("KILN_LOCAL_TRUSTED: the operator states that users of local servers trust each other"),

@@ -49,6 +49,25 @@ export async function describeIsolation({ ctx }: { ctx: Ctx }) {
       ],
     };
   }
+  if (kind === "swarm") {
+    const { network, homes } = c.swarm;
+    return {
+      spawner: kind, level: "containers" as const, network: network ?? "none", local_trusted: c.localTrusted, disk_limit: null, pids_limit: PIDS_LIMIT,
+      runs_as: "uid 1000 in its own container (a swarm service's task on one of the nodes), all capabilities dropped",
+      notes: [
+        "Each server, pipeline step and sweep trial is a one-replica Docker Swarm service whose task is a container shaped as the Docker spawner's: its own namespaces, CPU, memory and process limits (reserved on its node), no Docker socket, restart policy none.",
+        network
+          ? `User servers are on the swarm overlay network ${network} (egress), never the host's.`
+          : "User servers have no network: a swarm service cannot ask for Docker's 'none' network, so they go only to nodes whose engine runs without a default bridge and says so (label org.kiln.no-bridge=true). Kiln reaches them through Unix sockets in its data directory, which every node must share with Kiln.",
+        "No new privileges is set by each node's engine (dockerd --no-new-privileges), not per service (the swarm API cannot ask for it before Docker 25): a node started without it lets setuid programs in an image gain privileges.",
+        "A swarm service cannot limit swap: on a node with swap a server may use as much swap as its memory limit. Run nodes without swap.",
+        "A swarm service cannot limit its container's disk (KILN_SERVER_DISK applies to the Docker spawner only).",
+        homes.kind === "pin"
+          ? "Homes are volumes on the node a user's first server or job landed on (no size limit); their later servers and jobs are pinned to that node."
+          : `Homes are volumes of the shared driver ${homes.driver} on every node.`,
+      ],
+    };
+  }
   const ownNamespace = kilnIsRoot(); // lib/spawners/local.ts: unshare --net, then the user's uid
   return {
     spawner: kind, level: "processes" as const, network: ownNamespace ? "none" : "host", local_trusted: c.localTrusted, disk_limit: null, pids_limit: null,

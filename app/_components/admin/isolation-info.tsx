@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { api } from "../api";
 
 interface Isolation {
-  spawner: "docker" | "local";
+  spawner: "docker" | "local" | "swarm";
   level: "containers" | "processes";
   network: string;
   runs_as: string;
@@ -31,7 +31,9 @@ export function IsolationInfo() {
         <>
           <p className={info.level === "containers" ? "alert alert-success" : "alert alert-error"} data-testid="isolation-level">
             {info.level === "containers"
-              ? "Each user server runs in a container of its own, with its own network namespace."
+              ? info.spawner === "swarm"
+                ? "Each user server runs in a container of its own (a Docker Swarm service's task on one of the nodes), with its own network namespace."
+                : "Each user server runs in a container of its own, with its own network namespace."
               : info.network === "none"
                 ? "User servers are local processes, each in a network namespace of its own: suitable for users who trust each other."
                 : "User servers are local processes on this machine's network: suitable only for users who trust each other."}
