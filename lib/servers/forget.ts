@@ -11,6 +11,8 @@ import { emitProgress, progressKey } from "./progress";
 export async function forget(db: Db, row: ServerRow, why: string) {
   logger().info({ server: row.id, user: row.userId, why }, "server gone");
   await spawner(row.spawner).stop(row.state).catch(() => {});
+  // A start its replica never finished recorded no container yet; it may have made one.
+  if (row.status !== "ready") await spawner(row.spawner).removeLeftovers?.(row.id).catch(() => {});
   await db.delete(servers).where(eq(servers.id, row.id));
   await releaseGpus(db, { kind: "server", id: String(row.id) }, why);
   await endRunsOfServer(db, row.id, `The server stopped: ${why}`);

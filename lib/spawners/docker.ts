@@ -202,6 +202,11 @@ export class DockerSpawner implements Spawner, JobRunner {
     if (s.poolDir) await releaseMountPoint(s.poolDir);
   }
 
+  async removeLeftovers(serverId: number): Promise<void> {
+    await this.docker.getContainer(serverContainerName(this.options, serverId)).remove({ force: true }).catch(() => {});
+    removeRunDirs(`s${serverId}`);
+  }
+
   async adopt(state: SpawnerState, serverId: number): Promise<void> {
     const s = state as DockerState;
     if (s.runKey) await openKernelApiSocket(runDirs(s.runKey).apiSocket, socketOwner.server(serverId));

@@ -180,6 +180,11 @@ export class SwarmSpawner implements Spawner, JobRunner {
   }
 
   /** Removes a service and waits (a while) for its container to be gone: its GPUs, volume and directories are free after. */
+  async removeLeftovers(serverId: number): Promise<void> {
+    await this.removeService(serverContainerName(this.options, serverId));
+    removeRunDirs(`s${serverId}`);
+  }
+
   private async removeService(name: string): Promise<void> {
     const removed = await this.docker.getService(name).remove().then(() => true, (e) => {
       if (isNotFound(e)) return false;

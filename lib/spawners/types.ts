@@ -63,6 +63,11 @@ export interface Spawner {
   deleteHome(location: string): Promise<void>;
   /** What exactly the server runs (a run records it, "Reproduce" requires it): the image's id. */
   imageDigest(state: SpawnerState): Promise<string>;
+  /**
+   * What a start cut short before it recorded any state (its Kiln died half-way) may have
+   * left: found by the server's id, which names it. Harmless when there is nothing.
+   */
+  removeLeftovers?(serverId: number): Promise<void>;
 }
 
 /** A job: a pipeline step's program, run to its end in a fresh container (or process) with a server's isolation. */
