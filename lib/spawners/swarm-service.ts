@@ -1,30 +1,15 @@
 import type Docker from "dockerode";
 import { PIDS_LIMIT } from "../servers/limits";
-import { checkLimits, containerEnv, jupyterCommand } from "./docker-container";
-import { CONTAINER_RUN, type RunDirs } from "./run-dirs";
+import { checkLimits, type ContainerPlan, containerEnv, jupyterCommand } from "./docker-container";
+import { CONTAINER_RUN } from "./run-dirs";
 
-/** What a swarm service for one server (or job) is made of (the spawner decides placement and names). */
-export interface ServicePlan {
-  name: string;
-  image: string;
-  baseUrl: string;
-  jupyterToken: string;
-  socketMode: string;
-  env: Record<string, string>;
-  labels: Record<string, string>;
-  cpu: number;
-  memoryMb: number;
-  gpuIds: string[];
-  run: RunDirs;
+/** What a swarm service for one server (or job) is made of (the spawner decides placement and names): a container's plan, placed by the swarm. */
+export interface ServicePlan extends Omit<ContainerPlan, "network" | "home" | "diskSize"> {
   /** The home volume's name, labels and (KILN_SWARM_HOMES=volume-driver:...) its driver. */
   home: { name: string; labels: Record<string, string>; driver: string | null };
   constraints: string[];
   /** KILN_SWARM_NETWORK, or null: no network at all. */
   network: string | null;
-  /** A job (a pipeline step, a sweep trial) runs this instead of Jupyter Server, on a terminal (TTY). */
-  command?: string[];
-  /** The home mounted read-only (a job that did not ask to write it). */
-  homeReadOnly?: boolean;
 }
 
 /** Swarm's generic resource kind for NVIDIA GPUs, as nodes declare it (`--node-generic-resource NVIDIA-GPU=uuid`). */

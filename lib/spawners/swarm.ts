@@ -59,12 +59,7 @@ export class SwarmSpawner implements Spawner, JobRunner {
       runKey, image: spec.image, home: homeVolumeName(this.options, owner), userId: spec.userId, serverName: spec.serverName,
     };
     try {
-      const [nodes] = await Promise.all([
-        listSwarmNodes(this.docker),
-        this.removeService(state.serviceName), // a leftover from a crash
-        openKernelApiSocket(run.apiSocket, socketOwner.server(spec.serverId)),
-      ]);
-      const pinned = this.options.homes.kind === "pin" ? await pinnedNode(this.docker, nodes, state.home) : undefined;
+      const { nodes, pinned } = await this.groundwork(state, socketOwner.server(spec.serverId));
       progress({ progress: 15, message: "Creating swarm service" });
       await this.docker.createService(serviceSpec({
         name: state.serviceName, image: spec.image, baseUrl: spec.baseUrl, jupyterToken: spec.jupyterToken, socketMode: jupyterSocketMode(),
@@ -118,12 +113,7 @@ export class SwarmSpawner implements Spawner, JobRunner {
       runKey, image: spec.image, home: homeVolumeName(this.options, owner), userId: spec.userId, serverName: "",
     };
     try {
-      const [nodes] = await Promise.all([
-        listSwarmNodes(this.docker),
-        this.removeService(state.serviceName), // a leftover from a crash
-        openKernelApiSocket(run.apiSocket, socketOwner.run(spec.runId)),
-      ]);
-      const pinned = this.options.homes.kind === "pin" ? await pinnedNode(this.docker, nodes, state.home) : undefined;
+      const { nodes, pinned } = await this.groundwork(state, socketOwner.run(spec.runId));
       const constraints = this.placement(spec, nodes, pinned, () => {});
       await spec.onLaunch?.(state);
       await this.docker.createService(serviceSpec({
@@ -180,6 +170,13 @@ export class SwarmSpawner implements Spawner, JobRunner {
   }
 
   /** Removes a service and waits (a while) for its container to be gone: its GPUs, volume and directories are free after. */
+  /** Before a server's or a job's service: the nodes, no leftover of its name (a crash's), Kiln listening on its socket, its home's node. */
+  private async groundwork(state: SwarmState, owner: ReturnType<(typeof socketOwner)[keyof typeof socketOwner]>) {
+    const [nodes] = await Promise.all([listSwarmNodes(this.docker), this.removeService(state.serviceName), openKernelApiSocket(state.apiSocket, owner)]);
+    const pinned = this.options.homes.kind === "pin" ? await pinnedNode(this.docker, nodes, state.home) : undefined;
+    return { nodes, pinned };
+  }
+
   async removeLeftovers(serverId: number): Promise<void> {
     await this.removeService(serverContainerName(this.options, serverId));
     removeRunDirs(`s${serverId}`);
