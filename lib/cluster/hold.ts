@@ -1,6 +1,4 @@
-import { and, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db";
-import { leases } from "../db/schema";
 import { dropLease, keepLease } from "./keeper";
 
 /** A lease held for as long as the work behind it runs (a spawn waiting for GPUs, a stop, the warm pool). */
@@ -15,14 +13,4 @@ export type HeldLease = { release: () => Promise<void> };
 export async function holdLease(db: Db, name: string, ttlMs: number, force = false): Promise<HeldLease | null> {
   if (!(await keepLease(db, name, { ttlMs, force }))) return null;
   return { release: () => dropLease(db, name) };
-}
-
-/** The names among `names` some live replica holds (one query for a whole pass). */
-export async function liveLeases(db: Db, names: string[]): Promise<Set<string>> {
-  if (names.length === 0) return new Set();
-  const rows = await db
-    .select({ name: leases.name })
-    .from(leases)
-    .where(and(inArray(leases.name, names), sql`${leases.expiresAt} >= now()`));
-  return new Set(rows.map((r) => r.name));
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { leases } from "../db/schema";
 import { WORKER_ID } from "../jobs/worker";
@@ -49,4 +49,19 @@ export async function claimDueRun(db: Db, name: string, everyMs: number): Promis
     .where(and(eq(leases.name, name), sql`(${leases.lastRunAt} is null or ${leases.lastRunAt} < now() - ${`${everyMs} milliseconds`}::interval)`))
     .returning({ name: leases.name });
   return rows.length > 0;
+}
+
+/** The live holders of those of `names` someone holds (one query for a whole pass). */
+export async function liveHolders(db: Db, names: string[]): Promise<Map<string, { holder: string; address: string | null }>> {
+  if (names.length === 0) return new Map();
+  const rows = await db
+    .select({ name: leases.name, holder: leases.holder, address: leases.address })
+    .from(leases)
+    .where(and(inArray(leases.name, names), sql`${leases.expiresAt} >= now()`));
+  return new Map(rows.map((r) => [r.name, r]));
+}
+
+/** The names among `names` some live replica holds. */
+export async function liveLeases(db: Db, names: string[]): Promise<Set<string>> {
+  return new Set((await liveHolders(db, names)).keys());
 }

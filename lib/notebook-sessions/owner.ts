@@ -1,7 +1,8 @@
 import { inArray } from "drizzle-orm";
 import { reachable } from "../cluster/forward";
 import { dropLease, keepLease, keeps, keptNames, replicaAddress } from "../cluster/keeper";
-import { leaseHolder } from "../cluster/lease";
+import { leaseHolder, liveHolders } from "../cluster/lease";
+import { WORKER_ID } from "../jobs/worker";
 import type { Db } from "../db";
 import { executions } from "../db/schema";
 import { restartLog } from "../execution/events";
@@ -92,9 +93,11 @@ export async function notebookRound(db: Db): Promise<void> {
     if (name.startsWith("notebook:") && !views.has(id) && !hasSession(id) && !claiming.has(id)) await dropLease(db, name);
   }
   const open = await db.selectDistinct({ notebookId: executions.notebookId }).from(executions).where(inArray(executions.status, ["queued", "running"]));
-  const orphaned = new Set(open.map((r) => r.notebookId));
-  for (const id of orphaned) {
-    if (keeps(notebookLease(id)) || (await heldElsewhere(db, notebookLease(id)))) continue;
+  const candidates = open.map((r) => r.notebookId).filter((id) => !keeps(notebookLease(id)));
+  const held = await liveHolders(db, candidates.map(notebookLease));
+  for (const id of candidates) {
+    const h = held.get(notebookLease(id));
+    if (h?.address && h.holder !== WORKER_ID && h.address !== replicaAddress() && (await reachable(h.address))) continue; // its owner is alive
     await claimNotebook(db, id, true).catch((e) => logger().warn({ err: e, notebook: id }, "could not take over a notebook's running cells"));
   }
   await endOrphanedBatchRuns(db, async (runId) => keeps(batchRunLease(runId)) || (await heldElsewhere(db, batchRunLease(runId))) !== null);

@@ -1,5 +1,5 @@
 import { eq, ne } from "drizzle-orm";
-import { liveLeases } from "../cluster/hold";
+import { liveLeases } from "../cluster/lease";
 import type { Db } from "../db";
 import { servers } from "../db/schema";
 import { forget } from "./forget";

@@ -13,6 +13,7 @@ import { openEvents } from "../helpers/sse";
 const adminToken = randomToken();
 const instance = `swarm-${randomToken().slice(0, 8)}`;
 let kiln: RunningKiln;
+let env: Record<string, string>;
 let manager: Docker;
 let nodes: { name: string; id: string; gpus: string[] }[];
 const dataDir = tempDir("sw");
@@ -77,12 +78,11 @@ describe("servers as Docker Swarm services across two nodes", () => {
     const swarm = await swarmUp(); // robust to a swarm a killed run left: reused if whole, its services removed
     nodes = swarm.nodes;
     manager = new Docker({ socketPath: swarm.manager.slice("unix://".length) });
-    kiln = await startKiln({
-      env: {
-        KILN_ADMIN_TOKEN: adminToken, KILN_DATA_DIR: dataDir, KILN_INSTANCE_NAME: instance, KILN_AUTH_RATE_LIMIT: "100000",
-        KILN_SPAWNER: "swarm", KILN_SWARM_DOCKER_HOST: swarm.manager, KILN_SERVER_POLL_INTERVAL: "1", KILN_SPAWN_TIMEOUT: "240",
-      },
-    });
+    env = {
+      KILN_ADMIN_TOKEN: adminToken, KILN_DATA_DIR: dataDir, KILN_INSTANCE_NAME: instance, KILN_AUTH_RATE_LIMIT: "100000",
+      KILN_SPAWNER: "swarm", KILN_SWARM_DOCKER_HOST: swarm.manager, KILN_SERVER_POLL_INTERVAL: "1", KILN_SPAWN_TIMEOUT: "240",
+    };
+    kiln = await startKiln({ env });
     // the catalog's python image allows no GPUs by default; an admin allows two
     expect((await call(kiln.url, "PATCH", "/api/images/python", { token: adminToken, body: { max_gpus: 2 } })).status).toBe(200);
   }, 900_000);
@@ -153,6 +153,25 @@ describe("servers as Docker Swarm services across two nodes", () => {
     }
     await call(kiln.url, "DELETE", `/hub/api/users/${bob.name}/server`, { token: bob.token });
   }, 600_000);
+
+  test("a swarm server outlives a Kiln killed with SIGKILL: the next Kiln re-adopts it, its kernel keeps its variables and its kiln module reaches Kiln again", async () => {
+    const dave = await makeUser(admin(), "swd");
+    await startAndWait(dave, {});
+    const service = (await serviceOf(dave.name)).ID;
+    const km = jupyterClient(kiln.url, dave.name, dave.token);
+    const kernel = await km.startNew({ name: "python3" });
+    expect(await run(kernel, "import kiln\nx = 41\nprint(kiln.log_param('before', 1))")).toBe("1\n");
+
+    await kiln.stop("SIGKILL");
+    kiln = await startKiln({ env: { ...env, PORT: String(kiln.port) } }); // where the client looks
+    expect((await call(kiln.url, "GET", `/hub/api/users/${dave.name}`, { token: dave.token })).body.servers?.[""]?.ready).toBe(true);
+    expect((await serviceOf(dave.name)).ID).toBe(service); // the same service, not a new one
+    // The client's socket went with the old Kiln; it reconnects to the same kernel, and the kiln module's socket answers again.
+    await expect.poll(async () => run(kernel, "print(x + 1, kiln.log_param('after', 2))").catch((e) => String(e)), { timeout: 60_000, interval: 500 }).toBe("42 2\n");
+    km.dispose();
+    await call(kiln.url, "DELETE", `/hub/api/users/${dave.name}/server`, { token: dave.token });
+    expect(await serviceOf(dave.name)).toBeUndefined();
+  }, 300_000);
 
   test("a swarm server is hardened: unprivileged user, capabilities dropped, limits and reservations, no restart, no network, no Docker socket", async () => {
     const carol = await makeUser(admin(), "swc");
