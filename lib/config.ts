@@ -1,4 +1,5 @@
 import path from "node:path";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const bool = z
@@ -11,6 +12,14 @@ const emails = z
   .pipe(z.array(z.email()));
 
 /** Every environment variable Kiln reads. README's configuration table mirrors this. */
+/** An IP address, or a CIDR range of one (10.1.0.0/16, fd00::/8). */
+function isAddressOrCidr(v: string): boolean {
+  const [addr, bits, more] = v.split("/");
+  const family = isIP(addr ?? "");
+  if (!family || more !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 export const configSchema = z
   .object({
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -29,6 +38,11 @@ export const configSchema = z
     KILN_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     KILN_SERVING_NICE: z.coerce.number().int().min(0).max(19).default(10),
     KILN_SERVING_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    KILN_TRUSTED_PROXIES: z
+      .string()
+      .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
+      .refine((list) => list.every(isAddressOrCidr), "must be comma-separated IP addresses or CIDR ranges (e.g. 10.0.0.5,10.1.0.0/16) of the load balancers in front of Kiln")
+      .default([]),
     KILN_REPLICA_URL: z.string().url().refine((v) => /^https?:/.test(v), "must be an http(s) URL other Kiln replicas can reach").optional(),
     KILN_SERVING_UNLOAD_AFTER: z.coerce.number().int().min(1).max(86_400).default(300),
     GITHUB_CLIENT_ID: z.string().min(1).optional(),
@@ -136,6 +150,8 @@ export interface Config {
   servingPort?: number;
   /** Where other Kiln replicas on the same database reach this one (lib/cluster/keeper.ts). */
   replicaUrl?: string;
+  /** Load balancers whose X-Forwarded-For is believed (lib/http/client-address.ts). */
+  trustedProxies: string[];
   /** Seconds a model version no endpoint routes to stays loaded, idle, before its memory goes back. */
   servingUnloadAfter: number;
   /** Sign-in and sign-up attempts allowed per client address per minute. */
@@ -238,6 +254,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     servingNice: c.KILN_SERVING_NICE,
     servingPort: c.KILN_SERVING_PORT,
     replicaUrl: c.KILN_REPLICA_URL?.replace(/\/$/, ""),
+    trustedProxies: c.KILN_TRUSTED_PROXIES,
     servingUnloadAfter: c.KILN_SERVING_UNLOAD_AFTER,
     authRateLimit: c.KILN_AUTH_RATE_LIMIT,
     github: c.GITHUB_CLIENT_ID ? { clientId: c.GITHUB_CLIENT_ID, clientSecret: c.GITHUB_CLIENT_SECRET! } : undefined,

@@ -23,17 +23,17 @@ export async function verifyCredentials(db: Db, raw: unknown, headers: Headers):
   const limits = rateLimits();
   const address = clientIp(headers);
   const pair = `${address} ${email}`;
-  limits.perAddress.hit(address, "sign-in attempts from this address");
-  limits.perAccountAddress.hit(pair, "sign-in attempts for this account from this address");
-  if (limits.accountFailures.exceeded(email) && limits.perAccountAddress.count(pair) > 1)
-    throw limits.accountFailures.refusal(email, "failed sign-in attempts for this account");
+  await limits.perAddress.hit(db, address, "sign-in attempts from this address");
+  await limits.perAccountAddress.hit(db, pair, "sign-in attempts for this account from this address");
+  if ((await limits.accountFailures.exceeded(db, email)) && (await limits.perAccountAddress.count(db, pair)) > 1)
+    throw await limits.accountFailures.refusal(db, email, "failed sign-in attempts for this account");
   const [user] = await db.select().from(users).where(eq(users.email, email));
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
   if (!user?.passwordHash || !ok) {
-    limits.accountFailures.add(email);
+    await limits.accountFailures.add(db, email);
     return null;
   }
-  limits.perAccountAddress.reset(pair);
+  await limits.perAccountAddress.reset(db, pair);
   if (!user.admin && getConfig().adminEmails.includes(email)) {
     const [promoted] = await db.update(users).set({ admin: true }).where(eq(users.id, user.id)).returning();
     return promoted!;

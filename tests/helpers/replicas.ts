@@ -46,7 +46,7 @@ export async function startReplicas(opts: { count?: number; env?: Record<string,
     KILN_DATA_DIR: dataDir,
     KILN_ADMIN_TOKEN: adminToken,
     KILN_INSTANCE_NAME: instance,
-    // Behind nginx every client has nginx's address, and sign-in limits key on it.
+    // Tests sign in many users through nginx from one machine: no limit in the way (client-address.test.ts tests it).
     KILN_AUTH_RATE_LIMIT: "100000",
     ...opts.env,
   };

@@ -1,9 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { tokenFromHeader } from "../../lib/auth/authenticate";
 import { hashPassword, verifyPassword } from "../../lib/auth/password";
-import { RateLimiter } from "../../lib/auth/rate-limit";
 import { generateToken, hashToken } from "../../lib/auth/token-secret";
-import { RateLimitError, UnauthorizedError } from "../../lib/errors";
+import { UnauthorizedError } from "../../lib/errors";
 
 describe("passwords", () => {
   test("scrypt hashes verify, carry their parameters, and are salted", async () => {
@@ -32,22 +31,5 @@ describe("tokens", () => {
     expect(tokenFromHeader(null)).toBeNull();
     expect(() => tokenFromHeader("Basic abc")).toThrow(UnauthorizedError);
     expect(() => tokenFromHeader("token")).toThrow(UnauthorizedError);
-  });
-});
-
-describe("rate limiting", () => {
-  test("the n+1th attempt in a window is refused with a retry delay; other keys are unaffected", () => {
-    const l = new RateLimiter(3, 60_000);
-    for (let i = 0; i < 3; i++) l.hit("a");
-    expect(() => l.hit("a")).toThrow(RateLimitError);
-    try {
-      l.hit("a");
-    } catch (e) {
-      expect((e as RateLimitError).retryAfterSeconds).toBeGreaterThan(0);
-      expect((e as RateLimitError).retryAfterSeconds).toBeLessThanOrEqual(60);
-    }
-    l.hit("b");
-    l.reset("a");
-    l.hit("a");
   });
 });

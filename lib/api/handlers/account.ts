@@ -7,7 +7,7 @@ import { signUp } from "../../users/signup";
 import { endpoints } from "../endpoints";
 
 export const signUpHandler = handle(endpoints.signUp, async ({ ctx, req, body }) => {
-  rateLimits().perAddress.hit(clientIp(req.headers), "sign-up attempts from this address");
+  await rateLimits().perAddress.hit(ctx.db, clientIp(req.headers), "sign-up attempts from this address");
   return json(await signUp({ db: ctx.db, input: body }), 201);
 });
 

@@ -17,3 +17,4 @@ export * from "./endpoints";
 export * from "./pipelines";
 export * from "./sweeps";
 export * from "./leases";
+export * from "./rate-limits";
