@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { isSealed, seal } from "../auth/at-rest";
-import { claimDueRun, releaseLease, takeLease } from "../cluster/lease";
+import { dropLease, keepLease } from "../cluster/keeper";
+import { claimDueRun } from "../cluster/lease";
 import { blobStore } from "../datasets/blobs";
 import { collectGarbage } from "../datasets/gc";
 import { purgeStaleUploads } from "../datasets/uploads/purge";
@@ -58,11 +59,11 @@ async function sweepBlobs(db: Db) {
 /**
  * The work only one replica does, under the watch lease: dead containers, the culler, GPU
  * quotas, kernel-API sockets nobody listens on, spawns whose replica died, stale uploads,
- * the blob sweep. Held for three polls (at least 5 s): a holder that dies is replaced
- * within that.
+ * the blob sweep. The lease keeper renews it every two seconds, whatever the poll interval:
+ * a holder that dies is replaced within its 6 s TTL and one poll of the next.
  */
-async function leadPass(db: Db, intervalMs: number, force: boolean): Promise<boolean> {
-  if (!(await takeLease(db, WATCH_LEASE, Math.max(3 * intervalMs, 5000), { force }))) return false;
+async function leadPass(db: Db, force: boolean): Promise<boolean> {
+  if (!(await keepLease(db, WATCH_LEASE, { force }))) return false;
   await adoptAll(db);
   await finishOrphans(db);
   await pollServers(db);
@@ -87,14 +88,14 @@ export async function startServerWatch(db: Db, intervalMs = getConfig().servers.
   }
   await finishOrphans(db, { othersAreGone: single }).catch((e) => logger().warn({ err: e }, "could not finish interrupted spawns"));
   await endRunsOfVanishedServers(db).catch((e) => logger().warn({ err: e }, "could not end the runs of vanished servers"));
-  await leadPass(db, intervalMs, single).catch((e) => logger().warn({ err: e }, "server poll failed"));
+  await leadPass(db, single).catch((e) => logger().warn({ err: e }, "server poll failed"));
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     recordProxyActivity(db)
       .then(() => pruneKernelApiSockets())
-      .then(() => leadPass(db, intervalMs, single))
+      .then(() => leadPass(db, single))
       .catch((e) => logger().warn({ err: e }, "server poll failed"))
       .finally(() => (running = false));
   }, intervalMs);
@@ -103,7 +104,7 @@ export async function startServerWatch(db: Db, intervalMs = getConfig().servers.
     // A clean shutdown hands the work on at once rather than after the lease runs out.
     stop: () => {
       clearInterval(timer);
-      return releaseLease(db, WATCH_LEASE).catch(() => {});
+      return dropLease(db, WATCH_LEASE);
     },
   };
 }
