@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { FAKE_GPUS, swarmDown, swarmUp } from "../../scripts/swarm.mjs";
+import { FAKE_GPUS } from "../../scripts/swarm.mjs";
 import { call, makeUser } from "../helpers/http";
-import { type RunningKiln, randomToken, startKiln, tempDir, uniq } from "../helpers/kiln";
+import { type SwarmKiln, startSwarmKiln } from "../helpers/swarm-kiln";
+import { type RunningKiln, startKiln, uniq } from "../helpers/kiln";
 import { stepLog, waitForRun } from "../helpers/pipelines";
 import { makeNotebook, toySpace, waitForSweep } from "../helpers/sweeps";
 
@@ -12,13 +13,14 @@ import { makeNotebook, toySpace, waitForSweep } from "../helpers/sweeps";
 // two fake GPUs). The swarm is one machine-wide thing: swarmUp takes its lock (flock on
 // /tmp/kiln-swarm/lock) until swarmDown, so this file and swarm-spawner.test.ts, which vitest
 // may start side by side, take turns (the second waits in its beforeAll).
-const adminToken = randomToken();
-const instance = `swjob-${randomToken().slice(0, 8)}`;
+let sk: SwarmKiln;
 let kiln: RunningKiln;
+let adminToken: string;
+let instance: string;
+let dataDir: string;
 let env: Record<string, string>;
 let manager: Docker;
 let nodes: { name: string; id: string; gpus: string[] }[];
-const dataDir = tempDir("sj");
 
 type User = { name: string; token: string };
 const admin = () => ({ backend: "pglite" as const, url: kiln.url, adminToken });
@@ -76,21 +78,12 @@ async function waitForNoJobServices() {
 
 describe("pipeline steps and sweep trials as Docker Swarm services", () => {
   beforeAll(async () => {
-    const swarm = await swarmUp(); // waits while another test file holds the swarm
-    nodes = swarm.nodes;
-    manager = new Docker({ socketPath: swarm.manager.slice("unix://".length) });
-    env = {
-      KILN_ADMIN_TOKEN: adminToken, KILN_DATA_DIR: dataDir, KILN_INSTANCE_NAME: instance, KILN_AUTH_RATE_LIMIT: "100000",
-      KILN_SPAWNER: "swarm", KILN_SWARM_DOCKER_HOST: swarm.manager, KILN_SERVER_POLL_INTERVAL: "1", KILN_SPAWN_TIMEOUT: "240",
-    };
-    kiln = await startKiln({ env });
-    expect((await call(kiln.url, "PATCH", "/api/images/python", { token: adminToken, body: { max_gpus: 2 } })).status).toBe(200);
+    sk = await startSwarmKiln("swjob"); // waits while another test file holds the swarm
+    ({ kiln, env, adminToken, instance, dataDir, manager, nodes } = sk);
   }, 1_200_000);
 
   afterAll(async () => {
-    await kiln?.stop();
-    await swarmDown({ keep: !!process.env.KILN_SWARM_KEEP });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (sk) await sk.stop(kiln);
   }, 120_000);
 
   test("the admin page's isolation facts describe swarm servers as containers on the nodes, not local processes", async () => {

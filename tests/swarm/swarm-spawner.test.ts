@@ -1,22 +1,23 @@
-import fs from "node:fs";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { FAKE_GPUS, swarmDown, swarmUp } from "../../scripts/swarm.mjs";
+import { FAKE_GPUS } from "../../scripts/swarm.mjs";
 import { call, makeUser } from "../helpers/http";
+import { type SwarmKiln, startSwarmKiln } from "../helpers/swarm-kiln";
 import { jupyterClient, run } from "../helpers/jupyter";
-import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
+import { type RunningKiln, startKiln } from "../helpers/kiln";
 import { openEvents } from "../helpers/sse";
 
 // A real two-node swarm: two more Docker engines on this machine (scripts/swarm.mjs), n2
 // declaring two fake GPUs. Kiln talks to the manager (n1); the tasks' Jupyter sockets are in
 // Kiln's data directory, which both engines see (one machine).
-const adminToken = randomToken();
-const instance = `swarm-${randomToken().slice(0, 8)}`;
+let sk: SwarmKiln;
 let kiln: RunningKiln;
+let adminToken: string;
+let instance: string;
+let dataDir: string;
 let env: Record<string, string>;
 let manager: Docker;
 let nodes: { name: string; id: string; gpus: string[] }[];
-const dataDir = tempDir("sw");
 
 type User = { name: string; token: string };
 const admin = () => ({ backend: "pglite" as const, url: kiln.url, adminToken });
@@ -75,24 +76,12 @@ print(json.dumps({"uid": os.getuid(), "gid": os.getgid(), "nnp": st["NoNewPrivs"
 
 describe("servers as Docker Swarm services across two nodes", () => {
   beforeAll(async () => {
-    const swarm = await swarmUp(); // robust to a swarm a killed run left: reused if whole, its services removed
-    nodes = swarm.nodes;
-    manager = new Docker({ socketPath: swarm.manager.slice("unix://".length) });
-    env = {
-      KILN_ADMIN_TOKEN: adminToken, KILN_DATA_DIR: dataDir, KILN_INSTANCE_NAME: instance, KILN_AUTH_RATE_LIMIT: "100000",
-      KILN_SPAWNER: "swarm", KILN_SWARM_DOCKER_HOST: swarm.manager, KILN_SERVER_POLL_INTERVAL: "1", KILN_SPAWN_TIMEOUT: "240",
-    };
-    kiln = await startKiln({ env });
-    // the catalog's python image allows no GPUs by default; an admin allows two
-    expect((await call(kiln.url, "PATCH", "/api/images/python", { token: adminToken, body: { max_gpus: 2 } })).status).toBe(200);
+    sk = await startSwarmKiln("swarm"); // waits while another test file holds the swarm
+    ({ kiln, env, adminToken, instance, dataDir, manager, nodes } = sk);
   }, 900_000);
 
   afterAll(async () => {
-    await kiln?.stop();
-    // KILN_SWARM_KEEP=1 keeps the engines up between runs by hand (debugging): a next run reuses them.
-    // Leaves the swarm, stops both engines, removes docker_gwbridge; gives the swarm's lock back (scripts/swarm.mjs).
-    await swarmDown({ keep: !!process.env.KILN_SWARM_KEEP });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (sk) await sk.stop(kiln);
   }, 120_000);
 
   test("the GPU inventory is the swarm nodes' generic resources, one host per node", async () => {
