@@ -59,11 +59,6 @@ export async function holderOf(db: Db, name: string): Promise<{ address: string 
   return { address: h.address, dead: false };
 }
 
-/** The live replica holding a lease, if another. */
-export async function heldElsewhere(db: Db, name: string): Promise<string | null> {
-  return (await holderOf(db, name)).address;
-}
-
 /** Another replica took the notebook over (this one stalled): its views go there, its session lets go. */
 function letGo(id: number) {
   logger().warn({ notebook: id }, "another replica took this notebook's kernel session over");
@@ -100,5 +95,5 @@ export async function notebookRound(db: Db): Promise<void> {
     if (h?.address && h.holder !== WORKER_ID && h.address !== replicaAddress() && (await reachable(h.address))) continue; // its owner is alive
     await claimNotebook(db, id, true).catch((e) => logger().warn({ err: e, notebook: id }, "could not take over a notebook's running cells"));
   }
-  await endOrphanedBatchRuns(db, async (runId) => keeps(batchRunLease(runId)) || (await heldElsewhere(db, batchRunLease(runId))) !== null);
+  await endOrphanedBatchRuns(db, async (runId) => keeps(batchRunLease(runId)) || (await holderOf(db, batchRunLease(runId))).address !== null);
 }

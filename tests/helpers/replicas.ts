@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import type postgres from "postgres";
 import path from "node:path";
 import { removeInstance } from "./docker";
 import { freePort, type RunningKiln, randomToken, startKiln, tempDir } from "./kiln";
@@ -100,4 +101,16 @@ export async function startReplicas(opts: { count?: number; env?: Record<string,
     await stop();
     throw e;
   }
+}
+
+/** Which replica holds a lease now (-1: none), by the pid in its holder's worker id. */
+export async function replicaHolding(r: Replicas, sql: postgres.Sql, name: string): Promise<number> {
+  const [row] = await sql<{ holder: string }[]>`select holder from leases where name = ${name} and expires_at > now()`;
+  const pid = Number(row?.holder.split(":")[1]);
+  return r.replicas.findIndex((k) => k.proc.pid === pid);
+}
+
+/** A user's default server's id, while its row exists. */
+export async function serverIdOf(sql: postgres.Sql, user: string): Promise<number | undefined> {
+  return (await sql<{ id: number }[]>`select s.id from servers s join users u on u.id = s.user_id where u.name = ${user}`)[0]?.id;
 }

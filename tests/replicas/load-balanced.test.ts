@@ -4,7 +4,7 @@ import { call, makeUser, startServer } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
 import { uniq } from "../helpers/kiln";
 import { waitForRun } from "../helpers/pipelines";
-import { type Replicas, startReplicas } from "../helpers/replicas";
+import { type Replicas, replicaHolding, serverIdOf as serverIdIn, startReplicas } from "../helpers/replicas";
 import { openEvents } from "../helpers/sse";
 
 // Two Kiln replicas on one PostgreSQL behind nginx (round-robin, no stickiness): any replica
@@ -12,6 +12,8 @@ import { openEvents } from "../helpers/sse";
 const IDLE_S = 8;
 let r: Replicas;
 let sql: postgres.Sql;
+const holderOf = (name: string) => replicaHolding(r, sql, name);
+const serverIdOf = (user: string) => serverIdIn(sql, user);
 beforeAll(async () => {
   r = await startReplicas({
     count: 2,
@@ -45,13 +47,6 @@ const logLines = (msg: string) =>
       }
     }),
   );
-/** Which replica holds a lease now, by the pid in its holder's worker id. */
-const holderOf = async (name: string) => {
-  const [row] = await sql<{ holder: string }[]>`select holder from leases where name = ${name} and expires_at > now()`;
-  const pid = Number(row?.holder.split(":")[1]);
-  return r.replicas.findIndex((k) => k.proc.pid === pid);
-};
-const serverIdOf = async (user: string) => (await sql<{ id: number }[]>`select s.id from servers s join users u on u.id = s.user_id where u.name = ${user}`)[0]?.id;
 
 test("through the load balancer every request is answered whichever replica gets it: a user, their token, their server starting (progress seen on the other replica) and code run through /user/", async () => {
   const upstreams = new Set<string>();

@@ -2,12 +2,14 @@ import postgres from "postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { call, makeUser } from "../helpers/http";
 import { jupyterClient, run } from "../helpers/jupyter";
-import { type Replicas, startReplicas } from "../helpers/replicas";
+import { type Replicas, replicaHolding, serverIdOf as serverIdIn, startReplicas } from "../helpers/replicas";
 
 // The replica holding the server-watch lease dies (SIGKILL): the other takes the shared work
 // over within seconds, and listens again on the kernel-API sockets the dead one held.
 let r: Replicas;
 let sql: postgres.Sql;
+const holderOf = (name: string) => replicaHolding(r, sql, name);
+const serverIdOf = (user: string) => serverIdIn(sql, user);
 beforeAll(async () => {
   r = await startReplicas({ count: 2, env: { LOG_LEVEL: "info", KILN_SERVER_POLL_INTERVAL: "1", KILN_IDLE_TIMEOUT: "6" } });
   sql = postgres(r.databaseUrl, { max: 1, onnotice: () => {} });
@@ -24,12 +26,6 @@ const until = async (what: string, check: () => Promise<boolean> | boolean, time
     await new Promise((res) => setTimeout(res, 200));
   }
 };
-const holderOf = async (name: string) => {
-  const [row] = await sql<{ holder: string }[]>`select holder from leases where name = ${name} and expires_at > now()`;
-  const pid = Number(row?.holder.split(":")[1]);
-  return r.replicas.findIndex((k) => k.proc.pid === pid);
-};
-const serverIdOf = async (user: string) => (await sql<{ id: number }[]>`select s.id from servers s join users u on u.id = s.user_id where u.name = ${user}`)[0]?.id;
 
 test("the watch lease holder killed: the other replica takes over the culler within seconds, and a container's kiln module still reaches Kiln", async () => {
   const holder = await holderOf("server-watch");
