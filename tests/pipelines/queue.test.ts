@@ -62,6 +62,9 @@ for (const backend of backends) {
       const ids = [await queue.send("flaky", { n: 1 }), await queue.send("flaky", { n: 2 })];
       await until("both jobs done", () => done, (d) => d.length === 2, 60_000);
       expect(Object.fromEntries(attempts)).toEqual({ 1: 1, 2: 3 });
+      // pg-boss marks a job completed after its handler returns: wait for that state, not the handler.
+      for (const id of ids)
+        await until(`job ${id} completed`, async () => (await queue.boss.getJobById("flaky", id!))?.state, (s) => s === "completed" || s === "failed");
       for (const id of ids) expect((await queue.boss.getJobById("flaky", id!))?.state).toBe("completed");
     });
 
