@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { isIP } from "node:net";
 import { z } from "zod";
@@ -38,6 +39,7 @@ export const configSchema = z
     KILN_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     KILN_SERVING_NICE: z.coerce.number().int().min(0).max(19).default(10),
     KILN_SERVING_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    KILN_SERVING_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
     KILN_TRUSTED_PROXIES: z
       .string()
       .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
@@ -148,6 +150,8 @@ export interface Config {
   servingNice: number;
   /** A port of its own for the serving process (models only), beside Kiln's: connections never pass through the main process. */
   servingPort?: number;
+  /** How many serving processes answer models side by side (default: one per core, at most 4). */
+  servingProcesses: number;
   /** Where other Kiln replicas on the same database reach this one (lib/cluster/keeper.ts). */
   replicaUrl?: string;
   /** Load balancers whose X-Forwarded-For is believed (lib/http/client-address.ts). */
@@ -253,6 +257,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsPublic: c.KILN_METRICS_PUBLIC,
     servingNice: c.KILN_SERVING_NICE,
     servingPort: c.KILN_SERVING_PORT,
+    servingProcesses: c.KILN_SERVING_PROCESSES ?? Math.min(4, os.availableParallelism()),
     replicaUrl: c.KILN_REPLICA_URL?.replace(/\/$/, ""),
     trustedProxies: c.KILN_TRUSTED_PROXIES,
     servingUnloadAfter: c.KILN_SERVING_UNLOAD_AFTER,

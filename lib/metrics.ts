@@ -45,8 +45,9 @@ function create() {
     }),
     servingLoaded: new client.Gauge({
       name: "kiln_serving_model_loaded",
-      help: "Model versions loaded in the serving process (1 while loaded), by model and version",
+      help: "Model versions loaded in the serving processes (1 while loaded in any), by model and version",
       labelNames: ["model", "version"] as const,
+      aggregator: "max", // summed across serving processes it would count copies, not versions
       registers: [registry],
     }),
     servingConnections: new client.Counter({

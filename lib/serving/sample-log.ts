@@ -14,7 +14,11 @@ type Pending = Map<number, string[]>;
 type G = typeof globalThis & { [KEY]?: { pending: Pending; timer: NodeJS.Timeout | null } };
 const state = () => ((globalThis as G)[KEY] ??= { pending: new Map(), timer: null });
 
-/** At most this many samples per endpoint per second are kept; the rest are not (load must not grow the disk without bound). */
+/**
+ * At most this many samples per endpoint per second are kept by each serving process; the
+ * rest are not (load must not grow the disk without bound). The processes append to the
+ * same file, each its second's lines in one write (O_APPEND: whole lines, never interleaved).
+ */
 const MAX_PER_SECOND = 1000;
 
 export const dirOf = (endpointId: number) => path.join(getConfig().dataDir, "samples", String(endpointId));

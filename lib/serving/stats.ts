@@ -8,8 +8,9 @@ import { servingProcess } from "./process/parent";
  * read by the main process over IPC): requests by version
  * and status, and the latency histogram (cumulative buckets, as Prometheus keeps them).
  * The endpoint page reads them every few seconds and takes differences itself, so it needs
- * no read:metrics scope and Kiln keeps no time series. Counters are per serving
- * process: with several Kiln processes each answers for the requests it served.
+ * no read:metrics scope and Kiln keeps no time series. Each serving process counts what it
+ * answered; the main process sums them (sumStats). With several Kiln replicas each answers
+ * for the requests it served.
  */
 export interface EndpointStats {
   name: string;
@@ -43,6 +44,31 @@ export async function endpointStats(name: string): Promise<EndpointStats> {
       .map((v) => ({ version: Number(v.labels.version), status: String(v.labels.status), count: v.value }))
       .sort((a, b) => a.version - b.version || a.status.localeCompare(b.status)),
     latency: { buckets: buckets.sort((a, b) => a.le - b.le), count, sum },
+  };
+}
+
+/** Several serving processes' counters for one endpoint as one. */
+export function sumStats(name: string, each: EndpointStats[]): EndpointStats {
+  const requests = new Map<string, EndpointStats["requests"][number]>();
+  const buckets = new Map<number, number>();
+  let count = 0;
+  let sum = 0;
+  for (const s of each) {
+    for (const r of s.requests) {
+      const key = `${r.version}|${r.status}`;
+      const seen = requests.get(key);
+      if (seen) seen.count += r.count;
+      else requests.set(key, { ...r });
+    }
+    for (const b of s.latency.buckets) buckets.set(b.le, (buckets.get(b.le) ?? 0) + b.count);
+    count += s.latency.count;
+    sum += s.latency.sum;
+  }
+  return {
+    name,
+    at: Date.now(),
+    requests: [...requests.values()].sort((a, b) => a.version - b.version || a.status.localeCompare(b.status)),
+    latency: { buckets: [...buckets].map(([le, n]) => ({ le, count: n })).sort((a, b) => a.le - b.le), count, sum },
   };
 }
 

@@ -35,8 +35,9 @@ export default async function setup(project: TestProject) {
   const adminToken = randomToken();
   const dir = tempDir("suite");
   const db = await createTempDatabase("suite");
-  // KILN_SERVING_UNLOAD_AFTER: versions no endpoint routes to are unloaded after a second, for the serving tests to see
-  const common = { KILN_ADMIN_TOKEN: adminToken, KILN_AUTH_RATE_LIMIT: "100000", KILN_SERVING_UNLOAD_AFTER: "1" };
+  // KILN_SERVING_UNLOAD_AFTER: versions no endpoint routes to are unloaded after a second, for the serving tests to see;
+  // two serving processes (the default on two cores), so they see their requests spread, counted and routed as one
+  const common = { KILN_ADMIN_TOKEN: adminToken, KILN_AUTH_RATE_LIMIT: "100000", KILN_SERVING_UNLOAD_AFTER: "1", KILN_SERVING_PROCESSES: "2" };
   const running: RunningKiln[] = [];
   try {
     const track = (k: Promise<RunningKiln>) => k.then((r) => (running.push(r), r));

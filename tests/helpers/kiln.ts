@@ -55,8 +55,9 @@ export async function startKiln(opts: { env?: Record<string, string>; command?: 
   const proc = spawn(cmd!, args, {
     cwd: ROOT,
     // No warm pool unless a test asks (by naming KILN_WARM_POOL, "" for the default): a ready
-    // container per test server would only load the machine the suite shares.
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), KILN_WARM_POOL: "none", ...opts.env },
+    // container per test server would only load the machine the suite shares. One serving
+    // process, for the same reason; the serving tests ask for more.
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), KILN_WARM_POOL: "none", KILN_SERVING_PROCESSES: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stop() reaches `npm start`'s children too
   });

@@ -31,17 +31,19 @@ const niceOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, "utf
 
 beforeAll(async () => {
   servingPort = await freePort();
-  kiln = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-process"), KILN_ADMIN_TOKEN: randomToken(), KILN_SERVING_NICE: "7", KILN_SERVING_PORT: String(servingPort) } });
+  kiln = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-process"), KILN_ADMIN_TOKEN: randomToken(), KILN_SERVING_NICE: "7", KILN_SERVING_PORT: String(servingPort), KILN_SERVING_PROCESSES: "2" } });
 }, 120_000);
 afterAll(async () => {
   await kiln?.stop();
 });
 
-test("models are answered by one process of Kiln's own, at KILN_SERVING_NICE; killed, it is replaced and answers again", async () => {
-  const [first, ...more] = servingPids();
+test("models are answered by KILN_SERVING_PROCESSES processes of Kiln's own, at KILN_SERVING_NICE; one killed, the other answers and it is replaced", async () => {
+  const [first, second, ...more] = servingPids();
   expect(first).toBeDefined();
+  expect(second).toBeDefined();
   expect(more).toEqual([]);
   expect(niceOf(first!)).toBe(7);
+  expect(niceOf(second!)).toBe(7);
   expect(niceOf(kiln.proc.pid!)).toBe(0); // Kiln itself keeps its priority
   const ready = () => freshGet("/v2/health/ready");
   expect(await ready()).toBe(200);
@@ -51,12 +53,17 @@ test("models are answered by one process of Kiln's own, at KILN_SERVING_NICE; ki
 
   process.kill(first!, "SIGKILL"); // the connections it held die with it: their clients reconnect
   expect(await freshGet("/api/health")).toBe(200); // Kiln's own answers never stopped
+  // once Kiln has seen it go, every new connection goes to the one left, until the new one is up
+  for (const deadline = Date.now() + 30_000; !/the serving process stopped; starting another/.test(kiln.output()) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+  const answered = await Promise.all(Array.from({ length: 6 }, ready));
   let replaced: number | undefined;
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-    replaced = servingPids().find((p) => p !== first);
-    if (replaced && (await ready()) === 200) break;
+    replaced = servingPids().find((p) => p !== first && p !== second);
+    if (replaced && niceOf(replaced) === 7 && (await ready()) === 200) break; // (its niceness is set as it starts)
   }
+  expect(answered).toEqual([200, 200, 200, 200, 200, 200]);
   expect(replaced).toBeDefined();
+  expect(servingPids().sort()).toEqual([second!, replaced!].sort());
   expect(await ready()).toBe(200);
   expect(niceOf(replaced!)).toBe(7);
   expect(kiln.output()).toMatch(/the serving process stopped; starting another/);

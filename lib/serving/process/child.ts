@@ -1,9 +1,10 @@
 /**
- * Kiln's serving process (started by lib/serving/process/parent.ts): served model requests
- * and nothing else, on an event loop of its own, so a flood of them does not hold up the
- * notebooks' channels in the main process. It takes whole connections from the main process, and
- * model requests forwarded on its private socket; anything else that arrives on a
- * connection it took (a browser reusing it for a page) goes back to the main process.
+ * One of Kiln's serving processes (started by lib/serving/process/parent.ts): served model
+ * requests and nothing else, on an event loop of its own, so a flood of them does not hold
+ * up the notebooks' channels in the main process. It takes whole connections from the main
+ * process, and model requests forwarded on its private socket; anything else that arrives
+ * on a connection it took from Kiln's port (a browser reusing it for a page) goes back to
+ * the main process, and on one from KILN_SERVING_PORT is a 404.
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -20,7 +21,6 @@ import { flushSamples } from "../sample-log";
 import { releaseUnrouted, warmRoute } from "../serve";
 import { endpointStats } from "../stats";
 import { forwardRequest, forwardUpgrade } from "./forward";
-import { PORT_REFUSED } from "./exit-codes";
 import { deliver, ownHandling } from "./sniff";
 import { connectRpc } from "./rpc";
 
@@ -38,7 +38,8 @@ if (niceness > 0) {
 }
 
 const dir = process.env.KILN_SERVING_DIR;
-if (!dir || !process.send) throw new Error("the serving process is started by Kiln (lib/serving/process/parent.ts)");
+const socketPath = process.env.KILN_SERVING_SOCKET;
+if (!dir || !socketPath || !process.send) throw new Error("the serving process is started by Kiln (lib/serving/process/parent.ts)");
 const kilnSocket = path.join(dir, "kiln.sock");
 
 const server = http.createServer((req, res) => {
@@ -48,9 +49,15 @@ const server = http.createServer((req, res) => {
 });
 server.on("upgrade", (req, socket, head) => forwardUpgrade(kilnSocket, req, socket, head));
 server.keepAliveTimeout = 65_000;
-/** Servers closed when Kiln stops, besides `server`. */
-const stopping: http.Server[] = [];
-const listening: Promise<void>[] = [];
+
+// KILN_SERVING_PORT's connections (Kiln listens there and hands each over): models only.
+const modelsOnly = http.createServer((req, res) => {
+  const p = (req.url ?? "/").split("?")[0]!;
+  if (isServingPath(p)) return void serveModelRequest(req, res, p);
+  const body = JSON.stringify({ error: { code: "not_found", message: `this port serves models only (/serve/{name}/predict, /v2/...); Kiln is on port ${getConfig().port}` } });
+  res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+});
+modelsOnly.keepAliveTimeout = 65_000;
 
 const rpc = connectRpc(process, {
   routing: (arg) => {
@@ -62,12 +69,13 @@ const rpc = connectRpc(process, {
     return warmRoute(endpoint, route);
   },
   stats: (name) => endpointStats(String(name)),
-  metrics: async () => (await Promise.all(SERVING_METRICS.map((n) => metrics().registry.getSingleMetricAsString(n)))).join("\n") + "\n",
+  // as objects: the main process sums every serving process's (prom-client's AggregatorRegistry)
+  metrics: async () => (await metrics().registry.getMetricsAsJSON()).filter((m) => SERVING_METRICS.includes(m.name)),
   flushSamples: () => flushSamples(),
   stop: async () => {
-    for (const s of stopping) s.close();
     server.close();
     server.closeIdleConnections();
+    modelsOnly.closeIdleConnections();
     await flushSamples().catch((e) => logger().warn({ err: e }, "serving: could not keep the last sampled requests"));
     setTimeout(() => process.exit(0), 1000).unref(); // answers in flight get a second
     server.on("close", () => process.exit(0));
@@ -86,34 +94,11 @@ setInterval(() => {
 
 // A connection from the main process, with the bytes it read to know what it was.
 const own = ownHandling(server);
-process.on("message", (m: { kiln?: string; head?: string }, socket?: net.Socket) => {
-  if (m?.kiln === "connection" && socket) deliver(own, socket, Buffer.from(m.head ?? "", "base64"));
+const ownModelsOnly = ownHandling(modelsOnly);
+process.on("message", (m: { kiln?: string; head?: string; modelsOnly?: boolean }, socket?: net.Socket) => {
+  if (m?.kiln === "connection" && socket) deliver(m.modelsOnly ? ownModelsOnly : own, socket, Buffer.from(m.head ?? "", "base64"));
 });
 process.on("disconnect", () => process.exit(0)); // Kiln went away: so does its serving process
 
-// KILN_SERVING_PORT: models only, on a port of their own, no connection passing through the main process.
-const port = getConfig().servingPort;
-if (port !== undefined) {
-  const modelsOnly = http.createServer((req, res) => {
-    const p = (req.url ?? "/").split("?")[0]!;
-    if (isServingPath(p)) return void serveModelRequest(req, res, p);
-    const body = JSON.stringify({ error: { code: "not_found", message: `this port serves models only (/serve/{name}/predict, /v2/...); Kiln is on port ${getConfig().port}` } });
-    res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
-  });
-  modelsOnly.keepAliveTimeout = 65_000;
-  listening.push(
-    new Promise<void>((resolve) => {
-      modelsOnly.once("error", (e) => {
-        process.stderr.write(`kiln: KILN_SERVING_PORT ${port}: ${e.message}\n`);
-        process.exit(PORT_REFUSED);
-      });
-      modelsOnly.listen(port, getConfig().bind, resolve);
-    }),
-  );
-  stopping.push(modelsOnly);
-}
-
-const socketPath = path.join(dir, "serving.sock");
 fs.rmSync(socketPath, { force: true }); // left by a serving process that was killed
-listening.push(new Promise<void>((resolve) => server.listen(socketPath, resolve)));
-void Promise.all(listening).then(() => rpc.push("ready"));
+server.listen(socketPath, () => rpc.push("ready"));

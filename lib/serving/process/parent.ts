@@ -1,52 +1,68 @@
 import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
 import type http from "node:http";
-import type net from "node:net";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import client from "prom-client";
+import { getConfig } from "../../config";
 import { logger } from "../../log";
 import { metrics, SERVING_METRICS } from "../../metrics";
 import { type LiveEndpoint, loadEndpoint, onEndpointChange, type Route } from "../live";
-import type { EndpointStats } from "../stats";
-import { PORT_REFUSED } from "./exit-codes";
+import { type EndpointStats, sumStats } from "../stats";
 import { forwardRequest } from "./forward";
 import { connectRpc, type Rpc } from "./rpc";
 
 /**
- * Kiln's serving process, seen from the main process. Served models answer in a process of
- * their own (lib/serving/process/child.ts; KILN_SERVING_NICE lowers its CPU priority): a
- * flood of model requests then cannot starve the notebooks' channels, and nothing the main
- * process does (PGlite's queries run on its event loop) holds up a model request.
- * Connections that open with a model request are handed over whole (sniff.ts); the odd
- * model request on a connection the main process owns is forwarded over a private socket,
- * and so is anything else that arrives on a handed-over connection, the other way.
+ * Kiln's serving processes, seen from the main process. Served models answer in processes
+ * of their own (lib/serving/process/child.ts; KILN_SERVING_NICE lowers their CPU priority):
+ * a flood of model requests then cannot starve the notebooks' channels, and nothing the
+ * main process does (PGlite's queries run on its event loop) holds up a model request.
+ * There are KILN_SERVING_PROCESSES of them (one per core by default, at most 4): one
+ * process is one event loop, and HTTP + JSON, not the model, is what a served request
+ * costs, so a second core answers more requests (bench/serving.ts measures it).
  *
- * The serving process reads no database: routing comes from here (on demand, and pushed the
- * moment this process changes it), model files from the blob store on disk.
+ * Connections that open with a model request are handed over whole (sniff.ts), to each
+ * process in turn; the odd model request on a connection the main process owns is
+ * forwarded over a private socket, and so is anything else that arrives on a handed-over
+ * connection, the other way. KILN_SERVING_PORT is listened on here and every connection
+ * handed over whole, unread.
+ *
+ * The serving processes read no database: routing comes from here (on demand, and pushed
+ * to all of them the moment this process changes it), model files from the blob store on
+ * disk. Each batches its own requests and counts its own; /metrics and the endpoint page
+ * read the sum.
  */
 const KEY = Symbol.for("kiln.servingProcess");
-type G = typeof globalThis & { [KEY]?: ServingProcess };
-export const servingProcess = (): ServingProcess => ((globalThis as G)[KEY] ??= new ServingProcess());
+type G = typeof globalThis & { [KEY]?: ServingProcesses };
+export const servingProcess = (): ServingProcesses => ((globalThis as G)[KEY] ??= new ServingProcesses());
 
 const CHILD = new URL("./child.ts", import.meta.url);
 
-class ServingProcess {
-  private child: ChildProcess | null = null;
-  private rpc: Rpc | null = null;
-  private ready = false;
+interface Worker {
+  index: number;
+  child: ChildProcess | null;
+  rpc: Rpc | null;
+  ready: boolean;
+  /** Where it takes forwarded model requests. */
+  socket: string;
+}
+type Live = Worker & { child: ChildProcess; rpc: Rpc };
+
+class ServingProcesses {
+  private workers: Worker[] = [];
+  private turn = 0;
   private stopping = false;
   private dir = "";
   private back: http.Server | null = null;
-  /** Where the serving process takes forwarded model requests. */
-  get servingSocket() {
-    return path.join(this.dir, "serving.sock");
-  }
-  /** Where this process takes what reached the serving process but is not a model request. */
+  private modelsOnly: net.Server | null = null;
+
+  /** Where this process takes what reached a serving process but is not a model request. */
   get kilnSocket() {
     return path.join(this.dir, "kiln.sock");
   }
 
-  /** Starts it; `back` is the HTTP server (Kiln's handlers) that answers what it forwards here. */
+  /** Starts them; `back` is the HTTP server (Kiln's handlers) that answers what they forward here. */
   async start(back: http.Server): Promise<void> {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "kiln-serving-")); // 0700: only Kiln's account reaches the sockets
     this.back = back;
@@ -54,42 +70,81 @@ class ServingProcess {
     for (const name of SERVING_METRICS) metrics().registry.removeSingleMetric(name);
     await new Promise<void>((resolve, reject) => back.once("error", reject).listen(this.kilnSocket, () => resolve()));
     onEndpointChange(async (name, value) => {
-      await this.rpc?.call("routing", { name, value }).catch(() => undefined); // a restarting one reads it afresh
+      await this.each((w) => w.rpc.call("routing", { name, value }).catch(() => undefined)); // a restarting one reads it afresh
     });
-    await this.spawn();
+    this.workers = Array.from({ length: getConfig().servingProcesses }, (_, index) => ({ index, child: null, rpc: null, ready: false, socket: path.join(this.dir, `serving-${index}.sock`) }));
+    await Promise.all(this.workers.map((w) => this.spawn(w)));
+    const port = getConfig().servingPort;
+    if (port !== undefined) await this.listenModelsOnly(port);
   }
 
-  private spawn(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  private spawn(w: Worker): Promise<void> {
+    return new Promise((resolve) => {
       const execArgv = process.execArgv.filter((a) => !/^--(inspect|cpu-prof|heap-prof)/.test(a));
-      const child = fork(CHILD, [], { execArgv, env: { ...process.env, KILN_SERVING_DIR: this.dir }, stdio: "inherit" });
-      this.child = child;
-      this.rpc = connectRpc(child, {
+      const child = fork(CHILD, [], { execArgv, env: { ...process.env, KILN_SERVING_DIR: this.dir, KILN_SERVING_SOCKET: w.socket }, stdio: "inherit" });
+      w.child = child;
+      w.rpc = connectRpc(child, {
         endpoint: (name) => loadEndpoint(String(name)),
         ready: () => {
-          this.ready = true;
+          w.ready = true;
           resolve();
         },
       });
       child.on("exit", (code, signal) => {
-        if (this.child !== child) return;
-        this.ready = false;
-        this.child = null;
-        this.rpc?.fail(`the serving process stopped (${signal ?? code})`);
+        if (w.child !== child) return;
+        w.ready = false;
+        w.child = null;
+        w.rpc?.fail(`the serving process stopped (${signal ?? code})`);
         if (this.stopping) return resolve();
-        if (code === PORT_REFUSED) return reject(new Error("the serving process could not listen on KILN_SERVING_PORT (said above)"));
-        logger().error({ code, signal }, "serving: the serving process stopped; starting another");
-        setTimeout(() => this.spawn().catch((e) => logger().error({ err: e }, "serving: no serving process any more")), 1000).unref();
+        logger().error({ code, signal, process: w.index }, "serving: the serving process stopped; starting another");
+        setTimeout(() => this.spawn(w).catch((e) => logger().error({ err: e }, "serving: no serving process any more")), 1000).unref();
         resolve();
       });
     });
   }
 
-  /** A connection that opened with a model request: the serving process's from here (false: it is not up). */
-  handOff(socket: net.Socket, head: Buffer): boolean {
-    if (!this.ready || !this.child?.connected) return false;
+  /** Models only, on a port of their own: each connection goes whole to a serving process, unread. */
+  private listenModelsOnly(port: number): Promise<void> {
+    const server = net.createServer({ pauseOnConnect: true }, (socket) => {
+      if (!this.handOff(socket, Buffer.alloc(0), true)) socket.destroy(); // none up: the client retries
+    });
+    this.modelsOnly = server;
+    return new Promise((resolve, reject) => {
+      server.once("error", (e) => {
+        const why = `KILN_SERVING_PORT ${port}: ${e.message}`;
+        process.stderr.write(`kiln: ${why}\n`);
+        reject(new Error(why));
+      });
+      server.listen(port, getConfig().bind, () => resolve());
+    });
+  }
+
+  private live(): Live[] {
+    return this.workers.filter((w): w is Live => w.ready && !!w.rpc && !!w.child?.connected);
+  }
+
+  private each<T>(fn: (w: Live) => Promise<T>): Promise<T[]> {
+    return Promise.all(this.live().map(fn));
+  }
+
+  /** The next serving process that is up, in turn. */
+  private pick(): Live | null {
+    for (let i = 0; i < this.workers.length; i++) {
+      const w = this.workers[this.turn++ % this.workers.length]!;
+      if (w.ready && w.rpc && w.child?.connected) return w as Live;
+    }
+    return null;
+  }
+
+  /**
+   * A connection that opened with a model request (its first bytes in `head`), or one on
+   * KILN_SERVING_PORT (`modelsOnly`): a serving process's from here (false: none is up).
+   */
+  handOff(socket: net.Socket, head: Buffer, modelsOnly = false): boolean {
+    const w = this.pick();
+    if (!w) return false;
     metrics().servingConnections.inc();
-    this.child.send({ kiln: "connection", head: head.toString("base64") }, socket, (err) => {
+    w.child.send({ kiln: "connection", head: head.toString("base64"), modelsOnly }, socket, (err) => {
       if (err) socket.destroy(); // it went away meanwhile: the client reconnects
     });
     return true;
@@ -97,40 +152,46 @@ class ServingProcess {
 
   /** A model request that came on a connection of this process's. */
   forward(req: http.IncomingMessage, res: http.ServerResponse) {
-    forwardRequest(this.servingSocket, req, res, "the serving process");
+    const w = this.pick() ?? this.workers[0];
+    forwardRequest(w?.socket ?? path.join(this.dir, "none.sock"), req, res, "the serving process");
   }
 
-  /** Loads a version in the serving process before traffic moves to it. */
+  /** Loads a version in every serving process before traffic moves to it. */
   async warm(endpoint: Pick<LiveEndpoint, "id" | "modelName" | "maxBatch" | "maxWaitMs">, route: Pick<Route, "version" | "signature">): Promise<void> {
-    if (!this.rpc || !this.ready) return; // none (yet): its first request will load it
     const { id, modelName, maxBatch, maxWaitMs } = endpoint;
-    await this.rpc.call("warm", { endpoint: { id, modelName, maxBatch, maxWaitMs }, route: { version: { id: route.version.id, version: route.version.version, chunks: route.version.chunks, size: route.version.size }, signature: route.signature } });
+    const arg = { endpoint: { id, modelName, maxBatch, maxWaitMs }, route: { version: { id: route.version.id, version: route.version.version, chunks: route.version.chunks, size: route.version.size }, signature: route.signature } };
+    await this.each((w) => w.rpc.call("warm", arg)); // none up (yet): each one's first request loads it
   }
 
+  /** An endpoint's counters, summed over the serving processes (one starting again has counted nothing yet). */
   async stats(name: string): Promise<EndpointStats> {
-    const none: EndpointStats = { name, at: Date.now(), requests: [], latency: { buckets: [], count: 0, sum: 0 } };
-    if (!this.rpc || !this.ready) return none; // a serving process starting again has counted nothing yet
-    return this.rpc.call<EndpointStats>("stats", name).catch(() => none);
+    const each = await this.each((w) => w.rpc.call<EndpointStats>("stats", name).catch(() => null));
+    return sumStats(name, each.filter((s): s is EndpointStats => s !== null));
   }
 
-  /** The serving metrics in Prometheus's text format (they are counted there). */
+  /** The serving metrics in Prometheus's text format, summed over the processes that count them. */
   async metricsText(): Promise<string> {
-    return this.rpc ? this.rpc.call<string>("metrics").catch(() => "") : "";
+    const each = (await this.each((w) => w.rpc.call<object[]>("metrics").catch(() => null))).filter((m): m is object[] => m !== null);
+    return each.length ? client.AggregatorRegistry.aggregate(each).metrics() : "";
   }
 
   async flushSamples(): Promise<void> {
-    if (this.ready) await this.rpc?.call("flushSamples");
+    await this.each((w) => w.rpc.call("flushSamples"));
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const child = this.child;
-    if (child?.connected) {
-      const gone = new Promise((r) => child.once("exit", r));
-      this.rpc?.push("stop"); // it stops taking connections, answers what it has, keeps its samples
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-      child.kill("SIGKILL");
-    }
+    this.modelsOnly?.close();
+    await Promise.all(
+      this.workers.map(async (w) => {
+        const child = w.child;
+        if (!child?.connected) return;
+        const gone = new Promise((r) => child.once("exit", r));
+        w.rpc?.push("stop"); // it stops taking connections, answers what it has, keeps its samples
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+        child.kill("SIGKILL");
+      }),
+    );
     this.back?.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
