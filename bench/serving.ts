@@ -1,5 +1,6 @@
 // usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5] [--postgres] [--serving-port]   (prints JSON; writes bench/results/serving[-postgres][-serving-port].json)
-// --serving-port: the endpoint is driven on KILN_SERVING_PORT (the serving process's own port) instead of Kiln's.
+// --serving-port: the endpoint is driven on KILN_SERVING_PORT (the serving processes' own port) instead of Kiln's.
+// KILN_SERVING_PROCESSES in the environment is passed on to Kiln (default: one per core, at most 4).
 // --pool N: the open-loop client keeps at most N connections, all kept open (default: up to 512, idle ones beyond 256 closed).
 // --postgres: Kiln on the local PostgreSQL (a temporary database) instead of the embedded PGlite, which runs on Kiln's event loop.
 /**
@@ -236,11 +237,13 @@ async function main() {
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
   const r2 = (x: number) => +x.toFixed(2);
   const r3 = (x: number) => +x.toFixed(3);
-  /** A process's CPU seconds (all threads), from /proc. */
-  const cpuOf = (pid: number) => {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100;
-  };
+  const r1 = (x: number) => +x.toFixed(1);
+  /** Processes' CPU seconds (all threads), from /proc. */
+  const cpuOf = (pids: number[]) =>
+    pids.reduce((sum, pid) => {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return sum + (Number(f[11]) + Number(f[12])) / 100;
+    }, 0);
 
   const poolArg = process.argv.indexOf("--pool");
   if (poolArg > 0) process.env.BENCH_POOL = String(Number(process.argv[poolArg + 1]));
@@ -254,15 +257,15 @@ async function main() {
   // The load client: one process, every target.
   const client = child("--load-client");
   await firstMessage(client);
-  const cpuPids: Record<string, number> = {};
+  const cpuPids: Record<string, number[]> = {};
   async function drive(job: Job, watch: string[] = []) {
     const before = Object.fromEntries(watch.map((w) => [w, cpuOf(cpuPids[w]!)]));
-    const clientBefore = cpuOf(client.pid!);
+    const clientBefore = cpuOf([client.pid!]);
     const t = performance.now();
     const r = await new Promise<LoadResult>((resolve) => (client.once("message", (m) => resolve(m as LoadResult)), client.send(job)));
     const wall = (performance.now() - t) / 1000;
     const cpu: Record<string, number> = Object.fromEntries(watch.map((w) => [`${w}_cpu_s`, r2(cpuOf(cpuPids[w]!) - before[w]!)]));
-    return { ...r, load_average: load1(), cpu: { ...cpu, client_cpu_s: r2(cpuOf(client.pid!) - clientBefore), wall_s: r2(wall) } as Record<string, number> };
+    return { ...r, load_average: load1(), cpu: { ...cpu, client_cpu_s: r2(cpuOf([client.pid!]) - clientBefore), wall_s: r2(wall) } as Record<string, number> };
   }
 
   const git = (...a: string[]) => execFileSync("git", a, { cwd: ROOT, encoding: "utf8" });
@@ -288,24 +291,24 @@ let n = 0;
 process.on("SIGUSR2", () => {
   if (!on) return void s.post("Profiler.start", () => (on = true));
   on = false;
-  s.post("Profiler.stop", (e, r) => fs.writeFileSync(${JSON.stringify(profileDir)} + "/kiln-" + ++n + ".cpuprofile", JSON.stringify(r.profile)));
+  s.post("Profiler.stop", (e, r) => fs.writeFileSync(${JSON.stringify(profileDir)} + "/kiln-" + ++n + "-" + process.pid + ".cpuprofile", JSON.stringify(r.profile)));
 });
 `);
   }
   // the serving process answers the models: it is the one profiled (it loads the same preload through NODE_OPTIONS)
-  const profiler = (what: string) => (profileDir ? (process.kill(cpuPids.serving!, "SIGUSR2"), log(`profiler ${what}`)) : undefined);
+  const profiler = (what: string) => (profileDir ? (cpuPids.serving!.forEach((pid) => process.kill(pid, "SIGUSR2")), log(`profiler ${what}`)) : undefined);
   const pg = process.argv.includes("--postgres") ? await createTempDatabase("servebench") : null;
   const kilnPort = 44000 + Math.floor(Math.random() * 1000);
   const servingPort = process.argv.includes("--serving-port") ? kilnPort + 1000 : null;
   const k = await startServer(kilnPort, {
     KILN_ADMIN_TOKEN: admin, ...(pg ? { DATABASE_URL: pg.url } : {}), ...(servingPort ? { KILN_SERVING_PORT: String(servingPort) } : {}), ...(profileDir ? { NODE_OPTIONS: `--import=${path.join(profileDir, "profiler.mjs")}` } : {}),
   });
-  cpuPids.kiln = k.pid;
-  // Kiln's serving process (lib/serving/process/child.ts), a child of Kiln's: its CPU is counted apart
-  const servingPid = fs.readdirSync(`/proc/${k.pid}/task`).flatMap((t) => fs.readFileSync(`/proc/${k.pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number))
-    .find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("serving/process/child"));
-  if (!servingPid) throw new Error("Kiln's serving process was not found among its children");
-  cpuPids.serving = servingPid;
+  cpuPids.kiln = [k.pid];
+  // Kiln's serving processes (lib/serving/process/child.ts, KILN_SERVING_PROCESSES of them), children of Kiln's: their CPU is counted apart
+  const servingPids = fs.readdirSync(`/proc/${k.pid}/task`).flatMap((t) => fs.readFileSync(`/proc/${k.pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number))
+    .filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("serving/process/child"));
+  if (!servingPids.length) throw new Error("Kiln's serving process was not found among its children");
+  cpuPids.serving = servingPids;
   const user = "servebench";
   let token = "";
   let bare: ChildProcess | undefined;
@@ -379,7 +382,7 @@ print(json.dumps(versions))`);
     // The baseline answers Kiln's own answer, byte for byte (the same bytes on the wire).
     bare = child("--bare-server", { BARE_ANSWER: answer });
     const { port } = await firstMessage<{ port: number }>(bare);
-    cpuPids.bare = bare.pid!;
+    cpuPids.bare = [bare.pid!];
     const bareTarget: Target = { url: `http://127.0.0.1:${port}/predict`, headers: kilnTarget.headers, body: kilnTarget.body };
 
     /** Connections Kiln has handed to its serving process so far. */
@@ -424,10 +427,18 @@ print(json.dumps(versions))`);
     profiler("stopped");
     let profile: ReturnType<typeof summarizeProfile> | undefined;
     if (profileDir) {
-      const file = path.join(profileDir, "kiln-1.cpuprofile");
-      for (const deadline = Date.now() + 10_000; !fs.existsSync(file) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+      const files = cpuPids.serving!.map((pid) => path.join(profileDir, `kiln-1-${pid}.cpuprofile`));
+      for (const deadline = Date.now() + 10_000; !files.every((f) => fs.existsSync(f)) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 500)); // written whole
-      profile = summarizeProfile(JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile, rounds.reduce((n, r) => n + r.kiln.all_requests, 0));
+      // each serving process's busy time per request of all of them, summed
+      const requests = rounds.reduce((n, r) => n + r.kiln.all_requests, 0);
+      for (const one of files.map((f) => summarizeProfile(JSON.parse(fs.readFileSync(f, "utf8")) as CpuProfile, requests))) {
+        if (!profile) profile = one;
+        else {
+          profile.busy_us_per_request = r1(profile.busy_us_per_request + one.busy_us_per_request);
+          for (const [k, us] of Object.entries(one.us_per_request)) profile.us_per_request[k] = r1((profile.us_per_request[k] ?? 0) + us);
+        }
+      }
     }
     const bestBare = Math.max(...rounds.map((r) => r.bare.rps));
     const bestKiln = Math.max(...rounds.map((r) => r.kiln.rps));
@@ -576,7 +587,7 @@ print(json.dumps(versions))`);
 
     const report = {
       benchmark: "served endpoint (kiln.prep + LogisticRegression, one raw row per request, private with its token) vs a bare node:http server, one load client, one Kiln (Docker spawner)",
-      database: pg ? "postgres" : "pglite", open_loop_client_pool: process.env.BENCH_POOL ? `${process.env.BENCH_POOL} connections, kept open` : "up to 512 connections, idle ones beyond 256 closed", endpoint_on: servingPort ? "KILN_SERVING_PORT (the serving process's own port)" : "Kiln's port",
+      database: pg ? "postgres" : "pglite", serving_processes: cpuPids.serving!.length, open_loop_client_pool: process.env.BENCH_POOL ? `${process.env.BENCH_POOL} connections, kept open` : "up to 512 connections, idle ones beyond 256 closed", endpoint_on: servingPort ? "KILN_SERVING_PORT (the serving process's own port)" : "Kiln's port",
       measure_s: SECONDS, warmup_s: WARMUP,
       commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)),
       cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version,

@@ -150,7 +150,7 @@ export interface Config {
   servingNice: number;
   /** A port of its own for the serving process (models only), beside Kiln's: connections never pass through the main process. */
   servingPort?: number;
-  /** How many serving processes answer models side by side (default: one per core, at most 4). */
+  /** How many serving processes answer models side by side (default: one per core but one, left to Kiln and the notebooks; 1 to 4). */
   servingProcesses: number;
   /** Where other Kiln replicas on the same database reach this one (lib/cluster/keeper.ts). */
   replicaUrl?: string;
@@ -257,7 +257,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsPublic: c.KILN_METRICS_PUBLIC,
     servingNice: c.KILN_SERVING_NICE,
     servingPort: c.KILN_SERVING_PORT,
-    servingProcesses: c.KILN_SERVING_PROCESSES ?? Math.min(4, os.availableParallelism()),
+    servingProcesses: c.KILN_SERVING_PROCESSES ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),
     replicaUrl: c.KILN_REPLICA_URL?.replace(/\/$/, ""),
     trustedProxies: c.KILN_TRUSTED_PROXIES,
     servingUnloadAfter: c.KILN_SERVING_UNLOAD_AFTER,

@@ -30,6 +30,7 @@ describe("configuration", () => {
     [{ KILN_SECRET: "tooshort" }, "KILN_SECRET"],
     [{ PORT: "4000", KILN_SERVING_PORT: "4000" }, "KILN_SERVING_PORT"],
     [{ KILN_SERVING_NICE: "20" }, "KILN_SERVING_NICE"],
+    [{ KILN_SERVING_PROCESSES: "0" }, "KILN_SERVING_PROCESSES"],
     [{ KILN_SERVING_UNLOAD_AFTER: "0" }, "KILN_SERVING_UNLOAD_AFTER"],
   ])("%o is refused, naming %s", (env, variable) => {
     try {

@@ -18,9 +18,11 @@ import { connectRpc, type Rpc } from "./rpc";
  * of their own (lib/serving/process/child.ts; KILN_SERVING_NICE lowers their CPU priority):
  * a flood of model requests then cannot starve the notebooks' channels, and nothing the
  * main process does (PGlite's queries run on its event loop) holds up a model request.
- * There are KILN_SERVING_PROCESSES of them (one per core by default, at most 4): one
- * process is one event loop, and HTTP + JSON, not the model, is what a served request
- * costs, so a second core answers more requests (bench/serving.ts measures it).
+ * There are KILN_SERVING_PROCESSES of them: one process is one event loop, and HTTP + JSON,
+ * not the model, is what a served request costs, so more cores answer more requests. By
+ * default one per core but one (left to the main process and the notebooks), 1 to 4: on
+ * this project's 2-core machines a second one measured no better (each batches half the
+ * requests, and the load client takes a core; ARCHITECTURE.md has the figures).
  *
  * Connections that open with a model request are handed over whole (sniff.ts), to each
  * process in turn; the odd model request on a connection the main process owns is
