@@ -20,7 +20,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { adminToken, ROOT, startServer } from "./kiln-process";
+import { adminToken, freePort, ROOT, startServer } from "./kiln-process";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const mb = arg("mb", 512);
@@ -106,7 +106,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** A server under test, with a user allowed to upload. */
 async function serve(label: string, root?: string) {
   const admin = adminToken();
-  const k = await startServer(48000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin }, root);
+  const k = await startServer(await freePort(), { KILN_ADMIN_TOKEN: admin }, root);
   const h = { authorization: `token ${admin}`, "content-type": "application/json" };
   await fetch(`${k.url}/hub/api/users/bench`, { method: "POST", headers: h });
   const { token } = (await (await fetch(`${k.url}/hub/api/users/bench/tokens`, { method: "POST", headers: h, body: "{}" })).json()) as { token: string };

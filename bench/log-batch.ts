@@ -11,7 +11,7 @@ import { openDatabase } from "../lib/db/open";
 import { runs } from "../lib/db/schema";
 import { ingestMetrics } from "../lib/runs/metrics";
 import { createTempDatabase, dropDatabase } from "../tests/helpers/pg";
-import { adminToken, ROOT, startServer } from "./kiln-process";
+import { adminToken, freePort, ROOT, startServer } from "./kiln-process";
 
 setTimeout(() => (process.stderr.write("bench/log-batch.ts: gave up after 5 minutes\n"), process.exit(1)), 5 * 60_000).unref();
 const arg = process.argv.indexOf("--points");
@@ -20,7 +20,7 @@ const BATCH = 1000;
 
 const tmp = await createTempDatabase("bench_logbatch");
 const admin = adminToken();
-const k = await startServer(47000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, DATABASE_URL: tmp.url });
+const k = await startServer(await freePort(), { KILN_ADMIN_TOKEN: admin, DATABASE_URL: tmp.url });
 const database = await openDatabase({ kind: "postgres", url: tmp.url });
 try {
   const h = { authorization: `token ${admin}`, "content-type": "application/json" };

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import WebSocket from "ws";
-import { adminToken, jupyterOf, ROOT, startServer } from "./kiln-process";
+import { adminToken, freePort, jupyterOf, ROOT, startServer } from "./kiln-process";
 import { subscribeEvents } from "../tests/helpers/sse";
 
 setTimeout(() => {
@@ -24,7 +24,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 const admin = adminToken();
 const h = { authorization: `token ${admin}`, "content-type": "application/json" };
-const k = await startServer(43000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
+const k = await startServer(await freePort(), { KILN_ADMIN_TOKEN: admin });
 try {
   await fetch(`${k.url}/hub/api/users/capture`, { method: "POST", headers: h });
   const { token } = (await (await fetch(`${k.url}/hub/api/users/capture/tokens`, { method: "POST", headers: h, body: "{}" })).json()) as { token: string };

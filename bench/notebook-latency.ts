@@ -16,7 +16,7 @@ import type { Page } from "playwright-core";
 import { launchChromium } from "../tests/helpers/browser";
 import { signUpInPage } from "./browser-user";
 import { directKernel, summary } from "./direct-kernel";
-import { adminToken, ROOT, startServer } from "./kiln-process";
+import { adminToken, freePort, ROOT, startServer } from "./kiln-process";
 
 setTimeout(() => {
   process.stderr.write("bench/notebook-latency.ts: gave up after 8 minutes\n");
@@ -122,7 +122,7 @@ async function typeInto(p: Page, i: number, code: string) {
 }
 
 const admin = adminToken();
-const k = await startServer(44000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
+const k = await startServer(await freePort(), { KILN_ADMIN_TOKEN: admin });
 const { browser, close } = await launchChromium();
 try {
   const ctx = await browser.newContext({ baseURL: k.url });

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { launchChromium } from "../tests/helpers/browser";
 import { signUpInPage } from "./browser-user";
-import { adminToken, ROOT, startServer } from "./kiln-process";
+import { adminToken, freePort, ROOT, startServer } from "./kiln-process";
 
 setTimeout(() => {
   process.stderr.write("bench/notebook-ui.ts: gave up after 5 minutes\n");
@@ -47,7 +47,7 @@ function notebook300() {
 }
 
 const admin = adminToken();
-const k = await startServer(42000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin });
+const k = await startServer(await freePort(), { KILN_ADMIN_TOKEN: admin });
 const { browser, close } = await launchChromium();
 try {
   const ctx = await browser.newContext({ baseURL: k.url });

@@ -13,7 +13,7 @@ import path from "node:path";
 import Docker from "dockerode";
 import type { Kernel, KernelManager } from "@jupyterlab/services";
 import WebSocket from "ws";
-import { adminToken, jupyterOf, ROOT, startServer } from "./kiln-process";
+import { adminToken, freePort, jupyterOf, ROOT, startServer } from "./kiln-process";
 import { jupyterClient } from "../tests/helpers/jupyter";
 import { jupyterHubTtfe, startJupyterHub } from "./jupyterhub";
 
@@ -75,7 +75,7 @@ async function ttfe(url: string, name: string, token: string) {
 // Cold: no pool, every start creates a container. A brand-new user each time, as a newcomer
 // meets it (a new home, a new token), on both hubs. The trials alternate, JupyterHub then
 // Kiln, so that a busy spell on this shared machine falls on both rather than on one.
-const k = await startServer(46000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "none" });
+const k = await startServer(await freePort(), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "none" });
 const token = await benchUser(k.url, "bench");
 const auth = { authorization: `token ${token}` };
 const hub = await startJupyterHub();
@@ -93,7 +93,7 @@ try {
 // Warm: a pool of one python container; each start waits until the pool has refilled,
 // as a user arriving a few seconds after the previous one would find it.
 // The default configuration (a pool of one container of the default image), new users too.
-const warmKiln = await startServer(45000 + Math.floor(Math.random() * 1000), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "" });
+const warmKiln = await startServer(await freePort(), { KILN_ADMIN_TOKEN: admin, KILN_WARM_POOL: "" });
 const poolReady = async () => {
   for (let i = 0; i < 600; i++) {
     const c = (await (await fetch(`${warmKiln.url}/api/capacity`, { headers: h })).json()) as { warm_pool: { ready: number }[] };

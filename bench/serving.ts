@@ -222,7 +222,7 @@ else await main();
 // The benchmark.
 // ---------------------------------------------------------------------------------------------
 async function main() {
-  const { adminToken, ROOT, startServer } = await import("./kiln-process");
+  const { adminToken, freePort, ROOT, startServer } = await import("./kiln-process");
   const { jupyterClient, run } = await import("../tests/helpers/jupyter");
   const { createTempDatabase, dropDatabase } = await import("../tests/helpers/pg");
   const WebSocket = (await import("ws")).default;
@@ -295,11 +295,12 @@ process.on("SIGUSR2", () => {
 });
 `);
   }
-  // the serving process answers the models: it is the one profiled (it loads the same preload through NODE_OPTIONS)
-  const profiler = (what: string) => (profileDir ? (cpuPids.serving!.forEach((pid) => process.kill(pid, "SIGUSR2")), log(`profiler ${what}`)) : undefined);
+  // the serving processes answer the models: they are the ones summarised; Kiln's main process is profiled alongside
+  // (kiln-N-<its pid>.cpuprofile, to read by hand: a traffic change's cost there shows in the swaps' profile)
+  const profiler = (what: string) => (profileDir ? ([...cpuPids.serving!, ...cpuPids.kiln!].forEach((pid) => process.kill(pid, "SIGUSR2")), log(`profiler ${what}`)) : undefined);
   const pg = process.argv.includes("--postgres") ? await createTempDatabase("servebench") : null;
-  const kilnPort = 44000 + Math.floor(Math.random() * 1000);
-  const servingPort = process.argv.includes("--serving-port") ? kilnPort + 1000 : null;
+  const kilnPort = await freePort();
+  const servingPort = process.argv.includes("--serving-port") ? await freePort() : null;
   const k = await startServer(kilnPort, {
     KILN_ADMIN_TOKEN: admin, ...(pg ? { DATABASE_URL: pg.url } : {}), ...(servingPort ? { KILN_SERVING_PORT: String(servingPort) } : {}), ...(profileDir ? { NODE_OPTIONS: `--import=${path.join(profileDir, "profiler.mjs")}` } : {}),
   });
