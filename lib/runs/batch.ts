@@ -6,7 +6,7 @@ import { type NotebookCell, type NotebookDoc, runs, users } from "../db/schema";
 import { deleteKernel, startKernel } from "../execution/kernel/rest";
 import { forgetMessageRunLater } from "../execution/message-runs";
 import { fixedRun } from "../execution/observer";
-import { executionRows } from "../execution/recorder";
+import { executionRows, recorder } from "../execution/recorder";
 import { sendExecution } from "../execution/send";
 import { type FinishedExecution, KernelSession, type KernelTarget } from "../execution/session";
 import { logger } from "../log";
@@ -79,9 +79,10 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
     error = (e as Error).message;
     logger().warn({ err: e, run: runId }, "whole-notebook run failed");
   } finally {
-    void dropLease(db, batchRunLease(runId));
     session?.close();
     if (session) await deleteKernel(t, session.kernelId).catch(() => {});
+    // Its cells' rows are written (the recorder batches them) before the run's end is.
+    await recorder().settle().catch((e) => logger().warn({ err: e, run: runId }, "could not write a run's executions"));
     // The run ends whatever happens: without its output notebook if that cannot be stored.
     await db.update(runs).set({ status, error, output, endedAt: new Date() }).where(eq(runs.id, runId)).catch(async (e) => {
       logger().error({ err: e, run: runId }, "could not store a run's output notebook");
@@ -89,5 +90,8 @@ export async function executeBatchRun(runId: number, notebookId: number, userId:
       await db.update(runs).set({ status: "failed", error: error ? `${error}; ${why}` : why, endedAt: new Date() }).where(eq(runs.id, runId))
         .catch((e2) => logger().error({ err: e2, run: runId }, "could not record a run's end"));
     });
+    // Only now: without the lease, the orphan sweep (owner.ts) would end a run whose cells'
+    // rows still read running as one whose Kiln died, over the error it really had.
+    await dropLease(db, batchRunLease(runId));
   }
 }
