@@ -50,6 +50,8 @@ interface Worker {
   socket: string;
 }
 type Live = Worker & { child: ChildProcess; rpc: Rpc };
+/** Up: it said it is ready and its IPC channel is open. */
+const isLive = (w: Worker): w is Live => w.ready && !!w.rpc && !!w.child?.connected;
 
 class ServingProcesses {
   private workers: Worker[] = [];
@@ -122,7 +124,7 @@ class ServingProcesses {
   }
 
   private live(): Live[] {
-    return this.workers.filter((w): w is Live => w.ready && !!w.rpc && !!w.child?.connected);
+    return this.workers.filter(isLive);
   }
 
   private each<T>(fn: (w: Live) => Promise<T>): Promise<T[]> {
@@ -133,7 +135,7 @@ class ServingProcesses {
   private pick(): Live | null {
     for (let i = 0; i < this.workers.length; i++) {
       const w = this.workers[this.turn++ % this.workers.length]!;
-      if (w.ready && w.rpc && w.child?.connected) return w as Live;
+      if (isLive(w)) return w;
     }
     return null;
   }
