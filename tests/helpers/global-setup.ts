@@ -36,7 +36,7 @@ export default async function setup(project: TestProject) {
   const dir = tempDir("suite");
   const db = await createTempDatabase("suite");
   // KILN_SERVING_UNLOAD_AFTER: versions no endpoint routes to are unloaded after a second, for the serving tests to see;
-  // two serving processes (the default on two cores), so they see their requests spread, counted and routed as one
+  // two serving processes (more than the default here), so they see their requests spread, counted and routed as one
   const common = { KILN_ADMIN_TOKEN: adminToken, KILN_AUTH_RATE_LIMIT: "100000", KILN_SERVING_UNLOAD_AFTER: "1", KILN_SERVING_PROCESSES: "2" };
   const running: RunningKiln[] = [];
   try {
