@@ -6,9 +6,11 @@
  * - completion: `np.ar` + Tab to the list painted, and the `complete` command's round trip
  *   on the notebook channel from the page (target p50 < 50 ms on an idle kernel).
  * Baselines in the same run: the same kernel's round trips straight over its Jupyter
- * Server's socket (execute_request to reply and idle; complete_request to reply).
+ * Server's socket (execute_request to reply and idle, one beside each Shift+Enter round;
+ * complete_request to reply), and what the page adds over the kernel's p50.
  * Prints JSON; writes bench/results/notebook-latency.json.
- * usage: node --import tsx bench/notebook-latency.ts [--rounds 30] [--only run]
+ * usage: node --import tsx bench/notebook-latency.ts [--rounds 30] [--only run] [--trace FILE]
+ *   --trace writes Chromium's trace of the last five Shift+Enter rounds (chrome://tracing, Perfetto).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -26,20 +28,27 @@ setTimeout(() => {
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const ROUNDS = Number(arg("--rounds") ?? 30) || 30;
 const ONLY_RUN = arg("--only") === "run";
+const TRACE = arg("--trace");
 
 // When a change to the DOM is on screen: a task posted once the frame that shows it has been
 // painted. A change made during a frame's animation callbacks (the editor applies events
-// there) is painted in that frame; any other waits for the next one. A rAF loop says which.
+// there) is painted in that frame; any other waits for the next one. The page's own
+// requestAnimationFrame callbacks say which (installed before the page loads). This asks for
+// no frame of its own: a frame always pending (a rAF loop) would make Chromium hold the
+// page's tasks after every key until that frame (DeferRendererTasksAfterInput), which the
+// page alone does not.
 const PAINTED = `(() => {
-  if (window.__painted) return;
   let inFrame = false;
   const after = new MessageChannel();
   after.port1.onmessage = () => (inFrame = false);
-  const loop = () => { inFrame = true; after.port2.postMessage(0); requestAnimationFrame(loop); };
-  requestAnimationFrame(loop);
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((t) => {
+    if (!inFrame) { inFrame = true; after.port2.postMessage(0); }
+    return cb(t);
+  });
   window.__painted = (fn) => {
     const task = () => { const ch = new MessageChannel(); ch.port1.onmessage = () => fn(performance.now()); ch.port2.postMessage(0); };
-    if (inFrame) task(); else requestAnimationFrame(task);
+    if (inFrame) task(); else raf(task);
   };
 })()`;
 
@@ -111,6 +120,21 @@ const CHANNEL_COMPLETE = `async ([id, n]) => {
   return times;
 }`;
 
+/** Ends the CDP trace and writes it to `file`. */
+async function saveTrace(cdp: import("playwright-core").CDPSession, file: string) {
+  const done = new Promise<string>((resolve) => cdp.once("Tracing.tracingComplete", (e) => resolve(e.stream as string)));
+  await cdp.send("Tracing.end");
+  const stream = await done;
+  const parts: string[] = [];
+  for (;;) {
+    const r = await cdp.send("IO.read", { handle: stream });
+    parts.push(r.base64Encoded ? Buffer.from(r.data, "base64").toString() : r.data);
+    if (r.eof) break;
+  }
+  await cdp.send("IO.close", { handle: stream });
+  fs.writeFileSync(file, parts.join(""));
+}
+
 const log = (m: string) => process.stderr.write(`[notebook-latency] ${m}\n`);
 const cell = (p: Page, i: number) => p.locator('[data-testid="cell"]').nth(i);
 
@@ -127,6 +151,7 @@ const { browser, close } = await launchChromium();
 try {
   const ctx = await browser.newContext({ baseURL: k.url });
   await ctx.addInitScript(WIRE);
+  await ctx.addInitScript(PAINTED);
   const page = await ctx.newPage();
   const user = await signUpInPage(page);
   const started = await page.request.post(`/hub/api/users/${user}/server`, { data: {} });
@@ -139,31 +164,33 @@ try {
   const { id } = await (await page.request.post("/api/notebooks", { data: { name: "latency", cells } })).json();
   await page.goto(`/notebooks/${id}`);
   await cell(page, 0).waitFor();
-  await page.evaluate(PAINTED);
 
-  // Shift+Enter on cell 0, a new sum each round (the first rounds warm up the kernel and page)
-  log("Shift+Enter rounds");
+  // Shift+Enter on cell 0, a new sum each round (the first rounds warm up the kernel and page),
+  // each round beside one straight to the same kernel: this machine's kernel round trip moves
+  // by half between minutes, so the baseline is taken in the same moments.
+  log("Shift+Enter rounds, each with a direct kernel round");
   const run: number[] = [];
+  const directRun: number[] = [];
   const phases = { sent: [] as number[], output: [] as number[], dom: [] as number[] };
+  const cdp = TRACE ? await ctx.newCDPSession(page) : null;
+  let direct: Awaited<ReturnType<typeof directKernel>> | null = null;
   for (let i = 0; i < ROUNDS + 5; i++) {
+    if (cdp && i === ROUNDS) await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,renderer.scheduler,disabled-by-default-renderer.scheduler,blink,input,benchmark,disabled-by-default-devtools.timeline.stack,devtools.timeline.frame", transferMode: "ReturnAsStream" });
     await typeInto(page, 0, `${1000 + i}+1`);
     await page.evaluate(`(${ARM})(${JSON.stringify(String(1001 + i))})`);
     await page.keyboard.press("Shift+Enter");
     const took = (await page.evaluate("window.__took")) as { total: number; sent: number | null; output: number | null; dom: number };
+    // the kernel exists once the first cell ran
+    direct ??= await directKernel(user, (await (await page.request.get(`/api/notebooks/${id}/kernel`)).json()).kernel_id as string);
+    const straight = await direct.execute(`${2000 + i}+1`);
     if (i < 5) continue;
     run.push(took.total);
+    directRun.push(straight);
     if (took.sent !== null) phases.sent.push(took.sent);
     if (took.output !== null) phases.output.push(took.output);
     phases.dom.push(took.dom);
   }
-  log("direct kernel rounds");
-  const kernelId = (await (await page.request.get(`/api/notebooks/${id}/kernel`)).json()).kernel_id as string;
-  const direct = await directKernel(user, kernelId);
-  const directRun: number[] = [];
-  for (let i = 0; i < ROUNDS + 5; i++) {
-    const t = await direct.execute(`${2000 + i}+1`);
-    if (i >= 5) directRun.push(t);
-  }
+  if (cdp && TRACE) await saveTrace(cdp, TRACE);
 
   const report: Record<string, unknown> = {
     benchmark: "the notebook editor's waits, in headless Chromium, real kernel in Docker",
@@ -171,6 +198,8 @@ try {
     // from the same keydown: the command on the wire, the output event in, the output in the DOM
     shift_enter_phases_p50_ms: { command_sent: summary(phases.sent).p50, output_event_received: summary(phases.output).p50, output_in_dom: summary(phases.dom).p50 },
     baseline_direct_kernel_execute_ms: summary(directRun),
+    // what the page, Kiln and the frame add to the kernel: the figure's target is about one frame
+    shift_enter_p50_over_direct_kernel_p50_ms: +(summary(run).p50 - summary(directRun).p50).toFixed(1),
   };
 
   if (!ONLY_RUN) {
@@ -204,7 +233,7 @@ try {
     const channel = ((await page.evaluate(`(${CHANNEL_COMPLETE})([${id}, ${ROUNDS + 5}])`)) as number[]).slice(5);
     const directComplete: number[] = [];
     for (let i = 0; i < ROUNDS + 5; i++) {
-      const t = await direct.complete("np.ar", 5);
+      const t = await direct!.complete("np.ar", 5);
       if (i >= 5) directComplete.push(t);
     }
     Object.assign(report, {
@@ -213,7 +242,7 @@ try {
       baseline_direct_kernel_complete_ms: summary(directComplete),
     });
   }
-  direct.close();
+  direct?.close();
   await page.request.delete(`/hub/api/users/${user}/server`);
   fs.mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
   fs.writeFileSync(path.join(ROOT, "bench", "results", "notebook-latency.json"), JSON.stringify(report, null, 2));

@@ -9,6 +9,8 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
     args: [
       "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", // Playwright gives each launch a fresh profile directory
+      // for experiments on the browser's own behaviour (bench/notebook-latency.ts), e.g. --disable-features=X
+      ...(process.env.KILN_CHROMIUM_ARGS?.split(" ").filter(Boolean) ?? []),
     ],
   });
   return {
