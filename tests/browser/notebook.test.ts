@@ -54,6 +54,27 @@ test("create a notebook from the list, print(6*7) with Shift+Enter shows 42, a p
   await expect.poll(() => page.locator('[data-testid="kernel-status"]').innerText(), { timeout: 10_000 }).toMatch(/idle/i);
 }, 120_000);
 
+test("Shift+Enter never waits on a slow cell: the next cell is selected and the cell shows [*] while it still runs", async () => {
+  // the key's change to the page is held for the kernel's first answer, briefly (controller.holdView):
+  // a cell that answers nothing for seconds must not hold it
+  await openNewNotebook(page, "Slow cell", [{ source: "import time; time.sleep(60)" }, { source: "" }]);
+  await cells(page).nth(0).locator('[data-testid="cell-input"]').click();
+  await cells(page).nth(0).locator(".cm-editor.cm-focused").waitFor({ timeout: 10_000 });
+  await page.keyboard.press("Shift+Enter");
+  const count = cells(page).nth(0).locator('[data-testid="execution-count"]');
+  await expect.poll(() => count.innerText(), { timeout: 10_000 }).toContain("*");
+  await expect.poll(() => cells(page).nth(1).getAttribute("class"), { timeout: 10_000 }).toContain("nb-selected");
+  // the focus moved with the selection: command mode keys act on the next cell
+  expect(await page.evaluate(() => document.activeElement?.closest("[data-testid='cell']") === document.querySelectorAll("[data-testid='cell']")[1])).toBe(true);
+  // still running: the sleep ended nothing yet (the page went on without it)
+  expect(await count.innerText()).toContain("*");
+  // I,I interrupts, once the kernel is in the sleep (an interrupt before it starts is lost)
+  await expect.poll(() => page.getByTestId("kernel-status").innerText(), { timeout: 30_000 }).toMatch(/busy/);
+  await page.keyboard.press("i");
+  await page.keyboard.press("i");
+  await expect.poll(() => outputsOf(page, 0).innerText(), { timeout: 30_000 }).toContain("KeyboardInterrupt");
+}, 120_000);
+
 test("closing the tab mid-run loses nothing: reopened later, 0 to 4 are all there, in order, once each", async () => {
   const id = await openNewNotebook(page, "Long run");
   await typeAndRun(page, 0, "import time\nfor i in range(5): print(i, flush=True); time.sleep(1)");

@@ -2,13 +2,22 @@ import type { NotebookController } from "./controller";
 
 /** The run commands of Jupyter, shared by the keyboard (command and edit mode) and the toolbar. */
 
+/**
+ * A run key's change to the page waits for the kernel's answer (NotebookController.holdView)
+ * when code will run; never when it opens a new cell to type in, where the next key must land.
+ */
+function holdForAnswer(c: NotebookController, ids: string[]): void {
+  if (ids.some((id) => c.store.cell(id)?.type === "code" && c.store.cell(id)!.source.trim() !== "")) c.holdView();
+}
+
 /** Shift+Enter: run the selected cells, then select the next one; past the last, a new cell to type in. */
 export function runAndAdvance(c: NotebookController): void {
   const ids = c.store.selectedIds();
   const id = ids.at(-1);
   if (!id) return;
-  void c.runner.run(ids);
   const next = c.store.order[c.store.index(id) + 1];
+  if (next) holdForAnswer(c, ids);
+  void c.runner.run(ids);
   if (next) c.select(next, "command");
   else c.insert("below", { at: id, edit: true });
 }
@@ -17,6 +26,7 @@ export function runAndAdvance(c: NotebookController): void {
 export function runInPlace(c: NotebookController): void {
   const ids = c.store.selectedIds();
   if (ids.length === 0) return;
+  holdForAnswer(c, ids);
   void c.runner.run(ids);
   if (c.store.mode === "edit") c.leaveEdit();
 }

@@ -9,7 +9,7 @@ import { Saver } from "./saver";
 import { Signal } from "./signal";
 import { newCellId } from "./source";
 import { type CellModel, type Mode, newCell, NotebookStore } from "./store";
-import type { CellType, KernelModel, NbCell, NotebookModel } from "./types";
+import type { CellType, KernelModel, NbCell, NotebookEvent, NotebookModel } from "./types";
 
 export interface ConflictState {
   /** The cells as this page had them when the save was refused, to put back on request. */
@@ -35,6 +35,15 @@ export interface CellStep {
   cell_ids: string[];
   up_to_date: boolean;
 }
+
+/** The longest a run key's answer waits for the kernel's (holdView): well under the 100 ms that still reads as instant. */
+const HOLD_MS = 50;
+
+/** What ends a held answer early: the user acting again sees the page as it now is. */
+const INTERRUPTING = ["keydown", "pointerdown", "wheel"] as const;
+
+/** An event that answers a run: anything but a cell being queued or starting. */
+const answers = (e: NotebookEvent) => e.type !== "execution" || (e.status !== "queued" && e.status !== "running");
 
 /** The REST twins of channel commands, for while the socket is down; the others (completion, help) wait for it. */
 const REST: Partial<Record<ChannelOp, string>> = { execute: "execute", interrupt: "kernel/interrupt", restart: "kernel/restart", input: "input" };
@@ -65,6 +74,9 @@ export class NotebookController {
   /** Where the caret goes when a cell's editor mounts (the click position in the static view). */
   readonly pendingCursor = new Map<string, number>();
   private wantFocus: string | null = null;
+  /** While a run key's answer is held (holdView): its end timer and the focus move it made. */
+  private viewHold: ReturnType<typeof setTimeout> | null = null;
+  private heldFocus: (() => void) | null = null;
   private trash: { cell: CellModel; run: RunState; index: number }[] = [];
   private channel: NotebookChannel | null = null;
   private caughtUp = false;
@@ -89,6 +101,8 @@ export class NotebookController {
   }
 
   start(): void {
+    // passive: a wheel listener that is not would make every scroll wait for the main thread
+    for (const type of INTERRUPTING) window.addEventListener(type, this.endHold, { capture: true, passive: true });
     void this.refreshKernel();
     void this.refreshSteps();
     // A saved edit may leave a step behind its cells (or catch up with it): the marks follow.
@@ -96,7 +110,10 @@ export class NotebookController {
       if (this.saver.state.get().kind === "saved" && this.steps.get()?.length) void this.refreshSteps();
     });
     this.channel = openChannel(this.notebookId, {
-      apply: (events) => applyEvents(this, events),
+      apply: (events) => {
+        if (this.viewHold && events.some(answers)) this.releaseView();
+        applyEvents(this, events);
+      },
       connected: (open) => {
         // Back after a drop: the kernel (or the server) may have changed meanwhile.
         if (open && !this.connected.get()) void this.refreshKernel();
@@ -109,6 +126,8 @@ export class NotebookController {
   }
 
   stop(): void {
+    for (const type of INTERRUPTING) window.removeEventListener(type, this.endHold, { capture: true });
+    this.releaseView();
     this.offSaved?.();
     this.channel?.close();
     void this.saver.save();
@@ -201,11 +220,41 @@ export class NotebookController {
   select(id: string, mode: Mode = "command"): void {
     this.store.select(id, mode);
     if (mode === "command") this.focusCell(id);
+    else if (this.viewHold) this.heldFocus = () => this.editors.get(id)?.focus();
     else this.editors.get(id)?.focus();
+  }
+
+  /**
+   * Holds what a run key changes on the page (the cell's [*], the selection moving on, the
+   * focus) until the kernel's first answer, at most HOLD_MS, and paints them together.
+   * Why: after a key, Chromium holds the page's other tasks (the socket's messages included)
+   * until the frame that key asked for has run (DeferRendererTasksAfterInput), so an answer
+   * arriving meanwhile waited a frame more. A key that changes nothing at once asks for no
+   * frame: the answer is read when it comes and painted in the next frame, with the key's
+   * own changes; a cell answering within HOLD_MS never flashes [*]. Any key, click or wheel
+   * ends the hold first, so the user always acts on the page as it is.
+   */
+  holdView(): void {
+    if (this.viewHold) return;
+    this.store.hold();
+    this.viewHold = setTimeout(() => this.releaseView(), HOLD_MS);
+  }
+
+  private readonly endHold = () => this.releaseView();
+
+  releaseView(): void {
+    if (!this.viewHold) return;
+    clearTimeout(this.viewHold);
+    this.viewHold = null;
+    const focus = this.heldFocus;
+    this.heldFocus = null;
+    this.store.release();
+    focus?.();
   }
 
   /** Moves focus to a cell's wrapper now, or once it has rendered (a new cell). */
   focusCell(id: string): void {
+    if (this.viewHold) return void (this.heldFocus = () => this.focusCell(id));
     const el = this.elements.get(id);
     if (!el) return void (this.wantFocus = id);
     if (document.activeElement !== el) el.focus({ preventScroll: true });
@@ -228,7 +277,10 @@ export class NotebookController {
   leaveEdit(): void {
     const id = this.store.selected;
     if (!id) return;
-    this.elements.get(id)?.focus({ preventScroll: true }); // before the editor unmounts, so focus never falls to <body>
+    // before the editor unmounts, so focus never falls to <body> (a held view unmounts nothing before its release)
+    const focus = () => this.elements.get(id)?.focus({ preventScroll: true });
+    if (this.viewHold) this.heldFocus = focus;
+    else focus();
     this.store.select(id, "command");
   }
 

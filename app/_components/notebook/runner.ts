@@ -75,6 +75,7 @@ export class Runner {
         store.setRun(id, applyExecution(store.run(id), res.data.id, res.data.status, res.data.execution_count));
         continue;
       }
+      this.c.releaseView(); // the answer is this error: nothing more to wait for
       const rest = queued.slice(i);
       if (res.error.code === "no_server") {
         const ids = new Set(rest.map((q) => q.id));

@@ -262,8 +262,27 @@ export class NotebookStore {
     set.add(l);
     return () => void set.delete(l);
   }
+  /** Listener sets whose notification waits for release() (see hold()). */
+  private held: Set<Set<Listener>> | null = null;
+
+  /**
+   * Changes still happen at once (the store is always current); the views hear of them on
+   * release(), all together: used to paint a run key's answer in the same frame as the
+   * kernel's (NotebookController.holdView).
+   */
+  hold(): void {
+    this.held ??= new Set();
+  }
+  release(): void {
+    const held = this.held;
+    this.held = null;
+    if (held) for (const set of held) this.emit(set);
+  }
+
   private emit(set: Set<Listener> | undefined): void {
-    if (set) for (const l of [...set]) l();
+    if (!set) return;
+    if (this.held) this.held.add(set);
+    else for (const l of [...set]) l();
   }
   private emitAll(): void {
     this.emit(this.orderListeners);
