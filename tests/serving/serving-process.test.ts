@@ -27,6 +27,26 @@ function servingPids(): number[] {
 /** A GET on a connection of its own (none kept from before): its status, 0 if it failed. */
 const freshGet = (path: string) =>
   new Promise<number>((resolve) => http.get(`${kiln.url}${path}`, { agent: false }, (r) => r.resume().on("end", () => resolve(r.statusCode ?? 0))).on("error", () => resolve(0)));
+/** The processes that hold `port`'s listening socket (an fd to it), from /proc. */
+function listenerHolders(port: number, pids: number[]): number[] {
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  const inodes = ["tcp", "tcp6"].flatMap((f) =>
+    fs.readFileSync(`/proc/net/${f}`, "utf8").split("\n").slice(1).map((l) => l.trim().split(/\s+/)).filter((c) => c[1]?.endsWith(`:${hex}`) && c[3] === "0A").map((c) => c[9]!),
+  );
+  return pids.filter((pid) => {
+    try {
+      return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return inodes.some((i) => fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${i}]`);
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  });
+}
 const niceOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
 
 beforeAll(async () => {
@@ -69,9 +89,16 @@ test("models are answered by KILN_SERVING_PROCESSES processes of Kiln's own, at 
   expect(kiln.output()).toMatch(/the serving process stopped; starting another/);
 }, 60_000);
 
-test("KILN_SERVING_PORT answers models and nothing else; a port that cannot be had stops Kiln at start-up, naming it", async () => {
+test("KILN_SERVING_PORT answers models and nothing else, accepted by the serving processes themselves (one started again included); a port that cannot be had stops Kiln at start-up, naming it", async () => {
   const on = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${servingPort}${path}`, init);
   expect((await on("/v2/health/ready")).status).toBe(200);
+  // its listening socket is held by each serving process (the one that replaced a killed one too) and not by Kiln's main process
+  const serving = servingPids();
+  expect(serving).toHaveLength(2);
+  for (const deadline = Date.now() + 30_000; listenerHolders(servingPort, serving).length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+  expect(listenerHolders(servingPort, [kiln.proc.pid!, ...serving]).sort()).toEqual([...serving].sort());
+  const fresh = () => new Promise<number>((resolve) => http.get(`http://127.0.0.1:${servingPort}/v2/health/ready`, { agent: false }, (r) => r.resume().on("end", () => resolve(r.statusCode ?? 0))).on("error", () => resolve(0)));
+  expect(await Promise.all(Array.from({ length: 20 }, fresh))).toEqual(Array(20).fill(200));
   const missing = await on("/serve/nothing-here/predict", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   expect(missing.status).toBe(404);
   expect((await missing.json()).error.message).toMatch(/No such endpoint: nothing-here/);

@@ -50,7 +50,7 @@ const server = http.createServer((req, res) => {
 server.on("upgrade", (req, socket, head) => forwardUpgrade(kilnSocket, req, socket, head));
 server.keepAliveTimeout = 65_000;
 
-// KILN_SERVING_PORT's connections (Kiln listens there and hands each over): models only.
+// KILN_SERVING_PORT's connections (its listening socket is shared by every serving process): models only.
 const modelsOnly = http.createServer((req, res) => {
   const p = (req.url ?? "/").split("?")[0]!;
   if (isServingPath(p)) return void serveModelRequest(req, res, p);
@@ -74,6 +74,7 @@ const rpc = connectRpc(process, {
   flushSamples: () => flushSamples(),
   stop: async () => {
     server.close();
+    shared?.close();
     server.closeIdleConnections();
     modelsOnly.closeIdleConnections();
     await flushSamples().catch((e) => logger().warn({ err: e }, "serving: could not keep the last sampled requests"));
@@ -95,8 +96,14 @@ setInterval(() => {
 // A connection from the main process, with the bytes it read to know what it was.
 const own = ownHandling(server);
 const ownModelsOnly = ownHandling(modelsOnly);
-process.on("message", (m: { kiln?: string; head?: string; modelsOnly?: boolean }, socket?: net.Socket) => {
-  if (m?.kiln === "connection" && socket) deliver(m.modelsOnly ? ownModelsOnly : own, socket, Buffer.from(m.head ?? "", "base64"));
+/** KILN_SERVING_PORT's listening socket, shared with the other serving processes: each accepts its own. */
+let shared: net.Server | null = null;
+process.on("message", (m: { kiln?: string; head?: string; modelsOnly?: boolean }, handle?: net.Socket | net.Server) => {
+  if (m?.kiln === "connection" && handle) deliver(m.modelsOnly ? ownModelsOnly : own, handle as net.Socket, Buffer.from(m.head ?? "", "base64"));
+  else if (m?.kiln === "listen" && handle) {
+    shared = handle as net.Server;
+    shared.on("connection", (socket) => modelsOnly.emit("connection", socket));
+  } else if (m?.kiln === "lend" && shared) process.send!({ kiln: "listener" }, shared); // for a serving process started again
 });
 process.on("disconnect", () => process.exit(0)); // Kiln went away: so does its serving process
 

@@ -27,8 +27,11 @@ import { connectRpc, type Rpc } from "./rpc";
  * Connections that open with a model request are handed over whole (sniff.ts), to each
  * process in turn; the odd model request on a connection the main process owns is
  * forwarded over a private socket, and so is anything else that arrives on a handed-over
- * connection, the other way. KILN_SERVING_PORT is listened on here and every connection
- * handed over whole, unread.
+ * connection, the other way. KILN_SERVING_PORT's listening socket is shared with the
+ * serving processes, and each accepts its own connections there: nothing passes through
+ * this process (handing a connection over costs a round trip between the two event loops,
+ * one connection at a time, and a burst of new connections stalled the models' answers for
+ * up to 300 ms).
  *
  * The serving processes read no database: routing comes from here (on demand, and pushed
  * to all of them the moment this process changes it), model files from the blob store on
@@ -48,6 +51,8 @@ interface Worker {
   ready: boolean;
   /** Where it takes forwarded model requests. */
   socket: string;
+  /** It accepts KILN_SERVING_PORT's connections itself (shareListener). */
+  listening: boolean;
 }
 type Live = Worker & { child: ChildProcess; rpc: Rpc };
 /** Up: it said it is ready and its IPC channel is open. */
@@ -59,7 +64,9 @@ class ServingProcesses {
   private stopping = false;
   private dir = "";
   private back: http.Server | null = null;
+  /** KILN_SERVING_PORT's listener while this process holds it (before it is shared, or while none can take it). */
   private modelsOnly: net.Server | null = null;
+  private started = false;
 
   /** Where this process takes what reached a serving process but is not a model request. */
   get kilnSocket() {
@@ -76,10 +83,11 @@ class ServingProcesses {
     onEndpointChange(async (name, value) => {
       await this.each((w) => w.rpc.call("routing", { name, value }).catch(() => undefined)); // a restarting one reads it afresh
     });
-    this.workers = Array.from({ length: getConfig().servingProcesses }, (_, index) => ({ index, child: null, rpc: null, ready: false, socket: path.join(this.dir, `serving-${index}.sock`) }));
+    this.workers = Array.from({ length: getConfig().servingProcesses }, (_, index) => ({ index, child: null, rpc: null, ready: false, socket: path.join(this.dir, `serving-${index}.sock`), listening: false }));
     await Promise.all(this.workers.map((w) => this.spawn(w)));
     const port = getConfig().servingPort;
-    if (port !== undefined) await this.listenModelsOnly(port);
+    if (port !== undefined) await this.shareListener(await this.listenModelsOnly(port));
+    this.started = true;
   }
 
   private spawn(w: Worker): Promise<void> {
@@ -91,12 +99,15 @@ class ServingProcesses {
         endpoint: (name) => loadEndpoint(String(name)),
         ready: () => {
           w.ready = true;
+          // one started again after another stopped: it takes its share of KILN_SERVING_PORT
+          if (this.started && getConfig().servingPort !== undefined) void this.passListener(w).catch((e) => logger().error({ err: e }, "serving: could not share KILN_SERVING_PORT with a new serving process"));
           resolve();
         },
       });
       child.on("exit", (code, signal) => {
         if (w.child !== child) return;
         w.ready = false;
+        w.listening = false;
         w.child = null;
         w.rpc?.fail(`the serving process stopped (${signal ?? code})`);
         if (this.stopping) return resolve();
@@ -107,19 +118,81 @@ class ServingProcesses {
     });
   }
 
-  /** Models only, on a port of their own: each connection goes whole to a serving process, unread. */
-  private listenModelsOnly(port: number): Promise<void> {
-    const server = net.createServer({ pauseOnConnect: true }, (socket) => {
-      if (!this.handOff(socket, Buffer.alloc(0), true)) socket.destroy(); // none up: the client retries
-    });
-    this.modelsOnly = server;
+  /**
+   * Models only, on a port of their own. While this process holds the listener (until it is
+   * shared), a connection it accepts goes whole to a serving process, unread.
+   */
+  private listenModelsOnly(port: number): Promise<net.Server> {
+    const server = net.createServer({ pauseOnConnect: true }, (socket) => this.takeModelsOnly(socket));
     return new Promise((resolve, reject) => {
       server.once("error", (e) => {
         const why = `KILN_SERVING_PORT ${port}: ${e.message}`;
         process.stderr.write(`kiln: ${why}\n`);
         reject(new Error(why));
       });
-      server.listen(port, getConfig().bind, () => resolve());
+      server.listen(port, getConfig().bind, () => resolve(server));
+    });
+  }
+
+  private takeModelsOnly(socket: net.Socket) {
+    if (!this.handOff(socket, Buffer.alloc(0), true)) socket.destroy(); // none up: the client retries
+  }
+
+  /**
+   * Gives the listener to every serving process up, then closes this process's copy: the
+   * socket stays open in theirs, and the kernel hands each new connection to one of them.
+   * With none up, this process keeps it (and hands connections over) until one is.
+   */
+  private async shareListener(server: net.Server): Promise<void> {
+    const live = this.live();
+    await Promise.all(live.map((w) => this.sendListener(w, server)));
+    if (live.some((w) => w.listening)) server.close();
+    else this.modelsOnly = server;
+  }
+
+  private sendListener(w: Live, server: net.Server): Promise<void> {
+    return new Promise((resolve) => {
+      w.child.send({ kiln: "listen" }, server, (err) => {
+        if (!err) w.listening = true;
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * A serving process started again: the listener comes from this process's copy, or is lent
+   * by one that has it (passed on, and this process's copy closed), or, with none left, is
+   * opened afresh.
+   */
+  private async passListener(w: Worker): Promise<void> {
+    if (!isLive(w)) return;
+    if (this.modelsOnly) {
+      const held = this.modelsOnly;
+      this.modelsOnly = null;
+      return this.shareListener(held);
+    }
+    const lender = this.live().find((x) => x.listening);
+    const server = lender ? await this.borrowListener(lender) : await this.listenModelsOnly(getConfig().servingPort!);
+    if (server) return this.shareListener(server);
+  }
+
+  /** The listener, sent back by a serving process that has it; null if it went away meanwhile. */
+  private borrowListener(lender: Live): Promise<net.Server | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(null), 5000);
+      const onMessage = (m: { kiln?: string }, server?: net.Server) => {
+        if (m?.kiln !== "listener" || !server) return;
+        // held here a moment: what it accepts meanwhile is handed over
+        server.on("connection", (socket) => this.takeModelsOnly(socket));
+        done(server);
+      };
+      const done = (server: net.Server | null) => {
+        clearTimeout(timer);
+        lender.child.off("message", onMessage);
+        resolve(server);
+      };
+      lender.child.on("message", onMessage);
+      lender.child.send({ kiln: "lend" });
     });
   }
 
