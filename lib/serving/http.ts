@@ -66,10 +66,37 @@ function authorize(req: http.IncomingMessage, e: LiveEndpoint) {
   const header = req.headers.authorization ?? "";
   const m = /^(?:bearer|token)\s+(\S+)$/i.exec(header);
   if (!m) throw new UnauthorizedError(`endpoint ${e.name} is private: send its token (Authorization: Bearer <token>)`);
-  // one SHA-256 per request, compared in constant time (auth's safeEqual would hash both sides again)
-  const given = crypto.createHash("sha256").update(m[1]!).digest();
-  const stored = Buffer.from(e.tokenHash, "hex");
+  // compared as hashes, in constant time (auth's safeEqual would hash both sides again)
+  const given = digestOf(m[1]!);
+  const stored = storedDigest(e.tokenHash);
   if (stored.length !== given.length || !crypto.timingSafeEqual(given, stored)) throw new ForbiddenError(`not a token of endpoint ${e.name}`);
+}
+
+/**
+ * SHA-256 of the tokens clients sent lately: a client sends the same token on every
+ * request, and hashing it each time was a tenth of a served request's CPU (bench/serving.ts
+ * --cpu-prof). In this process's memory only, as the requests themselves are; bounded, so
+ * a stream of made-up tokens costs their hashes and nothing more.
+ */
+const digests = new Map<string, Buffer>();
+const DIGESTS_KEPT = 1024;
+function digestOf(token: string): Buffer {
+  let d = digests.get(token);
+  if (!d) {
+    if (digests.size >= DIGESTS_KEPT) digests.clear();
+    digests.set(token, (d = crypto.createHash("sha256").update(token).digest()));
+  }
+  return d;
+}
+/** An endpoint's stored hash as bytes, decoded once per value (a rotated token is a new value). */
+const storedDigests = new Map<string, Buffer>();
+function storedDigest(hex: string): Buffer {
+  let d = storedDigests.get(hex);
+  if (!d) {
+    if (storedDigests.size >= DIGESTS_KEPT) storedDigests.clear();
+    storedDigests.set(hex, (d = Buffer.from(hex, "hex")));
+  }
+  return d;
 }
 
 async function endpointNamed(name: string, req: http.IncomingMessage): Promise<LiveEndpoint> {

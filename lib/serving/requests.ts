@@ -18,13 +18,26 @@ function columnsOf(sig: ModelSignature): { name: string; spec: TensorSpec }[] | 
   return null;
 }
 
+/** Each signature's columns and their names, worked out once (a route keeps its signature object). */
+const layouts = new WeakMap<ModelSignature, { columns: { name: string; spec: TensorSpec }[]; known: Set<string> } | null>();
+function layoutOf(sig: ModelSignature) {
+  let layout = layouts.get(sig);
+  if (layout === undefined) {
+    const columns = columnsOf(sig);
+    layout = columns && { columns, known: new Set(columns.map((c) => c.name)) };
+    layouts.set(sig, layout);
+  }
+  return layout;
+}
+
 /** `{"rows": [{column: value, ...}]}`: one [N, 1] tensor per column; null or absent is a missing value. */
 export function rowsToFeeds(sig: ModelSignature, rows: unknown): Feeds {
-  const columns = columnsOf(sig);
-  if (!columns) throw new ValidationError(`rows: this model takes tensors (${sig.inputs.map((i) => `${i.name} ${i.type}[${i.shape.map((d) => d ?? "?").join(", ")}]`).join("; ")}): send "inputs"`, "rows");
+  const layout = layoutOf(sig);
+  const columns = layout?.columns;
+  if (!layout || !columns) throw new ValidationError(`rows: this model takes tensors (${sig.inputs.map((i) => `${i.name} ${i.type}[${i.shape.map((d) => d ?? "?").join(", ")}]`).join("; ")}): send "inputs"`, "rows");
   if (!Array.isArray(rows) || rows.length === 0) throw new ValidationError("rows: a non-empty array of objects, one per row", "rows");
   if (rows.length > MAX_ROWS) throw new ValidationError(`rows: at most ${MAX_ROWS} per request`, "rows");
-  const known = new Set(columns.map((c) => c.name));
+  const { known } = layout;
   const expected = () => columns.map((c) => `${c.name} (${c.spec.type === "string" ? "string" : "number"})`).join(", ");
   const values = columns.map(() => new Array<unknown>(rows.length));
   rows.forEach((row, r) => {
