@@ -183,7 +183,7 @@ class ServingProcesses {
       const onMessage = (m: { kiln?: string }, server?: net.Server) => {
         if (m?.kiln !== "listener" || !server) return;
         // held here a moment: what it accepts meanwhile is handed over
-        server.on("connection", (socket) => this.takeModelsOnly(socket));
+        server.on("connection", (socket) => (socket.pause(), this.takeModelsOnly(socket))); // unread, as pauseOnConnect leaves them
         done(server);
       };
       const done = (server: net.Server | null) => {
