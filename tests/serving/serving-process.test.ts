@@ -27,26 +27,32 @@ function servingPids(): number[] {
 /** A GET on a connection of its own (none kept from before): its status, 0 if it failed. */
 const freshGet = (path: string) =>
   new Promise<number>((resolve) => http.get(`${kiln.url}${path}`, { agent: false }, (r) => r.resume().on("end", () => resolve(r.statusCode ?? 0))).on("error", () => resolve(0)));
-/** The processes that hold `port`'s listening socket (an fd to it), from /proc. */
-function listenerHolders(port: number, pids: number[]): number[] {
+/** How many fds to `port`'s listening socket each of `pids` holds (from /proc; 0 for one gone). */
+function listenerFds(port: number, pids: number[]): number[] {
   const hex = port.toString(16).toUpperCase().padStart(4, "0");
   const inodes = ["tcp", "tcp6"].flatMap((f) =>
-    fs.readFileSync(`/proc/net/${f}`, "utf8").split("\n").slice(1).map((l) => l.trim().split(/\s+/)).filter((c) => c[1]?.endsWith(`:${hex}`) && c[3] === "0A").map((c) => c[9]!),
+    fs.readFileSync(`/proc/net/${f}`, "utf8").split("\n").slice(1).map((l) => l.trim().split(/\s+/)).filter((c) => c[1]?.endsWith(`:${hex}`) && c[3] === "0A").map((c) => `socket:[${c[9]}]`),
   );
-  return pids.filter((pid) => {
+  const link = (pid: number, fd: string) => {
     try {
-      return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
-        try {
-          return inodes.some((i) => fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${i}]`);
-        } catch {
-          return false;
-        }
-      });
+      return fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
     } catch {
-      return false;
+      return ""; // closed meanwhile
+    }
+  };
+  return pids.map((pid) => {
+    try {
+      return fs.readdirSync(`/proc/${pid}/fd`).filter((fd) => inodes.includes(link(pid, fd))).length;
+    } catch {
+      return 0;
     }
   });
 }
+/** The processes among `pids` that hold `port`'s listening socket. */
+const listenerHolders = (port: number, pids: number[]) => {
+  const fds = listenerFds(port, pids);
+  return pids.filter((_, i) => fds[i]! > 0);
+};
 const niceOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
 
 beforeAll(async () => {
@@ -97,6 +103,7 @@ test("KILN_SERVING_PORT answers models and nothing else, accepted by the serving
   expect(serving).toHaveLength(2);
   for (const deadline = Date.now() + 30_000; listenerHolders(servingPort, serving).length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
   expect(listenerHolders(servingPort, [kiln.proc.pid!, ...serving]).sort()).toEqual([...serving].sort());
+  expect(listenerFds(servingPort, serving)).toEqual([1, 1]); // one copy each: the one that stayed was not given it again
   const fresh = () => new Promise<number>((resolve) => http.get(`http://127.0.0.1:${servingPort}/v2/health/ready`, { agent: false }, (r) => r.resume().on("end", () => resolve(r.statusCode ?? 0))).on("error", () => resolve(0)));
   expect(await Promise.all(Array.from({ length: 20 }, fresh))).toEqual(Array(20).fill(200));
   const missing = await on("/serve/nothing-here/predict", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });

@@ -139,13 +139,13 @@ class ServingProcesses {
   }
 
   /**
-   * Gives the listener to every serving process up, then closes this process's copy: the
-   * socket stays open in theirs, and the kernel hands each new connection to one of them.
-   * With none up, this process keeps it (and hands connections over) until one is.
+   * Gives the listener to every serving process up that lacks it, then closes this process's
+   * copy: the socket stays open in theirs, and the kernel hands each new connection to one of
+   * them. With none up, this process keeps it (and hands connections over) until one is.
    */
   private async shareListener(server: net.Server): Promise<void> {
     const live = this.live();
-    await Promise.all(live.map((w) => this.sendListener(w, server)));
+    await Promise.all(live.filter((w) => !w.listening).map((w) => this.sendListener(w, server)));
     if (live.some((w) => w.listening)) server.close();
     else this.modelsOnly = server;
   }
