@@ -190,7 +190,7 @@ try {
     if (took.output !== null) phases.output.push(took.output);
     phases.dom.push(took.dom);
   }
-  if (cdp && TRACE) await saveTrace(cdp, TRACE);
+  if (cdp) await saveTrace(cdp, TRACE!);
 
   const report: Record<string, unknown> = {
     benchmark: "the notebook editor's waits, in headless Chromium, real kernel in Docker",

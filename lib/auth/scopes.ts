@@ -1,3 +1,4 @@
+import { BoundedMemo } from "../memo";
 import { definitionOf, type FilterKind, isScopeName, METASCOPES, type ScopeName, SCOPES, SELF_KILN_SCOPES, SELF_USER_SCOPES } from "./scope-table";
 
 /** What a scope is narrowed to; an empty kind matches nothing of that kind. */
@@ -88,20 +89,17 @@ function merge(into: Map<ScopeName, Grant>, name: ScopeName, filter?: Filter) {
 export const inherits = (raw: readonly string[] | null): boolean => raw === null || raw.includes("inherit");
 
 // Tokens carry a handful of distinct scope lists: each is expanded once, then read from memory.
-const memo = new Map<string, ParsedScopes>();
+const memo = new BoundedMemo<string, ParsedScopes>(1000);
 
 /** A token's scopes for checks; null: everything its owner may do (`inherit`). */
 export function expandScopes(raw: readonly string[] | null, owner: string | null): ParsedScopes | null {
   if (inherits(raw)) return null;
   const key = `${owner ?? ""} ${JSON.stringify(raw)}`;
-  let parsed = memo.get(key);
-  if (!parsed) {
+  return memo.get(key, () => {
     const map = new Map<ScopeName, Grant>();
     for (const g of grants(raw!, owner)) merge(map, g.name, g.filter);
-    if (memo.size >= 1000) memo.clear();
-    memo.set(key, (parsed = map));
-  }
-  return parsed;
+    return map;
+  });
 }
 
 /** Whether `holder` grants this scope (with this filter, or for everything when none). */

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { unseal } from "../auth/at-rest";
+import { BoundedMemo } from "../memo";
 import { servers, type ServerRow } from "../db/schema";
 
 export async function findServer(db: Db, userId: number, name: string): Promise<ServerRow | undefined> {
@@ -14,16 +15,10 @@ export const serverBaseUrl = (user: string, serverName: string) => `/user/${user
 export const upstreamBaseUrl = (row: ServerRow, user: string) =>
   typeof row.state.upstreamBaseUrl === "string" ? row.state.upstreamBaseUrl : serverBaseUrl(user, row.name);
 
-const plain = new Map<string, string>();
+const plain = new BoundedMemo<string, string>(10_000);
 
 /** The Jupyter token Kiln keeps for proxying, from a server's state (stored encrypted: lib/auth/at-rest.ts). */
 export function jupyterTokenOf(row: ServerRow): string {
   const stored = String(row.state.jupyterToken ?? "");
-  let token = plain.get(stored);
-  if (token === undefined) {
-    token = unseal(stored);
-    if (plain.size > 10_000) plain.clear();
-    plain.set(stored, token);
-  }
-  return token;
+  return plain.get(stored, () => unseal(stored));
 }

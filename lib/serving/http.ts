@@ -2,6 +2,7 @@ import type http from "node:http";
 import crypto from "node:crypto";
 import { ForbiddenError, KilnError, NotFoundError, PayloadTooLargeError, UnauthorizedError, UnavailableError, ValidationError } from "../errors";
 import { logger } from "../log";
+import { BoundedMemo } from "../memo";
 import { metrics } from "../metrics";
 import { type LiveEndpoint, liveEndpoint, pickRoute, type Route } from "./live";
 import { type Feeds, namedToFeeds, rowsToFeeds, v2ToFeeds, v2TypeOf } from "./requests";
@@ -78,26 +79,11 @@ function authorize(req: http.IncomingMessage, e: LiveEndpoint) {
  * --cpu-prof). In this process's memory only, as the requests themselves are; bounded, so
  * a stream of made-up tokens costs their hashes and nothing more.
  */
-const digests = new Map<string, Buffer>();
-const DIGESTS_KEPT = 1024;
-function digestOf(token: string): Buffer {
-  let d = digests.get(token);
-  if (!d) {
-    if (digests.size >= DIGESTS_KEPT) digests.clear();
-    digests.set(token, (d = crypto.createHash("sha256").update(token).digest()));
-  }
-  return d;
-}
+const digests = new BoundedMemo<string, Buffer>(1024);
+const digestOf = (token: string) => digests.get(token, () => crypto.createHash("sha256").update(token).digest());
 /** An endpoint's stored hash as bytes, decoded once per value (a rotated token is a new value). */
-const storedDigests = new Map<string, Buffer>();
-function storedDigest(hex: string): Buffer {
-  let d = storedDigests.get(hex);
-  if (!d) {
-    if (storedDigests.size >= DIGESTS_KEPT) storedDigests.clear();
-    storedDigests.set(hex, (d = Buffer.from(hex, "hex")));
-  }
-  return d;
-}
+const storedDigests = new BoundedMemo<string, Buffer>(1024);
+const storedDigest = (hex: string) => storedDigests.get(hex, () => Buffer.from(hex, "hex"));
 
 async function endpointNamed(name: string, req: http.IncomingMessage): Promise<LiveEndpoint> {
   const e = await liveEndpoint(name);
