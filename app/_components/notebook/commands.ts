@@ -7,7 +7,11 @@ import type { NotebookController } from "./controller";
  * when code will run; never when it opens a new cell to type in, where the next key must land.
  */
 function holdForAnswer(c: NotebookController, ids: string[]): void {
-  if (ids.some((id) => c.store.cell(id)?.type === "code" && c.store.cell(id)!.source.trim() !== "")) c.holdView();
+  const runsCode = (id: string) => {
+    const cell = c.store.cell(id);
+    return cell?.type === "code" && cell.source.trim() !== ""; // an empty code cell runs nothing (Runner.run)
+  };
+  if (ids.some(runsCode)) c.holdView();
 }
 
 /** Shift+Enter: run the selected cells, then select the next one; past the last, a new cell to type in. */
