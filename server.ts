@@ -18,7 +18,7 @@ import { isApiPath, routeApi } from "./lib/api/router";
 import { isServingPath } from "./lib/serving/http";
 import { startSampleCommits } from "./lib/serving/samples";
 import { servingProcess } from "./lib/serving/process/parent";
-import { sortConnections } from "./lib/serving/process/sniff";
+import { ownHandling } from "./lib/serving/process/sniff";
 import { clientAddress, trustPeerHeader } from "./lib/http/client-address";
 import { refuseLargePageBody, sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
 import { setSecurityHeaders } from "./lib/http/page-headers";
@@ -144,9 +144,10 @@ async function main() {
     res.end(JSON.stringify({ error: { code: "internal", message: "Internal server error" } }));
   };
 
+  // Kiln's port is opened and accepted on by the serving processes (lib/serving/process/parent.ts):
+  // connections that open with a model request stay there, the others come to this server whole.
   const server = http.createServer(onRequest);
-  // Connections that open with a model request go whole to the serving process.
-  const toServer = sortConnections(server, (socket, head) => servingProcess().handOff(socket, head));
+  const toServer = ownHandling(server);
   attachKernelApi(toServer); // kernels' code reaches Kiln's API only, never the served models
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (tagKernelApiRequest(req) !== undefined) return void socket.destroy(); // no WebSockets for kernels' code
@@ -171,7 +172,12 @@ async function main() {
   await servingProcess().start(fromServing);
 
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(config.port, config.bind, resolve));
+  try {
+    await servingProcess().openKilnPort(config.port, server);
+  } catch (e) {
+    process.stderr.write(`kiln: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   // The user origin on a port of its own (KILN_USER_ORIGIN=http://127.0.0.1:3001): the same handlers.
   const extraPort = userOriginPort(userOriginConfig());
   const userServer = extraPort ? http.createServer(onRequest).on("upgrade", onUpgrade) : null;
@@ -190,7 +196,8 @@ async function main() {
     samples.stop();
     sweepWork.stop();
     await pipelineWork.stop(); // running steps' rows stop heartbeating: the next Kiln takes them over
-    const closed = new Promise((r) => server.close(r)); // no new connections from here
+    servingProcess().closePorts(); // no new connections from here
+    const closed = new Promise((r) => server.close(r));
     userServer?.close();
     userServer?.closeAllConnections();
     server.closeIdleConnections();

@@ -9,6 +9,7 @@ import { freePort, type RunningKiln, randomToken, startKiln, tempDir } from "../
 // answered again, while Kiln's own pages and API never stopped.
 let kiln: RunningKiln;
 let servingPort = 0;
+const adminToken = randomToken();
 
 /** Kiln's child processes that run lib/serving/process/child.ts. */
 function servingPids(): number[] {
@@ -57,7 +58,7 @@ const niceOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, "utf
 
 beforeAll(async () => {
   servingPort = await freePort();
-  kiln = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-process"), KILN_ADMIN_TOKEN: randomToken(), KILN_SERVING_NICE: "7", KILN_SERVING_PORT: String(servingPort), KILN_SERVING_PROCESSES: "2" } });
+  kiln = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-process"), KILN_ADMIN_TOKEN: adminToken, KILN_SERVING_NICE: "7", KILN_SERVING_PORT: String(servingPort), KILN_SERVING_PROCESSES: "2" } });
 }, 120_000);
 afterAll(async () => {
   await kiln?.stop();
@@ -95,15 +96,15 @@ test("models are answered by KILN_SERVING_PROCESSES processes of Kiln's own, at 
   expect(kiln.output()).toMatch(/the serving process stopped; starting another/);
 }, 60_000);
 
-test("KILN_SERVING_PORT answers models and nothing else, accepted by the serving processes themselves (one started again included); a port that cannot be had stops Kiln at start-up, naming it", async () => {
+test("KILN_SERVING_PORT answers models and nothing else, accepted by the serving processes themselves (one started again included); a port that cannot be had (it or Kiln's own) stops Kiln at start-up, naming it", async () => {
   const on = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${servingPort}${path}`, init);
   expect((await on("/v2/health/ready")).status).toBe(200);
   // its listening socket is held by each serving process (the one that replaced a killed one too) and not by Kiln's main process
   const serving = servingPids();
   expect(serving).toHaveLength(2);
   for (const deadline = Date.now() + 30_000; listenerHolders(servingPort, serving).length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
-  expect(listenerHolders(servingPort, [kiln.proc.pid!, ...serving]).sort()).toEqual([...serving].sort());
   expect(listenerFds(servingPort, serving)).toEqual([1, 1]); // one copy each: the one that stayed was not given it again
+  expect(listenerFds(servingPort, [kiln.proc.pid!])).toEqual([1]); // Kiln keeps one, accepting nothing (next test)
   const fresh = () => new Promise<number>((resolve) => http.get(`http://127.0.0.1:${servingPort}/v2/health/ready`, { agent: false }, (r) => r.resume().on("end", () => resolve(r.statusCode ?? 0))).on("error", () => resolve(0)));
   expect(await Promise.all(Array.from({ length: 20 }, fresh))).toEqual(Array(20).fill(200));
   const missing = await on("/serve/nothing-here/predict", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -124,7 +125,55 @@ test("KILN_SERVING_PORT answers models and nothing else, accepted by the serving
       (e: Error) => e.message,
     );
     expect(failed).toMatch(new RegExp(`KILN_SERVING_PORT ${taken}: listen EADDRINUSE`));
+    // Kiln's own port taken (the holder drops each connection, so the health check fails fast)
+    holder.on("connection", (socket) => socket.destroy());
+    const ownTaken = await startKiln({ env: { KILN_DATA_DIR: tempDir("kiln-port-taken"), PORT: String(taken) }, waitMs: 60_000 }).then(
+      async (k) => (await k.stop(), null),
+      (e: Error) => e.message,
+    );
+    expect(ownTaken).toMatch(new RegExp(`kiln: PORT ${taken}: listen EADDRINUSE`));
   } finally {
     holder.close();
   }
+}, 120_000);
+
+/** Connections Kiln's main process accepted itself and handed to a serving process, so far. */
+async function handedByKiln(): Promise<number> {
+  const text = await (await fetch(`${kiln.url}/metrics`, { headers: { authorization: `token ${adminToken}` } })).text();
+  return Number(/^kiln_serving_connections_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+}
+
+test("Kiln's own port is accepted on by the serving processes: a model client's connections never pass through the main process, pages and API are handed to it whole; with no serving process left, Kiln accepts itself and no connection is refused", async () => {
+  const serving = servingPids();
+  expect(serving).toHaveLength(2);
+  for (const deadline = Date.now() + 30_000; listenerHolders(kiln.port, serving).length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+  expect(listenerFds(kiln.port, [kiln.proc.pid!, ...serving])).toEqual([1, 1, 1]); // Kiln's copy keeps the port open should they all go
+
+  const before = await handedByKiln();
+  expect(before).not.toBeNaN();
+  const models = await Promise.all(Array.from({ length: 20 }, () => freshGet("/v2/health/ready")));
+  expect(models).toEqual(Array(20).fill(200));
+  expect(await handedByKiln()).toBe(before); // the serving processes accepted every one of them
+  // the rest reaches Kiln on each fresh connection: its API, its pages, a page's redirect
+  const kilnOwn = await Promise.all(Array.from({ length: 10 }, (_, i) => freshGet(["/api/health", "/signin", "/api/openapi.json"][i % 3]!)));
+  expect(kilnOwn).toEqual(Array(10).fill(200));
+  const page = await fetch(`${kiln.url}/signin`);
+  expect(await page.text()).toMatch(/<html/i);
+
+  // every serving process killed at once: Kiln accepts on its own copy while they start again
+  for (const pid of serving) process.kill(pid, "SIGKILL");
+  const during: number[] = [];
+  for (let i = 0; i < 20; i++) during.push(await freshGet("/api/health"));
+  expect(during).toEqual(Array(20).fill(200));
+  let back: number[] = [];
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    back = servingPids().filter((p) => !serving.includes(p));
+    if (back.length === 2 && listenerHolders(kiln.port, back).length === 2) break;
+  }
+  expect(back).toHaveLength(2);
+  expect(listenerFds(kiln.port, [kiln.proc.pid!, ...back])).toEqual([1, 1, 1]); // and it gave the port back to them
+  const handed = await handedByKiln();
+  expect(await Promise.all(Array.from({ length: 10 }, () => freshGet("/v2/health/ready")))).toEqual(Array(10).fill(200));
+  expect(await handedByKiln()).toBe(handed);
+  expect(await freshGet("/api/health")).toBe(200);
 }, 120_000);

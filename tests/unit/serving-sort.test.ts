@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { opensWithServing, sortConnections } from "../../lib/serving/process/sniff";
+import { deliver, opensWithServing, ownHandling, sorter } from "../../lib/serving/process/sniff";
 
 /**
  * The sorting of Kiln's connections by their first request line, with a real second process
@@ -30,6 +30,7 @@ process.send("ready");
 
 let child: ChildProcess;
 let server: http.Server;
+let front: net.Server;
 let port = 0;
 let takeThem = true;
 
@@ -43,16 +44,25 @@ beforeAll(async () => {
     req.on("data", (d: Buffer) => (n += d.length));
     req.on("end", () => res.end(`this process: ${req.method} ${req.url} ${n} bytes`));
   });
-  sortConnections(server, (socket, head) => {
-    if (!takeThem) return false;
-    child.send({ kiln: "connection", head: head.toString("base64") }, socket);
-    return true;
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  port = (server.address() as net.AddressInfo).port;
+  const own = ownHandling(server);
+  // the port's listener sorts; this process's HTTP server gets the rest, with the bytes read
+  front = net.createServer(
+    { pauseOnConnect: true },
+    sorter(
+      (socket, head) => {
+        if (!takeThem) return false;
+        child.send({ kiln: "connection", head: head.toString("base64") }, socket);
+        return true;
+      },
+      (socket, head) => deliver(own, socket, head),
+    ),
+  );
+  await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
+  port = (front.address() as net.AddressInfo).port;
 });
 afterAll(() => {
   child?.kill();
+  front?.close();
   server?.close();
 });
 

@@ -1,14 +1,16 @@
 /**
  * One of Kiln's serving processes (started by lib/serving/process/parent.ts): served model
  * requests and nothing else, on an event loop of its own, so a flood of them does not hold
- * up the notebooks' channels in the main process. It takes whole connections from the main
- * process, and model requests forwarded on its private socket; anything else that arrives
- * on a connection it took from Kiln's port (a browser reusing it for a page) goes back to
- * the main process, and on one from KILN_SERVING_PORT is a 404.
+ * up the notebooks' channels in the main process. It accepts on Kiln's port (shared with
+ * the other serving processes): a connection that does not open with a model request goes
+ * whole to the main process; on one it keeps, a later request that is not a model's (a
+ * browser reusing it for a page) is forwarded to the main process. It also takes whole
+ * connections the main process accepted, model requests forwarded on its private socket,
+ * and KILN_SERVING_PORT's connections, where anything but a model request is a 404.
  */
 import fs from "node:fs";
 import http from "node:http";
-import type net from "node:net";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { getConfig } from "../../config";
@@ -21,7 +23,8 @@ import { flushSamples } from "../sample-log";
 import { releaseUnrouted, warmRoute } from "../serve";
 import { endpointStats } from "../stats";
 import { forwardRequest, forwardUpgrade } from "./forward";
-import { deliver, ownHandling } from "./sniff";
+import { deliver, ownHandling, sorter } from "./sniff";
+import { LISTEN, LISTENING, type PortName } from "./shared-port";
 import { connectRpc } from "./rpc";
 
 // KILN_SERVING_NICE (default 10), set before any thread starts (libuv's threads inherit
@@ -72,9 +75,10 @@ const rpc = connectRpc(process, {
   // as objects: the main process sums every serving process's (prom-client's AggregatorRegistry)
   metrics: async () => (await metrics().registry.getMetricsAsJSON()).filter((m) => SERVING_METRICS.includes(m.name)),
   flushSamples: () => flushSamples(),
+  unlisten: () => unlisten(),
   stop: async () => {
     server.close();
-    shared?.close();
+    unlisten();
     server.closeIdleConnections();
     modelsOnly.closeIdleConnections();
     await flushSamples().catch((e) => logger().warn({ err: e }, "serving: could not keep the last sampled requests"));
@@ -96,14 +100,25 @@ setInterval(() => {
 // A connection from the main process, with the bytes it read to know what it was.
 const own = ownHandling(server);
 const ownModelsOnly = ownHandling(modelsOnly);
-/** KILN_SERVING_PORT's listening socket, shared with the other serving processes: each accepts its own. */
-let shared: net.Server | null = null;
-process.on("message", (m: { kiln?: string; head?: string; modelsOnly?: boolean }, handle?: net.Socket | net.Server) => {
+/** Kiln's port: a connection that does not open with a model request is the main process's, whole. */
+const sortKilnPort = sorter(
+  (socket, head) => (deliver(own, socket, head), true),
+  (socket, head) => process.send!({ kiln: "connection", head: head.toString("base64") }, socket, (err: Error | null) => err && socket.destroy()),
+);
+/** The shared listening sockets this process accepts on (parent.ts, shared-port.ts). */
+const listeners: net.Server[] = [];
+function listenOn(name: PortName, handle: net.Server) {
+  const listener = net.createServer({ pauseOnConnect: true }, name === "kiln" ? sortKilnPort : (socket) => deliver(ownModelsOnly, socket, Buffer.alloc(0)));
+  listeners.push(listener);
+  // its copy goes back: the main process keeps the socket open with it, accepting nothing
+  listener.listen(handle, () => process.send!({ kiln: LISTENING, port: name }, (listener as unknown as { _handle: net.Server })._handle));
+}
+function unlisten() {
+  for (const listener of listeners.splice(0)) listener.close();
+}
+process.on("message", (m: { kiln?: string; head?: string; modelsOnly?: boolean; port?: PortName }, handle?: net.Socket | net.Server) => {
   if (m?.kiln === "connection" && handle) deliver(m.modelsOnly ? ownModelsOnly : own, handle as net.Socket, Buffer.from(m.head ?? "", "base64"));
-  else if (m?.kiln === "listen" && handle) {
-    shared = handle as net.Server;
-    shared.on("connection", (socket) => modelsOnly.emit("connection", socket));
-  } else if (m?.kiln === "lend" && shared) process.send!({ kiln: "listener" }, shared); // for a serving process started again
+  else if (m?.kiln === LISTEN && handle && (m.port === "kiln" || m.port === "models")) listenOn(m.port, handle as net.Server);
 });
 process.on("disconnect", () => process.exit(0)); // Kiln went away: so does its serving process
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
 import type http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import client from "prom-client";
@@ -12,6 +12,8 @@ import { type LiveEndpoint, loadEndpoint, onEndpointChange, type Route } from ".
 import { type EndpointStats, sumStats } from "../stats";
 import { forwardRequest } from "./forward";
 import { connectRpc, type Rpc } from "./rpc";
+import { LISTENING, type PortName, SharedPort } from "./shared-port";
+import { deliver, ownHandling, sorter } from "./sniff";
 
 /**
  * Kiln's serving processes, seen from the main process. Served models answer in processes
@@ -24,14 +26,15 @@ import { connectRpc, type Rpc } from "./rpc";
  * this project's 2-core machines a second one measured no better (each batches half the
  * requests, and the load client takes a core; ARCHITECTURE.md has the figures).
  *
- * Connections that open with a model request are handed over whole (sniff.ts), to each
- * process in turn; the odd model request on a connection the main process owns is
- * forwarded over a private socket, and so is anything else that arrives on a handed-over
- * connection, the other way. KILN_SERVING_PORT's listening socket is shared with the
- * serving processes, and each accepts its own connections there: nothing passes through
- * this process (handing a connection over costs a round trip between the two event loops,
- * one connection at a time, and a burst of new connections stalled the models' answers for
- * up to 300 ms).
+ * Kiln's port and KILN_SERVING_PORT are opened here and their listening sockets shared with
+ * the serving processes (shared-port.ts): each accepts its own connections, so a model
+ * client's connections never pass through this process. On Kiln's port a serving process
+ * sorts each new connection by its first request line (sniff.ts) and hands the ones that
+ * are not model requests (browsers, API clients) to this process whole, with the bytes it
+ * read. The odd model request on a connection this process owns is forwarded to a serving
+ * process over a private socket, and so is anything else that arrives on a connection a
+ * serving process keeps, the other way. While no serving process is up, this process
+ * accepts itself and hands model connections over whole, to each process in turn.
  *
  * The serving processes read no database: routing comes from here (on demand, and pushed
  * to all of them the moment this process changes it), model files from the blob store on
@@ -51,8 +54,6 @@ interface Worker {
   ready: boolean;
   /** Where it takes forwarded model requests. */
   socket: string;
-  /** It accepts KILN_SERVING_PORT's connections itself (shareListener). */
-  listening: boolean;
 }
 type Live = Worker & { child: ChildProcess; rpc: Rpc };
 /** Up: it said it is ready and its IPC channel is open. */
@@ -64,9 +65,10 @@ class ServingProcesses {
   private stopping = false;
   private dir = "";
   private back: http.Server | null = null;
-  /** KILN_SERVING_PORT's listener while this process holds it (before it is shared, or while none can take it). */
-  private modelsOnly: net.Server | null = null;
-  private started = false;
+  /** Kiln's port and KILN_SERVING_PORT, shared with the serving processes. */
+  private readonly ports = new Map<PortName, SharedPort>();
+  /** Kiln's HTTP server's handling of a connection (with the bytes already read from it). */
+  private toKiln: ((socket: net.Socket, head: Buffer) => void) | null = null;
 
   /** Where this process takes what reached a serving process but is not a model request. */
   get kilnSocket() {
@@ -83,11 +85,39 @@ class ServingProcesses {
     onEndpointChange(async (name, value) => {
       await this.each((w) => w.rpc.call("routing", { name, value }).catch(() => undefined)); // a restarting one reads it afresh
     });
-    this.workers = Array.from({ length: getConfig().servingProcesses }, (_, index) => ({ index, child: null, rpc: null, ready: false, socket: path.join(this.dir, `serving-${index}.sock`), listening: false }));
+    this.workers = Array.from({ length: getConfig().servingProcesses }, (_, index) => ({ index, child: null, rpc: null, ready: false, socket: path.join(this.dir, `serving-${index}.sock`) }));
     await Promise.all(this.workers.map((w) => this.spawn(w)));
     const port = getConfig().servingPort;
-    if (port !== undefined) await this.shareListener(await this.listenModelsOnly(port));
-    this.started = true;
+    // Models only, on a port of their own: what this process accepts goes whole to a serving process, unread.
+    if (port !== undefined) await this.share(new SharedPort("models", "KILN_SERVING_PORT", (socket) => this.takeModelsOnly(socket)), port);
+  }
+
+  /**
+   * Opens Kiln's own port (a port that cannot be had rejects, naming it) and shares it with
+   * the serving processes. `kiln` (Kiln's HTTP server) takes the connections a serving
+   * process hands here and those this process accepts and sorts itself.
+   */
+  async openKilnPort(port: number, kiln: http.Server): Promise<void> {
+    // It listens too, on a socket in this private folder that nobody connects to: Node's HTTP
+    // server tracks its connections' header and request timeouts only while it listens.
+    await new Promise<void>((resolve, reject) => {
+      kiln.once("error", reject).listen(path.join(this.dir, "kiln-port.sock"), () => (kiln.off("error", reject), resolve()));
+    });
+    const own = ownHandling(kiln);
+    this.toKiln = (socket, head) => deliver(own, socket, head);
+    await this.share(new SharedPort("kiln", "PORT", sorter((socket, head) => this.handOff(socket, head), this.toKiln)), port);
+  }
+
+  private async share(shared: SharedPort, port: number): Promise<void> {
+    await shared.open(port, getConfig().bind);
+    this.ports.set(shared.name, shared);
+    for (const w of this.live()) shared.give(w);
+  }
+
+  /** Stops taking new connections on the shared ports, here and in every serving process (shutting down). */
+  closePorts(): void {
+    for (const shared of this.ports.values()) shared.close();
+    for (const w of this.live()) w.rpc.push("unlisten");
   }
 
   private spawn(w: Worker): Promise<void> {
@@ -99,15 +129,23 @@ class ServingProcesses {
         endpoint: (name) => loadEndpoint(String(name)),
         ready: () => {
           w.ready = true;
-          // one started again after another stopped: it takes its share of KILN_SERVING_PORT
-          if (this.started && getConfig().servingPort !== undefined) void this.passListener(w).catch((e) => logger().error({ err: e }, "serving: could not share KILN_SERVING_PORT with a new serving process"));
+          for (const shared of this.ports.values()) shared.give(w as Live); // one started again after another stopped
           resolve();
         },
+      });
+      child.on("message", (m: { kiln?: string; port?: PortName; head?: string }, handle?: unknown) => {
+        if (m?.kiln === LISTENING && handle) this.ports.get(m.port!)?.taken(w as Live, handle as { close(): void });
+        // a connection on Kiln's port that is not a model request: Kiln's, whole
+        else if (m?.kiln === "connection" && handle) {
+          const socket = handle as net.Socket;
+          if (this.toKiln) this.toKiln(socket, Buffer.from(m.head ?? "", "base64"));
+          else socket.destroy();
+        }
       });
       child.on("exit", (code, signal) => {
         if (w.child !== child) return;
         w.ready = false;
-        w.listening = false;
+        for (const shared of this.ports.values()) shared.lost(w as Live);
         w.child = null;
         w.rpc?.fail(`the serving process stopped (${signal ?? code})`);
         if (this.stopping) return resolve();
@@ -118,82 +156,8 @@ class ServingProcesses {
     });
   }
 
-  /**
-   * Models only, on a port of their own. While this process holds the listener (until it is
-   * shared), a connection it accepts goes whole to a serving process, unread.
-   */
-  private listenModelsOnly(port: number): Promise<net.Server> {
-    const server = net.createServer({ pauseOnConnect: true }, (socket) => this.takeModelsOnly(socket));
-    return new Promise((resolve, reject) => {
-      server.once("error", (e) => {
-        const why = `KILN_SERVING_PORT ${port}: ${e.message}`;
-        process.stderr.write(`kiln: ${why}\n`);
-        reject(new Error(why));
-      });
-      server.listen(port, getConfig().bind, () => resolve(server));
-    });
-  }
-
   private takeModelsOnly(socket: net.Socket) {
     if (!this.handOff(socket, Buffer.alloc(0), true)) socket.destroy(); // none up: the client retries
-  }
-
-  /**
-   * Gives the listener to every serving process up that lacks it, then closes this process's
-   * copy: the socket stays open in theirs, and the kernel hands each new connection to one of
-   * them. With none up, this process keeps it (and hands connections over) until one is.
-   */
-  private async shareListener(server: net.Server): Promise<void> {
-    const live = this.live();
-    await Promise.all(live.filter((w) => !w.listening).map((w) => this.sendListener(w, server)));
-    if (live.some((w) => w.listening)) server.close();
-    else this.modelsOnly = server;
-  }
-
-  private sendListener(w: Live, server: net.Server): Promise<void> {
-    return new Promise((resolve) => {
-      w.child.send({ kiln: "listen" }, server, (err) => {
-        if (!err) w.listening = true;
-        resolve();
-      });
-    });
-  }
-
-  /**
-   * A serving process started again: the listener comes from this process's copy, or is lent
-   * by one that has it (passed on, and this process's copy closed), or, with none left, is
-   * opened afresh.
-   */
-  private async passListener(w: Worker): Promise<void> {
-    if (!isLive(w)) return;
-    if (this.modelsOnly) {
-      const held = this.modelsOnly;
-      this.modelsOnly = null;
-      return this.shareListener(held);
-    }
-    const lender = this.live().find((x) => x.listening);
-    const server = lender ? await this.borrowListener(lender) : await this.listenModelsOnly(getConfig().servingPort!);
-    if (server) return this.shareListener(server);
-  }
-
-  /** The listener, sent back by a serving process that has it; null if it went away meanwhile. */
-  private borrowListener(lender: Live): Promise<net.Server | null> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(null), 5000);
-      const onMessage = (m: { kiln?: string }, server?: net.Server) => {
-        if (m?.kiln !== "listener" || !server) return;
-        // held here a moment: what it accepts meanwhile is handed over
-        server.on("connection", (socket) => (socket.pause(), this.takeModelsOnly(socket))); // unread, as pauseOnConnect leaves them
-        done(server);
-      };
-      const done = (server: net.Server | null) => {
-        clearTimeout(timer);
-        lender.child.off("message", onMessage);
-        resolve(server);
-      };
-      lender.child.on("message", onMessage);
-      lender.child.send({ kiln: "lend" });
-    });
   }
 
   private live(): Live[] {
@@ -214,7 +178,8 @@ class ServingProcesses {
   }
 
   /**
-   * A connection that opened with a model request (its first bytes in `head`), or one on
+   * A connection this process accepted (no serving process had the port yet, or none was
+   * up) that opened with a model request (its first bytes in `head`), or one on
    * KILN_SERVING_PORT (`modelsOnly`): a serving process's from here (false: none is up).
    */
   handOff(socket: net.Socket, head: Buffer, modelsOnly = false): boolean {
@@ -258,7 +223,7 @@ class ServingProcesses {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.modelsOnly?.close();
+    for (const shared of this.ports.values()) shared.close();
     await Promise.all(
       this.workers.map(async (w) => {
         const child = w.child;

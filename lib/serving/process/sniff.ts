@@ -3,10 +3,11 @@ import net from "node:net";
 
 /**
  * Kiln's port, with connections sorted by their first request line before any HTTP parsing:
- * one that opens with a served-model request (`/serve/...`, `/v2...`) goes whole to the
- * serving process (lib/serving/process/parent.ts), everything else to Kiln's HTTP server.
- * Model clients keep their connections alive, so the sorting is paid once per connection,
- * and their requests never touch the main process's event loop, where the notebooks are.
+ * one that opens with a served-model request (`/serve/...`, `/v2...`) is a serving
+ * process's (lib/serving/process/parent.ts), everything else Kiln's HTTP server's in the
+ * main process. Model clients keep their connections alive, so the sorting is paid once per
+ * connection, and their requests never touch the main process's event loop, where the
+ * notebooks are.
  */
 const SERVING = /^[A-Z]{3,7} \/(?:serve\/|v2[/ ?])/;
 /** Still too short to say: could the line yet become a served-model request? */
@@ -74,20 +75,15 @@ export function deliver(own: (socket: net.Socket) => void, socket: net.Socket, h
 }
 
 /**
- * Puts the sorting in front of `server`'s own connection handling: its connections arrive
- * paused, and go on to the server, or to `handOff` when they open with a model request and
- * it takes them. The server keeps listening itself (its header and request timeouts are
- * tracked from there). Returns the server's own handling, for connections that are never
- * to be sorted (the kernels' API sockets) or that come back from the serving process.
+ * A listening server's connection handler (its server made with `pauseOnConnect`) that
+ * sorts each connection by its first request line: one that opens with a model request goes
+ * to `toServing` when it takes it, anything else (or one it does not take) to `toOther`,
+ * with the bytes read to know it. Kiln's main process sorts with it while it holds Kiln's
+ * port, and so does each serving process once it shares the port (parent.ts).
  */
-export function sortConnections(server: http.Server, handOff: HandOff): (socket: net.Socket) => void {
-  const toServer = ownHandling(server);
-  server.removeAllListeners("connection");
-  (server as unknown as { pauseOnConnect: boolean }).pauseOnConnect = true; // net.Server reads it as each connection comes
-  server.on("connection", (socket: net.Socket) =>
+export function sorter(toServing: HandOff, toOther: (socket: net.Socket, head: Buffer) => void): (socket: net.Socket) => void {
+  return (socket) =>
     sniffConnection(socket, (serving, head) => {
-      if (!serving || !handOff(socket, head)) deliver(toServer, socket, head);
-    }),
-  );
-  return toServer;
+      if (!serving || !toServing(socket, head)) toOther(socket, head);
+    });
 }
