@@ -16,7 +16,8 @@
  *   2. latency open-loop at half Kiln's best requests/s (from each request's scheduled time);
  *   3. dynamic batching at concurrency 256: mean batch from Kiln's /metrics, requests/s vs 1;
  *   4. version swaps (PUT .../traffic) while driven at half max: failures, worst latency
- *      around each swap vs the p99 of 2;
+ *      around each swap vs the p99 of 2; for the worst window, each process's CPU and
+ *      run-queue wait every 20 ms (whether a stall was a process short of CPU);
  *   5. the notebook channel's execute round trip (bench/notebook-capture.ts's method) on an
  *      idle Kiln vs while the endpoint is driven at half max.
  */
@@ -244,6 +245,55 @@ async function main() {
       const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
       return sum + (Number(f[11]) + Number(f[12])) / 100;
     }, 0);
+
+  /**
+   * Every 10 ms, each role's time on a CPU and waiting for one (ms, all threads, from
+   * /proc/<pid>/task/<tid>/schedstat): whether a stall was a process short of CPU or one
+   * that had the CPU and spent it.
+   */
+  function schedSampler(roles: Record<string, number[]>) {
+    const names = Object.keys(roles);
+    const rows: number[][] = [];
+    const read = (pids: number[]) => {
+      let run = 0;
+      let wait = 0;
+      for (const pid of pids) {
+        let tids: string[] = [];
+        try {
+          tids = fs.readdirSync(`/proc/${pid}/task`);
+        } catch {
+          continue; // gone
+        }
+        for (const tid of tids) {
+          try {
+            const [r, w] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+            run += r! / 1e6;
+            wait += w! / 1e6;
+          } catch {
+            /* a thread that ended */
+          }
+        }
+      }
+      return [run, wait];
+    };
+    const sample = () => rows.push([now(), ...names.flatMap((n) => read(roles[n]!))]);
+    sample();
+    const timer = setInterval(sample, 10);
+    return {
+      stop: () => clearInterval(timer),
+      /** Per `stepMs` from `from` to `to` (epoch ms): each role's [cpu ms, run-queue wait ms]. */
+      between(from: number, to: number, stepMs: number) {
+        const at = (t: number) => rows.find((r) => r[0]! >= t) ?? rows[rows.length - 1]!;
+        const out: Record<string, number>[] = [];
+        for (let t = from; t < to; t += stepMs) {
+          const a = at(t);
+          const b = at(t + stepMs);
+          out.push(Object.fromEntries(names.flatMap((n, i) => [[`${n}_cpu_ms`, r1(b[1 + 2 * i]! - a[1 + 2 * i]!)], [`${n}_wait_ms`, r1(b[2 + 2 * i]! - a[2 + 2 * i]!)]])));
+        }
+        return out;
+      },
+    };
+  }
 
   const poolArg = process.argv.indexOf("--pool");
   if (poolArg > 0) process.env.BENCH_POOL = String(Number(process.argv[poolArg + 1]));
@@ -494,6 +544,7 @@ print(json.dumps(versions))`);
     const swapDuration = 2 * (swapsPlanned.length + 1);
     profiler("started (swaps)");
     const handedBeforeSwaps = await handedConnections();
+    const sched = schedSampler({ kiln: cpuPids.kiln!, serving: cpuPids.serving!, client: [client.pid!] });
     const swapRun = drive(open(half, swapDuration, true), ["kiln", "serving"]);
     const swaps: { to: number; sent: number; answered: number; status: number; handed_before: number; handed_after: number }[] = [];
     await new Promise((r) => setTimeout(r, (WARMUP + 2) * 1000));
@@ -508,6 +559,7 @@ print(json.dumps(versions))`);
       await new Promise((res) => setTimeout(res, Math.max(0, sent + 2000 - now())));
     }
     const sw = await swapRun;
+    sched.stop();
     profiler("stopped (swaps)");
     const samples = sw.samples!;
     const around = swaps.map((s) => {
@@ -522,10 +574,21 @@ print(json.dumps(versions))`);
     });
     const away = samples.filter(([t]) => !swaps.some((s) => t >= s.sent - 500 && t <= s.answered + 500)).map(([, lat]) => lat);
     const worstRatio = Math.max(...around.map((a) => a.ratio_to_p99));
+    // The worst window, 20 ms at a time: its requests' worst latency beside each process's CPU and run-queue wait.
+    const worstPut = swaps[around.findIndex((a) => a.ratio_to_p99 === worstRatio)]!;
+    const STEP = 20;
+    const from = worstPut.sent - 500;
+    const to = worstPut.answered + 500;
+    const sched20 = sched.between(from, to, STEP);
+    const worst_window_timeline = sched20.map((procs, i) => {
+      const t = from + i * STEP;
+      const lat = samples.filter(([at]) => at >= t && at < t + STEP).map(([, l]) => l);
+      return { at_ms_from_put: Math.round(t - worstPut.sent), requests: lat.length, max_latency_ms: lat.length ? r1(Math.max(...lat)) : null, ...procs };
+    });
     const swap = {
       rate: half, requests: sw.requests, failed: sw.errors, answers_by_version: sw.versions,
       swaps: around, p99_ms_of_this_run_outside_windows: r2(pct(away, 0.99)), connections_handed_in_run: (await handedConnections()) - handedBeforeSwaps,
-      p99_ms_reference: latency.p99_ms, worst_ratio_to_p99: worstRatio,
+      p99_ms_reference: latency.p99_ms, worst_ratio_to_p99: worstRatio, worst_window_put_ms: r1(worstPut.answered - worstPut.sent), worst_window_timeline,
       target_failed: 0, target_ratio_to_p99: 3, met: sw.errors === 0 && worstRatio <= 3 && swaps.every((s) => s.status === 200),
       load_average: sw.load_average,
     };
