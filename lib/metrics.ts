@@ -52,7 +52,7 @@ function create() {
     }),
     servingConnections: new client.Counter({
       name: "kiln_serving_connections_total",
-      help: "Connections handed to the serving process because they opened with a model request",
+      help: "Model connections Kiln's main process accepted itself and handed to a serving process (while none held the port: at start-up, or when every one had stopped)",
       registers: [registry],
     }),
     channelCommands: new client.Counter({
