@@ -18,6 +18,7 @@ import { isApiPath, routeApi } from "./lib/api/router";
 import { isServingPath } from "./lib/serving/http";
 import { startSampleCommits } from "./lib/serving/samples";
 import { servingProcess } from "./lib/serving/process/parent";
+import { PortUnavailableError } from "./lib/serving/process/shared-port";
 import { ownHandling } from "./lib/serving/process/sniff";
 import { clientAddress, trustPeerHeader } from "./lib/http/client-address";
 import { refuseLargePageBody, sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
@@ -169,15 +170,17 @@ async function main() {
   server.on("upgrade", onUpgrade);
   // What reached the serving process but is not a model request comes back here, on its private socket.
   const fromServing = http.createServer(onRequest).on("upgrade", onUpgrade).on("connection", trustPeerHeader);
-  await servingProcess().start(fromServing);
+  /** A port that cannot be had (Kiln's own, KILN_SERVING_PORT) stops Kiln here, naming it. */
+  const orStop = (opening: Promise<void>) =>
+    opening.catch((e: unknown) => {
+      if (!(e instanceof PortUnavailableError)) throw e;
+      process.stderr.write(`kiln: ${e.message}\n`);
+      process.exit(2);
+    });
+  await orStop(servingProcess().start(fromServing));
 
   server.keepAliveTimeout = 65_000;
-  try {
-    await servingProcess().openKilnPort(config.port, server);
-  } catch (e) {
-    process.stderr.write(`kiln: ${(e as Error).message}\n`);
-    process.exit(2);
-  }
+  await orStop(servingProcess().openKilnPort(config.port, server));
   // The user origin on a port of its own (KILN_USER_ORIGIN=http://127.0.0.1:3001): the same handlers.
   const extraPort = userOriginPort(userOriginConfig());
   const userServer = extraPort ? http.createServer(onRequest).on("upgrade", onUpgrade) : null;

@@ -124,7 +124,7 @@ test("KILN_SERVING_PORT answers models and nothing else, accepted by the serving
       async (k) => (await k.stop(), null),
       (e: Error) => e.message,
     );
-    expect(failed).toMatch(new RegExp(`KILN_SERVING_PORT ${taken}: listen EADDRINUSE`));
+    expect(failed).toMatch(new RegExp(`kiln: KILN_SERVING_PORT ${taken}: listen EADDRINUSE`));
     // Kiln's own port taken (the holder drops each connection, so the health check fails fast)
     holder.on("connection", (socket) => socket.destroy());
     const ownTaken = await startKiln({ env: { KILN_DATA_DIR: tempDir("kiln-port-taken"), PORT: String(taken) }, waitMs: 60_000 }).then(

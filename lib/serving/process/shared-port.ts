@@ -26,6 +26,9 @@ export interface PortHolder {
   child: ChildProcess;
 }
 
+/** A port Kiln cannot listen on: Kiln stops at start-up with its message. */
+export class PortUnavailableError extends Error {}
+
 /** The messages of the exchange, both ways over the fork's IPC channel. */
 export const LISTEN = "listen"; // main → serving process, with the socket: accept on it
 export const LISTENING = "listening"; // serving process → main, with its own copy: it accepts now
@@ -58,7 +61,7 @@ export class SharedPort {
   open(port: number, bind: string): Promise<void> {
     const server = net.createServer({ pauseOnConnect: true }, this.accept);
     return new Promise((resolve, reject) => {
-      server.once("error", (e) => reject(new Error(`${this.what} ${port}: ${e.message}`)));
+      server.once("error", (e) => reject(new PortUnavailableError(`${this.what} ${port}: ${e.message}`)));
       server.listen(port, bind, () => {
         this.server = server;
         resolve();
