@@ -75,6 +75,26 @@ test("Shift+Enter never waits on a slow cell: the next cell is selected and the 
   await expect.poll(() => outputsOf(page, 0).innerText(), { timeout: 30_000 }).toContain("KeyboardInterrupt");
 }, 120_000);
 
+test("a run key pressed right after typing runs exactly what was typed: the notebook takes Shift+Enter and Ctrl+Enter before the editor", async () => {
+  // app/_components/notebook/editor-keys.ts (takeRunKeys): the editor must have read every keystroke first
+  await openNewNotebook(page, "Typed then run", [{ source: "" }, { source: "" }]);
+  await cells(page).nth(0).locator('[data-testid="cell-input"]').click();
+  await cells(page).nth(0).locator(".cm-editor.cm-focused").waitFor({ timeout: 10_000 });
+  await page.keyboard.type("6*7");
+  await page.keyboard.press("Shift+Enter");
+  await expect.poll(() => outputsOf(page, 0).innerText(), { timeout: 30_000 }).toContain("42");
+  expect(await cells(page).nth(0).locator(".cm-content").innerText()).toBe("6*7"); // no line break went into the editor
+  await expect.poll(() => cells(page).nth(1).getAttribute("class"), { timeout: 10_000 }).toContain("nb-selected");
+  await cells(page).nth(1).locator('[data-testid="cell-input"]').click();
+  await cells(page).nth(1).locator(".cm-editor.cm-focused").waitFor({ timeout: 10_000 });
+  await page.keyboard.type("40+2");
+  await page.keyboard.press("Control+Enter");
+  await expect.poll(() => outputsOf(page, 1).innerText(), { timeout: 30_000 }).toContain("42");
+  expect(await cells(page).nth(1).locator(".cm-content").innerText()).toBe("40+2");
+  expect(await cells(page).nth(1).getAttribute("class")).toContain("nb-selected"); // Ctrl+Enter stays
+  expect(await cells(page).count()).toBe(2);
+}, 120_000);
+
 test("closing the tab mid-run loses nothing: reopened later, 0 to 4 are all there, in order, once each", async () => {
   const id = await openNewNotebook(page, "Long run");
   await typeAndRun(page, 0, "import time\nfor i in range(5): print(i, flush=True); time.sleep(1)");

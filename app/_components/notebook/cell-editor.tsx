@@ -3,7 +3,7 @@
 import { EditorView } from "@codemirror/view";
 import { useLayoutEffect, useRef } from "react";
 import { cellEditorState } from "./editor";
-import { editorKeys } from "./editor-keys";
+import { editorKeys, takeRunKeys } from "./editor-keys";
 import type { CellModel } from "./store";
 import { useController } from "./use-store";
 
@@ -31,8 +31,10 @@ export function CellEditor({ cell }: { cell: CellModel }) {
     if (state === saved && cursor !== null) state = state.update({ selection: { anchor: Math.min(cursor, source.length) } }).state;
     const view = new EditorView({ state, parent: host.current! });
     c.editors.set(id, view);
+    const untake = takeRunKeys(c, view, host.current!);
     view.focus();
     return () => {
+      untake();
       c.store.editorStates.set(id, view.state);
       if (c.editors.get(id) === view) c.editors.delete(id);
       view.destroy();

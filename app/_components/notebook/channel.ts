@@ -8,6 +8,8 @@ export interface ChannelHandlers {
   connected: (open: boolean) => void;
   /** Reconnected without a position to resume from: what was missed must be reloaded. */
   reopened: () => void;
+  /** True while events are to be applied as they arrive, not at the next frame (a run key's hold). */
+  eager?: () => boolean;
 }
 
 export interface NotebookChannel {
@@ -59,6 +61,11 @@ export function openChannel(notebookId: number, h: ChannelHandlers): NotebookCha
     // (a notice for this view alone, such as the server starting, has no id to resume from)
     if (typeof msg.id === "number") lastId = msg.id;
     queue.push(msg.event);
+    // While the page holds a run key's changes for the kernel's answer, events are applied
+    // as they come: held, they change nothing on screen, so no frame is asked for (after a
+    // key, Chromium holds the page's next messages behind a frame asked for), and the answer
+    // is applied the moment it arrives, to be painted in the next frame.
+    if (h.eager?.()) return flush();
     if (scheduled) return;
     scheduled = true;
     // Hidden tabs get no animation frames: a timer keeps the queue from growing unbounded.

@@ -42,8 +42,8 @@ const HOLD_MS = 50;
 /** What ends a held answer early: the user acting again sees the page as it now is. */
 const INTERRUPTING = ["keydown", "pointerdown", "wheel"] as const;
 
-/** An event that answers a run: anything but a cell being queued or starting. */
-const answers = (e: NotebookEvent) => e.type !== "execution" || (e.status !== "queued" && e.status !== "running");
+/** An event that answers a run: anything but a cell being queued or starting, or the kernel going busy with it. */
+const answers = (e: NotebookEvent) => (e.type === "execution" ? e.status !== "queued" && e.status !== "running" : !(e.type === "kernel" && e.state === "busy"));
 
 /** The REST twins of channel commands, for while the socket is down; the others (completion, help) wait for it. */
 const REST: Partial<Record<ChannelOp, string>> = { execute: "execute", interrupt: "kernel/interrupt", restart: "kernel/restart", input: "input" };
@@ -122,6 +122,7 @@ export class NotebookController {
         this.connected.set(open);
       },
       reopened: () => void this.reloadOutputs(),
+      eager: () => this.viewHold !== null,
     });
   }
 
