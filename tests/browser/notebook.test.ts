@@ -57,7 +57,7 @@ test("create a notebook from the list, print(6*7) with Shift+Enter shows 42, a p
 test("Shift+Enter never waits on a slow cell: the next cell is selected and the cell shows [*] while it still runs", async () => {
   // the key's change to the page is held for the kernel's first answer, briefly (controller.holdView):
   // a cell that answers nothing for seconds must not hold it
-  await openNewNotebook(page, "Slow cell", [{ source: "import time; time.sleep(60)" }, { source: "" }]);
+  await openNewNotebook(page, "Slow cell", [{ source: "import time; print('sleeping', flush=True); time.sleep(60)" }, { source: "" }]);
   await cells(page).nth(0).locator('[data-testid="cell-input"]').click();
   await cells(page).nth(0).locator(".cm-editor.cm-focused").waitFor({ timeout: 10_000 });
   await page.keyboard.press("Shift+Enter");
@@ -68,8 +68,10 @@ test("Shift+Enter never waits on a slow cell: the next cell is selected and the 
   expect(await page.evaluate(() => document.activeElement?.closest("[data-testid='cell']") === document.querySelectorAll("[data-testid='cell']")[1])).toBe(true);
   // still running: the sleep ended nothing yet (the page went on without it)
   expect(await count.innerText()).toContain("*");
-  // I,I interrupts, once the kernel is in the sleep (an interrupt before it starts is lost)
+  // I,I interrupts, once the cell's code runs (an interrupt before it starts is lost: "busy" alone
+  // is said before the code starts, and on a loaded machine the gap is long enough to hit)
   await expect.poll(() => page.getByTestId("kernel-status").innerText(), { timeout: 30_000 }).toMatch(/busy/);
+  await expect.poll(() => outputsOf(page, 0).innerText(), { timeout: 30_000 }).toContain("sleeping");
   await page.keyboard.press("i");
   await page.keyboard.press("i");
   await expect.poll(() => outputsOf(page, 0).innerText(), { timeout: 30_000 }).toContain("KeyboardInterrupt");
