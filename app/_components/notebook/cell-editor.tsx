@@ -31,7 +31,7 @@ export function CellEditor({ cell }: { cell: CellModel }) {
     if (state === saved && cursor !== null) state = state.update({ selection: { anchor: Math.min(cursor, source.length) } }).state;
     const view = new EditorView({ state, parent: host.current! });
     c.editors.set(id, view);
-    const untake = takeRunKeys(c, view, host.current!);
+    const untake = takeRunKeys(view, host.current!);
     view.focus();
     return () => {
       untake();

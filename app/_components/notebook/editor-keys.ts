@@ -1,4 +1,4 @@
-import type { EditorView, KeyBinding } from "@codemirror/view";
+import { type EditorView, type KeyBinding, runScopeHandlers } from "@codemirror/view";
 import { runAndAdvance, runAndInsert, runInPlace } from "./commands";
 import type { NotebookController } from "./controller";
 
@@ -46,25 +46,24 @@ function editorIsCurrent(view: EditorView): boolean {
 }
 
 /**
- * Takes Shift+Enter and Ctrl/Cmd+Enter on `host` (the editor's parent) before CodeMirror
- * sees them. Why: CodeMirror answers every keydown by asking for an animation frame (its
- * DOM observer's flush requests a measure even when nothing changed), and after a key that
- * asked for a frame Chromium holds the page's other tasks, the kernel's answer among them,
- * until that frame has run (DeferRendererTasksAfterInput). Measured: Kiln sent the
- * execution's first event 3-5 ms after the key and the page read it 14-17 ms after, with
- * the output. Taken here, the key asks for nothing, and the run's changes wait for the
- * answer (NotebookController.holdView). Only when the editor is current: typing it has not
- * read yet, or a composition, leaves the key to CodeMirror's keymap (editorKeys), which runs
- * the same commands. Returns the function that removes the listener.
+ * Runs Shift+Enter and Ctrl/Cmd+Enter through the editor's own keymap (editorKeys, by
+ * CodeMirror's runScopeHandlers) from a capture listener on `host` (the editor's parent),
+ * before CodeMirror's keydown handling. Why: CodeMirror answers every keydown by asking for
+ * an animation frame (its DOM observer's flush requests a measure even when nothing
+ * changed), and after a key that asked for a frame Chromium holds the page's other tasks,
+ * the kernel's answer among them, until that frame has run (DeferRendererTasksAfterInput).
+ * Measured: Kiln sent the execution's first event 3-5 ms after the key and the page read it
+ * 14-17 ms after, with the output. Run here, the key asks for nothing, and the run's changes
+ * wait for the answer (NotebookController.holdView). Only when the editor is current: typing
+ * it has not read yet, or a composition, leaves the key to CodeMirror's handling, which
+ * flushes first and runs the same keymap. Returns the function that removes the listener.
  */
-export function takeRunKeys(c: NotebookController, view: EditorView, host: HTMLElement): () => void {
+export function takeRunKeys(view: EditorView, host: HTMLElement): () => void {
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== "Enter" || e.isComposing || e.keyCode === 229 || e.defaultPrevented || e.altKey) return;
-    const command = e.shiftKey && !e.ctrlKey && !e.metaKey ? runAndAdvance : !e.shiftKey && (e.ctrlKey || e.metaKey) ? runInPlace : null;
-    if (!command || !editorIsCurrent(view)) return;
+    if (e.key !== "Enter" || !(e.shiftKey || e.ctrlKey || e.metaKey) || e.altKey || e.isComposing || e.keyCode === 229 || e.defaultPrevented) return;
+    if (!editorIsCurrent(view) || !runScopeHandlers(view, e, "editor")) return;
     e.preventDefault();
-    e.stopPropagation();
-    command(c);
+    e.stopPropagation(); // CodeMirror's own handler would run the keymap again
   };
   host.addEventListener("keydown", onKeyDown, true);
   return () => host.removeEventListener("keydown", onKeyDown, true);

@@ -59,7 +59,7 @@ export class SharedPort {
 
   /** Listens (a port that cannot be had rejects, naming it); this process accepts until the socket is given away. */
   open(port: number, bind: string): Promise<void> {
-    const server = net.createServer({ pauseOnConnect: true }, this.accept);
+    const server = this.accepting();
     return new Promise((resolve, reject) => {
       server.once("error", (e) => reject(new PortUnavailableError(`${this.what} ${port}: ${e.message}`)));
       server.listen(port, bind, () => {
@@ -111,10 +111,15 @@ export class SharedPort {
     this.sending.delete(w.index); // what was on its way to it went nowhere
     this.stopAccepting();
     if (this.holders.size || this.closed || this.server || !this.kept) return;
-    const server = net.createServer({ pauseOnConnect: true }, this.accept);
+    const server = this.accepting();
     server.listen(this.kept as unknown as net.Server);
     this.server = server;
     this.kept = null;
+  }
+
+  /** A server for this process's own accepting: connections paused and unread, for `accept`. */
+  private accepting(): net.Server {
+    return net.createServer({ pauseOnConnect: true }, this.accept);
   }
 
   /** No new connections from here (the serving processes close their copies on `stop`). */
