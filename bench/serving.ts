@@ -17,7 +17,8 @@
  *   3. dynamic batching at concurrency 256: mean batch from Kiln's /metrics, requests/s vs 1;
  *   4. version swaps (PUT .../traffic) while driven at half max: failures, worst latency
  *      around each swap vs the p99 of 2; for the worst window, each process's CPU and
- *      run-queue wait every 20 ms (whether a stall was a process short of CPU);
+ *      run-queue wait every 20 ms (whether a stall was a process short of CPU); then 40
+ *      traffic changes at rest, each one's CPU in Kiln's main process (`put_at_rest`);
  *   5. the notebook channel's execute round trip (bench/notebook-capture.ts's method) on an
  *      idle Kiln vs while the endpoint is driven at half max.
  */
@@ -277,10 +278,13 @@ async function main() {
       return [run, wait];
     };
     const sample = () => rows.push([now(), ...names.flatMap((n) => read(roles[n]!))]);
+    /** A role's CPU time so far (ms, all threads). */
+    const cpuMs = (name: string) => read(roles[name]!)[0]!;
     sample();
     const timer = setInterval(sample, 10);
     return {
       stop: () => clearInterval(timer),
+      cpuMs,
       /** Per `stepMs` from `from` to `to` (epoch ms): each role's [cpu ms, run-queue wait ms]. */
       between(from: number, to: number, stepMs: number) {
         const at = (t: number) => rows.find((r) => r[0]! >= t) ?? rows[rows.length - 1]!;
@@ -559,7 +563,6 @@ print(json.dumps(versions))`);
       await new Promise((res) => setTimeout(res, Math.max(0, sent + 2000 - now())));
     }
     const sw = await swapRun;
-    sched.stop();
     profiler("stopped (swaps)");
     const samples = sw.samples!;
     const around = swaps.map((s) => {
@@ -585,8 +588,23 @@ print(json.dumps(versions))`);
       const lat = samples.filter(([at]) => at >= t && at < t + STEP).map(([, l]) => l);
       return { at_ms_from_put: Math.round(t - worstPut.sent), requests: lat.length, max_latency_ms: lat.length ? r1(Math.max(...lat)) : null, ...procs };
     });
+    // What one traffic change costs Kiln's main process, at rest (no load): the CPU a swap takes
+    // from the serving process on these two cores. CPU from /proc/<pid>/task/*/schedstat (ns).
+    const putCost: { cpu_ms: number; wall_ms: number }[] = [];
+    profiler("started (traffic changes at rest)");
+    for (let i = 0; i < 40; i++) {
+      const cpu0 = sched.cpuMs("kiln");
+      const t0 = now();
+      const r = await fetch(`${k.url}/api/endpoints/approval/traffic`, { method: "PUT", headers: auth, body: JSON.stringify({ traffic: [{ version: 1 + (i % 2), weight: 100 }], reason: `bench cost ${i}` }) });
+      if (r.status !== 200) throw new Error(`traffic change at rest: HTTP ${r.status} ${await r.text()}`);
+      await r.text();
+      putCost.push({ wall_ms: now() - t0, cpu_ms: sched.cpuMs("kiln") - cpu0 });
+    }
+    profiler("stopped (traffic changes at rest)");
+    sched.stop();
     const swap = {
       rate: half, requests: sw.requests, failed: sw.errors, answers_by_version: sw.versions,
+      put_at_rest: { n: putCost.length, cpu_ms_p50: r1(pct(putCost.map((c) => c.cpu_ms), 0.5)), cpu_ms_max: r1(Math.max(...putCost.map((c) => c.cpu_ms))), wall_ms_p50: r1(pct(putCost.map((c) => c.wall_ms), 0.5)) },
       swaps: around, p99_ms_of_this_run_outside_windows: r2(pct(away, 0.99)), connections_handed_in_run: (await handedConnections()) - handedBeforeSwaps,
       p99_ms_reference: latency.p99_ms, worst_ratio_to_p99: worstRatio, worst_window_put_ms: r1(worstPut.answered - worstPut.sent), worst_window_timeline,
       target_failed: 0, target_ratio_to_p99: 3, met: sw.errors === 0 && worstRatio <= 3 && swaps.every((s) => s.status === 200),

@@ -62,9 +62,17 @@ export async function loadEndpoint(name: string): Promise<LiveEndpoint | null> {
     .from(endpointTraffic)
     .innerJoin(modelVersions, eq(modelVersions.id, endpointTraffic.versionId))
     .where(eq(endpointTraffic.endpointId, e.e.id));
+  return liveEndpointOf({ ...e.e, modelName: e.modelName }, routes);
+}
+
+/** An endpoint's routing from its row and its traffic rows (the versions with weight 0 answer nothing). */
+export function liveEndpointOf(
+  e: Omit<LiveEndpoint, "routes">,
+  traffic: (Pick<ModelVersionRow, "id" | "version" | "chunks" | "size" | "signature"> & { weight: number })[],
+): LiveEndpoint {
   return {
-    id: e.e.id, name: e.e.name, modelName: e.modelName, public: e.e.public, tokenHash: e.e.tokenHash, state: e.e.state, maxBatch: e.e.maxBatch, maxWaitMs: e.e.maxWaitMs, sampleRate: e.e.sampleRate,
-    routes: routes.filter((r) => r.weight > 0).map((r) => ({ version: { id: r.id, version: r.version, chunks: r.chunks, size: r.size }, signature: r.signature, weight: r.weight })),
+    id: e.id, name: e.name, modelName: e.modelName, public: e.public, tokenHash: e.tokenHash, state: e.state, maxBatch: e.maxBatch, maxWaitMs: e.maxWaitMs, sampleRate: e.sampleRate,
+    routes: traffic.filter((r) => r.weight > 0).map((r) => ({ version: { id: r.id, version: r.version, chunks: r.chunks, size: r.size }, signature: r.signature, weight: r.weight })),
   };
 }
 
@@ -96,6 +104,12 @@ export async function refreshEndpoint(name: string): Promise<void> {
   const value = await hooks().source(name);
   putEndpoint(name, value);
   await hooks().listener?.(name, value); // the serving process has it before the change is answered
+}
+
+/** After a change made here, with the routing it wrote: no read back. */
+export async function publishEndpoint(name: string, value: LiveEndpoint): Promise<void> {
+  putEndpoint(name, value);
+  await hooks().listener?.(name, value);
 }
 
 /** Routing given by the process that changed it. */

@@ -1,28 +1,38 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { type Ctx, isAdmin } from "../auth/principal";
 import { generateToken, hashToken } from "../auth/token-secret";
-import type { Db } from "../db";
+import { type Db, rowsOf } from "../db";
 import { type EndpointRow, endpointEvents, endpoints, endpointTraffic, type ModelVersionRow, modelVersions, models, users } from "../db/schema";
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, isUniqueViolation } from "../errors";
 import { actingUserId, requireOwnModel } from "../models/access";
 import { resolveVersion } from "../models/registry";
-import { forgetEndpoint, refreshEndpoint } from "./live";
+import { forgetEndpoint, liveEndpointOf, publishEndpoint, refreshEndpoint } from "./live";
 import { servingProcess } from "./process/parent";
 
 export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
+/** An endpoint's row with the names its description shows, read with it in one statement. */
+export type NamedEndpoint = EndpointRow & { modelName: string; ownerName: string };
+
 /** Endpoints are their owner's and admins' to see and change (callers of a public one see only /v2 metadata). */
-export async function requireEndpoint(ctx: Ctx, name: string): Promise<EndpointRow> {
+export async function requireEndpoint(ctx: Ctx, name: string): Promise<NamedEndpoint> {
   if (!ctx.actor) throw new UnauthorizedError();
-  const [row] = await ctx.db.select().from(endpoints).where(eq(endpoints.name, name));
-  const mine = row && ctx.actor.kind === "user" && ctx.actor.user.id === row.ownerId;
-  if (!row || !(mine || isAdmin(ctx.actor))) throw new NotFoundError(`No such endpoint: ${name}`);
-  return row;
+  const [found] = await ctx.db
+    .select({ e: endpoints, modelName: models.name, ownerName: users.name })
+    .from(endpoints)
+    .innerJoin(models, eq(models.id, endpoints.modelId))
+    .innerJoin(users, eq(users.id, endpoints.ownerId))
+    .where(eq(endpoints.name, name));
+  const mine = found && ctx.actor.kind === "user" && ctx.actor.user.id === found.e.ownerId;
+  if (!found || !(mine || isAdmin(ctx.actor))) throw new NotFoundError(`No such endpoint: ${name}`);
+  return { ...found.e, modelName: found.modelName, ownerName: found.ownerName };
 }
 
 async function record(ctx: Ctx, endpointId: number, action: string, detail: Record<string, unknown>) {
   await ctx.db.insert(endpointEvents).values({ endpointId, action, detail, actorId: ctx.actor?.kind === "user" ? ctx.actor.user.id : null });
 }
+
+const heaviestFirst = (a: { version: number; weight: number }, b: { version: number; weight: number }) => b.weight - a.weight || b.version - a.version;
 
 /** Which versions answer now, heaviest first. */
 async function trafficOf(db: Db, endpointId: number) {
@@ -31,14 +41,18 @@ async function trafficOf(db: Db, endpointId: number) {
     .from(endpointTraffic)
     .innerJoin(modelVersions, eq(modelVersions.id, endpointTraffic.versionId))
     .where(eq(endpointTraffic.endpointId, endpointId));
-  return rows.sort((a, b) => b.weight - a.weight || b.version - a.version);
+  return rows.sort(heaviestFirst);
 }
 
-export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
+type Traffic = Awaited<ReturnType<typeof trafficOf>>;
+
+/** What the API shows of an endpoint; names and traffic already in hand are not read again. */
+export async function describeEndpoint(ctx: Ctx, row: EndpointRow | NamedEndpoint, known: { traffic?: Traffic } = {}) {
+  const named = "modelName" in row;
   const [[model], [owner], traffic, history] = await Promise.all([
-    ctx.db.select({ id: models.id, name: models.name }).from(models).where(eq(models.id, row.modelId)),
-    ctx.db.select({ name: users.name }).from(users).where(eq(users.id, row.ownerId)),
-    trafficOf(ctx.db, row.id),
+    named ? [{ name: row.modelName }] : ctx.db.select({ name: models.name }).from(models).where(eq(models.id, row.modelId)),
+    named ? [{ name: row.ownerName }] : ctx.db.select({ name: users.name }).from(users).where(eq(users.id, row.ownerId)),
+    known.traffic ?? trafficOf(ctx.db, row.id),
     ctx.db
       .select({ action: endpointEvents.action, detail: endpointEvents.detail, at: endpointEvents.at, by: users.name })
       .from(endpointEvents)
@@ -58,18 +72,41 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow) {
 
 /**
  * Moves an endpoint's traffic: the new versions are loaded in the serving process first, the
- * rows change in one transaction, and the routing is replaced in one step (here, then in the
+ * rows change in one statement, and the routing is replaced in one step (here, then in the
  * serving process), so every request is answered by the old traffic or the new, never by none. setTraffic and the
  * promotion gate both move traffic this way.
+ *
+ * It reads and writes as little as it can: its CPU is taken from the serving processes at the
+ * very moment traffic moves (bench/serving.ts, `put_at_rest`). The routing pushed is built
+ * from what was written, not read back; a change made meanwhile by another Kiln process shows
+ * within the routing's refresh (live.ts), as it would after a read-back.
  */
-export async function routeTraffic(db: Db, endpoint: EndpointRow, routes: { version: ModelVersionRow; weight: number }[]): Promise<void> {
-  const [model] = await db.select({ name: models.name }).from(models).where(eq(models.id, endpoint.modelId));
-  for (const r of routes) await servingProcess().warm({ ...endpoint, modelName: model?.name ?? "" }, { version: r.version, signature: r.version.signature });
-  await db.transaction(async (tx) => {
-    await tx.delete(endpointTraffic).where(eq(endpointTraffic.endpointId, endpoint.id));
-    await tx.insert(endpointTraffic).values(routes.map((r) => ({ endpointId: endpoint.id, versionId: r.version.id, weight: r.weight })));
-  });
-  await refreshEndpoint(endpoint.name);
+export async function routeTraffic(db: Db, endpoint: EndpointRow & { modelName?: string }, routes: { version: ModelVersionRow; weight: number }[]): Promise<Traffic> {
+  const modelName = endpoint.modelName ?? (await db.select({ name: models.name }).from(models).where(eq(models.id, endpoint.modelId)))[0]?.name ?? "";
+  for (const r of routes) await servingProcess().warm({ ...endpoint, modelName }, { version: r.version, signature: r.version.signature });
+  const before = await replaceTraffic(db, endpoint.id, routes.map((r) => ({ versionId: r.version.id, weight: r.weight })));
+  await publishEndpoint(endpoint.name, liveEndpointOf({ ...endpoint, modelName }, routes.map((r) => ({ ...r.version, weight: r.weight }))));
+  return before;
+}
+
+/**
+ * An endpoint's traffic rows become `routes`, in one statement (so atomically, with no
+ * transaction's extra round trips); answers the traffic as it was. Every part of the
+ * statement sees the rows as they were before it: the delete and the upsert touch disjoint
+ * rows (the versions dropped, the versions kept or added).
+ */
+async function replaceTraffic(db: Db, endpointId: number, routes: { versionId: number; weight: number }[]): Promise<Traffic> {
+  const ids = sql.join(routes.map((r) => sql`${r.versionId}`), sql`, `);
+  const values = sql.join(routes.map((r) => sql`(${endpointId}, ${r.versionId}, ${r.weight})`), sql`, `);
+  const result = await db.execute(sql`
+    with old as (select version_id, weight from endpoint_traffic where endpoint_id = ${endpointId}),
+    dropped as (delete from endpoint_traffic where endpoint_id = ${endpointId} and version_id not in (${ids})),
+    put as (insert into endpoint_traffic (endpoint_id, version_id, weight) values ${values}
+            on conflict (endpoint_id, version_id) do update set weight = excluded.weight)
+    select v.version, old.weight from old join model_versions v on v.id = old.version_id`);
+  return rowsOf<{ version: number; weight: number }>(result)
+    .map((r) => ({ version: Number(r.version), weight: Number(r.weight) }))
+    .sort(heaviestFirst);
 }
 
 export interface CreateEndpointInput {
@@ -137,11 +174,10 @@ export async function setTraffic({ ctx, input }: { ctx: Ctx; input: { name: stri
     resolved.push({ v, weight: t.weight });
   }
   if (resolved.every((r) => r.weight === 0)) throw new ValidationError("traffic: some version must have a weight above 0", "traffic");
-  const before = await trafficOf(ctx.db, row.id);
-  await routeTraffic(ctx.db, row, resolved.map((r) => ({ version: r.v, weight: r.weight })));
+  const before = await routeTraffic(ctx.db, row, resolved.map((r) => ({ version: r.v, weight: r.weight })));
   const after = resolved.map((r) => ({ version: r.v.version, weight: r.weight }));
   await record(ctx, row.id, after.length > 1 ? "canary" : "deploy", { before, after, ...(input.reason ? { reason: input.reason } : {}) });
-  return describeEndpoint(ctx, row);
+  return describeEndpoint(ctx, row, { traffic: [...after].sort(heaviestFirst) });
 }
 
 export async function patchEndpoint({ ctx, input }: { ctx: Ctx; input: { name: string; state?: "running" | "stopped"; public?: boolean; max_batch?: number; max_wait_ms?: number } }) {

@@ -288,8 +288,15 @@ test("under 100 requests/s a swap drops nothing and every answer names one versi
   // rollback: everything on v1 from the next request
   await call(s.url, "PUT", `/api/endpoints/${linear}/traffic`, { token: alice.token, body: { traffic: [{ version: 1, weight: 100 }], reason: "rollback" } });
   expect((await Promise.all(Array.from({ length: 50 }, ask))).every((a) => a.version === 1)).toBe(true);
-  const history = (await call(s.url, "GET", `/api/endpoints/${linear}`, { token: alice.token })).body.history.map((h: { action: string }) => h.action);
-  expect(history).toEqual(["deploy", "canary", "deploy", "created"]);
+  const described = (await call(s.url, "GET", `/api/endpoints/${linear}`, { token: alice.token })).body;
+  expect(described.traffic).toEqual([{ version: 1, weight: 100 }]);
+  expect(described.history.map((h: { action: string }) => h.action)).toEqual(["deploy", "canary", "deploy", "created"]);
+  // each change records the traffic it replaced and the traffic it set
+  expect(described.history.slice(0, 3).map((h: { detail: { before: unknown; after: unknown } }) => [h.detail.before, h.detail.after])).toEqual([
+    [[{ version: 1, weight: 90 }, { version: 2, weight: 10 }], [{ version: 1, weight: 100 }]],
+    [[{ version: 2, weight: 100 }], [{ version: 1, weight: 90 }, { version: 2, weight: 10 }]],
+    [[{ version: 1, weight: 100 }], [{ version: 2, weight: 100 }]],
+  ]);
 
   // v2, routed by nothing now, is unloaded once idle (KILN_SERVING_UNLOAD_AFTER is 1 s in the tests); v1 stays
   const loaded = async () => {
