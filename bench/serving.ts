@@ -571,6 +571,8 @@ print(json.dumps(versions))`);
       const worst = Math.max(...inWindow.map(([, lat]) => lat));
       return {
         to_version: s.to, put_status: s.status, put_ms: r2(s.answered - s.sent), connections_handed_in_window: s.handed_after - s.handed_before,
+        // Kiln's main process's CPU while the PUT ran (10 ms samples either side): compare put_at_rest
+        main_cpu_ms_during_put: r1(sched.between(s.sent - 10, s.answered + 10, s.answered - s.sent + 20)[0]!.kiln_cpu_ms!),
         // where a stall was: the client sending late, or new connections it opened
         client_max_send_delay_ms: r2(Math.max(...inWindow.map(([, , , late]) => late))), client_new_connections: inWindow.filter(([, , , , fresh]) => fresh === 1).length,
         requests_in_window: inWindow.length, failed_in_window: inWindow.filter(([, , st]) => st !== 200).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
