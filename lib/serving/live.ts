@@ -101,15 +101,13 @@ export function liveEndpoint(name: string): Promise<LiveEndpoint | null> {
 
 /** After a change made here: the new routing replaces the old in one step, once read. */
 export async function refreshEndpoint(name: string): Promise<void> {
-  const value = await hooks().source(name);
-  putEndpoint(name, value);
-  await hooks().listener?.(name, value); // the serving process has it before the change is answered
+  await publishEndpoint(name, await hooks().source(name));
 }
 
-/** After a change made here, with the routing it wrote: no read back. */
-export async function publishEndpoint(name: string, value: LiveEndpoint): Promise<void> {
+/** After a change made here, with the routing it wrote (no read back): here, then in the serving processes. */
+export async function publishEndpoint(name: string, value: LiveEndpoint | null): Promise<void> {
   putEndpoint(name, value);
-  await hooks().listener?.(name, value);
+  await hooks().listener?.(name, value); // the serving process has it before the change is answered
 }
 
 /** Routing given by the process that changed it. */
