@@ -48,6 +48,15 @@ import { notebookRound } from "./lib/notebook-sessions/owner";
 import { notebookIdOf, routeNotebookRequest, routeNotebookUpgrade } from "./lib/notebook-sessions/route";
 import { startLeaseKeeper } from "./lib/cluster/keeper";
 
+/** A start-up problem Kiln can name (its configuration, a port it cannot have) stops it with that one line, status 2. */
+function stopIfNamed(e: unknown): never {
+  if (e instanceof ConfigError || e instanceof PortUnavailableError) {
+    process.stderr.write(`kiln: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
+
 async function main() {
   let config;
   try {
@@ -55,11 +64,7 @@ async function main() {
     const runRoot = checkRunRoot(path.join(config.dataDir, "run"));
     if (runRoot) throw new ConfigError([{ variable: "KILN_DATA_DIR", message: runRoot }]);
   } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`kiln: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
+    stopIfNamed(e);
   }
   const log = logger();
   const dev = process.argv.includes("--dev");
@@ -170,17 +175,11 @@ async function main() {
   server.on("upgrade", onUpgrade);
   // What reached the serving process but is not a model request comes back here, on its private socket.
   const fromServing = http.createServer(onRequest).on("upgrade", onUpgrade).on("connection", trustPeerHeader);
-  /** A port that cannot be had (Kiln's own, KILN_SERVING_PORT) stops Kiln here, naming it. */
-  const orStop = (opening: Promise<void>) =>
-    opening.catch((e: unknown) => {
-      if (!(e instanceof PortUnavailableError)) throw e;
-      process.stderr.write(`kiln: ${e.message}\n`);
-      process.exit(2);
-    });
-  await orStop(servingProcess().start(fromServing));
+  // a port that cannot be had (Kiln's own, KILN_SERVING_PORT) stops Kiln here, naming it
+  await servingProcess().start(fromServing).catch(stopIfNamed);
 
   server.keepAliveTimeout = 65_000;
-  await orStop(servingProcess().openKilnPort(config.port, server));
+  await servingProcess().openKilnPort(config.port, server).catch(stopIfNamed);
   // The user origin on a port of its own (KILN_USER_ORIGIN=http://127.0.0.1:3001): the same handlers.
   const extraPort = userOriginPort(userOriginConfig());
   const userServer = extraPort ? http.createServer(onRequest).on("upgrade", onUpgrade) : null;

@@ -282,12 +282,17 @@ async function main() {
     const cpuMs = (name: string) => read(roles[name]!)[0]!;
     sample();
     const timer = setInterval(sample, 10);
+    const at = (t: number) => rows.find((r) => r[0]! >= t) ?? rows[rows.length - 1]!;
     return {
       stop: () => clearInterval(timer),
       cpuMs,
+      /** A role's CPU (ms) between the samples nearest after `from` and after `to` (epoch ms). */
+      cpuBetween: (name: string, from: number, to: number) => {
+        const i = 1 + 2 * names.indexOf(name);
+        return r1(at(to)[i]! - at(from)[i]!);
+      },
       /** Per `stepMs` from `from` to `to` (epoch ms): each role's [cpu ms, run-queue wait ms]. */
       between(from: number, to: number, stepMs: number) {
-        const at = (t: number) => rows.find((r) => r[0]! >= t) ?? rows[rows.length - 1]!;
         const out: Record<string, number>[] = [];
         for (let t = from; t < to; t += stepMs) {
           const a = at(t);
@@ -572,7 +577,7 @@ print(json.dumps(versions))`);
       return {
         to_version: s.to, put_status: s.status, put_ms: r2(s.answered - s.sent), connections_handed_in_window: s.handed_after - s.handed_before,
         // Kiln's main process's CPU while the PUT ran (10 ms samples either side): compare put_at_rest
-        main_cpu_ms_during_put: r1(sched.between(s.sent - 10, s.answered + 10, s.answered - s.sent + 20)[0]!.kiln_cpu_ms!),
+        main_cpu_ms_during_put: sched.cpuBetween("kiln", s.sent - 10, s.answered + 10),
         // where a stall was: the client sending late, or new connections it opened
         client_max_send_delay_ms: r2(Math.max(...inWindow.map(([, , , late]) => late))), client_new_connections: inWindow.filter(([, , , , fresh]) => fresh === 1).length,
         requests_in_window: inWindow.length, failed_in_window: inWindow.filter(([, , st]) => st !== 200).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
