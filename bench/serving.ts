@@ -564,7 +564,12 @@ print(json.dumps(versions))`);
       rps: c256.rps, errors: at256.reduce((n, r) => n + r.errors, 0), p50_ms: c256.p50_ms, p99_ms: c256.p99_ms,
       mean_batch: c256.mean_batch, model_runs_counted: c256.runs_counted,
       rps_at_32: best32, ratio_to_32: r3(c256.rps / best32),
-      per_round: at256.map((r, i) => ({ rps_256: r.rps, rps_32: at32[i]!.rps, mean_batch_256: r.mean_batch, mean_batch_32: at32[i]!.mean_batch })),
+      // where 256 and 32 differ: each process's CPU per request (the client's grows with its connections)
+      per_round: at256.map((r, i) => {
+        const q = at32[i]!;
+        const us = (x: { cpu: Record<string, number>; requests: number }, who: string) => perRequestUs(x.cpu[`${who}_cpu_s`]!, x.requests, SECONDS);
+        return { rps_256: r.rps, rps_32: q.rps, mean_batch_256: r.mean_batch, mean_batch_32: q.mean_batch, serving_cpu_us_per_request_256: us(r, "serving"), serving_cpu_us_per_request_32: us(q, "serving"), client_cpu_us_per_request_256: us(r, "client"), client_cpu_us_per_request_32: us(q, "client") };
+      }),
       rps_at_32_in_measurement_1: bestKiln,
       server_cpu_us_per_request: perRequestUs(c256.cpu.kiln_cpu_s! + c256.cpu.serving_cpu_s!, c256.requests, SECONDS),
       endpoint_settings: endpointSettings,
