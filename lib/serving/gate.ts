@@ -3,7 +3,7 @@ import type { Ctx } from "../auth/principal";
 import type { Db } from "../db";
 import { endpointEvents, endpoints, endpointTraffic, type ModelVersionRow, modelVersions, type PromotionGate, users } from "../db/schema";
 import { ValidationError } from "../errors";
-import { describeEndpoint, requireEndpoint, routeTraffic } from "./manage";
+import { describeEndpoint, named, requireEndpoint, routeTraffic, selectNamedEndpoints } from "./manage";
 
 /** Sets (or clears, with null) the metric a new version must beat to be promoted on its own. */
 export async function setGate({ ctx, input }: { ctx: Ctx; input: { name: string; gate: PromotionGate | null } }) {
@@ -12,7 +12,7 @@ export async function setGate({ ctx, input }: { ctx: Ctx; input: { name: string;
   await ctx.db.update(endpoints).set({ gate: input.gate }).where(eq(endpoints.id, row.id));
   await ctx.db.insert(endpointEvents).values({ endpointId: row.id, action: input.gate ? "gate set" : "gate cleared", detail: input.gate ? { ...input.gate } : {}, actorId: ctx.actor?.kind === "user" ? ctx.actor.user.id : null });
   const [fresh] = await ctx.db.select().from(endpoints).where(eq(endpoints.id, row.id));
-  return describeEndpoint(ctx, fresh!);
+  return describeEndpoint(ctx, { ...row, ...fresh! });
 }
 
 const better = (gate: PromotionGate, candidate: number, current: number) => (gate.direction === "max" ? candidate > current : candidate < current);
@@ -24,7 +24,7 @@ const better = (gate: PromotionGate, candidate: number, current: number) => (gat
  * deployment history (both values, when, who registered). Never promotes on a missing value.
  */
 export async function promoteIfBetter(db: Db, version: ModelVersionRow): Promise<void> {
-  const gated = await db.select().from(endpoints).where(and(eq(endpoints.modelId, version.modelId), isNotNull(endpoints.gate)));
+  const gated = (await selectNamedEndpoints(db).where(and(eq(endpoints.modelId, version.modelId), isNotNull(endpoints.gate)))).map(named);
   if (!gated.length) return;
   const [who] = version.registeredBy ? await db.select({ name: users.name }).from(users).where(eq(users.id, version.registeredBy)) : [];
   for (const e of gated) {

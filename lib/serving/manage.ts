@@ -14,18 +14,24 @@ export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** An endpoint's row with the names its description shows, read with it in one statement. */
 export type NamedEndpoint = EndpointRow & { modelName: string; ownerName: string };
 
-/** Endpoints are their owner's and admins' to see and change (callers of a public one see only /v2 metadata). */
-export async function requireEndpoint(ctx: Ctx, name: string): Promise<NamedEndpoint> {
-  if (!ctx.actor) throw new UnauthorizedError();
-  const [found] = await ctx.db
+/** Endpoints with their model's and owner's names, in one statement (add `.where`, `.orderBy`; map rows with `named`). */
+export function selectNamedEndpoints(db: Db) {
+  return db
     .select({ e: endpoints, modelName: models.name, ownerName: users.name })
     .from(endpoints)
     .innerJoin(models, eq(models.id, endpoints.modelId))
-    .innerJoin(users, eq(users.id, endpoints.ownerId))
-    .where(eq(endpoints.name, name));
+    .innerJoin(users, eq(users.id, endpoints.ownerId));
+}
+
+export const named = (r: { e: EndpointRow; modelName: string; ownerName: string }): NamedEndpoint => ({ ...r.e, modelName: r.modelName, ownerName: r.ownerName });
+
+/** Endpoints are their owner's and admins' to see and change (callers of a public one see only /v2 metadata). */
+export async function requireEndpoint(ctx: Ctx, name: string): Promise<NamedEndpoint> {
+  if (!ctx.actor) throw new UnauthorizedError();
+  const [found] = await selectNamedEndpoints(ctx.db).where(eq(endpoints.name, name));
   const mine = found && ctx.actor.kind === "user" && ctx.actor.user.id === found.e.ownerId;
   if (!found || !(mine || isAdmin(ctx.actor))) throw new NotFoundError(`No such endpoint: ${name}`);
-  return { ...found.e, modelName: found.modelName, ownerName: found.ownerName };
+  return named(found);
 }
 
 async function record(ctx: Ctx, endpointId: number, action: string, detail: Record<string, unknown>) {
@@ -46,12 +52,9 @@ async function trafficOf(db: Db, endpointId: number) {
 
 type Traffic = Awaited<ReturnType<typeof trafficOf>>;
 
-/** What the API shows of an endpoint; names and traffic already in hand are not read again. */
-export async function describeEndpoint(ctx: Ctx, row: EndpointRow | NamedEndpoint, known: { traffic?: Traffic } = {}) {
-  const named = "modelName" in row;
-  const [[model], [owner], traffic, history] = await Promise.all([
-    named ? [{ name: row.modelName }] : ctx.db.select({ name: models.name }).from(models).where(eq(models.id, row.modelId)),
-    named ? [{ name: row.ownerName }] : ctx.db.select({ name: users.name }).from(users).where(eq(users.id, row.ownerId)),
+/** What the API shows of an endpoint; traffic already in hand is not read again. */
+export async function describeEndpoint(ctx: Ctx, row: NamedEndpoint, known: { traffic?: Traffic } = {}) {
+  const [traffic, history] = await Promise.all([
     known.traffic ?? trafficOf(ctx.db, row.id),
     ctx.db
       .select({ action: endpointEvents.action, detail: endpointEvents.detail, at: endpointEvents.at, by: users.name })
@@ -62,7 +65,7 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow | NamedEndpoin
       .limit(100),
   ]);
   return {
-    name: row.name, owner: owner?.name ?? "", model: model?.name ?? "", model_id: row.modelId, public: row.public, state: row.state,
+    name: row.name, owner: row.ownerName, model: row.modelName, model_id: row.modelId, public: row.public, state: row.state,
     max_batch: row.maxBatch, max_wait_ms: row.maxWaitMs, gate: row.gate ?? null, sample_rate: row.sampleRate, created_at: row.createdAt.toISOString(),
     url: `/serve/${row.name}/predict`, v2_url: `/v2/models/${row.name}`,
     traffic,
@@ -81,11 +84,10 @@ export async function describeEndpoint(ctx: Ctx, row: EndpointRow | NamedEndpoin
  * from what was written, not read back; a change made meanwhile by another Kiln process shows
  * within the routing's refresh (live.ts), as it would after a read-back.
  */
-export async function routeTraffic(db: Db, endpoint: EndpointRow & { modelName?: string }, routes: { version: ModelVersionRow; weight: number }[]): Promise<Traffic> {
-  const modelName = endpoint.modelName ?? (await db.select({ name: models.name }).from(models).where(eq(models.id, endpoint.modelId)))[0]?.name ?? "";
-  for (const r of routes) await servingProcess().warm({ ...endpoint, modelName }, { version: r.version, signature: r.version.signature });
+export async function routeTraffic(db: Db, endpoint: NamedEndpoint, routes: { version: ModelVersionRow; weight: number }[]): Promise<Traffic> {
+  for (const r of routes) await servingProcess().warm(endpoint, { version: r.version, signature: r.version.signature });
   const before = await replaceTraffic(db, endpoint.id, routes.map((r) => ({ versionId: r.version.id, weight: r.weight })));
-  await publishEndpoint(endpoint.name, liveEndpointOf({ ...endpoint, modelName }, routes.map((r) => ({ ...r.version, weight: r.weight }))));
+  await publishEndpoint(endpoint.name, liveEndpointOf(endpoint, routes.map((r) => ({ ...r.version, weight: r.weight }))));
   return before;
 }
 
@@ -144,17 +146,18 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: CreateEn
   await record(ctx, row.id, "created", { version: version.version, requested: input.version });
   await servingProcess().warm({ ...row, modelName: model.name }, { version, signature: version.signature }); // loaded before its first request
   await refreshEndpoint(row.name);
-  return { ...(await describeEndpoint(ctx, row)), token };
+  const owner = ctx.actor?.kind === "user" ? ctx.actor.user.name : "";
+  return { ...(await describeEndpoint(ctx, { ...row, modelName: model.name, ownerName: owner })), token };
 }
 
 export async function listEndpoints({ ctx }: { ctx: Ctx }) {
   if (!ctx.actor) throw new UnauthorizedError();
   const rows = isAdmin(ctx.actor)
-    ? await ctx.db.select().from(endpoints).orderBy(endpoints.name)
+    ? await selectNamedEndpoints(ctx.db).orderBy(endpoints.name)
     : ctx.actor.kind === "user"
-      ? await ctx.db.select().from(endpoints).where(eq(endpoints.ownerId, ctx.actor.user.id)).orderBy(endpoints.name)
+      ? await selectNamedEndpoints(ctx.db).where(eq(endpoints.ownerId, ctx.actor.user.id)).orderBy(endpoints.name)
       : [];
-  return { endpoints: await Promise.all(rows.map((r) => describeEndpoint(ctx, r))) };
+  return { endpoints: await Promise.all(rows.map((r) => describeEndpoint(ctx, named(r)))) };
 }
 
 export async function getEndpoint({ ctx, input }: { ctx: Ctx; input: { name: string } }) {
@@ -193,7 +196,7 @@ export async function patchEndpoint({ ctx, input }: { ctx: Ctx; input: { name: s
   }
   await refreshEndpoint(row.name);
   const [fresh] = await ctx.db.select().from(endpoints).where(eq(endpoints.id, row.id));
-  return describeEndpoint(ctx, fresh!);
+  return describeEndpoint(ctx, { ...row, ...fresh! }); // the model and owner, and so their names, stay
 }
 
 /** A new token for a private endpoint; the old one stops working at once (here) or within a second (elsewhere). */

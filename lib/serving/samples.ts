@@ -69,5 +69,5 @@ export async function setSampleRate({ ctx, input }: { ctx: Ctx; input: { name: s
   const row = await requireEndpoint(ctx, input.name);
   const [fresh] = await ctx.db.update(endpoints).set({ sampleRate: input.rate }).where(eq(endpoints.id, row.id)).returning();
   await refreshEndpoint(row.name);
-  return describeEndpoint(ctx, fresh!);
+  return describeEndpoint(ctx, { ...row, ...fresh! });
 }
