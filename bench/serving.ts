@@ -17,7 +17,8 @@
  *   3. dynamic batching at concurrency 256: mean batch from Kiln's /metrics, requests/s vs
  *      concurrency 32 measured again in the same phase (two rounds of each, order swapped);
  *   4. version swaps (PUT .../traffic) while driven at half max: failures, worst latency
- *      around each swap vs the p99 of 2; for the worst window, each process's CPU and
+ *      around each swap vs the p99 of 2, and in windows as long between the swaps (the same
+ *      run's noise with no swap); for the worst window, each process's CPU and
  *      run-queue wait every 20 ms (whether a stall was a process short of CPU); then 40
  *      traffic changes at rest, each one's CPU in Kiln's main process (`put_at_rest`);
  *   5. the notebook channel's execute round trip (bench/notebook-capture.ts's method) on an
@@ -615,6 +616,18 @@ print(json.dumps(versions))`);
     });
     const away = samples.filter(([t]) => !swaps.some((s) => t >= s.sent - 500 && t <= s.answered + 500)).map(([, lat]) => lat);
     const worstRatio = Math.max(...around.map((a) => a.ratio_to_p99));
+    // Control windows: the same run's load with no swap in it, each as long as the swap
+    // window before it and starting where that one ended (cut short by the next swap's
+    // window). Their worst request is what this machine's noise alone gives over that many
+    // requests, the floor against which a swap's own spike is read.
+    const controls = swaps.map((s, i) => {
+      const from = s.answered + 500;
+      const until = Math.min(from + (s.answered - s.sent) + 1000, swaps[i + 1] ? swaps[i + 1]!.sent - 500 : Number.POSITIVE_INFINITY);
+      const inWindow = samples.filter(([t]) => t >= from && t < until);
+      const worst = inWindow.length ? Math.max(...inWindow.map(([, lat]) => lat)) : Number.NaN;
+      return { after_swap: i, window_ms: r1(Math.min(until, samples.at(-1)?.[0] ?? until) - from), requests_in_window: inWindow.length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
+    }).filter((c) => c.requests_in_window > 0);
+    const controlWorst = Math.max(...controls.map((c) => c.ratio_to_p99));
     // The worst window, 20 ms at a time: its requests' worst latency beside each process's CPU and run-queue wait.
     const worstPut = swaps[around.findIndex((a) => a.ratio_to_p99 === worstRatio)]!;
     const STEP = 20;
@@ -643,7 +656,8 @@ print(json.dumps(versions))`);
     const swap = {
       rate: half, requests: sw.requests, failed: sw.errors, answers_by_version: sw.versions,
       put_at_rest: { n: putCost.length, cpu_ms_p50: r1(pct(putCost.map((c) => c.cpu_ms), 0.5)), cpu_ms_max: r1(Math.max(...putCost.map((c) => c.cpu_ms))), wall_ms_p50: r1(pct(putCost.map((c) => c.wall_ms), 0.5)) },
-      swaps: around, p99_ms_of_this_run_outside_windows: r2(pct(away, 0.99)), connections_handed_in_run: (await handedConnections()) - handedBeforeSwaps,
+      swaps: around, control_windows: controls, control_worst_ratio_to_p99: controlWorst, swap_worst_over_control_worst: r2(worstRatio / controlWorst),
+      p99_ms_of_this_run_outside_windows: r2(pct(away, 0.99)), connections_handed_in_run: (await handedConnections()) - handedBeforeSwaps,
       p99_ms_reference: latency.p99_ms, worst_ratio_to_p99: worstRatio, worst_window_put_ms: r1(worstPut.answered - worstPut.sent), worst_window_timeline,
       target_failed: 0, target_ratio_to_p99: 3, met: sw.errors === 0 && worstRatio <= 3 && swaps.every((s) => s.status === 200),
       load_average: sw.load_average,
@@ -728,7 +742,7 @@ print(json.dumps(versions))`);
       `BENCHMARKS.md's anchors (bare node:http 21,000-26,000/s, node:http + onnxruntime 18,500/s) were taken with another client; this client drives the bare server to ${bestBare}/s, so the 0.8 target is against a baseline ${r2(bestBare / 23500)}x the anchor's midpoint. Against the anchor's 23,500/s Kiln would be at ${r3(bestKiln / 23500)}.`,
       "Run with --cpu-prof to see where Kiln's serving process spends its time per request (measurement 1 profiled, summarised in the output; that run's figures are not recorded).",
       `kiln_endpoint_batch_size is observed once per model run (from c35857e): mean batch = requests per model run, ${batching.per_round.map((r) => r.mean_batch_32).join(" and ")} at concurrency 32, ${batching.per_round.map((r) => r.mean_batch_256).join(" and ")} at 256, where the endpoint's max_batch (${endpointSettings.max_batch}, the default; max_wait_ms ${endpointSettings.max_wait_ms}) caps it.`,
-      `Swaps: the worst was the swap to v${worstSwap.to_version} (PUT ${worstSwap.put_ms} ms, worst request ${worstSwap.max_latency_ms} ms, ${worstSwap.ratio_to_p99}x the p99 of measurement 2); the first swap to v2 loads its session (warmRoute) before traffic moves. The window is from 0.5 s before the PUT to 0.5 s after its answer; latency counts from each request's scheduled time.`,
+      `Swaps: the worst was the swap to v${worstSwap.to_version} (PUT ${worstSwap.put_ms} ms, worst request ${worstSwap.max_latency_ms} ms, ${worstSwap.ratio_to_p99}x the p99 of measurement 2); the first swap to v2 loads its session (warmRoute) before traffic moves. The window is from 0.5 s before the PUT to 0.5 s after its answer; latency counts from each request's scheduled time. Windows of the same length with no swap, between the swaps, had their worst request at up to ${controlWorst}x the same p99 (control_windows): a swap's worst over the controls' worst, ${r2(worstRatio / controlWorst)}, is what the swap itself adds.`,
       `Notebook channel: \`pass\` round trips, ${isolation.idle_ms.n} idle (before and after) vs ${isolation.loaded_ms.n} while the endpoint took ${underLoad.rps} requests/s; the kernel's container, Kiln and the client share the ${os.cpus().length} cores.`,
     );
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
