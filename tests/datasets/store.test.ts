@@ -289,6 +289,36 @@ describe("local blob store", () => {
     expect(await all(store.temporaries())).toEqual([]);
   });
 
+  test("a put the file system refuses rejects with its error and leaves no temporary file", async () => {
+    const store = new LocalBlobStore({ root: tempDir() });
+    const bytes = seededBytes("refused", 1000);
+    const hash = sha256(bytes);
+    fs.writeFileSync(path.join(store.root, hash.slice(0, 2)), "a file where the shard directory goes");
+    await expect(store.put(hash, bytes)).rejects.toMatchObject({ code: expect.stringMatching(/^(EEXIST|ENOTDIR)$/) });
+    fs.rmSync(path.join(store.root, hash.slice(0, 2)));
+    expect(await store.put(hash, bytes)).toBe(true); // the store is still usable, its writing threads too
+    expect(await all(store.temporaries())).toEqual([]);
+    expect((await store.get(hash)).equals(bytes)).toBe(true);
+  });
+
+  test("a process that stored blobs exits by itself: the store's writing threads do not hold it open", async () => {
+    const root = tempDir();
+    const script = `
+      import { LocalBlobStore } from ${JSON.stringify(path.join(ROOT, "lib/datasets/store/local.ts"))};
+      import { createHash } from "node:crypto";
+      const store = new LocalBlobStore({ root: ${JSON.stringify(root)} });
+      for (let i = 0; i < 20; i++) { const b = Buffer.alloc(1000, i); await store.put(createHash("sha256").update(b).digest("hex"), b); }
+      await store.flush();
+      process.stdout.write("stored");`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    const code = await new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
+    expect(output).toBe("stored");
+    expect(code).toBe(0);
+    expect(await new LocalBlobStore({ root }).usage()).toEqual({ blobs: 20, bytes: 20_000 });
+  });
+
   test("the registry builds a store by its configured name and refuses unknown names", () => {
     expect(createBlobStore({ kind: "local", root: tempDir() })).toBeInstanceOf(LocalBlobStore);
     expect(

@@ -1,4 +1,4 @@
-import fs from "node:fs/promises";
+import { syncDirectory } from "./file-writer";
 
 /**
  * Directories that got new names (a blob renamed in, a shard directory made), fsync'd so the
@@ -17,7 +17,7 @@ export class DirSyncer {
   /** `sync` is replaced by tests, to watch what is synced when. */
   constructor(
     private readonly batch = 16,
-    private readonly sync: (dir: string) => Promise<void> = syncDir,
+    private readonly sync: (dir: string) => Promise<void> = syncDirectory,
   ) {}
 
   add(dir: string): void {
@@ -55,14 +55,5 @@ export class DirSyncer {
     const dirs = [...this.dirty];
     this.dirty = new Set();
     return dirs;
-  }
-}
-
-async function syncDir(dir: string) {
-  const handle = await fs.open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -96,7 +96,7 @@ export function hashWorkers(): HashWorkers {
 }
 
 function start(role: Role): Worker {
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { role } });
+  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { role }, execArgv: [] }); // CommonJS, whatever flags Kiln runs with (tsx, --input-type)
   w.unref(); // idle workers must not keep the process alive; sessions ref them while they wait
   return w;
 }

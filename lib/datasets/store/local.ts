@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import fsCallbacks from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { NotFoundError } from "../../errors";
 import { assertBlobHash, type BlobStat, type BlobStore, type BlobUsage, isBlobHash } from "./blob-store";
 import { DirSyncer } from "./dir-sync";
+import { writeBlobFile } from "./file-writer";
 
 export interface LocalBlobStoreOptions {
   root: string;
@@ -47,21 +46,22 @@ export class LocalBlobStore implements BlobStore {
 
   async put(hash: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     const final = this.pathOf(hash);
-    if (await this.has(hash)) return false;
+    const dir = path.dirname(final);
+    const known = this.dirs.has(dir);
     // Written under a temporary name, then renamed: a reader or a restarted process sees the
     // whole blob or nothing. Two writers of the same blob both rename identical bytes, so the
     // race is harmless. The temporary file sits in the blob's own directory: a rename across
     // directories takes a filesystem-wide lock (measured here: a sixth of a cold ingest's
-    // kernel time went to waiting for it).
-    const temp = path.join(path.dirname(final), `${TEMP_PREFIX}${hash}-${randomUUID()}`);
-    try {
-      await this.inDir(temp, () => this.writeTemp(temp, bytes));
-      await fs.rename(temp, final);
-      if (this.fsync) this.dirSync.add(path.dirname(final));
-    } catch (e) {
-      await fs.rm(temp, { force: true });
-      throw e;
+    // kernel time went to waiting for it). The steps run together on a writing thread
+    // (file-writer.ts), which removes the temporary file if one fails.
+    const wrote = await writeBlobFile({ final, temp: path.join(dir, `${TEMP_PREFIX}${hash}-${randomUUID()}`), dir, mkdir: !known, fsync: this.fsync, pieces: Array.isArray(bytes) ? bytes : [bytes as Uint8Array] });
+    if (!wrote) return false;
+    if (!known) {
+      this.dirs.add(dir);
+      // A new shard directory is itself a new name in its parent (and maybe the parent in root).
+      if (this.fsync) for (let d = dir; d !== this.root && d.startsWith(this.root); d = path.dirname(d)) this.dirSync.add(path.dirname(d));
     }
+    if (this.fsync) this.dirSync.add(dir);
     return true;
   }
 
@@ -141,52 +141,6 @@ export class LocalBlobStore implements BlobStore {
         const dir = path.join(this.root, a, b);
         for (const name of await fs.readdir(dir).catch((e) => (isMissing(e) ? [] : Promise.reject(e)))) yield [dir, name];
       }
-  }
-
-  /** Plain descriptors rather than FileHandles: a thousand blobs a second make their overhead show. */
-  private async writeTemp(temp: string, bytes: Uint8Array | readonly Uint8Array[]) {
-    const fd = await fdOps.open(temp, "wx");
-    try {
-      await writeAll(fd, Array.isArray(bytes) ? bytes : [bytes as Uint8Array]);
-      if (this.fsync) await fdOps.fdatasync(fd); // the data (and its size), before the name points at it
-    } finally {
-      await fdOps.close(fd);
-    }
-  }
-
-  /** Runs `op` on a file path, creating its directory when missing (then once more). */
-  private async inDir<T>(file: string, op: () => Promise<T>): Promise<T> {
-    const dir = path.dirname(file);
-    if (!this.dirs.has(dir)) {
-      await fs.mkdir(dir, { recursive: true });
-      this.dirs.add(dir);
-      // A new shard directory is itself a new name in its parent (and maybe the parent in root).
-      if (this.fsync) for (let d = dir; d !== this.root && d.startsWith(this.root); d = path.dirname(d)) this.dirSync.add(path.dirname(d));
-    }
-    try {
-      return await op();
-    } catch (e) {
-      if (!isMissing(e)) throw e;
-      await fs.mkdir(dir, { recursive: true }); // removed behind our back (a sweep, a test)
-      return op();
-    }
-  }
-}
-
-const fdOps = {
-  open: promisify(fsCallbacks.open),
-  writev: promisify(fsCallbacks.writev),
-  fdatasync: promisify(fsCallbacks.fdatasync),
-  close: promisify(fsCallbacks.close),
-};
-
-/** writev until every piece is written (a regular file takes them whole, but writev may return short). */
-async function writeAll(fd: number, pieces: readonly Uint8Array[]) {
-  let left = pieces.filter((p) => p.length > 0);
-  while (left.length) {
-    let written = (await fdOps.writev(fd, left as Uint8Array[])).bytesWritten;
-    while (left.length && written >= left[0]!.length) written -= left.shift()!.length;
-    if (written > 0) left[0] = left[0]!.subarray(written);
   }
 }
 
