@@ -625,7 +625,7 @@ print(json.dumps(versions))`);
       const until = Math.min(from + (s.answered - s.sent) + 1000, swaps[i + 1] ? swaps[i + 1]!.sent - 500 : Number.POSITIVE_INFINITY);
       const inWindow = samples.filter(([t]) => t >= from && t < until);
       const worst = inWindow.length ? Math.max(...inWindow.map(([, lat]) => lat)) : Number.NaN;
-      return { after_swap: i, window_ms: r1(Math.min(until, samples.at(-1)?.[0] ?? until) - from), requests_in_window: inWindow.length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
+      return { after_swap: i, window_ms: r1(Math.min(until, samples.at(-1)?.[0] ?? until) - from), requests_in_window: inWindow.length, client_new_connections: inWindow.filter(([, , , , fresh]) => fresh === 1).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
     }).filter((c) => c.requests_in_window > 0);
     const controlWorst = Math.max(...controls.map((c) => c.ratio_to_p99));
     // The worst window, 20 ms at a time: its requests' worst latency beside each process's CPU and run-queue wait.
