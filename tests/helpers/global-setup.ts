@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { createTempDatabase, dropDatabase } from "./pg";
 
@@ -6,7 +8,7 @@ async function removeContainers(instance: string) {
   const { removeInstance } = await import("./docker");
   await removeInstance(instance);
 }
-import { type RunningKiln, randomToken, startKiln, tempDir } from "./kiln";
+import { type RunningKiln, randomToken, startKiln, TEMP_LIST_ENV, tempDir } from "./kiln";
 
 export interface TestServer {
   backend: "pglite" | "postgres";
@@ -32,6 +34,9 @@ export default async function setup(project: TestProject) {
   // Every Kiln this run starts labels its containers with this; teardown removes what is left.
   const instance = `test-${randomToken().slice(0, 10)}`;
   process.env.KILN_INSTANCE_NAME = instance;
+  // Every tempDir of this run, whichever worker made it, is listed here (workers inherit the variable).
+  const tempList = path.join(os.tmpdir(), `kiln-temp-dirs-${instance}.txt`);
+  process.env[TEMP_LIST_ENV] = tempList;
   const adminToken = randomToken();
   const dir = tempDir("suite");
   const db = await createTempDatabase("suite");
@@ -58,7 +63,10 @@ export default async function setup(project: TestProject) {
     await Promise.all(running.map((k) => k.stop()));
     await removeContainers(instance);
     await dropDatabase(db.name);
-    fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(dir + "-pg", { recursive: true, force: true });
+    // The data directories of every test's servers (tempDir, this one's included), now nothing runs in them.
+    const made = fs.existsSync(tempList) ? fs.readFileSync(tempList, "utf8").split("\n").filter(Boolean) : [];
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+    fs.rmSync(tempList, { force: true });
   };
 }
