@@ -39,6 +39,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, "child.mjs"), CHILD);
   child = fork(path.join(dir, "child.mjs"), [], { execArgv: [], stdio: "inherit" });
   await new Promise((r) => child.once("message", r));
+  fs.rmSync(dir, { recursive: true, force: true }); // loaded: the file is not needed any more
   server = http.createServer((req, res) => {
     let n = 0;
     req.on("data", (d: Buffer) => (n += d.length));
