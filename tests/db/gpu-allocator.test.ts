@@ -183,4 +183,5 @@ test("a malformed declared inventory is refused naming the field", async () => {
   expect(() => readDeclaredInventory(file)).toThrow(/not readable JSON/);
   fs.writeFileSync(file, JSON.stringify({ hosts: [{ name: "a", gpus: [{ uuid: "GPU-12345678-aaaa", model: "A100", memory_mb: 1 }] }] }));
   expect(readDeclaredInventory(file)).toEqual([{ host: "a", gpus: [{ uuid: "GPU-12345678-aaaa", index: 0, model: "A100", memoryMb: 1 }] }]);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
