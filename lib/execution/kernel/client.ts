@@ -3,7 +3,7 @@ import WebSocket from "ws";
 import { logger } from "../../log";
 import { upstreamWsUrl } from "../../spawners/upstream";
 import { KernelFuture, type FutureHandlers } from "./future";
-import { type ExecuteRequest, type Header, type JupyterMessage, type KernelStatus, message, parentId, parseMessage, statusOf } from "./messages";
+import { encodeV1, type ExecuteRequest, type Header, type JupyterMessage, KERNEL_WS_V1, type KernelStatus, message, parentId, parseMessage, parseV1, statusOf } from "./messages";
 import { channelsPath, interruptKernel, type JupyterServer, restartKernel } from "./rest";
 
 /** A quiet request given up on (a timeout) is remembered this long, so its late status is still not the kernel's. */
@@ -11,6 +11,10 @@ const QUIET_LINGER_MS = 10_000;
 /** How long a fresh socket may take to prove that iopub flows. */
 const PROBE_MS = 3000;
 const CONNECT_ATTEMPTS = 5;
+/** What ws says when a server picked no subprotocol: one that speaks only JSON. */
+const NO_SUBPROTOCOL = "Server sent no subprotocol";
+/** Jupyter servers (by socket) that answered without the binary framing: later sockets to them ask for JSON at once. */
+const jsonOnly = new Set<string>();
 
 export interface ClientEvents {
   /** The kernel's execution state, from an iopub status (`request`: the request it is about, when one of this client's). */
@@ -40,6 +44,11 @@ export class KernelClient {
 
   get isOpen(): boolean {
     return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  /** How the open socket frames messages: Jupyter Server's binary v1 where it offers it, else JSON. */
+  get framing(): "v1" | "json" | null {
+    return this.isOpen ? (this.ws!.protocol === KERNEL_WS_V1 ? "v1" : "json") : null;
   }
 
   /**
@@ -127,22 +136,45 @@ export class KernelClient {
 
   private send(m: JupyterMessage<object>): boolean {
     if (!this.isOpen) return false;
-    this.ws!.send(JSON.stringify(m));
+    this.ws!.send(this.ws!.protocol === KERNEL_WS_V1 ? encodeV1(m) : JSON.stringify(m));
     return true;
   }
 
+  /**
+   * Asks for the binary framing (messages.ts) as JupyterLab 4 does, and falls back to JSON
+   * where the server picks none (ws then refuses the socket; a browser would not). The
+   * refused socket was upgraded: Jupyter keeps what it sends for this session id meanwhile
+   * and hands it to the JSON socket that follows, so nothing is lost.
+   */
   private async openSocket(): Promise<void> {
+    const server = this.server.upstream.socketPath;
+    if (jsonOnly.has(server)) return this.openSocketWith(false);
+    try {
+      await this.openSocketWith(true);
+    } catch (e) {
+      if ((e as Error).message !== NO_SUBPROTOCOL) throw e;
+      jsonOnly.add(server);
+      await this.openSocketWith(false);
+    }
+  }
+
+  private async openSocketWith(binary: boolean): Promise<void> {
     const url = upstreamWsUrl(this.server.upstream, channelsPath(this.server, this.kernelId, this.session));
-    const ws = new WebSocket(url, { headers: { authorization: `token ${this.server.token}` }, perMessageDeflate: false });
+    const ws = new WebSocket(url, binary ? [KERNEL_WS_V1] : [], { headers: { authorization: `token ${this.server.token}` }, perMessageDeflate: false });
     this.ws = ws;
     // Listening before the socket opens: Jupyter replays a resumed session's messages right
     // after the upgrade, possibly in the same read, before an await on "open" would return.
-    ws.on("message", (data) => this.ws === ws && this.onMessage(String(data)));
+    ws.on("message", (data: Buffer, isBinary) => this.ws === ws && this.onMessage(ws.protocol === KERNEL_WS_V1 ? parseV1(data) : isBinary ? null : parseMessage(String(data))));
     ws.on("close", () => this.ws === ws && this.onClose());
     ws.on("error", (e) => logger().warn({ err: e, kernel: this.kernelId }, "kernel WebSocket error"));
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
-      ws.once("error", reject);
+      ws.once("error", (e) => {
+        // A socket refused for its subprotocol is not the kernel closing: its close, whenever
+        // it comes, must not end the session, since a JSON socket follows at once.
+        if (e.message === NO_SUBPROTOCOL && this.ws === ws) this.ws = null;
+        reject(e);
+      });
       ws.once("unexpected-response", (_req, res) => reject(new Error(`kernel WebSocket refused: HTTP ${res.statusCode}`)));
     });
     (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
@@ -169,8 +201,7 @@ export class KernelClient {
     old?.close();
   }
 
-  private onMessage(raw: string) {
-    const m = parseMessage(raw);
+  private onMessage(m: JupyterMessage | null) {
     if (!m) return;
     const parent = parentId(m);
     const future = parent ? this.futures.get(parent) : undefined;

@@ -1,0 +1,99 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { KernelClient } from "../../lib/execution/kernel/client";
+import type { JupyterMessage } from "../../lib/execution/kernel/messages";
+import { deleteKernel, type JupyterServer, startKernel } from "../../lib/execution/kernel/rest";
+import { upstreamFetch } from "../../lib/spawners/upstream";
+import { docker } from "../helpers/docker";
+import { tempDir } from "../helpers/kiln";
+
+/**
+ * Kiln's kernel client against real Jupyter Servers in the kernel image, on their Unix
+ * sockets as Kiln reaches them: the binary framing where the server offers it, and JSON
+ * with a server set to the legacy protocol only (what an image with an older Jupyter Server
+ * answers), with nothing lost and the session not taken for closed.
+ */
+const started: string[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => {})));
+});
+
+async function jupyterServer(extra: string[]): Promise<JupyterServer> {
+  const dir = tempDir("wire");
+  fs.chmodSync(dir, 0o777); // the image's user creates the socket there
+  const token = crypto.randomBytes(16).toString("hex");
+  const c = await docker.createContainer({
+    Image: "kiln/python:latest",
+    Cmd: ["tini", "--", "python3", "-m", "jupyter_server", "--ServerApp.sock=/run/j/j.sock", "--ServerApp.sock_mode=0o666", "--ServerApp.root_dir=/tmp", ...extra],
+    Env: [`JUPYTER_TOKEN=${token}`, "JUPYTER_RUNTIME_DIR=/tmp/jupyter-runtime"],
+    Labels: { "org.kiln.instance": process.env.KILN_INSTANCE_NAME ?? "kiln", "org.kiln.test": "kernel-wire" },
+    HostConfig: { NetworkMode: "none", Binds: [`${dir}:/run/j`] },
+  });
+  started.push(c.id);
+  await c.start();
+  const server: JupyterServer = { upstream: { socketPath: path.join(dir, "j.sock") }, basePath: "/", token };
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const ok = await upstreamFetch(server.upstream, "/api/status", { headers: { authorization: `token ${token}` }, timeoutMs: 2000 }).then((r) => r.ok, () => false);
+    if (ok) return server;
+    if (Date.now() > deadline) throw new Error("Jupyter Server did not come up");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Runs `code` and collects what the kernel sent for it, until its reply and idle status. */
+function run(client: KernelClient, code: string): Promise<{ iopub: JupyterMessage[]; reply: JupyterMessage }> {
+  const iopub: JupyterMessage[] = [];
+  return new Promise((resolve) => {
+    client.execute(
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      { onIOPub: (m) => iopub.push(m), onDone: (reply) => resolve({ iopub, reply: reply as JupyterMessage }) },
+    );
+  });
+}
+
+describe.each([
+  { wire: "v1", extra: [] },
+  { wire: "json", extra: ["--ServerApp.kernel_ws_protocol="] },
+] as const)("Kiln's kernel client, the server speaking $wire", ({ wire, extra }) => {
+  test("cells run, outputs, errors and non-ASCII text arrive whole, a second socket resumes the session", async () => {
+    const server = await jupyterServer([...extra]);
+    const kernelId = await startKernel(server);
+    const session = crypto.randomUUID();
+    let closed = 0;
+    const client = new KernelClient(server, kernelId, session, { status: () => {}, closed: () => closed++ });
+    await client.connect();
+    expect(client.framing).toBe(wire);
+
+    const sum = await run(client, "1+1");
+    expect(sum.reply.content.status).toBe("ok");
+    expect(sum.iopub.find((m) => m.header.msg_type === "execute_result")?.content.data).toEqual({ "text/plain": "2" });
+    expect(sum.iopub.map((m) => m.header.msg_type)).toEqual(["status", "execute_input", "execute_result", "status"]);
+
+    const text = await run(client, "print('naïve ✓ ' + 'x' * 100_000)");
+    expect(text.iopub.filter((m) => m.header.msg_type === "stream").map((m) => m.content.text).join("")).toBe(`naïve ✓ ${"x".repeat(100_000)}\n`);
+
+    const failed = await run(client, "1/0");
+    expect(failed.reply.content).toMatchObject({ status: "error", ename: "ZeroDivisionError" });
+
+    // What the kernel sends while no socket is open is kept by Jupyter for this session id
+    // and handed to the next socket: Kiln relies on it across its own restarts.
+    const msgId = crypto.randomUUID();
+    await new Promise<void>((began) => {
+      client.execute({ code: "import time; time.sleep(1.5); print('while away')", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, { onIOPub: (m) => m.header.msg_type === "execute_input" && began() }, msgId);
+    });
+    client.close();
+    const again = new KernelClient(server, kernelId, session, { status: () => {}, closed: () => closed++ });
+    const missed: string[] = [];
+    const replayed = new Promise<JupyterMessage>((done) => again.adopt(msgId, { onIOPub: (m) => m.header.msg_type === "stream" && missed.push(String(m.content.text)), onDone: (r) => done(r as JupyterMessage) }));
+    await again.connect();
+    expect(again.framing).toBe(wire);
+    expect((await replayed).content.status).toBe("ok");
+    expect(missed.join("")).toBe("while away\n");
+    expect((await run(again, "40+2")).iopub.find((m) => m.header.msg_type === "execute_result")?.content.data).toEqual({ "text/plain": "42" });
+    again.close();
+    expect(closed).toBe(0); // a socket refused for its framing is not the kernel going away
+    await deleteKernel(server, kernelId);
+  }, 120_000);
+});
