@@ -85,16 +85,51 @@ function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
 }
 
+/** CPU seconds per thread (Node names none of its threads but the main one: they go by id), from /proc. */
+function threadCpuOf(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const name = tid === String(pid) ? "main" : `thread ${tid}`;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return byName;
+}
+
+/** The whole machine's busy and stolen CPU seconds so far (all cores, from /proc/stat): kernel write-back and the client count here too. */
+function machineCpu(): { busy: number; steal: number } {
+  const f = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f as [number, number, number, number, number, number, number, number];
+  return { busy: (user + nice + system + irq + softirq) / 100, steal: steal / 100 };
+}
+
 interface Sample {
   s: number;
+  /** every core's busy seconds meanwhile, and seconds the hypervisor gave to others */
+  machine?: { busy_s: number; steal_s: number };
   serverCpuS?: number;
+  /** the server's CPU seconds in this upload by thread, most first (threads that ended meanwhile are not counted) */
+  threads?: Record<string, number>;
 }
 async function timed(what: () => Promise<unknown>, pid?: number): Promise<Sample> {
   const cpu0 = pid ? cpuOf(pid) : 0;
+  const threads0 = pid ? threadCpuOf(pid) : new Map<string, number>();
+  const m0 = machineCpu();
   const t0 = performance.now();
   await what();
   const s = (performance.now() - t0) / 1000;
-  return pid ? { s, serverCpuS: +(cpuOf(pid) - cpu0).toFixed(2) } : { s };
+  const m1 = machineCpu();
+  const machine = { busy_s: +(m1.busy - m0.busy).toFixed(2), steal_s: +(m1.steal - m0.steal).toFixed(2) };
+  if (!pid) return { s, machine };
+  const spent = [...threadCpuOf(pid)].map(([name, cpu]) => [name, +(cpu - (threads0.get(name) ?? 0)).toFixed(2)] as const);
+  const threads = Object.fromEntries(spent.filter(([, cpu]) => cpu > 0).sort((a, b) => b[1] - a[1]));
+  return { s, machine, serverCpuS: +(cpuOf(pid) - cpu0).toFixed(2), threads };
 }
 const mbps = (s: number) => +(mb / s).toFixed(1);
 function summary(samples: Sample[]) {
@@ -143,8 +178,9 @@ try {
       order: order.map((x) => x.label),
       load_average: +load.toFixed(2),
       sha256sum_s: +sum.toFixed(3),
+      sha256sum_machine: sums.at(-1)!.machine,
       ...Object.fromEntries(
-        servers.map((s) => [s.label, { cold_s: +s.cold.at(-1)!.s.toFixed(3), warm_s: +s.warm.at(-1)!.s.toFixed(3), ratio_cold: +(sum / s.cold.at(-1)!.s).toFixed(2), ratio_warm: +(sum / s.warm.at(-1)!.s).toFixed(2), server_cpu_s_cold: s.cold.at(-1)!.serverCpuS }]),
+        servers.map((s) => [s.label, { cold_s: +s.cold.at(-1)!.s.toFixed(3), warm_s: +s.warm.at(-1)!.s.toFixed(3), ratio_cold: +(sum / s.cold.at(-1)!.s).toFixed(2), ratio_warm: +(sum / s.warm.at(-1)!.s).toFixed(2), server_cpu_s_cold: s.cold.at(-1)!.serverCpuS, server_threads_cpu_s_cold: s.cold.at(-1)!.threads, machine_cold: s.cold.at(-1)!.machine }]),
       ),
     });
   }

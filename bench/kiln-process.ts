@@ -26,7 +26,9 @@ export async function waitHealthy(url: string, timeoutMs = 60_000) {
  */
 export async function startServer(port: number, env: Record<string, string>, root = ROOT) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kiln-bench-"));
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  // BENCH_SERVER_NODE_FLAGS: Node flags for the server only (say --cpu-prof, which NODE_OPTIONS refuses).
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, "--import", "tsx", "server.ts"], {
     cwd: root,
     // No warm pool unless a benchmark asks (KILN_WARM_POOL: "" for the default): most measure one kernel.
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), KILN_DATA_DIR: dir, KILN_WARM_POOL: "none", ...env },
