@@ -9,9 +9,8 @@ import { describeEndpoint, named, requireEndpoint, routeTraffic, selectNamedEndp
 export async function setGate({ ctx, input }: { ctx: Ctx; input: { name: string; gate: PromotionGate | null } }) {
   const row = await requireEndpoint(ctx, input.name);
   if (input.gate && !/^[\w./-]{1,250}$/.test(input.gate.metric)) throw new ValidationError("gate.metric: a metric key as kiln.log_metric names it", "gate.metric");
-  await ctx.db.update(endpoints).set({ gate: input.gate }).where(eq(endpoints.id, row.id));
+  const [fresh] = await ctx.db.update(endpoints).set({ gate: input.gate }).where(eq(endpoints.id, row.id)).returning();
   await ctx.db.insert(endpointEvents).values({ endpointId: row.id, action: input.gate ? "gate set" : "gate cleared", detail: input.gate ? { ...input.gate } : {}, actorId: ctx.actor?.kind === "user" ? ctx.actor.user.id : null });
-  const [fresh] = await ctx.db.select().from(endpoints).where(eq(endpoints.id, row.id));
   return describeEndpoint(ctx, { ...row, ...fresh! });
 }
 

@@ -190,13 +190,14 @@ export async function patchEndpoint({ ctx, input }: { ctx: Ctx; input: { name: s
   if (input.public !== undefined) set.public = input.public;
   if (input.max_batch !== undefined) set.maxBatch = input.max_batch;
   if (input.max_wait_ms !== undefined) set.maxWaitMs = input.max_wait_ms;
+  let fresh = row;
   if (Object.keys(set).length) {
-    await ctx.db.update(endpoints).set(set).where(eq(endpoints.id, row.id));
+    const [updated] = await ctx.db.update(endpoints).set(set).where(eq(endpoints.id, row.id)).returning();
+    fresh = { ...row, ...updated! }; // the model and owner, and so their names, stay
     await record(ctx, row.id, input.state === "stopped" ? "stopped" : input.state === "running" ? "started" : "changed", { ...input, name: undefined });
   }
   await refreshEndpoint(row.name);
-  const [fresh] = await ctx.db.select().from(endpoints).where(eq(endpoints.id, row.id));
-  return describeEndpoint(ctx, { ...row, ...fresh! }); // the model and owner, and so their names, stay
+  return describeEndpoint(ctx, fresh);
 }
 
 /** A new token for a private endpoint; the old one stops working at once (here) or within a second (elsewhere). */
