@@ -62,10 +62,11 @@ export function message<C extends object>(channel: Channel, msgType: string, con
 }
 
 /**
- * The binary framing Jupyter Server 1.17+ and JupyterLab 4 speak (jupyter_server's
- * websocket-protocols docs): the server passes the kernel's ZeroMQ frames through as they are,
- * where the JSON protocol has it decode each message (signature, JSON, dates) and encode it
- * again, in the user's container, for every status, output and reply. A frame is: the count
+ * The binary framing that Jupyter Server (1.23 in Kiln's images) and JupyterLab 4 speak
+ * (jupyter_server's websocket-protocols docs): the server passes the kernel's ZeroMQ frames
+ * through as they are, where the JSON protocol has it decode each message (signature, JSON,
+ * dates) and encode it again, in the user's container, for every status, output and reply.
+ * A frame is: the count
  * of offsets, the offsets (each a little-endian uint64, from the frame's start), the channel's
  * name, then the parts: header, parent header, metadata, content, and any binary buffers.
  */
