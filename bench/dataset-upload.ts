@@ -79,15 +79,18 @@ async function upload(base: string, token: string, expectedSha256: string) {
   await api(base, token, "POST", `/api/datasets/bench/uploads/${upload_id}/commit`, 201);
 }
 
-/** The server process's CPU seconds (all its threads), from /proc. */
-function cpuOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+/** utime + stime, in seconds, of a /proc stat file's text (clock ticks, 100/s). */
+function cpuOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/** The server process's CPU seconds (all its threads, ended ones too), from /proc. */
+const cpuOf = (pid: number) => cpuOfStat(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
 
 /** CPU seconds per thread (Node names none of its threads but the main one: they go by id), from /proc. */
 function threadCpuOf(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
+  const byThread = new Map<string, number>();
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     let stat: string;
     try {
@@ -95,11 +98,9 @@ function threadCpuOf(pid: number): Map<string, number> {
     } catch {
       continue; // the thread ended meanwhile
     }
-    const name = tid === String(pid) ? "main" : `thread ${tid}`;
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    byThread.set(tid === String(pid) ? "main" : `thread ${tid}`, cpuOfStat(stat));
   }
-  return byName;
+  return byThread;
 }
 
 /** The whole machine's busy and stolen CPU seconds so far (all cores, from /proc/stat): kernel write-back and the client count here too. */

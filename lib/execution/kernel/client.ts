@@ -136,7 +136,7 @@ export class KernelClient {
 
   private send(m: JupyterMessage<object>): boolean {
     if (!this.isOpen) return false;
-    this.ws!.send(this.ws!.protocol === KERNEL_WS_V1 ? encodeV1(m) : JSON.stringify(m));
+    this.ws!.send(this.framing === "v1" ? encodeV1(m) : JSON.stringify(m));
     return true;
   }
 
