@@ -4,10 +4,8 @@ import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { KernelClient } from "../../lib/execution/kernel/client";
 import type { JupyterMessage } from "../../lib/execution/kernel/messages";
-import { deleteKernel, type JupyterServer, startKernel } from "../../lib/execution/kernel/rest";
-import { jupyterCommand } from "../../lib/spawners/docker-container";
-import { CONTAINER_JUPYTER_SOCKET } from "../../lib/spawners/run-dirs";
-import { waitForJupyter } from "../../lib/spawners/wait-jupyter";
+import { deleteKernel, type JupyterServer, kernelExecutionState, startKernel } from "../../lib/execution/kernel/rest";
+import { upstreamFetch } from "../../lib/spawners/upstream";
 import { docker } from "../helpers/docker";
 import { tempDir } from "../helpers/kiln";
 
@@ -22,24 +20,26 @@ afterAll(async () => {
   await Promise.all(started.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => {})));
 });
 
-/** A server's Jupyter as Kiln's spawner runs it (its command, its socket), plus `extra` flags. */
 async function jupyterServer(extra: string[]): Promise<JupyterServer> {
   const dir = tempDir("wire");
   fs.chmodSync(dir, 0o777); // the image's user creates the socket there
   const token = crypto.randomBytes(16).toString("hex");
   const c = await docker.createContainer({
     Image: "kiln/python:latest",
-    Cmd: [...jupyterCommand({ baseUrl: "/", socketMode: "0o666" }), ...extra],
+    Cmd: ["tini", "--", "python3", "-m", "jupyter_server", "--ServerApp.sock=/run/j/j.sock", "--ServerApp.sock_mode=0o666", "--ServerApp.root_dir=/tmp", ...extra],
     Env: [`JUPYTER_TOKEN=${token}`, "JUPYTER_RUNTIME_DIR=/tmp/jupyter-runtime"],
     Labels: { "org.kiln.instance": process.env.KILN_INSTANCE_NAME ?? "kiln", "org.kiln.test": "kernel-wire" },
-    HostConfig: { NetworkMode: "none", Binds: [`${dir}:${path.dirname(CONTAINER_JUPYTER_SOCKET)}`] },
+    HostConfig: { NetworkMode: "none", Binds: [`${dir}:/run/j`] },
   });
   started.push(c.id);
   await c.start();
-  const server: JupyterServer = { upstream: { socketPath: path.join(dir, path.basename(CONTAINER_JUPYTER_SOCKET)) }, basePath: "/", token };
-  const isAlive = async () => (await c.inspect()).State.Running;
-  await waitForJupyter(server.upstream, server.basePath, token, AbortSignal.timeout(60_000), isAlive);
-  return server;
+  const server: JupyterServer = { upstream: { socketPath: path.join(dir, "j.sock") }, basePath: "/", token };
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const ok = await upstreamFetch(server.upstream, "/api/status", { headers: { authorization: `token ${token}` }, timeoutMs: 2000 }).then((r) => r.ok, () => false);
+    if (ok) return server;
+    if (Date.now() > deadline) throw new Error("Jupyter Server did not come up");
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Runs `code` and collects what the kernel sent for it, until its reply and idle status. */
@@ -84,6 +84,10 @@ describe.each([
       client.execute({ code: "import time; time.sleep(1.5); print('while away')", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, { onIOPub: (m) => m.header.msg_type === "execute_input" && began() }, msgId);
     });
     client.close();
+    // Reconnect once Jupyter has seen the cell end without us (so it also handled the close
+    // before it): a socket that comes back while the old one still counts as open there
+    // replaces it, and what is kept meanwhile may go to neither.
+    while ((await kernelExecutionState(server, kernelId)) !== "idle") await new Promise((r) => setTimeout(r, 50));
     const again = new KernelClient(server, kernelId, session, { status: () => {}, closed: () => closed++ });
     const missed: string[] = [];
     const replayed = new Promise<JupyterMessage>((done) => again.adopt(msgId, { onIOPub: (m) => m.header.msg_type === "stream" && missed.push(String(m.content.text)), onDone: (r) => done(r as JupyterMessage) }));
