@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { useHydrated } from "./use-hydrated";
 
 interface Props {
   callbackUrl: string;
@@ -13,6 +14,7 @@ interface Props {
 export function SignInForm({ callbackUrl, initialError, providers }: Props) {
   const [error, setError] = useState(initialError ?? "");
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -50,7 +52,8 @@ export function SignInForm({ callbackUrl, initialError, providers }: Props) {
           {error}
         </div>
       ) : null}
-      <form onSubmit={onSubmit} className="form">
+      {/* method="post": should the form ever submit natively, the password travels in a body, never in a URL */}
+      <form onSubmit={onSubmit} method="post" className="form">
         <div className="field">
           <label htmlFor="signin-email">Email</label>
           <input id="signin-email" name="email" type="email" autoComplete="email" required autoFocus />
@@ -59,7 +62,7 @@ export function SignInForm({ callbackUrl, initialError, providers }: Props) {
           <label htmlFor="signin-password">Password</label>
           <input id="signin-password" name="password" type="password" autoComplete="current-password" required />
         </div>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !hydrated}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>

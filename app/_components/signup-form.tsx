@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { useRef, useState } from "react";
 import { api, type ApiError, fieldMessage } from "./api";
 import { Field } from "./field";
+import { useHydrated } from "./use-hydrated";
 
 const FIELDS = ["email", "name", "display_name", "password"] as const;
 type FieldName = (typeof FIELDS)[number];
@@ -20,6 +21,7 @@ export function SignUpForm({ invite }: { invite?: string }) {
   const [busy, setBusy] = useState(false);
   const [email, setEmail] = useState("");
   const formRef = useRef<HTMLFormElement>(null);
+  const hydrated = useHydrated();
   const fieldError = (f: FieldName) => (error?.field === f ? fieldMessage(error) : undefined);
   const general = error && !FIELDS.includes(error.field as FieldName) ? error.message : "";
 
@@ -63,7 +65,8 @@ export function SignUpForm({ invite }: { invite?: string }) {
           ) : null}
         </div>
       ) : null}
-      <form ref={formRef} onSubmit={onSubmit} className="form" noValidate>
+      {/* method="post": should the form ever submit natively, the password travels in a body, never in a URL */}
+      <form ref={formRef} onSubmit={onSubmit} method="post" className="form" noValidate>
         <Field id="signup-email" name="email" label="Email" type="email" autoComplete="email" required autoFocus
           value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError("email")} />
         <Field id="signup-name" name="name" label="Username (optional)" autoComplete="username" autoCapitalize="none"
@@ -73,7 +76,7 @@ export function SignUpForm({ invite }: { invite?: string }) {
           error={fieldError("display_name")} />
         <Field id="signup-password" name="password" label="Password" type="password" autoComplete="new-password" required
           minLength={8} hint="At least 8 characters." error={fieldError("password")} />
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !hydrated}>
           {busy ? "Creating account…" : "Create account"}
         </button>
       </form>
