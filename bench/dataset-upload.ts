@@ -55,28 +55,43 @@ async function api(base: string, token: string, method: string, route: string, e
 }
 
 /** The file's bytes streamed from disk into the PUT body (never whole in memory), as curl -T or the kiln module send it. */
-function putFile(url: string, token: string): Promise<{ size: number; sha256: string }> {
+function putFile(url: string, token: string): Promise<{ size: number; sha256: string; bodySentAt: number }> {
   return new Promise((resolve, reject) => {
+    let bodySentAt = 0;
     const u = new URL(url);
     const req = http.request(
       { host: u.hostname, port: u.port, path: u.pathname, method: "PUT", headers: { authorization: `token ${token}`, "content-type": "application/octet-stream", "content-length": String(fs.statSync(file).size) } },
       (res) => {
         let text = "";
         res.setEncoding("utf8").on("data", (d) => (text += d));
-        res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`PUT: HTTP ${res.statusCode} ${text}`))));
+        res.on("end", () => (res.statusCode === 200 ? resolve({ ...JSON.parse(text), bodySentAt }) : reject(new Error(`PUT: HTTP ${res.statusCode} ${text}`))));
       },
     );
+    req.on("finish", () => (bodySentAt = performance.now())); // the last byte handed to the socket
     req.on("error", reject);
     fs.createReadStream(file, { highWaterMark: MiB }).on("error", reject).pipe(req);
   });
 }
 
+/** Where an upload's time went, in seconds: what waits on the server after the body is sent is its tail (the last chunks hashed, written, synced). */
+interface Phases {
+  create_s: number;
+  body_sent_s: number;
+  answer_after_body_s: number;
+  commit_s: number;
+}
+
 /** One upload, start to committed version; the server's answer must name the file's real SHA-256. */
-async function upload(base: string, token: string, expectedSha256: string) {
+async function upload(base: string, token: string, expectedSha256: string): Promise<Phases> {
+  const t0 = performance.now();
   const { upload_id } = await api(base, token, "POST", "/api/datasets/bench/uploads", 201);
+  const t1 = performance.now();
   const stored = await putFile(`${base}/api/datasets/bench/uploads/${upload_id}/files/data.bin`, token);
+  const t2 = performance.now();
   if (stored.sha256 !== expectedSha256 || stored.size !== mb * MiB) throw new Error(`the server stored ${JSON.stringify(stored)}, sha256sum says ${expectedSha256}`);
   await api(base, token, "POST", `/api/datasets/bench/uploads/${upload_id}/commit`, 201);
+  const s = (a: number, b: number) => +((b - a) / 1000).toFixed(3);
+  return { create_s: s(t0, t1), body_sent_s: s(t1, stored.bodySentAt), answer_after_body_s: s(stored.bodySentAt, t2), commit_s: s(t2, performance.now()) };
 }
 
 /** utime + stime, in seconds, of a /proc stat file's text (clock ticks, 100/s). */
@@ -115,22 +130,25 @@ interface Sample {
   /** every core's busy seconds meanwhile, and seconds the hypervisor gave to others */
   machine?: { busy_s: number; steal_s: number };
   serverCpuS?: number;
+  /** an upload's phases */
+  phases?: Phases;
   /** the server's CPU seconds in this upload by thread, most first (threads that ended meanwhile are not counted) */
   threads?: Record<string, number>;
 }
-async function timed(what: () => Promise<unknown>, pid?: number): Promise<Sample> {
+async function timed(what: () => Promise<Phases | string | undefined>, pid?: number): Promise<Sample> {
   const cpu0 = pid ? cpuOf(pid) : 0;
   const threads0 = pid ? threadCpuOf(pid) : new Map<string, number>();
   const m0 = machineCpu();
   const t0 = performance.now();
-  await what();
+  const result = await what();
   const s = (performance.now() - t0) / 1000;
+  const phases = typeof result === "object" ? result : undefined;
   const m1 = machineCpu();
   const machine = { busy_s: +(m1.busy - m0.busy).toFixed(2), steal_s: +(m1.steal - m0.steal).toFixed(2) };
-  if (!pid) return { s, machine };
+  if (!pid) return { s, machine, phases };
   const spent = [...threadCpuOf(pid)].map(([name, cpu]) => [name, +(cpu - (threads0.get(name) ?? 0)).toFixed(2)] as const);
   const threads = Object.fromEntries(spent.filter(([, cpu]) => cpu > 0).sort((a, b) => b[1] - a[1]));
-  return { s, machine, serverCpuS: +(cpuOf(pid) - cpu0).toFixed(2), threads };
+  return { s, machine, phases, serverCpuS: +(cpuOf(pid) - cpu0).toFixed(2), threads };
 }
 const mbps = (s: number) => +(mb / s).toFixed(1);
 function summary(samples: Sample[]) {
@@ -181,7 +199,7 @@ try {
       sha256sum_s: +sum.toFixed(3),
       sha256sum_machine: sums.at(-1)!.machine,
       ...Object.fromEntries(
-        servers.map((s) => [s.label, { cold_s: +s.cold.at(-1)!.s.toFixed(3), warm_s: +s.warm.at(-1)!.s.toFixed(3), ratio_cold: +(sum / s.cold.at(-1)!.s).toFixed(2), ratio_warm: +(sum / s.warm.at(-1)!.s).toFixed(2), server_cpu_s_cold: s.cold.at(-1)!.serverCpuS, server_threads_cpu_s_cold: s.cold.at(-1)!.threads, machine_cold: s.cold.at(-1)!.machine }]),
+        servers.map((s) => [s.label, { cold_s: +s.cold.at(-1)!.s.toFixed(3), warm_s: +s.warm.at(-1)!.s.toFixed(3), ratio_cold: +(sum / s.cold.at(-1)!.s).toFixed(2), ratio_warm: +(sum / s.warm.at(-1)!.s).toFixed(2), server_cpu_s_cold: s.cold.at(-1)!.serverCpuS, server_threads_cpu_s_cold: s.cold.at(-1)!.threads, machine_cold: s.cold.at(-1)!.machine, phases_cold: s.cold.at(-1)!.phases, phases_warm: s.warm.at(-1)!.phases }]),
       ),
     });
   }
