@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createCipheriv, createHash, createHmac, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -247,6 +247,37 @@ describe("local blob store", () => {
     expect(await all(store.temporaries())).toEqual([]);
     expect((await store.get(hash)).equals(bytes)).toBe(true);
     expect(store.pathOf(hash)).toBe(path.join(store.root, hash.slice(0, 2), hash.slice(2, 4), hash));
+  });
+
+  test("blobs of every awkward size, given in odd pieces, come back byte for byte (the durable store writes whole aligned blocks and cuts the file to size)", async () => {
+    const store = new LocalBlobStore({ root: tempDir() });
+    const sizes = [0, 1, 4095, 4096, 4097, 512 * 1024 + 777, 4 * MiB - 1, 4 * MiB, 4 * MiB + 1, 9 * MiB + 123];
+    for (const size of sizes) {
+      const bytes = seededBytes(`size ${size}`, size);
+      const hash = sha256(bytes);
+      const third = Math.floor(size / 3);
+      // a piece in shared memory too, as the hasher's slabs are
+      const shared = new Uint8Array(new SharedArrayBuffer(size - 2 * third));
+      shared.set(bytes.subarray(2 * third));
+      expect(await store.put(hash, [bytes.subarray(0, third), bytes.subarray(third, 2 * third), shared])).toBe(true);
+      expect(await store.stat(hash)).toEqual({ size });
+      expect(sha256(await store.get(hash))).toBe(hash);
+    }
+    await store.flush();
+    expect(await all(store.temporaries())).toEqual([]);
+  });
+
+  test("a durable store's writes bypass the page cache (an upload does not grow it by its size); a scratch store's go through it", async () => {
+    const resident = (file: string) => Number(execFileSync("fincore", ["--bytes", "--noheadings", "--output", "RES", file], { encoding: "utf8" }).trim());
+    const bytes = seededBytes("page cache", 32 * MiB + 5);
+    const hash = sha256(bytes);
+    const durable = new LocalBlobStore({ root: tempDir() });
+    const scratch = new LocalBlobStore({ root: tempDir(), fsync: false });
+    await durable.put(hash, [bytes.subarray(0, 3 * MiB), bytes.subarray(3 * MiB)]);
+    await scratch.put(hash, [bytes.subarray(0, 3 * MiB), bytes.subarray(3 * MiB)]);
+    expect(resident(durable.pathOf(hash))).toBeLessThan(MiB);
+    expect(resident(scratch.pathOf(hash))).toBeGreaterThan(16 * MiB);
+    expect((await durable.get(hash)).equals(bytes)).toBe(true);
   });
 
   test("hashes that are not 64 hex digits are refused before they reach a path", async () => {
