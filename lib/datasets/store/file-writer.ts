@@ -77,29 +77,46 @@ function put(m) {
     if (!missing(e)) throw e;
   }
   if (m.mkdir) fs.mkdirSync(m.dir, { recursive: true });
-  let file;
   try {
-    file = openTemp(m);
-  } catch (e) {
-    if (!missing(e)) throw e;
-    fs.mkdirSync(m.dir, { recursive: true }); // removed behind the store's back (a sweep, a test)
-    file = openTemp(m);
-  }
-  const fd = file.fd;
-  try {
-    try {
-      if (file.direct) writeDirect(fd, m.pieces);
-      else writeBuffered(fd, m.pieces);
-      if (m.fsync) fs.fdatasyncSync(fd); // the data (and its size), before the name points at it
-    } finally {
-      fs.closeSync(fd);
-    }
+    writeTemp(m);
     fs.renameSync(m.temp, m.final);
   } catch (e) {
     fs.rmSync(m.temp, { force: true });
     throw e;
   }
   return true;
+}
+function openTempIn(m) {
+  try {
+    return openTemp(m);
+  } catch (e) {
+    if (!missing(e)) throw e;
+    fs.mkdirSync(m.dir, { recursive: true }); // removed behind the store's back (a sweep, a test)
+    return openTemp(m);
+  }
+}
+/** The blob under its temporary name, its data (and size) synced before the name points at it. */
+function writeTemp(m) {
+  let file = openTempIn(m);
+  try {
+    if (!file.direct) writeBuffered(file.fd, m.pieces);
+    else
+      try {
+        writeDirect(file.fd, m.pieces);
+      } catch (e) {
+        if (e.code !== "EINVAL") throw e;
+        // a file system that takes O_DIRECT at open but not these writes: buffered from now on
+        direct = false;
+        fs.closeSync(file.fd);
+        file = undefined;
+        fs.rmSync(m.temp, { force: true });
+        file = openTempIn(m);
+        writeBuffered(file.fd, m.pieces);
+      }
+    if (m.fsync) fs.fdatasyncSync(file.fd);
+  } finally {
+    if (file) fs.closeSync(file.fd);
+  }
 }
 function syncDir(dir) {
   const fd = fs.openSync(dir, "r");
