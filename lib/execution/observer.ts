@@ -14,8 +14,12 @@ export interface SessionObserver {
   /** An execution's row as it now stands: queued, running, its outputs so far, its end. */
   record?(record: ExecutionRecord): void;
   finished?(exec: LiveExecution, result: FinishedExecution): void;
-  /** The kernel's process ended (a restart Kiln asked for, or a death), or Kiln's connection to it closed. */
-  kernelEnded?(how: "restarted" | "died" | "disconnected"): void;
+  /**
+   * The kernel's process ended (a restart Kiln asked for, or a death), or Kiln's connection
+   * to it closed. May resolve once what it records is stored: a restart waits for that
+   * before it answers, so the restart's caller then reads the run as ended. Never rejects.
+   */
+  kernelEnded?(how: "restarted" | "died" | "disconnected"): void | Promise<void>;
   /** The notebook was saved (cells that ran before the save may now have a place). */
   saved?(): void;
   /** Resolves once everything observed so far is stored. */

@@ -168,7 +168,7 @@ export class KernelSession {
         await this.client.restart();
       });
       await this.reconnect();
-      for (const o of this.observers) o.kernelEnded?.("restarted");
+      await Promise.all(this.observers.map((o) => o.kernelEnded?.("restarted"))); // the old run is recorded as ended before the restart answers
       this.setState("idle");
     } finally {
       // Jupyter's own "restarting" status for this restart can reach the new socket after the

@@ -20,14 +20,18 @@ export class InteractiveRun implements SessionRun {
     return this.run;
   }
 
-  kernelEnded(how: "restarted" | "died" | "disconnected") {
-    if (how === "disconnected") return void this.run.then(async (id) => endRun(await getDb(), id, "finished")).catch(() => {});
+  /** Resolves once the ended run is recorded (and the next one begun), failed or not. */
+  kernelEnded(how: "restarted" | "died" | "disconnected"): Promise<void> {
+    if (how === "disconnected") return this.run.then(async (id) => endRun(await getDb(), id, "finished")).then(() => undefined, () => undefined);
     const [ending, why] = how === "died" ? (["failed", "The kernel died (it exited, or ran out of memory)"] as const) : (["finished", null] as const);
     this.run = this.run.then(async (id) => {
       const db = await getDb();
       await endRun(db, id, ending, why);
       return beginInteractiveRun(db, this.of);
     });
-    this.run.catch((e) => logger().error({ err: e, notebook: this.of.notebookId }, "could not record the next run"));
+    return this.run.then(
+      () => undefined,
+      (e) => logger().error({ err: e, notebook: this.of.notebookId }, "could not record the next run"),
+    );
   }
 }
