@@ -135,14 +135,13 @@ interface Sample {
   /** the server's CPU seconds in this upload by thread, most first (threads that ended meanwhile are not counted) */
   threads?: Record<string, number>;
 }
-async function timed(what: () => Promise<Phases | string | undefined>, pid?: number): Promise<Sample> {
+async function timed(what: () => Promise<Phases | undefined>, pid?: number): Promise<Sample> {
   const cpu0 = pid ? cpuOf(pid) : 0;
   const threads0 = pid ? threadCpuOf(pid) : new Map<string, number>();
   const m0 = machineCpu();
   const t0 = performance.now();
-  const result = await what();
+  const phases = await what();
   const s = (performance.now() - t0) / 1000;
-  const phases = typeof result === "object" ? result : undefined;
   const m1 = machineCpu();
   const machine = { busy_s: +(m1.busy - m0.busy).toFixed(2), steal_s: +(m1.steal - m0.steal).toFixed(2) };
   if (!pid) return { s, machine, phases };

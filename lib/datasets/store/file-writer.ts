@@ -78,13 +78,32 @@ function put(m) {
   }
   if (m.mkdir) fs.mkdirSync(m.dir, { recursive: true });
   try {
-    writeTemp(m);
+    try {
+      writeTemp(m);
+    } catch (e) {
+      if (e.code !== "EINVAL" || !direct) throw e;
+      // a file system that takes O_DIRECT at open but not its writes: buffered from now on
+      direct = false;
+      fs.rmSync(m.temp, { force: true });
+      writeTemp(m);
+    }
     fs.renameSync(m.temp, m.final);
   } catch (e) {
     fs.rmSync(m.temp, { force: true });
     throw e;
   }
   return true;
+}
+/** The blob under its temporary name, its data (and size) synced before the name points at it. */
+function writeTemp(m) {
+  const file = openTempIn(m);
+  try {
+    if (file.direct) writeDirect(file.fd, m.pieces);
+    else writeBuffered(file.fd, m.pieces);
+    if (m.fsync) fs.fdatasyncSync(file.fd);
+  } finally {
+    fs.closeSync(file.fd);
+  }
 }
 function openTempIn(m) {
   try {
@@ -93,29 +112,6 @@ function openTempIn(m) {
     if (!missing(e)) throw e;
     fs.mkdirSync(m.dir, { recursive: true }); // removed behind the store's back (a sweep, a test)
     return openTemp(m);
-  }
-}
-/** The blob under its temporary name, its data (and size) synced before the name points at it. */
-function writeTemp(m) {
-  let file = openTempIn(m);
-  try {
-    if (!file.direct) writeBuffered(file.fd, m.pieces);
-    else
-      try {
-        writeDirect(file.fd, m.pieces);
-      } catch (e) {
-        if (e.code !== "EINVAL") throw e;
-        // a file system that takes O_DIRECT at open but not these writes: buffered from now on
-        direct = false;
-        fs.closeSync(file.fd);
-        file = undefined;
-        fs.rmSync(m.temp, { force: true });
-        file = openTempIn(m);
-        writeBuffered(file.fd, m.pieces);
-      }
-    if (m.fsync) fs.fdatasyncSync(file.fd);
-  } finally {
-    if (file) fs.closeSync(file.fd);
   }
 }
 function syncDir(dir) {
