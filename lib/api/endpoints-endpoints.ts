@@ -8,13 +8,15 @@ const err = (description: string) => ({ description, schema: errorModel });
 const authErrors = { 401: err("No valid credentials"), 403: err("Not allowed") };
 
 const name = z.string().min(1).max(100);
-const endpointModel = z.object({
+const endpointSummary = z.object({
   name: z.string(), owner: z.string(), model: z.string(), model_id: z.number(), public: z.boolean(), state: z.enum(["running", "stopped"]),
   max_batch: z.number(), max_wait_ms: z.number(), created_at: z.string(), url: z.string(), v2_url: z.string(),
   gate: z.object({ metric: z.string(), direction: z.enum(["max", "min"]) }).nullable().describe("Automatic promotion: PUT /api/endpoints/{name}/gate"),
   sample_rate: z.number().describe("Share of requests kept as a dataset version per day (0: off)"),
   traffic: z.array(z.object({ version: z.number(), weight: z.number() })),
-  history: z.array(z.object({ action: z.string(), detail: z.record(z.string(), z.unknown()), at: z.string(), by: z.string().nullable() })),
+});
+const endpointModel = endpointSummary.extend({
+  history: z.array(z.object({ action: z.string(), detail: z.record(z.string(), z.unknown()), at: z.string(), by: z.string().nullable() })).describe("The deployment history, newest first (the last 100 events)"),
 });
 const batching = {
   max_batch: z.number().int().min(1, "must be at least 1").max(4096).describe("Dynamic batching: rows joined into one model run at most"),
@@ -29,8 +31,8 @@ const versionRef = z.union([z.string().min(1).max(50), z.number().int().positive
 
 export const endpointEndpoints = {
   listEndpoints: endpoint({
-    method: "GET", path: "/api/endpoints", tag: "serving", auth: "user", scopes: ["read:models"], summary: "Your endpoints (admins: every one)",
-    responses: { 200: { description: "Endpoints", schema: z.object({ endpoints: z.array(endpointModel) }) }, ...authErrors },
+    method: "GET", path: "/api/endpoints", tag: "serving", auth: "user", scopes: ["read:models"], summary: "Your endpoints (admins: every one), each with its traffic; GET one for its history",
+    responses: { 200: { description: "Endpoints", schema: z.object({ endpoints: z.array(endpointSummary) }) }, ...authErrors },
   }),
   createEndpoint: endpoint({
     method: "POST", path: "/api/endpoints", tag: "serving", auth: "user", scopes: ["models"], summary: "Serve a model version at /serve/{name}/predict; the answer holds its token, shown once",

@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq, inArray, sql } from "drizzle-orm";
 import { type Ctx, isAdmin } from "../auth/principal";
 import { generateToken, hashToken } from "../auth/token-secret";
 import { type Db, rowsOf } from "../db";
@@ -40,22 +40,36 @@ async function record(ctx: Ctx, endpointId: number, action: string, detail: Reco
 
 const heaviestFirst = (a: { version: number; weight: number }, b: { version: number; weight: number }) => b.weight - a.weight || b.version - a.version;
 
-/** Which versions answer now, heaviest first. */
-async function trafficOf(db: Db, endpointId: number) {
+type Traffic = { version: number; weight: number }[];
+
+/** Which versions answer now, heaviest first, for each of the endpoints (one statement for them all). */
+async function trafficOfEach(db: Db, endpointIds: number[]): Promise<Map<number, Traffic>> {
+  const each = new Map<number, Traffic>(endpointIds.map((id) => [id, []]));
+  if (!endpointIds.length) return each;
   const rows = await db
-    .select({ version: modelVersions.version, weight: endpointTraffic.weight })
+    .select({ endpointId: endpointTraffic.endpointId, version: modelVersions.version, weight: endpointTraffic.weight })
     .from(endpointTraffic)
     .innerJoin(modelVersions, eq(modelVersions.id, endpointTraffic.versionId))
-    .where(eq(endpointTraffic.endpointId, endpointId));
-  return rows.sort(heaviestFirst);
+    .where(endpointIds.length === 1 ? eq(endpointTraffic.endpointId, endpointIds[0]!) : inArray(endpointTraffic.endpointId, endpointIds));
+  for (const r of rows) each.get(r.endpointId)?.push({ version: r.version, weight: r.weight });
+  for (const t of each.values()) t.sort(heaviestFirst);
+  return each;
 }
 
-type Traffic = Awaited<ReturnType<typeof trafficOf>>;
+/** What a list shows of an endpoint: its settings and traffic, not its history. */
+function summarizeEndpoint(row: NamedEndpoint, traffic: Traffic) {
+  return {
+    name: row.name, owner: row.ownerName, model: row.modelName, model_id: row.modelId, public: row.public, state: row.state,
+    max_batch: row.maxBatch, max_wait_ms: row.maxWaitMs, gate: row.gate ?? null, sample_rate: row.sampleRate, created_at: row.createdAt.toISOString(),
+    url: `/serve/${row.name}/predict`, v2_url: `/v2/models/${row.name}`,
+    traffic,
+  };
+}
 
-/** What the API shows of an endpoint; traffic already in hand is not read again. */
+/** What the API shows of one endpoint, with its deployment history; traffic already in hand is not read again. */
 export async function describeEndpoint(ctx: Ctx, row: NamedEndpoint, known: { traffic?: Traffic } = {}) {
   const [traffic, history] = await Promise.all([
-    known.traffic ?? trafficOf(ctx.db, row.id),
+    known.traffic ?? trafficOfEach(ctx.db, [row.id]).then((each) => each.get(row.id)!),
     ctx.db
       .select({ action: endpointEvents.action, detail: endpointEvents.detail, at: endpointEvents.at, by: users.name })
       .from(endpointEvents)
@@ -65,10 +79,7 @@ export async function describeEndpoint(ctx: Ctx, row: NamedEndpoint, known: { tr
       .limit(100),
   ]);
   return {
-    name: row.name, owner: row.ownerName, model: row.modelName, model_id: row.modelId, public: row.public, state: row.state,
-    max_batch: row.maxBatch, max_wait_ms: row.maxWaitMs, gate: row.gate ?? null, sample_rate: row.sampleRate, created_at: row.createdAt.toISOString(),
-    url: `/serve/${row.name}/predict`, v2_url: `/v2/models/${row.name}`,
-    traffic,
+    ...summarizeEndpoint(row, traffic),
     history: history.map((h) => ({ action: h.action, detail: h.detail, at: h.at.toISOString(), by: h.by })),
   };
 }
@@ -157,7 +168,9 @@ export async function listEndpoints({ ctx }: { ctx: Ctx }) {
     : ctx.actor.kind === "user"
       ? await selectNamedEndpoints(ctx.db).where(eq(endpoints.ownerId, ctx.actor.user.id)).orderBy(endpoints.name)
       : [];
-  return { endpoints: await Promise.all(rows.map((r) => describeEndpoint(ctx, named(r)))) };
+  // Two statements however many endpoints there are; a list shows no history (GET one endpoint for it).
+  const traffic = await trafficOfEach(ctx.db, rows.map((r) => r.e.id));
+  return { endpoints: rows.map((r) => summarizeEndpoint(named(r), traffic.get(r.e.id)!)) };
 }
 
 export async function getEndpoint({ ctx, input }: { ctx: Ctx; input: { name: string } }) {

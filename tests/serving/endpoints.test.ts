@@ -284,6 +284,12 @@ test("under 100 requests/s a swap drops nothing and every answer names one versi
   console.log(`canary share: ${(canary * 100).toFixed(1)}% of ${split.length}`);
   expect(canary).toBeGreaterThanOrEqual(0.07);
   expect(canary).toBeLessThanOrEqual(0.13);
+  // the list shows each endpoint's own split (read for all of them at once), and no history
+  const listed = (await call(s.url, "GET", "/api/endpoints", { token: alice.token })).body.endpoints as { name: string; traffic: unknown; history?: unknown }[];
+  expect(listed.length).toBeGreaterThan(1);
+  expect(listed.find((e) => e.name === linear)!.traffic).toEqual([{ version: 1, weight: 90 }, { version: 2, weight: 10 }]);
+  expect(listed.find((e) => e.name === approval)!.traffic).toEqual([{ version: expect.any(Number), weight: 100 }]);
+  expect(listed.every((e) => e.history === undefined)).toBe(true);
 
   // rollback: everything on v1 from the next request
   await call(s.url, "PUT", `/api/endpoints/${linear}/traffic`, { token: alice.token, body: { traffic: [{ version: 1, weight: 100 }], reason: "rollback" } });

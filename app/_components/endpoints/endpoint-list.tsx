@@ -5,11 +5,11 @@ import { useEffect } from "react";
 import { modelPage } from "../models/types";
 import { TableHead } from "../table-head";
 import { useApiList } from "../use-api-list";
-import { endpointPage, splitText, type EndpointDetail } from "./types";
+import { endpointPage, splitText, type EndpointSummary } from "./types";
 
 /** Your endpoints (all of them, or one model's: the API has no filter, the list is short). */
 export function EndpointList({ modelId, reload = 0, emptyText }: { modelId?: number; reload?: number; emptyText: React.ReactNode }) {
-  const { items, error, refresh } = useApiList<EndpointDetail>("/api/endpoints", (d) => (d as { endpoints: EndpointDetail[] }).endpoints);
+  const { items, error, refresh } = useApiList<EndpointSummary>("/api/endpoints", (d) => (d as { endpoints: EndpointSummary[] }).endpoints);
   useEffect(() => {
     if (reload) void refresh();
   }, [reload, refresh]);

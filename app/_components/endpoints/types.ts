@@ -9,7 +9,8 @@ export interface EndpointEvent {
   at: string;
   by: string | null;
 }
-export interface EndpointDetail {
+/** An endpoint as the list shows it (GET /api/endpoints); one endpoint's answer adds its history. */
+export interface EndpointSummary {
   name: string;
   owner: string;
   model: string;
@@ -22,6 +23,8 @@ export interface EndpointDetail {
   url: string;
   v2_url: string;
   traffic: TrafficSplit[];
+}
+export interface EndpointDetail extends EndpointSummary {
   history: EndpointEvent[];
 }
 export interface EndpointStats {
