@@ -1,6 +1,7 @@
 // usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5] [--postgres] [--serving-port]   (prints JSON; writes bench/results/serving[-postgres][-serving-port].json)
 // --serving-port: the endpoint is driven on KILN_SERVING_PORT (the serving processes' own port) instead of Kiln's.
 // KILN_SERVING_PROCESSES in the environment is passed on to Kiln (default: one per core, at most 4).
+// --only fresh: only measurement 6 (one request per connection), for working on it (nothing written to bench/results).
 // --pool N: the open-loop client keeps at most N connections, all kept open (default: up to 512, idle ones beyond 256 closed).
 // --postgres: Kiln on the local PostgreSQL (a temporary database) instead of the embedded PGlite, which runs on Kiln's event loop.
 /**
@@ -22,7 +23,10 @@
  *      run-queue wait every 20 ms (whether a stall was a process short of CPU); then 40
  *      traffic changes at rest, each one's CPU in Kiln's main process (`put_at_rest`);
  *   5. the notebook channel's execute round trip (bench/notebook-capture.ts's method) on an
- *      idle Kiln vs while the endpoint is driven at half max.
+ *      idle Kiln vs while the endpoint is driven at half max;
+ *   6. one request per connection (`Connection: close`, as a client with no pool sends them,
+ *      and what a pooled client pays for each connection it opens after a stall): requests/s
+ *      at concurrency 32, Kiln vs the bare server, and each one's CPU per request.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import fs from "node:fs";
@@ -41,7 +45,7 @@ interface Target {
   body: string;
 }
 type Job =
-  | ({ mode: "closed"; concurrency: number; warmupS: number; durationS: number } & Target)
+  | ({ mode: "closed"; concurrency: number; warmupS: number; durationS: number; fresh?: boolean } & Target)
   | ({ mode: "open"; rate: number; warmupS: number; durationS: number; record?: boolean } & Target);
 
 export interface LoadResult {
@@ -81,7 +85,9 @@ function loadClient() {
       maxSockets: job.mode === "closed" ? job.concurrency : fixed ? Number(process.env.BENCH_POOL) : 512,
       maxFreeSockets: fixed ? Number(process.env.BENCH_POOL) : 256,
     });
-    const opts: http.RequestOptions = { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent, headers };
+    // fresh: one request per connection (`Connection: close`), as a client without a pool sends them
+    const fresh = job.mode === "closed" && job.fresh === true;
+    const opts: http.RequestOptions = { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent: fresh ? false : agent, headers };
     const record = job.mode === "open" && job.record;
     /** One request; `done(status, text, fresh)`, status 0 on a network error, fresh: it opened a connection. */
     const send = (done: (status: number, text: string, fresh: boolean) => void) => {
@@ -479,6 +485,37 @@ print(json.dumps(versions))`);
     await drive({ mode: "closed", concurrency: 32, warmupS: 0, durationS: 2, ...kilnTarget });
     await drive({ mode: "closed", concurrency: 32, warmupS: 0, durationS: 1, ...bareTarget });
 
+    // 6. One request per connection at concurrency 32: Kiln and the bare server, two rounds, order swapped.
+    const freshConnections = async () => {
+      const job = (t: Target) => ({ mode: "closed" as const, concurrency: 32, warmupS: WARMUP, durationS: SECONDS, fresh: true, ...t });
+      const per = (d: Awaited<ReturnType<typeof drive>>, who: string) => perRequestUs(d.cpu[`${who}_cpu_s`]!, d.requests, SECONDS);
+      const out: { bare_rps: number; kiln_rps: number; bare_cpu_us_per_request: number; serving_cpu_us_per_request: number; kiln_main_cpu_us_per_request: number; client_cpu_us_per_request_kiln: number; errors: number }[] = [];
+      for (let round = 0; round < 2; round++) {
+        let b: Awaited<ReturnType<typeof drive>> | undefined;
+        let kk: Awaited<ReturnType<typeof drive>> | undefined;
+        for (const which of round === 0 ? ["bare", "kiln"] : ["kiln", "bare"]) {
+          if (which === "bare") b = await drive(job(bareTarget), ["bare"]);
+          else kk = await drive(job(kilnTarget), ["kiln", "serving"]);
+        }
+        out.push({ bare_rps: b!.rps, kiln_rps: kk!.rps, bare_cpu_us_per_request: per(b!, "bare"), serving_cpu_us_per_request: per(kk!, "serving"), kiln_main_cpu_us_per_request: per(kk!, "kiln"), client_cpu_us_per_request_kiln: per(kk!, "client"), errors: b!.errors + kk!.errors });
+        log(`   round ${round}: bare ${b!.rps}/s, kiln ${kk!.rps}/s (one request per connection)`);
+      }
+      const bestB = Math.max(...out.map((o) => o.bare_rps));
+      const bestK = Math.max(...out.map((o) => o.kiln_rps));
+      return { concurrency: 32, bare_rps: bestB, kiln_rps: bestK, ratio: r3(bestK / bestB), per_round: out };
+    };
+    function perRequestUs(cpuS: number, requests: number, seconds: number) {
+      return r2(((cpuS / (seconds + WARMUP)) * seconds * 1e6) / requests); // CPU spent over warm-up + measure, scaled to the measured part
+    }
+    if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "fresh") {
+      log("6. one request per connection");
+      profiler("started");
+      const fresh_connections = await freshConnections();
+      profiler("stopped");
+      process.stdout.write(JSON.stringify({ commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)), fresh_connections }, null, 2) + "\n");
+      return;
+    }
+
     // 1. Throughput at concurrency 32, two rounds, order swapped.
     profiler("started");
     log("1. throughput at concurrency 32");
@@ -515,7 +552,6 @@ print(json.dumps(versions))`);
     }
     const bestBare = Math.max(...rounds.map((r) => r.bare.rps));
     const bestKiln = Math.max(...rounds.map((r) => r.kiln.rps));
-    const perRequestUs = (cpuS: number, requests: number, seconds: number) => r2(((cpuS / (seconds + WARMUP)) * seconds * 1e6) / requests); // CPU spent over warm-up + measure, scaled to the measured part
     const throughput = {
       concurrency: 32,
       bare_rps: bestBare,
@@ -719,6 +755,9 @@ print(json.dumps(versions))`);
       load_average: underLoad.load_average,
     };
 
+    log("6. one request per connection");
+    const fresh_connections = await freshConnections();
+
     const report = {
       benchmark: "served endpoint (kiln.prep + LogisticRegression, one raw row per request, private with its token) vs a bare node:http server, one load client, one Kiln (Docker spawner)",
       database: pg ? "postgres" : "pglite", serving_processes: cpuPids.serving!.length, niceness: { serving_processes: niceOf(cpuPids.serving![0]!), load_client_and_bare_server: peerNice, kiln_main_process: niceOf(k.pid) }, open_loop_client_pool: process.env.BENCH_POOL ? `${process.env.BENCH_POOL} connections, kept open` : "up to 512 connections, idle ones beyond 256 closed", endpoint_on: servingPort ? "KILN_SERVING_PORT (the serving process's own port)" : "Kiln's port",
@@ -728,7 +767,7 @@ print(json.dumps(versions))`);
       data_dirs_under: os.tmpdir(),
       load_average_before: loadBefore, load_average_after: load1(),
       request: kilnTarget.body, answer,
-      throughput, latency, batching, swap, isolation,
+      throughput, latency, batching, swap, isolation, fresh_connections,
       targets: { throughput_ratio_ge_0_8: throughput.met, p99_lt_10ms_at_half_max: latency.met, batching_mean_ge_8_and_rps_not_lower: batching.met, swap_0_failed_and_le_3x_p99: swap.met, channel_ratio_le_1_5: isolation.met },
       ...(profile ? { profile_of_measurement_1: profile } : {}),
       notes: [] as string[],
