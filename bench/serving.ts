@@ -489,15 +489,20 @@ print(json.dumps(versions))`);
     const freshConnections = async () => {
       const job = (t: Target) => ({ mode: "closed" as const, concurrency: 32, warmupS: WARMUP, durationS: SECONDS, fresh: true, ...t });
       const per = (d: Awaited<ReturnType<typeof drive>>, who: string) => perRequestUs(d.cpu[`${who}_cpu_s`]!, d.requests, SECONDS);
-      const out: { bare_rps: number; kiln_rps: number; bare_cpu_us_per_request: number; serving_cpu_us_per_request: number; kiln_main_cpu_us_per_request: number; client_cpu_us_per_request_kiln: number; errors: number }[] = [];
+      const out: { bare_rps: number; kiln_rps: number; bare_cpu_us_per_request: number; serving_cpu_us_per_request: number; kiln_main_cpu_us_per_request: number; client_cpu_us_per_request_kiln: number; mean_batch: number; errors: number }[] = [];
       for (let round = 0; round < 2; round++) {
         let b: Awaited<ReturnType<typeof drive>> | undefined;
         let kk: Awaited<ReturnType<typeof drive>> | undefined;
+        let meanBatch = 0;
         for (const which of round === 0 ? ["bare", "kiln"] : ["kiln", "bare"]) {
           if (which === "bare") b = await drive(job(bareTarget), ["bare"]);
-          else kk = await drive(job(kilnTarget), ["kiln", "serving"]);
+          else {
+            const d = drive(job(kilnTarget), ["kiln", "serving"]);
+            meanBatch = (await meanBatchOf(d)).mean_batch;
+            kk = await d;
+          }
         }
-        out.push({ bare_rps: b!.rps, kiln_rps: kk!.rps, bare_cpu_us_per_request: per(b!, "bare"), serving_cpu_us_per_request: per(kk!, "serving"), kiln_main_cpu_us_per_request: per(kk!, "kiln"), client_cpu_us_per_request_kiln: per(kk!, "client"), errors: b!.errors + kk!.errors });
+        out.push({ bare_rps: b!.rps, kiln_rps: kk!.rps, bare_cpu_us_per_request: per(b!, "bare"), serving_cpu_us_per_request: per(kk!, "serving"), kiln_main_cpu_us_per_request: per(kk!, "kiln"), client_cpu_us_per_request_kiln: per(kk!, "client"), mean_batch: meanBatch, errors: b!.errors + kk!.errors });
         log(`   round ${round}: bare ${b!.rps}/s, kiln ${kk!.rps}/s (one request per connection)`);
       }
       const bestB = Math.max(...out.map((o) => o.bare_rps));
