@@ -58,7 +58,7 @@ export interface LoadResult {
   max_ms: number;
   /** every request answered, warm-up included */
   all_requests: number;
-  /** open loop, `record`: [scheduled epoch ms, latency ms, status (0: network error), ms the client sent it late, 1 if on a new connection] of every request after warm-up */
+  /** open loop, `record`: [scheduled epoch ms, latency ms, status (0: network error), ms the client sent it late, 1 if on a new connection, 2 if it waited in the client for a connection] of every request after warm-up */
   samples?: [number, number, number, number, number][];
   /** open loop, `record`: answers per model version */
   versions?: Record<string, number>;
@@ -89,16 +89,27 @@ function loadClient() {
     const fresh = job.mode === "closed" && job.fresh === true;
     const opts: http.RequestOptions = { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent: fresh ? false : agent, headers };
     const record = job.mode === "open" && job.record;
-    /** One request; `done(status, text, fresh)`, status 0 on a network error, fresh: it opened a connection. */
-    const send = (done: (status: number, text: string, fresh: boolean) => void) => {
+    // Which connection a request went out on. node's `req.reusedSocket` is false for a request
+    // that waited in the agent's queue for a kept connection too, so it cannot tell new ones.
+    const seen = new WeakSet<object>();
+    /**
+     * One request; `done(status, text, how)`, status 0 on a network error; how: 1 it opened a
+     * connection, 2 it waited in the client's queue for one of its connections, 0 it had one at once.
+     */
+    const send = (done: (status: number, text: string, how: 0 | 1 | 2) => void) => {
+      let how: 0 | 1 | 2 = 0;
       const req = http.request(opts, (res) => {
         let text = "";
         if (record) res.setEncoding("utf8").on("data", (d: string) => (text += d));
         else res.resume();
-        res.on("end", () => done(res.statusCode ?? 0, text, !req.reusedSocket));
-        res.on("error", () => done(0, "", !req.reusedSocket));
+        res.on("end", () => done(res.statusCode ?? 0, text, how));
+        res.on("error", () => done(0, "", how));
       });
-      req.on("error", () => done(0, "", !req.reusedSocket));
+      req.once("socket", (socket) => {
+        if (!seen.has(socket)) (how = 1), seen.add(socket);
+        else if (!req.reusedSocket) how = 2;
+      });
+      req.on("error", () => done(0, "", how));
       req.end(body);
     };
     const t0 = performance.now();
@@ -146,7 +157,7 @@ function loadClient() {
       while (sent < total && t0 + sent * interval <= t) {
         const scheduled = t0 + sent++ * interval;
         const late = t - scheduled;
-        send((status, text, fresh) => {
+        send((status, text, how) => {
           const l = performance.now() - scheduled;
           all++;
           if (scheduled >= measureFrom) {
@@ -154,7 +165,7 @@ function loadClient() {
             if (status !== 200) errors++;
             lat.push(l);
             if (record) {
-              samples.push([performance.timeOrigin + scheduled, +l.toFixed(3), status, +late.toFixed(3), fresh ? 1 : 0]);
+              samples.push([performance.timeOrigin + scheduled, +l.toFixed(3), status, +late.toFixed(3), how]);
               const v = /"version":(\d+)/.exec(text)?.[1] ?? "none";
               versions[v] = (versions[v] ?? 0) + 1;
             }
@@ -652,7 +663,8 @@ print(json.dumps(versions))`);
         // Kiln's main process's CPU while the PUT ran (10 ms samples either side): compare put_at_rest
         main_cpu_ms_during_put: sched.cpuBetween("kiln", s.sent - 10, s.answered + 10),
         // where a stall was: the client sending late, or new connections it opened
-        client_max_send_delay_ms: r2(Math.max(...inWindow.map(([, , , late]) => late))), client_new_connections: inWindow.filter(([, , , , fresh]) => fresh === 1).length,
+        client_max_send_delay_ms: r2(Math.max(...inWindow.map(([, , , late]) => late))), client_new_connections: inWindow.filter(([, , , , how]) => how === 1).length,
+        client_queued_for_a_connection: inWindow.filter(([, , , , how]) => how === 2).length,
         requests_in_window: inWindow.length, failed_in_window: inWindow.filter(([, , st]) => st !== 200).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
     });
     const away = samples.filter(([t]) => !swaps.some((s) => t >= s.sent - 500 && t <= s.answered + 500)).map(([, lat]) => lat);
@@ -666,7 +678,7 @@ print(json.dumps(versions))`);
       const until = Math.min(from + (s.answered - s.sent) + 1000, swaps[i + 1] ? swaps[i + 1]!.sent - 500 : Number.POSITIVE_INFINITY);
       const inWindow = samples.filter(([t]) => t >= from && t < until);
       const worst = inWindow.length ? Math.max(...inWindow.map(([, lat]) => lat)) : Number.NaN;
-      return { after_swap: i, window_ms: r1(Math.min(until, samples.at(-1)?.[0] ?? until) - from), requests_in_window: inWindow.length, client_new_connections: inWindow.filter(([, , , , fresh]) => fresh === 1).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
+      return { after_swap: i, window_ms: r1(Math.min(until, samples.at(-1)?.[0] ?? until) - from), requests_in_window: inWindow.length, client_new_connections: inWindow.filter(([, , , , how]) => how === 1).length, client_queued_for_a_connection: inWindow.filter(([, , , , how]) => how === 2).length, max_latency_ms: r2(worst), ratio_to_p99: r2(worst / latency.p99_ms) };
     }).filter((c) => c.requests_in_window > 0);
     const controlWorst = Math.max(...controls.map((c) => c.ratio_to_p99));
     // The worst window, 20 ms at a time: its requests' worst latency beside each process's CPU and run-queue wait.
