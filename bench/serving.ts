@@ -1,7 +1,7 @@
 // usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5] [--postgres] [--serving-port]   (prints JSON; writes bench/results/serving[-postgres][-serving-port].json)
 // --serving-port: the endpoint is driven on KILN_SERVING_PORT (the serving processes' own port) instead of Kiln's.
 // KILN_SERVING_PROCESSES in the environment is passed on to Kiln (default: one per core, at most 4).
-// --only fresh: only measurement 6 (one request per connection), for working on it (nothing written to bench/results).
+// --only fresh|throughput: only measurement 6 (one request per connection) or 1 (concurrency 32), for working on it (nothing written to bench/results).
 // --pool N: the open-loop client keeps at most N connections, all kept open (default: up to 512, idle ones beyond 256 closed).
 // --postgres: Kiln on the local PostgreSQL (a temporary database) instead of the embedded PGlite, which runs on Kiln's event loop.
 /**
@@ -523,7 +523,8 @@ print(json.dumps(versions))`);
     function perRequestUs(cpuS: number, requests: number, seconds: number) {
       return r2(((cpuS / (seconds + WARMUP)) * seconds * 1e6) / requests); // CPU spent over warm-up + measure, scaled to the measured part
     }
-    if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "fresh") {
+    const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+    if (only === "fresh") {
       log("6. one request per connection");
       profiler("started");
       const fresh_connections = await freshConnections();
@@ -581,6 +582,11 @@ print(json.dumps(versions))`);
         ratio: r3(r.kiln.rps / r.bare.rps),
       })),
     };
+
+    if (only === "throughput") {
+      process.stdout.write(JSON.stringify({ commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)), throughput, ...(profile ? { profile_of_measurement_1: profile } : {}) }, null, 2) + "\n");
+      return;
+    }
 
     // 2. Latency, open loop, at half the best requests/s.
     const half = Math.round(bestKiln / 2);
