@@ -350,6 +350,8 @@ async function main() {
   }
 
   const git = (...a: string[]) => execFileSync("git", a, { cwd: ROOT, encoding: "utf8" });
+  /** Which code was measured: the commit, and the server files changed on top of it. */
+  const provenance = () => ({ commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)) });
   const loadBefore = load1();
   const admin = adminToken();
   const adminH = { authorization: `token ${admin}`, "content-type": "application/json" };
@@ -529,7 +531,7 @@ print(json.dumps(versions))`);
       profiler("started");
       const fresh_connections = await freshConnections();
       profiler("stopped");
-      process.stdout.write(JSON.stringify({ commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)), fresh_connections }, null, 2) + "\n");
+      process.stdout.write(JSON.stringify({ ...provenance(), fresh_connections }, null, 2) + "\n");
       return;
     }
 
@@ -584,7 +586,7 @@ print(json.dumps(versions))`);
     };
 
     if (only === "throughput") {
-      process.stdout.write(JSON.stringify({ commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)), throughput, ...(profile ? { profile_of_measurement_1: profile } : {}) }, null, 2) + "\n");
+      process.stdout.write(JSON.stringify({ ...provenance(), throughput, ...(profile ? { profile_of_measurement_1: profile } : {}) }, null, 2) + "\n");
       return;
     }
 
@@ -785,7 +787,7 @@ print(json.dumps(versions))`);
       benchmark: "served endpoint (kiln.prep + LogisticRegression, one raw row per request, private with its token) vs a bare node:http server, one load client, one Kiln (Docker spawner)",
       database: pg ? "postgres" : "pglite", serving_processes: cpuPids.serving!.length, niceness: { serving_processes: niceOf(cpuPids.serving![0]!), load_client_and_bare_server: peerNice, kiln_main_process: niceOf(k.pid) }, open_loop_client_pool: process.env.BENCH_POOL ? `${process.env.BENCH_POOL} connections, kept open` : "up to 512 connections, idle ones beyond 256 closed", endpoint_on: servingPort ? "KILN_SERVING_PORT (the serving process's own port)" : "Kiln's port",
       measure_s: SECONDS, warmup_s: WARMUP,
-      commit: git("rev-parse", "--short", "HEAD").trim(), uncommitted_changes_in: git("status", "--porcelain", "--", "lib", "server.ts").split("\n").filter(Boolean).map((x) => x.slice(3)),
+      ...provenance(),
       cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version,
       data_dirs_under: os.tmpdir(),
       load_average_before: loadBefore, load_average_after: load1(),

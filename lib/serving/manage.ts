@@ -50,7 +50,7 @@ async function trafficOfEach(db: Db, endpointIds: number[]): Promise<Map<number,
     .select({ endpointId: endpointTraffic.endpointId, version: modelVersions.version, weight: endpointTraffic.weight })
     .from(endpointTraffic)
     .innerJoin(modelVersions, eq(modelVersions.id, endpointTraffic.versionId))
-    .where(endpointIds.length === 1 ? eq(endpointTraffic.endpointId, endpointIds[0]!) : inArray(endpointTraffic.endpointId, endpointIds));
+    .where(inArray(endpointTraffic.endpointId, endpointIds));
   for (const r of rows) each.get(r.endpointId)?.push({ version: r.version, weight: r.weight });
   for (const t of each.values()) t.sort(heaviestFirst);
   return each;

@@ -15,21 +15,22 @@ function settingsFor(kilnUrl: string, user: string, token: string, serverName = 
 }
 
 /**
- * A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token (`ws`:
- * another WebSocket class). Its startNew waits for the manager's first poll of the running
- * kernels (at most 10 s), as JupyterLab starts kernels once its managers are ready: a list
- * read before the kernel was started and answered after it reads, to the manager, as that
- * kernel's shutdown, and it disposes the new connection and cancels its requests (seen once,
- * on a Kiln just restarted, whose first answer was slow).
+ * A KernelManager whose startNew waits for its first poll of the running kernels (at most
+ * 10 s), as JupyterLab starts kernels once its managers are ready: a list read before the
+ * kernel was started and answered after it reads, to the manager, as that kernel's shutdown,
+ * and it disposes the new connection and cancels its requests (seen once, on a Kiln just
+ * restarted, whose first answer was slow).
  */
-export function jupyterClient(kilnUrl: string, user: string, token: string, serverName = "", ws: typeof WebSocket = WebSocket) {
-  const manager = new KernelManager({ serverSettings: settingsFor(kilnUrl, user, token, serverName, ws) });
-  const startNew = manager.startNew.bind(manager);
-  manager.startNew = async (...args: Parameters<KernelManager["startNew"]>) => {
-    await Promise.race([manager.ready, new Promise((r) => setTimeout(r, 10_000).unref())]);
-    return startNew(...args);
-  };
-  return manager;
+class ReadyKernelManager extends KernelManager {
+  override async startNew(...args: Parameters<KernelManager["startNew"]>) {
+    await Promise.race([this.ready, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    return super.startNew(...args);
+  }
+}
+
+/** A real Jupyter client (@jupyterlab/services) pointed at Kiln's proxy with a Kiln token (`ws`: another WebSocket class). */
+export function jupyterClient(kilnUrl: string, user: string, token: string, serverName = "", ws: typeof WebSocket = WebSocket): KernelManager {
+  return new ReadyKernelManager({ serverSettings: settingsFor(kilnUrl, user, token, serverName, ws) });
 }
 
 /** Executes code and returns what it printed on stdout. */
