@@ -42,6 +42,12 @@ async function jupyterServer(extra: string[]): Promise<JupyterServer> {
   }
 }
 
+/** How many WebSockets Jupyter counts open on the kernel (its model's `connections`). */
+async function openSockets(server: JupyterServer, kernelId: string): Promise<number | null> {
+  const r = await upstreamFetch(server.upstream, `/api/kernels/${kernelId}`, { headers: { authorization: `token ${server.token}` }, timeoutMs: 5000 }).catch(() => null);
+  return r?.ok ? ((await r.json<{ connections?: number }>()).connections ?? null) : null;
+}
+
 /** Runs `code` and collects what the kernel sent for it, until its reply and idle status. */
 function run(client: KernelClient, code: string): Promise<{ iopub: JupyterMessage[]; reply: JupyterMessage }> {
   const iopub: JupyterMessage[] = [];
@@ -78,15 +84,21 @@ describe.each([
     expect(failed.reply.content).toMatchObject({ status: "error", ename: "ZeroDivisionError" });
 
     // What the kernel sends while no socket is open is kept by Jupyter for this session id
-    // and handed to the next socket: Kiln relies on it across its own restarts.
+    // and handed to the next socket: Kiln relies on it across its own restarts. The cell
+    // prints only once Jupyter counts no socket open (a file in the mounted folder says go):
+    // printed earlier, on a busy machine, its output went to the closing socket and nothing
+    // was kept to replay (the test then waited out its time).
+    const go = path.join(path.dirname(server.upstream.socketPath), "go");
     const msgId = crypto.randomUUID();
     await new Promise<void>((began) => {
-      client.execute({ code: "import time; time.sleep(1.5); print('while away')", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, { onIOPub: (m) => m.header.msg_type === "execute_input" && began() }, msgId);
+      const code = "import os, time\nwhile not os.path.exists('/run/j/go'): time.sleep(0.02)\nprint('while away')";
+      client.execute({ code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, { onIOPub: (m) => m.header.msg_type === "execute_input" && began() }, msgId);
     });
     client.close();
-    // Reconnect once Jupyter has seen the cell end without us (so it also handled the close
-    // before it): a socket that comes back while the old one still counts as open there
-    // replaces it, and what is kept meanwhile may go to neither.
+    while ((await openSockets(server, kernelId)) !== 0) await new Promise((r) => setTimeout(r, 50));
+    fs.writeFileSync(go, "");
+    // Reconnect once Jupyter has seen the cell end without us: a socket that comes back while
+    // the old one still counts as open there replaces it, and what is kept meanwhile may go to neither.
     while ((await kernelExecutionState(server, kernelId)) !== "idle") await new Promise((r) => setTimeout(r, 50));
     const again = new KernelClient(server, kernelId, session, { status: () => {}, closed: () => closed++ });
     const missed: string[] = [];
