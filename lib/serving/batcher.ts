@@ -51,7 +51,7 @@ export class Batcher {
   run(feeds: Feeds): Promise<{ outputs: Outputs; batch: number }> {
     this.lastUsed = Date.now();
     return new Promise((resolve, reject) => {
-      const key = Object.entries(feeds.inputs).map(([n, i]) => `${n}:${i.dims.slice(1).join("x")}`).join("|");
+      const key = feeds.key ?? Object.entries(feeds.inputs).map(([n, i]) => `${n}:${i.dims.slice(1).join("x")}`).join("|");
       this.queue.push({ feeds, key, resolve, reject });
       this.kick();
     });
@@ -113,20 +113,40 @@ export class Batcher {
   }
 }
 
+/** Typed arrays a joined input is written into (set() takes typed and plain arrays alike; booleans become 0 and 1). */
+const JOINED: Record<string, new (n: number) => { set(a: ArrayLike<unknown>, at: number): void }> = {
+  float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array,
+};
+
 function joinFeeds(all: Feeds[]): Record<string, FlatTensor> {
   const out: Record<string, FlatTensor> = {};
   for (const name of Object.keys(all[0]!.inputs)) {
-    const parts = all.map((f) => f.inputs[name]!);
-    if (parts.length === 1) {
-      out[name] = toTensor(parts[0]!);
+    const first = all[0]!.inputs[name]!;
+    if (all.length === 1) {
+      out[name] = toTensor(first);
       continue;
     }
-    const joined: FlatInput = {
-      type: parts[0]!.type,
-      data: ([] as unknown[]).concat(...parts.map((p) => p.data as unknown[])) as FlatInput["data"],
-      dims: [parts.reduce((n, p) => n + p.dims[0]!, 0), ...parts[0]!.dims.slice(1)],
-    };
-    out[name] = toTensor(joined);
+    let rows = 0;
+    let values = 0;
+    for (const f of all) {
+      rows += f.inputs[name]!.dims[0]!;
+      values += f.inputs[name]!.data.length;
+    }
+    const dims = [rows, ...first.dims.slice(1)];
+    const Typed = JOINED[first.type];
+    if (!Typed) {
+      out[name] = toTensor({ type: first.type, data: ([] as unknown[]).concat(...all.map((f) => f.inputs[name]!.data as unknown[])) as FlatInput["data"], dims });
+      continue;
+    }
+    // one copy, straight into the tensor's array: no joined plain array to convert after
+    const data = new Typed(values);
+    let at = 0;
+    for (const f of all) {
+      const part = f.inputs[name]!.data;
+      data.set(part as ArrayLike<unknown>, at);
+      at += part.length;
+    }
+    out[name] = { type: first.type, data: data as unknown as FlatTensor["data"], dims };
   }
   return out;
 }

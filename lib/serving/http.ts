@@ -4,7 +4,7 @@ import { ForbiddenError, KilnError, NotFoundError, PayloadTooLargeError, Unautho
 import { logger } from "../log";
 import { BoundedMemo } from "../memo";
 import { metrics } from "../metrics";
-import { type LiveEndpoint, liveEndpoint, pickRoute, type Route } from "./live";
+import { type LiveEndpoint, liveEndpointNow, pickRoute, type Route } from "./live";
 import { type Feeds, namedToFeeds, rowsToFeeds, v2ToFeeds, v2TypeOf } from "./requests";
 import { maybeSample } from "./sample-log";
 import { predict } from "./serve";
@@ -86,7 +86,8 @@ const storedDigests = new BoundedMemo<string, Buffer>(1024);
 const storedDigest = (hex: string) => storedDigests.get(hex, () => Buffer.from(hex, "hex"));
 
 async function endpointNamed(name: string, req: http.IncomingMessage): Promise<LiveEndpoint> {
-  const e = await liveEndpoint(name);
+  const now = liveEndpointNow(name);
+  const e = now instanceof Promise ? await now : now;
   if (!e) throw new NotFoundError(`No such endpoint: ${name}`);
   authorize(req, e);
   if (e.state !== "running") throw new UnavailableError(`endpoint ${name} is stopped`);
@@ -108,13 +109,15 @@ function meters(endpoint: string) {
   let m = meterCache.get(endpoint);
   if (!m) {
     const all = metrics();
-    const counters = new Map<string, { inc: () => void }>();
+    // by status, then version: no key string built per request
+    const counters = new Map<string, Map<number, { inc: () => void }>>();
     m = {
       latency: all.endpointLatency.labels(endpoint),
       requests: (version, status) => {
-        const key = `${version}|${status}`;
-        let c = counters.get(key);
-        if (!c) counters.set(key, (c = all.endpointRequests.labels(endpoint, String(version), status)));
+        let byVersion = counters.get(status);
+        if (!byVersion) counters.set(status, (byVersion = new Map()));
+        let c = byVersion.get(version);
+        if (!c) byVersion.set(version, (c = all.endpointRequests.labels(endpoint, String(version), status)));
         return c;
       },
     };
@@ -157,8 +160,10 @@ export async function serveModelRequest(req: http.IncomingMessage, res: http.Ser
         if (body.inputs !== undefined) return namedToFeeds(r.signature, body.inputs);
         throw new ValidationError('body: {"rows": [{column: value}]} or {"inputs": {name: nested arrays}}', "body");
       });
-      const answer = { endpoint: e.name, model: e.modelName, version: route.version.version, outputs: Object.fromEntries(Object.entries(outputs).map(([n, t]) => [n, tensorToJson(t)])) };
-      maybeSample(e, () => ({ version: answer.version, request: body, outputs: answer.outputs }));
+      const json: Record<string, unknown> = {};
+      for (const n in outputs) json[n] = tensorToJson(outputs[n]!);
+      const answer = { endpoint: e.name, model: e.modelName, version: route.version.version, outputs: json };
+      if (e.sampleRate > 0) maybeSample(e, () => ({ version: answer.version, request: body, outputs: answer.outputs }));
       return send(res, 200, answer);
     }
     const v = V2_MODEL.exec(path);

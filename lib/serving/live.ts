@@ -29,7 +29,8 @@ export interface LiveEndpoint {
  */
 const TTL_MS = 1000;
 const KEY = Symbol.for("kiln.liveEndpoints");
-type Entry = { at: number; value: Promise<LiveEndpoint | null>; reloading?: boolean };
+/** `known`: the value, once the promise has settled with one (requests then read it without awaiting). */
+type Entry = { at: number; value: Promise<LiveEndpoint | null>; reloading?: boolean; known?: { value: LiveEndpoint | null } };
 type G = typeof globalThis & { [KEY]?: Map<string, Entry> };
 const cache = (): Map<string, Entry> => ((globalThis as G)[KEY] ??= new Map());
 
@@ -81,22 +82,32 @@ export function liveEndpointOf(
  * while one reload runs beside it (requests never queue behind a database read).
  */
 export function liveEndpoint(name: string): Promise<LiveEndpoint | null> {
+  return entryOf(name).value;
+}
+
+/** The same, without a promise to wait on when the routing is already here (every request but the first). */
+export function liveEndpointNow(name: string): LiveEndpoint | null | Promise<LiveEndpoint | null> {
+  const e = entryOf(name);
+  return e.known ? e.known.value : e.value;
+}
+
+function entryOf(name: string): Entry {
   const c = cache();
   const hit = c.get(name);
   if (hit) {
     if (Date.now() - hit.at >= TTL_MS && !hit.reloading) {
       hit.reloading = true;
       void hooks().source(name).then(
-        (value) => c.set(name, { at: Date.now(), value: Promise.resolve(value) }),
+        (value) => putEndpoint(name, value),
         () => (hit.reloading = false),
       );
     }
-    return hit.value;
+    return hit;
   }
-  const value = hooks().source(name);
-  value.catch(() => c.delete(name));
-  c.set(name, { at: Date.now(), value });
-  return value;
+  const entry: Entry = { at: Date.now(), value: hooks().source(name) };
+  entry.value.then((value) => (entry.known = { value }), () => c.get(name) === entry && c.delete(name));
+  c.set(name, entry);
+  return entry;
 }
 
 /** After a change made here: the new routing replaces the old in one step, once read. */
@@ -112,7 +123,7 @@ export async function publishEndpoint(name: string, value: LiveEndpoint | null):
 
 /** Routing given by the process that changed it. */
 export function putEndpoint(name: string, value: LiveEndpoint | null) {
-  cache().set(name, { at: Date.now(), value: Promise.resolve(value) });
+  cache().set(name, { at: Date.now(), value: Promise.resolve(value), known: { value } });
 }
 
 /** Every endpoint's routing as this process has it (what is loaded for the others can go). */

@@ -6,6 +6,8 @@ import { type FlatInput, nestedInput, typedValues, checkShape } from "./tensors"
 export interface Feeds {
   inputs: Record<string, FlatInput>;
   rows: number;
+  /** The batcher's join key, when the request's maker already knows it (Batcher computes it otherwise). */
+  key?: string;
 }
 
 export const MAX_ROWS = 100_000;
@@ -18,16 +20,72 @@ function columnsOf(sig: ModelSignature): { name: string; spec: TensorSpec }[] | 
   return null;
 }
 
+interface Layout {
+  columns: { name: string; spec: TensorSpec }[];
+  known: Set<string>;
+  /** The batcher's join key of a rows request (every input [N, 1]), as Batcher computes it. */
+  key: string;
+  /** Every column float32, float64 or string: rowsToFeeds' one-pass path applies. */
+  plain: boolean;
+}
+
 /** Each signature's columns and their names, worked out once (a route keeps its signature object). */
-const layouts = new WeakMap<ModelSignature, { columns: { name: string; spec: TensorSpec }[]; known: Set<string> } | null>();
-function layoutOf(sig: ModelSignature) {
+const layouts = new WeakMap<ModelSignature, Layout | null>();
+function layoutOf(sig: ModelSignature): Layout | null {
   let layout = layouts.get(sig);
   if (layout === undefined) {
     const columns = columnsOf(sig);
-    layout = columns && { columns, known: new Set(columns.map((c) => c.name)) };
+    layout = columns && {
+      columns,
+      known: new Set(columns.map((c) => c.name)),
+      key: columns.map((c) => `${c.name}:1`).join("|"),
+      plain: columns.every((c) => PLAIN.has(c.spec.type)),
+    };
     layouts.set(sig, layout);
   }
   return layout;
+}
+
+const PLAIN = new Set(["float32", "float64", "string"]);
+
+/**
+ * The rows of a well-formed request, in one pass and straight into the tensors' arrays, or
+ * null for anything else (a bad row, an unknown column, a wrong type), which rowsToFeeds'
+ * checks then name. A served request spends a few tens of microseconds in all, and the
+ * general path (values gathered, then checked and copied per column) was several of them.
+ */
+function plainRows(layout: Layout, rows: unknown[]): Record<string, FlatInput> | null {
+  const { columns, known } = layout;
+  const n = rows.length;
+  const data: (Float32Array | Float64Array | string[])[] = [];
+  for (const c of columns) data.push(c.spec.type === "string" ? new Array<string>(n) : c.spec.type === "float32" ? new Float32Array(n) : new Float64Array(n));
+  for (let r = 0; r < n; r++) {
+    const row = rows[r] as Record<string, unknown>;
+    if (!row || typeof row !== "object" || Array.isArray(row)) return null;
+    let given = 0;
+    for (const key in row) {
+      if (!known.has(key)) return null;
+      given++;
+    }
+    let seen = 0;
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
+      const v = row[c.name];
+      if (v !== undefined) seen++;
+      const out = data[i]!;
+      if (c.spec.type === "string") {
+        if (v === undefined || v === null) (out as string[])[r] = "";
+        else if (typeof v === "string") (out as string[])[r] = v;
+        else return null;
+      } else if (v === undefined || v === null) out[r] = Number.NaN; // a missing value
+      else if (typeof v === "number") out[r] = v;
+      else return null;
+    }
+    if (seen !== given) return null; // a key that is known but inherited, or a duplicate: the general path decides
+  }
+  const inputs: Record<string, FlatInput> = {};
+  for (let i = 0; i < columns.length; i++) inputs[columns[i]!.name] = { type: columns[i]!.spec.type, data: data[i]!, dims: [n, 1] };
+  return inputs;
 }
 
 /** `{"rows": [{column: value, ...}]}`: one [N, 1] tensor per column; null or absent is a missing value. */
@@ -37,6 +95,10 @@ export function rowsToFeeds(sig: ModelSignature, rows: unknown): Feeds {
   if (!layout || !columns) throw new ValidationError(`rows: this model takes tensors (${sig.inputs.map((i) => `${i.name} ${i.type}[${i.shape.map((d) => d ?? "?").join(", ")}]`).join("; ")}): send "inputs"`, "rows");
   if (!Array.isArray(rows) || rows.length === 0) throw new ValidationError("rows: a non-empty array of objects, one per row", "rows");
   if (rows.length > MAX_ROWS) throw new ValidationError(`rows: at most ${MAX_ROWS} per request`, "rows");
+  if (layout.plain && sig.inputs.length === columns.length) {
+    const inputs = plainRows(layout, rows);
+    if (inputs) return { inputs, rows: rows.length, key: layout.key };
+  }
   const { known } = layout;
   const expected = () => columns.map((c) => `${c.name} (${c.spec.type === "string" ? "string" : "number"})`).join(", ");
   const values = columns.map(() => new Array<unknown>(rows.length));

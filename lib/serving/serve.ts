@@ -11,21 +11,34 @@ const batchers = (): Map<string, Promise<Batcher>> => ((globalThis as G)[KEY] ??
 /** What a batcher needs of its endpoint. */
 type BatchSettings = Pick<LiveEndpoint, "id" | "modelName" | "maxBatch" | "maxWaitMs">;
 
+/**
+ * The batchers already loaded, by the same key, so that a request finds its own without
+ * waiting on a promise (a turn of the microtask queue per request). Kept in step with
+ * batchers(): set once loaded, removed with it.
+ */
+const READY = Symbol.for("kiln.servingBatchersReady");
+type R = typeof globalThis & { [READY]?: Map<string, Batcher> };
+const ready = (): Map<string, Batcher> => ((globalThis as R)[READY] ??= new Map());
+
 /** The batcher of one endpoint's version (its session loaded once, shared by versions' users). */
-function batcherFor(endpoint: BatchSettings, route: Pick<Route, "version" | "signature">): Promise<Batcher> {
+function batcherFor(endpoint: BatchSettings, route: Pick<Route, "version" | "signature">): Promise<Batcher> | Batcher {
   const key = `${endpoint.id}:${route.version.id}`;
+  const loaded = ready().get(key);
+  if (loaded) return withSettings(loaded, endpoint);
   const all = batchers();
   let b = all.get(key);
   if (!b) {
-    b = sessionFor(route.version, { model: endpoint.modelName, version: route.version.version }).then((s) => new Batcher(s, route.signature, endpoint.maxBatch, endpoint.maxWaitMs, { model: endpoint.modelName, version: route.version.version }));
-    b.catch(() => all.delete(key));
-    all.set(key, b);
+    const made = sessionFor(route.version, { model: endpoint.modelName, version: route.version.version }).then((s) => new Batcher(s, route.signature, endpoint.maxBatch, endpoint.maxWaitMs, { model: endpoint.modelName, version: route.version.version }));
+    made.then((x) => all.get(key) === made && ready().set(key, x), () => all.delete(key));
+    all.set(key, (b = made));
   }
-  return b.then((x) => {
-    x.maxBatch = endpoint.maxBatch; // settings changed since: the next run uses them
-    x.maxWaitMs = endpoint.maxWaitMs;
-    return x;
-  });
+  return b.then((x) => withSettings(x, endpoint));
+}
+
+function withSettings(b: Batcher, endpoint: BatchSettings): Batcher {
+  b.maxBatch = endpoint.maxBatch; // settings changed since: the next run uses them
+  b.maxWaitMs = endpoint.maxWaitMs;
+  return b;
 }
 
 /** One row of zeros (or empty strings) for every input: what a first run needs to be a run. */
@@ -73,6 +86,7 @@ export async function releaseUnrouted(routed: LiveEndpoint[], idleMs: number): P
   for (const [key, promise, batcher] of settled) {
     if (all.get(key) !== promise || keep.has(key) || !batcher?.idle || now - batcher.lastUsed < idleMs) continue;
     all.delete(key);
+    ready().delete(key);
     released.push({ versionId: Number(key.split(":")[1]), label: batcher.label });
   }
   const inUse = new Set([...all.keys()].map((k) => Number(k.split(":")[1])));
@@ -93,7 +107,8 @@ const batchMeter = (endpoint: string) => {
 
 /** Runs one request on the route it was given; records the size of the batch it joined. */
 export async function predict(endpoint: LiveEndpoint, route: Route, feeds: Feeds): Promise<Record<string, FlatTensor>> {
-  const { outputs, batch } = await (await batcherFor(endpoint, route)).run(feeds);
+  const b = batcherFor(endpoint, route);
+  const { outputs, batch } = await (b instanceof Batcher ? b : await b).run(feeds);
   if (batch > 0) batchMeter(endpoint.name).observe(batch);
   return outputs;
 }

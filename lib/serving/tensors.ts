@@ -5,7 +5,8 @@ import type { FlatTensor } from "./sessions";
 /** A request's input, flat, before it becomes an onnxruntime tensor (so requests can be joined). */
 export interface FlatInput {
   type: string;
-  data: number[] | bigint[] | string[] | boolean[];
+  /** Typed arrays where a request's maker wrote the values straight into the tensor's form (rowsToFeeds). */
+  data: number[] | bigint[] | string[] | boolean[] | Float32Array | Float64Array;
   dims: number[];
 }
 
@@ -78,8 +79,8 @@ export function nestedInput(spec: TensorSpec, value: unknown): FlatInput {
 export function toTensor(input: FlatInput): FlatTensor {
   const { type, data, dims } = input;
   switch (type) {
-    case "float32": return { type, data: Float32Array.from(data as number[]), dims };
-    case "float64": return { type, data: Float64Array.from(data as number[]), dims };
+    case "float32": return { type, data: data instanceof Float32Array ? data : Float32Array.from(data as number[]), dims };
+    case "float64": return { type, data: data instanceof Float64Array ? data : Float64Array.from(data as number[]), dims };
     case "int64": return { type, data: BigInt64Array.from(data as bigint[]), dims };
     case "int32": return { type, data: Int32Array.from(data as number[]), dims };
     case "string": return { type, data: data as string[], dims };
