@@ -1,4 +1,5 @@
 import client from "prom-client";
+import { TallyCounter, TallyHistogram } from "./tally-metrics";
 
 const KEY = Symbol.for("kiln.metrics");
 
@@ -23,26 +24,13 @@ function create() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    endpointRequests: new client.Counter({
-      name: "kiln_endpoint_requests_total",
-      help: "Requests to served model endpoints, by endpoint, version and status",
-      labelNames: ["endpoint", "version", "status"] as const,
-      registers: [registry],
-    }),
-    endpointLatency: new client.Histogram({
-      name: "kiln_endpoint_latency_seconds",
-      help: "Time from a request's arrival to its answer, by endpoint",
-      labelNames: ["endpoint"] as const,
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [registry],
-    }),
-    endpointBatch: new client.Histogram({
-      name: "kiln_endpoint_batch_size",
-      help: "Requests joined into one model run (dynamic batching), by endpoint",
-      labelNames: ["endpoint"] as const,
-      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-      registers: [registry],
-    }),
+    // counted on every served request: kept as plain numbers (lib/tally-metrics.ts), read out as prom-client's
+    endpointRequests: new TallyCounter("kiln_endpoint_requests_total", "Requests to served model endpoints, by endpoint, version and status", ["endpoint", "version", "status"] as const, [registry]),
+    endpointLatency: new TallyHistogram(
+      "kiln_endpoint_latency_seconds", "Time from a request's arrival to its answer, by endpoint", ["endpoint"] as const,
+      [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], [registry],
+    ),
+    endpointBatch: new TallyHistogram("kiln_endpoint_batch_size", "Requests joined into one model run (dynamic batching), by endpoint", ["endpoint"] as const, [1, 2, 4, 8, 16, 32, 64, 128], [registry]),
     servingLoaded: new client.Gauge({
       name: "kiln_serving_model_loaded",
       help: "Model versions loaded in the serving processes (1 while loaded in any), by model and version",
