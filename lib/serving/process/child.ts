@@ -45,8 +45,14 @@ const socketPath = process.env.KILN_SERVING_SOCKET;
 if (!dir || !socketPath || !process.send) throw new Error("the serving process is started by Kiln (lib/serving/process/parent.ts)");
 const kilnSocket = path.join(dir, "kiln.sock");
 
+/** The URL's path (no array made per request: split showed in the serving profile). */
+function pathOf(url = "/"): string {
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}
+
 const server = http.createServer((req, res) => {
-  const p = (req.url ?? "/").split("?")[0]!;
+  const p = pathOf(req.url);
   if (isServingPath(p) && userOriginOf(req) === undefined) return void serveModelRequest(req, res, p);
   forwardRequest(kilnSocket, req, res, "Kiln");
 });
@@ -55,7 +61,7 @@ server.keepAliveTimeout = 65_000;
 
 // KILN_SERVING_PORT's connections (its listening socket is shared by every serving process): models only.
 const modelsOnly = http.createServer((req, res) => {
-  const p = (req.url ?? "/").split("?")[0]!;
+  const p = pathOf(req.url);
   if (isServingPath(p)) return void serveModelRequest(req, res, p);
   const body = JSON.stringify({ error: { code: "not_found", message: `this port serves models only (/serve/{name}/predict, /v2/...); Kiln is on port ${getConfig().port}` } });
   res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
