@@ -46,94 +46,105 @@ function gearTable(seed: string): Int32Array {
 
 const GEAR = gearTable("kiln dataset chunker gear table v1");
 
-/** Where scanHash leaves the rolling hash when it reaches `to` without a cut. */
-let carriedHash = 0;
-
 /**
- * The hot loop, kept small and always called with a plain Uint8Array so V8 keeps it
- * monomorphic and optimised. Returns the end (exclusive) of the chunk, or -1. Four bytes a
- * turn, each still checked in order, so the boundaries are exactly the one-byte loop's (the
- * golden test holds): V8 compiles it to fewer loop checks, and a 512 MB stream chunks at
- * 1.6-1.7 GB/s instead of 1.1 on this VM. Chunking was the largest share of an upload's
- * main thread.
+ * The chunker itself, as plain JavaScript source: the same text runs on this thread (Chunker
+ * below) and in the hashing worker that cuts uploads (hash-worker.ts, whose code is eval'd
+ * source with no module to import), so the boundaries are the same wherever they are found.
+ * Called with the gear table, the sizes and the masks; gives the Chunker class.
+ *
+ * scanHash is the hot loop, kept small and always called with a plain Uint8Array so V8 keeps
+ * it monomorphic and optimised. It returns the end (exclusive) of the chunk, or -1, leaving
+ * the rolling hash in `carried`. Four bytes a turn, each still checked in order, so the
+ * boundaries are exactly the one-byte loop's (the golden test holds): V8 compiles it to fewer
+ * loop checks, and a 512 MB stream chunks at 1.6-1.7 GB/s instead of 1.1 on this VM.
+ *
+ * A Chunker is streaming: push buffers of any size, get the offsets (into that buffer) where
+ * chunks end; the boundaries are the same however the input is split. Cut-point skipping: no
+ * boundary can fall below the minimum, so nothing is hashed there.
  */
-function scanHash(bytes: Uint8Array, from: number, to: number, mask: number, hash: number): number {
-  const gear = GEAR;
-  let h = hash;
-  let i = from;
-  for (; i + 4 <= to; i += 4) {
-    const h0 = ((h << 1) + gear[bytes[i]!]!) | 0;
-    if ((h0 & mask) === 0) return i + 1;
-    const h1 = ((h0 << 1) + gear[bytes[i + 1]!]!) | 0;
-    if ((h1 & mask) === 0) return i + 2;
-    const h2 = ((h1 << 1) + gear[bytes[i + 2]!]!) | 0;
-    if ((h2 & mask) === 0) return i + 3;
-    h = ((h2 << 1) + gear[bytes[i + 3]!]!) | 0;
-    if ((h & mask) === 0) return i + 4;
-  }
-  for (; i < to; i++) {
-    h = ((h << 1) + gear[bytes[i]!]!) | 0;
-    if ((h & mask) === 0) return i + 1;
-  }
-  carriedHash = h;
-  return -1;
-}
-
-/**
- * A streaming chunker: push buffers of any size, get the offsets (into that buffer) where
- * chunks end. The boundaries are the same however the input is split.
- */
-export class Chunker {
-  /** Bytes of the chunk in progress seen so far (across pushes). */
-  private inChunk = 0;
-  private hash = 0;
-
-  /** Offsets in `buf` (exclusive ends) where a chunk ends. */
-  push(buf: Uint8Array): number[] {
-    const bytes = buf.constructor === Uint8Array ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    const cuts: number[] = [];
-    const end = bytes.length;
-    let pos = 0;
-    while (pos < end) {
-      if (this.inChunk < MIN_CHUNK) {
-        // Cut-point skipping: no boundary can fall below the minimum, so do not hash there.
-        const skip = Math.min(MIN_CHUNK - this.inChunk, end - pos);
-        this.inChunk += skip;
-        pos += skip;
-        continue;
-      }
-      const beforeAvg = this.inChunk < AVG_CHUNK;
-      const limit = Math.min(end, pos + (beforeAvg ? AVG_CHUNK : MAX_CHUNK) - this.inChunk);
-      const cut = scanHash(bytes, pos, limit, beforeAvg ? MASK_BEFORE_AVG : MASK_AFTER_AVG, this.hash);
-      if (cut >= 0) {
-        cuts.push(cut);
-        this.reset();
-        pos = cut;
-        continue;
-      }
-      this.hash = carriedHash;
-      this.inChunk += limit - pos;
-      pos = limit;
-      if (this.inChunk === MAX_CHUNK) {
-        cuts.push(pos);
-        this.reset();
-      }
+export const CHUNKER_SOURCE = `(function makeChunker(GEAR, MIN_CHUNK, AVG_CHUNK, MAX_CHUNK, MASK_BEFORE_AVG, MASK_AFTER_AVG) {
+  let carried = 0;
+  function scanHash(bytes, from, to, mask, hash) {
+    const gear = GEAR;
+    let h = hash;
+    let i = from;
+    for (; i + 4 <= to; i += 4) {
+      const h0 = ((h << 1) + gear[bytes[i]]) | 0;
+      if ((h0 & mask) === 0) return i + 1;
+      const h1 = ((h0 << 1) + gear[bytes[i + 1]]) | 0;
+      if ((h1 & mask) === 0) return i + 2;
+      const h2 = ((h1 << 1) + gear[bytes[i + 2]]) | 0;
+      if ((h2 & mask) === 0) return i + 3;
+      h = ((h2 << 1) + gear[bytes[i + 3]]) | 0;
+      if ((h & mask) === 0) return i + 4;
     }
-    return cuts;
+    for (; i < to; i++) {
+      h = ((h << 1) + gear[bytes[i]]) | 0;
+      if ((h & mask) === 0) return i + 1;
+    }
+    carried = h;
+    return -1;
   }
+  return class Chunker {
+    constructor() {
+      this.inChunk = 0; // bytes of the chunk in progress seen so far (across pushes)
+      this.hash = 0;
+    }
+    push(buf) {
+      const bytes = buf.constructor === Uint8Array ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      const cuts = [];
+      const end = bytes.length;
+      let pos = 0;
+      while (pos < end) {
+        if (this.inChunk < MIN_CHUNK) {
+          const skip = Math.min(MIN_CHUNK - this.inChunk, end - pos);
+          this.inChunk += skip;
+          pos += skip;
+          continue;
+        }
+        const beforeAvg = this.inChunk < AVG_CHUNK;
+        const limit = Math.min(end, pos + (beforeAvg ? AVG_CHUNK : MAX_CHUNK) - this.inChunk);
+        const cut = scanHash(bytes, pos, limit, beforeAvg ? MASK_BEFORE_AVG : MASK_AFTER_AVG, this.hash);
+        if (cut >= 0) {
+          cuts.push(cut);
+          this.inChunk = 0;
+          this.hash = 0;
+          pos = cut;
+          continue;
+        }
+        this.hash = carried;
+        this.inChunk += limit - pos;
+        pos = limit;
+        if (this.inChunk === MAX_CHUNK) {
+          cuts.push(pos);
+          this.inChunk = 0;
+          this.hash = 0;
+        }
+      }
+      return cuts;
+    }
+    finish() {
+      const pending = this.inChunk > 0;
+      this.inChunk = 0;
+      this.hash = 0;
+      return pending;
+    }
+  };
+})`;
 
+/** What makeChunker needs, in its order (the hashing worker gets the same through workerData). */
+export const CHUNKER_ARGS = [GEAR, MIN_CHUNK, AVG_CHUNK, MAX_CHUNK, MASK_BEFORE_AVG, MASK_AFTER_AVG] as const;
+
+/** A streaming chunker (see CHUNKER_SOURCE). */
+export interface ChunkerLike {
+  /** Offsets in `buf` (exclusive ends) where a chunk ends. */
+  push(buf: Uint8Array): number[];
   /** Whether bytes are left over that form the last (short) chunk; resets for the next file. */
-  finish(): boolean {
-    const pending = this.inChunk > 0;
-    this.reset();
-    return pending;
-  }
-
-  private reset() {
-    this.inChunk = 0;
-    this.hash = 0;
-  }
+  finish(): boolean;
 }
+
+// Kiln's own source above, never input: one text for this thread and the worker.
+export const Chunker = (new Function(`return ${CHUNKER_SOURCE}`)() as (...args: typeof CHUNKER_ARGS) => new () => ChunkerLike)(...CHUNKER_ARGS);
 
 /** Chunk sizes of a buffer held whole in memory (for tests and small inputs). */
 export function chunkSizes(buf: Uint8Array): number[] {

@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
 import { ValidationError } from "../../errors";
 import type { BlobStore } from "./blob-store";
-import { Chunker } from "./chunker";
 import { StreamHasher } from "./stream-hasher";
 
 /** One chunk of a file, in order: the manifest of a dataset version is a list of these. */
@@ -29,8 +28,8 @@ export interface IngestOptions {
  * Chunks a stream, hashes every chunk and the whole file in the same pass, and stores the
  * chunks the store lacks. Memory stays bounded whatever the size: input is copied once into
  * the hasher's slabs and held there only until its chunks are hashed and stored. This thread
- * scans for boundaries; the two hashes run on two workers (stream-hasher.ts) and the store's
- * I/O on libuv's pool, so the cores work together. The input's buffers are not kept.
+ * copies and stores; the boundaries and the two hashes are found on two workers
+ * (stream-hasher.ts) and the store's I/O runs on its writing threads, so the cores work together. The input's buffers are not kept.
  */
 export async function ingestStream(store: BlobStore, input: AsyncIterable<Uint8Array>, options: IngestOptions = {}): Promise<IngestResult> {
   const limit = options.inFlight ?? 8;
@@ -61,18 +60,15 @@ export async function ingestStream(store: BlobStore, input: AsyncIterable<Uint8A
     storing.add(job);
   });
 
-  const chunker = new Chunker();
   let size = 0;
   try {
     for await (const buf of input) {
       if (!(buf instanceof Uint8Array)) throw new ValidationError("ingest reads bytes; the stream gave something else", "input");
-      const cuts = chunker.push(buf);
-      await hasher.write(buf, cuts.map((c) => size + c));
+      await hasher.write(buf);
       size += buf.length;
       while (storing.size >= limit) await Promise.race(storing);
       if (failure) throw failure.error;
     }
-    chunker.finish(); // the hasher hands out the last, short chunk itself
     const sha256 = await hasher.end();
     await Promise.all(storing);
     if (failure) throw failure.error;

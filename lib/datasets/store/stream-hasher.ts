@@ -2,8 +2,8 @@ import { type HashWorkers, hashWorkers, holdWorkers, newSessionId, type Reply, t
 import { returnSlab, SLAB_BYTES, takeSlab } from "./slabs";
 
 /**
- * SHA-256 of a whole stream and of each of its chunks, on two worker threads (hash-worker.ts),
- * while the caller's thread receives, finds boundaries and stores.
+ * SHA-256 of a whole stream, and its chunks (their boundaries and each one's SHA-256), on two
+ * worker threads (hash-worker.ts), while the caller's thread receives and stores.
  *
  * Bytes are copied once, into shared slabs that both workers read; a chunk is handed back with
  * its hash as views of those slabs, which the store writes from. A slab is reused once both
@@ -30,7 +30,7 @@ interface Slab {
   holds: number;
 }
 
-/** Hashes one stream: `write` its bytes in order with the stream offsets where chunks end. */
+/** Chunks and hashes one stream: `write` its bytes in order. */
 export class StreamHasher {
   private readonly id = newSessionId();
   private readonly workers: HashWorkers = hashWorkers();
@@ -40,10 +40,6 @@ export class StreamHasher {
   /** Slabs posted and not yet reusable, in stream order. */
   private live: Slab[] = [];
   private readonly unanswered: Record<Role, Slab[]> = { file: [], chunks: [] };
-  /** Chunk ends not yet sent to the chunks worker, and chunks not yet hashed. */
-  private cutsToSend: number[] = [];
-  private readonly pending: { start: number; end: number }[] = [];
-  private lastCut = 0;
   private written = 0;
   /** End of the last chunk handed out: no chunk still to come lies before it. */
   private handedUpTo = 0;
@@ -61,12 +57,7 @@ export class StreamHasher {
   }
 
   /** Resolves once the bytes are copied; waits while every slab of this stream is in use. */
-  async write(bytes: Uint8Array, chunkEnds: readonly number[]): Promise<void> {
-    for (const end of chunkEnds) {
-      this.pending.push({ start: this.lastCut, end });
-      this.cutsToSend.push(end);
-      this.lastCut = end;
-    }
+  async write(bytes: Uint8Array): Promise<void> {
     for (let at = 0; at < bytes.length; ) {
       if (this.failure) throw this.failure.error;
       const slab = this.filling ?? (this.filling = await this.takeSlab());
@@ -85,7 +76,6 @@ export class StreamHasher {
       if (this.failure) return reject(this.failure.error);
       this.finished = { resolve, reject };
       if (this.filling?.length) this.post();
-      if (this.written > this.lastCut) this.pending.push({ start: this.lastCut, end: this.written });
       this.workers.file.postMessage({ id: this.id });
       this.workers.chunks.postMessage({ id: this.id });
     });
@@ -102,19 +92,16 @@ export class StreamHasher {
   private post() {
     const slab = this.filling!;
     this.filling = undefined;
-    const end = slab.start + slab.length;
-    const cuts = this.cutsToSend.filter((c) => c <= end);
-    this.cutsToSend = this.cutsToSend.filter((c) => c > end);
     slab.holds = 2;
     this.live.push(slab);
     this.unanswered.file.push(slab);
     this.unanswered.chunks.push(slab);
     this.workers.file.postMessage({ id: this.id, slab: slab.sab, length: slab.length });
-    this.workers.chunks.postMessage({ id: this.id, slab: slab.sab, length: slab.length, cuts });
+    this.workers.chunks.postMessage({ id: this.id, slab: slab.sab, length: slab.length });
   }
 
   private onReply(role: Role, m: Reply) {
-    for (const hash of m.hashes) this.handOut(hash);
+    m.hashes.forEach((hash, i) => this.handOut(hash, m.ends[i]!));
     if (m.done) {
       if (role === "file") this.sha256 = m.sha256;
       else this.chunksDone = true;
@@ -123,8 +110,9 @@ export class StreamHasher {
     this.reclaim();
   }
 
-  private handOut(hash: string) {
-    const { start, end } = this.pending.shift()!;
+  /** The chunk from the end of the last one to `end`: every chunk ends where the next begins. */
+  private handOut(hash: string, end: number) {
+    const start = this.handedUpTo;
     const slabs = this.live.filter((s) => s.start < end && s.start + s.length > start);
     const pieces = slabs.map((s) => {
       s.holds++;
