@@ -23,6 +23,7 @@ const { createHash } = require("node:crypto");
 const perChunk = workerData.role === "chunks";
 const Chunker = perChunk ? (${CHUNKER_SOURCE})(...workerData.chunker) : null;
 const streams = new Map();
+const WINDOW = 256 * 1024;
 parentPort.on("message", (m) => {
   if (m.abort) return void streams.delete(m.id);
   let s = streams.get(m.id);
@@ -37,15 +38,19 @@ parentPort.on("message", (m) => {
   const hashes = [];
   const ends = [];
   if (perChunk) {
-    let at = 0;
-    for (const cut of s.chunker.push(bytes)) {
-      s.hash.update(bytes.subarray(at, cut));
-      hashes.push(s.hash.digest("hex"));
-      ends.push(s.pos + cut);
-      s.hash = createHash("sha256");
-      at = cut;
+    // a window at a time, each hashed right after it was scanned, while it is still in the core's cache
+    for (let from = 0; from < m.length; from += WINDOW) {
+      const window = bytes.subarray(from, Math.min(m.length, from + WINDOW));
+      let at = 0;
+      for (const cut of s.chunker.push(window)) {
+        s.hash.update(window.subarray(at, cut));
+        hashes.push(s.hash.digest("hex"));
+        ends.push(s.pos + from + cut);
+        s.hash = createHash("sha256");
+        at = cut;
+      }
+      if (at < window.length) s.hash.update(window.subarray(at));
     }
-    if (at < m.length) s.hash.update(bytes.subarray(at));
   } else s.hash.update(bytes);
   s.pos += m.length;
   parentPort.postMessage({ id: m.id, hashes, ends });
