@@ -29,7 +29,8 @@ export interface IngestOptions {
  * chunks the store lacks. Memory stays bounded whatever the size: input is copied once into
  * the hasher's slabs and held there only until its chunks are hashed and stored. This thread
  * copies and stores; the boundaries and the two hashes are found on two workers
- * (stream-hasher.ts) and the store's I/O runs on its writing threads, so the cores work together. The input's buffers are not kept.
+ * (stream-hasher.ts) and the store's I/O runs on its writing threads, so the cores work
+ * together. The input's buffers are not kept.
  */
 export async function ingestStream(store: BlobStore, input: AsyncIterable<Uint8Array>, options: IngestOptions = {}): Promise<IngestResult> {
   const limit = options.inFlight ?? 8;
