@@ -25,7 +25,7 @@ interface Layout {
   known: Set<string>;
   /** The batcher's join key of a rows request (every input [N, 1]), as Batcher computes it. */
   key: string;
-  /** Every column float32, float64 or string: rowsToFeeds' one-pass path applies. */
+  /** Every input is a column, and every column float32, float64 or string: rowsToFeeds' one-pass path applies. */
   plain: boolean;
 }
 
@@ -39,7 +39,7 @@ function layoutOf(sig: ModelSignature): Layout | null {
       columns,
       known: new Set(columns.map((c) => c.name)),
       key: columns.map((c) => `${c.name}:1`).join("|"),
-      plain: columns.every((c) => PLAIN.has(c.spec.type)),
+      plain: columns.length === sig.inputs.length && columns.every((c) => PLAIN.has(c.spec.type)),
     };
     layouts.set(sig, layout);
   }
@@ -95,7 +95,7 @@ export function rowsToFeeds(sig: ModelSignature, rows: unknown): Feeds {
   if (!layout || !columns) throw new ValidationError(`rows: this model takes tensors (${sig.inputs.map((i) => `${i.name} ${i.type}[${i.shape.map((d) => d ?? "?").join(", ")}]`).join("; ")}): send "inputs"`, "rows");
   if (!Array.isArray(rows) || rows.length === 0) throw new ValidationError("rows: a non-empty array of objects, one per row", "rows");
   if (rows.length > MAX_ROWS) throw new ValidationError(`rows: at most ${MAX_ROWS} per request`, "rows");
-  if (layout.plain && sig.inputs.length === columns.length) {
+  if (layout.plain) {
     const inputs = plainRows(layout, rows);
     if (inputs) return { inputs, rows: rows.length, key: layout.key };
   }

@@ -4,35 +4,34 @@ import type { LiveEndpoint, Route } from "./live";
 import type { Feeds } from "./requests";
 import { type FlatTensor, releaseSession, sessionFor } from "./sessions";
 
+/**
+ * The batchers, by endpoint and version: the promise while the session loads, and the
+ * batcher itself once loaded, so that a request finds its own without waiting on a promise.
+ */
+interface BatcherEntry {
+  promise: Promise<Batcher>;
+  loaded?: Batcher;
+}
 const KEY = Symbol.for("kiln.servingBatchers");
-type G = typeof globalThis & { [KEY]?: Map<string, Promise<Batcher>> };
-const batchers = (): Map<string, Promise<Batcher>> => ((globalThis as G)[KEY] ??= new Map());
+type G = typeof globalThis & { [KEY]?: Map<string, BatcherEntry> };
+const batchers = (): Map<string, BatcherEntry> => ((globalThis as G)[KEY] ??= new Map());
 
 /** What a batcher needs of its endpoint. */
 type BatchSettings = Pick<LiveEndpoint, "id" | "modelName" | "maxBatch" | "maxWaitMs">;
 
-/**
- * The batchers already loaded, by the same key, so that a request finds its own without
- * waiting on a promise (a turn of the microtask queue per request). Kept in step with
- * batchers(): set once loaded, removed with it.
- */
-const READY = Symbol.for("kiln.servingBatchersReady");
-type R = typeof globalThis & { [READY]?: Map<string, Batcher> };
-const ready = (): Map<string, Batcher> => ((globalThis as R)[READY] ??= new Map());
-
 /** The batcher of one endpoint's version (its session loaded once, shared by versions' users). */
 function batcherFor(endpoint: BatchSettings, route: Pick<Route, "version" | "signature">): Promise<Batcher> | Batcher {
   const key = `${endpoint.id}:${route.version.id}`;
-  const loaded = ready().get(key);
-  if (loaded) return withSettings(loaded, endpoint);
   const all = batchers();
-  let b = all.get(key);
-  if (!b) {
-    const made = sessionFor(route.version, { model: endpoint.modelName, version: route.version.version }).then((s) => new Batcher(s, route.signature, endpoint.maxBatch, endpoint.maxWaitMs, { model: endpoint.modelName, version: route.version.version }));
-    made.then((x) => all.get(key) === made && ready().set(key, x), () => all.delete(key));
-    all.set(key, (b = made));
+  let entry = all.get(key);
+  if (entry?.loaded) return withSettings(entry.loaded, endpoint);
+  if (!entry) {
+    const label = { model: endpoint.modelName, version: route.version.version };
+    const made: BatcherEntry = { promise: sessionFor(route.version, label).then((s) => new Batcher(s, route.signature, endpoint.maxBatch, endpoint.maxWaitMs, label)) };
+    made.promise.then((b) => (made.loaded = b), () => all.get(key) === made && all.delete(key));
+    all.set(key, (entry = made));
   }
-  return b.then((x) => withSettings(x, endpoint));
+  return entry.promise.then((b) => withSettings(b, endpoint));
 }
 
 function withSettings(b: Batcher, endpoint: BatchSettings): Batcher {
@@ -80,13 +79,12 @@ export async function warmRoute(endpoint: BatchSettings, route: Pick<Route, "ver
 export async function releaseUnrouted(routed: LiveEndpoint[], idleMs: number): Promise<number> {
   const keep = new Set(routed.flatMap((e) => e.routes.map((r) => `${e.id}:${r.version.id}`)));
   const all = batchers();
-  const settled = await Promise.all([...all].map(async ([key, b]) => [key, b, await b.catch(() => null)] as const));
+  const settled = await Promise.all([...all].map(async ([key, entry]) => [key, entry, await entry.promise.catch(() => null)] as const));
   const now = Date.now();
   const released: { versionId: number; label: { model: string; version: number } }[] = [];
-  for (const [key, promise, batcher] of settled) {
-    if (all.get(key) !== promise || keep.has(key) || !batcher?.idle || now - batcher.lastUsed < idleMs) continue;
+  for (const [key, entry, batcher] of settled) {
+    if (all.get(key) !== entry || keep.has(key) || !batcher?.idle || now - batcher.lastUsed < idleMs) continue;
     all.delete(key);
-    ready().delete(key);
     released.push({ versionId: Number(key.split(":")[1]), label: batcher.label });
   }
   const inUse = new Set([...all.keys()].map((k) => Number(k.split(":")[1])));
