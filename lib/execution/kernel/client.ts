@@ -8,8 +8,10 @@ import { channelsPath, interruptKernel, type JupyterServer, restartKernel } from
 
 /** A quiet request given up on (a timeout) is remembered this long, so its late status is still not the kernel's. */
 const QUIET_LINGER_MS = 10_000;
-/** How long a fresh socket may take to prove that iopub flows. */
+/** How long each probe of a fresh socket waits for iopub to answer. */
 const PROBE_MS = 3000;
+/** Probes of a silent socket before it is dropped and opened again (see iopubFlows). */
+const PROBE_TRIES = 3;
 const CONNECT_ATTEMPTS = 5;
 /** What ws says when a server picked no subprotocol: one that speaks only JSON. */
 const NO_SUBPROTOCOL = "Server sent no subprotocol";
@@ -33,6 +35,8 @@ export interface ClientEvents {
 export class KernelClient {
   private ws: WebSocket | null = null;
   private readonly futures = new Map<string, KernelFuture>();
+  /** Told of every iopub message on the current socket while connect() waits for one. */
+  private onIopub: (() => void) | null = null;
 
   constructor(
     readonly server: JupyterServer,
@@ -59,7 +63,7 @@ export class KernelClient {
   async connect(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       await this.openSocket();
-      if (await this.iopubFlows()) return;
+      if (await this.iopubFlows(PROBE_TRIES)) return;
       this.drop();
       if (attempt >= CONNECT_ATTEMPTS) throw new Error("the kernel's output channel stayed silent");
       await new Promise((r) => setTimeout(r, 500 * attempt));
@@ -180,17 +184,38 @@ export class KernelClient {
     (ws as unknown as { _socket?: { setNoDelay?: (b: boolean) => void } })._socket?.setNoDelay?.(true);
   }
 
-  private iopubFlows(): Promise<boolean> {
+  /**
+   * Any iopub message proves it, a resumed session's replay included, and a socket that has
+   * heard nothing yet is probed `tries` times before it is dropped: Jupyter hands a resumed
+   * session's kept output to the first socket only, after its own probe of the kernel, so
+   * dropping a socket on a machine busy enough to take seconds over that lost the output
+   * (seen under a load average of 9: a cell's output, kept across a restart, never came).
+   */
+  private async iopubFlows(tries: number): Promise<boolean> {
+    let heard = false;
+    let wake = () => {};
+    this.onIopub = () => ((heard = true), wake());
+    try {
+      for (let i = 0; i < tries && !heard; i++) await this.probe(new Promise<void>((r) => (wake = r)));
+      return heard;
+    } finally {
+      this.onIopub = null;
+    }
+  }
+
+  /** A kernel_info_request, waited for up to PROBE_MS or until `heard` settles. */
+  private probe(heard: Promise<void>): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), PROBE_MS);
-      const done = (ok: boolean) => {
+      const timer = setTimeout(() => done(), PROBE_MS);
+      const done = () => {
         clearTimeout(timer);
-        resolve(ok);
+        resolve();
       };
-      const probe = this.track(crypto.randomUUID(), true, { onIOPub: () => done(true) });
+      void heard.then(done);
+      const probe = this.track(crypto.randomUUID(), true, {});
       const m = message("shell", "kernel_info_request", {}, this.session);
       m.header.msg_id = probe.msgId;
-      if (!this.send(m)) done(false);
+      if (!this.send(m)) done();
       setTimeout(() => probe.dispose("probe over"), PROBE_MS + QUIET_LINGER_MS).unref();
     });
   }
@@ -203,6 +228,7 @@ export class KernelClient {
 
   private onMessage(m: JupyterMessage | null) {
     if (!m) return;
+    if (m.channel === "iopub") this.onIopub?.();
     const parent = parentId(m);
     const future = parent ? this.futures.get(parent) : undefined;
     future?.handle(m);
