@@ -45,6 +45,26 @@ const INTERRUPTING = ["keydown", "pointerdown", "wheel"] as const;
 /** An event that answers a run: anything but a cell being queued or starting, or the kernel going busy with it. */
 const answers = (e: NotebookEvent) => (e.type === "execution" ? e.status !== "queued" && e.status !== "running" : !(e.type === "kernel" && e.state === "busy"));
 
+/**
+ * Runs `fn` once the next frame has been painted: a task posted from that frame's animation
+ * callbacks runs after its paint. A hidden tab paints no frames: the timer stands in.
+ */
+function afterNextPaint(fn: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    fn();
+  };
+  const timer = setTimeout(run, 100);
+  requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = run;
+    ch.port2.postMessage(0);
+  });
+}
+
 /** The REST twins of channel commands, for while the socket is down; the others (completion, help) wait for it. */
 const REST: Partial<Record<ChannelOp, string>> = { execute: "execute", interrupt: "kernel/interrupt", restart: "kernel/restart", input: "input" };
 
@@ -77,6 +97,14 @@ export class NotebookController {
   /** While a run key's answer is held (holdView): its end timer and the focus move it made. */
   private viewHold: ReturnType<typeof setTimeout> | null = null;
   private heldFocus: (() => void) | null = null;
+  /**
+   * Events not applied yet, in order: during a hold, those before its answer (each would cost
+   * a render on the answer's way to the screen: the kernel's state is not held); after the
+   * answer, those arriving before the frame that paints it (the cell's end and the kernel's
+   * idle, a render each inside that frame), applied once it is painted.
+   */
+  private waiting: NotebookEvent[] = [];
+  private answerUnpainted = false;
   private trash: { cell: CellModel; run: RunState; index: number }[] = [];
   private channel: NotebookChannel | null = null;
   private caughtUp = false;
@@ -111,8 +139,17 @@ export class NotebookController {
     });
     this.channel = openChannel(this.notebookId, {
       apply: (events) => {
-        if (this.viewHold && events.some(answers)) this.releaseView();
-        applyEvents(this, events);
+        this.waiting.push(...events);
+        if (this.viewHold) {
+          if (!events.some(answers)) return;
+          this.releaseView(); // applies the waiting events, the answer with them
+          this.answerUnpainted = true;
+          return afterNextPaint(() => {
+            this.answerUnpainted = false;
+            if (!this.viewHold) this.applyWaiting();
+          });
+        }
+        if (!this.answerUnpainted) this.applyWaiting();
       },
       connected: (open) => {
         // Back after a drop: the kernel (or the server) may have changed meanwhile.
@@ -251,6 +288,11 @@ export class NotebookController {
     this.heldFocus = null;
     this.store.release();
     focus?.();
+    this.applyWaiting();
+  }
+
+  private applyWaiting(): void {
+    if (this.waiting.length) applyEvents(this, this.waiting.splice(0));
   }
 
   /** Moves focus to a cell's wrapper now, or once it has rendered (a new cell). */
