@@ -62,6 +62,8 @@ export interface LoadResult {
   samples?: [number, number, number, number, number][];
   /** open loop, `record`: answers per model version */
   versions?: Record<string, number>;
+  /** open loop: per 20 ms of scheduled time from `from` (epoch ms), the worst latency and the connections opened */
+  buckets?: { from: number; step_ms: number; max_ms: number[]; new_connections: number[] };
 }
 
 /** A process's niceness, from /proc. */
@@ -152,6 +154,16 @@ function loadClient() {
     const total = Math.round(job.rate * (job.warmupS + job.durationS));
     let sent = 0;
     let answered = 0;
+    // typed arrays: the client's own garbage must not add to the tail it measures
+    const STEP = 20;
+    const bucketMax = new Float64Array(Math.ceil((job.warmupS + job.durationS) * (1000 / STEP)) + 1);
+    const bucketNew = new Uint32Array(bucketMax.length);
+    const finishOpen = () => {
+      agent.destroy();
+      const r = { ...quantiles(lat, requests, errors, job.durationS), all_requests: all };
+      const buckets = { from: performance.timeOrigin + t0, step_ms: STEP, max_ms: Array.from(bucketMax, (x) => +x.toFixed(2)), new_connections: Array.from(bucketNew) };
+      process.send!(record ? { ...r, samples, versions, buckets } : { ...r, buckets });
+    };
     const tick = () => {
       const t = performance.now();
       while (sent < total && t0 + sent * interval <= t) {
@@ -160,6 +172,9 @@ function loadClient() {
         send((status, text, how) => {
           const l = performance.now() - scheduled;
           all++;
+          const b = Math.floor((scheduled - t0) / STEP);
+          if (l > bucketMax[b]!) bucketMax[b] = l;
+          if (how === 1) bucketNew[b]!++;
           if (scheduled >= measureFrom) {
             requests++;
             if (status !== 200) errors++;
@@ -170,7 +185,7 @@ function loadClient() {
               versions[v] = (versions[v] ?? 0) + 1;
             }
           }
-          if (++answered === total) finish();
+          if (++answered === total) finishOpen();
         });
       }
       if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
@@ -595,11 +610,30 @@ print(json.dumps(versions))`);
     log(`2. latency open-loop at ${half}/s`);
     const open = (rate: number, durationS: number, record = false): Job => ({ mode: "open", rate, warmupS: WARMUP, durationS, record, ...kilnTarget });
     const handedBeforeLatency = await handedConnections();
+    const latencySched = schedSampler({ kiln: cpuPids.kiln!, serving: cpuPids.serving!, client: [client.pid!] });
     const l = await drive(open(half, 2 * SECONDS), ["kiln", "serving"]);
+    latencySched.stop();
+    const worstAround = (() => {
+      // Where the p99 came from: 20 ms steps around the worst one, each process's CPU and
+      // run-queue wait in it, and the connections the client opened (a stall's cascade).
+      const bk = l.buckets!;
+      const first = Math.ceil((WARMUP * 1000) / bk.step_ms);
+      let worst = first;
+      for (let i = first; i < bk.max_ms.length; i++) if (bk.max_ms[i]! > bk.max_ms[worst]!) worst = i;
+      const from = Math.max(first, worst - 25);
+      const to = Math.min(bk.max_ms.length, worst + 25);
+      const procs = latencySched.between(bk.from + from * bk.step_ms, bk.from + to * bk.step_ms, bk.step_ms);
+      const steps_over_p99 = bk.max_ms.slice(first).filter((x) => x > l.p99_ms).length;
+      return {
+        steps_of_20ms_with_a_request_over_p99: steps_over_p99,
+        timeline: procs.map((p, i) => ({ at_ms: (from + i - worst) * bk.step_ms, max_latency_ms: bk.max_ms[from + i], client_new_connections: bk.new_connections[from + i], ...p })),
+      };
+    })();
     const latency = {
       rate: half, achieved_rps: l.rps, requests: l.requests, errors: l.errors, connections_handed: (await handedConnections()) - handedBeforeLatency,
       p50_ms: l.p50_ms, p99_ms: l.p99_ms, p999_ms: l.p999_ms, max_ms: l.max_ms,
       target_p99_ms: 10, met: l.p99_ms < 10 && l.errors === 0, load_average: l.load_average,
+      around_the_worst_request: worstAround,
     };
 
     // 3. Dynamic batching at concurrency 256, against concurrency 32 measured again beside it:
