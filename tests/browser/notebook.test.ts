@@ -93,6 +93,18 @@ test("a run key pressed right after typing runs exactly what was typed: the note
   await page.keyboard.press("Control+Enter");
   await expect.poll(() => outputsOf(page, 1).innerText(), { timeout: 30_000 }).toContain("42");
   expect(await cells(page).nth(1).locator(".cm-content").innerText()).toBe("40+2");
+  // Run again, the kernel warm, so answers come within the run key's hold: what comes after an
+  // answer (the cell's end with its count, the kernel idle) is applied once the answer is painted
+  // (controller.waiting), never left waiting for the next key.
+  const count = cells(page).nth(1).locator('[data-testid="execution-count"]');
+  for (let i = 0; i < 4; i++) {
+    await expect.poll(() => count.innerText(), { timeout: 10_000 }).toMatch(/\[\d+\]/);
+    const before = await count.innerText();
+    await page.keyboard.press("Control+Enter");
+    await expect.poll(() => count.innerText(), { timeout: 10_000 }).not.toBe(before);
+  }
+  await expect.poll(() => count.innerText(), { timeout: 10_000 }).toMatch(/\[\d+\]/);
+  await expect.poll(() => page.getByTestId("kernel-status").innerText(), { timeout: 10_000 }).toMatch(/idle/i);
   expect(await cells(page).nth(1).getAttribute("class")).toContain("nb-selected"); // Ctrl+Enter stays
   expect(await cells(page).count()).toBe(2);
 }, 120_000);
