@@ -2,7 +2,6 @@ import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
 import type http from "node:http";
 import type net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import client from "prom-client";
 import { getConfig } from "../../config";
@@ -12,6 +11,7 @@ import { type LiveEndpoint, loadEndpoint, onEndpointChange, type Route } from ".
 import { type EndpointStats, sumStats } from "../stats";
 import { forwardRequest } from "./forward";
 import { connectRpc, type Rpc } from "./rpc";
+import { makePrivateDir } from "./private-dir";
 import { LISTENING, type PortName, SharedPort } from "./shared-port";
 import { deliver, ownHandling, sorter } from "./sniff";
 
@@ -77,7 +77,7 @@ class ServingProcesses {
 
   /** Starts them; `back` is the HTTP server (Kiln's handlers) that answers what they forward here. */
   async start(back: http.Server): Promise<void> {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "kiln-serving-")); // 0700: only Kiln's account reaches the sockets
+    this.dir = makePrivateDir();
     this.back = back;
     // counted there: this process's empty copies would repeat their names in /metrics
     for (const name of SERVING_METRICS) metrics().registry.removeSingleMetric(name);
