@@ -287,8 +287,11 @@ export class NotebookController {
     const focus = this.heldFocus;
     this.heldFocus = null;
     this.store.release();
-    focus?.();
     this.applyWaiting();
+    // After React's render (a microtask, asked for by the changes above): the focus move's
+    // layout (scrollIntoView) is then the new page's, the one the frame paints, not the old
+    // page's laid out once more; and the next cell is scrolled to where the output left it.
+    if (focus) queueMicrotask(focus);
   }
 
   private applyWaiting(): void {
