@@ -42,7 +42,13 @@ export async function directKernel(user: string, kernelId: string) {
     execute: (code: string) => request("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, true),
     /** complete_request to its reply. */
     complete: (code: string, cursorPos: number) => request("complete_request", { code, cursor_pos: cursorPos }, false),
-    close: () => ws.close(),
+    /** Resolves once the socket is closed: Jupyter no longer relays the kernel's output to it. */
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (ws.readyState === WebSocket.CLOSED) return resolve();
+        ws.once("close", () => resolve());
+        ws.close();
+      }),
   };
 }
 

@@ -10,7 +10,7 @@
  * Server's socket (execute_request to reply and idle, one beside each Shift+Enter round;
  * complete_request to reply), and what the page adds over the kernel's p50.
  * Prints JSON; writes bench/results/notebook-latency.json.
- * usage: node --import tsx bench/notebook-latency.ts [--rounds 30] [--only run] [--trace FILE] [--chord-gap-ms 60]
+ * usage: node --import tsx bench/notebook-latency.ts [--rounds 30] [--only run] [--trace FILE] [--chord-gap-ms 60] [--direct-open]
  *   --trace writes Chromium's trace of the last five Shift+Enter rounds (chrome://tracing, Perfetto).
  */
 import fs from "node:fs";
@@ -30,6 +30,7 @@ const arg = (name: string) => (process.argv.includes(name) ? process.argv[proces
 const ROUNDS = Number(arg("--rounds") ?? 30) || 30;
 const ONLY_RUN = arg("--only") === "run";
 const TRACE = arg("--trace");
+const DIRECT_OPEN = process.argv.includes("--direct-open");
 
 // When a change to the DOM is on screen: a task posted once the frame that shows it has been
 // painted. A change made during a frame's animation callbacks (the editor applies events
@@ -188,15 +189,28 @@ try {
   const phases = { sent: [] as number[], output: [] as number[], dom: [] as number[] };
   const cdp = TRACE ? await ctx.newCDPSession(page) : null;
   let direct: Awaited<ReturnType<typeof directKernel>> | null = null;
+  let kernelId: string | undefined;
   for (let i = 0; i < ROUNDS + 5; i++) {
     if (cdp && i === ROUNDS) await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,renderer.scheduler,disabled-by-default-renderer.scheduler,blink,input,benchmark,disabled-by-default-devtools.timeline.stack,devtools.timeline.frame", transferMode: "ReturnAsStream" });
     await typeInto(page, 0, `${1000 + i}+1`);
     await page.evaluate(`(${ARM})(${JSON.stringify(String(1001 + i))})`);
     await pressChord(page, "Shift", "Enter");
     const took = (await page.evaluate("window.__took")) as { total: number; sent: number | null; output: number | null; dom: number };
-    // the kernel exists once the first cell ran
-    direct ??= await directKernel(user, (await (await page.request.get(`/api/notebooks/${id}/kernel`)).json()).kernel_id as string);
+    // The kernel exists once the first cell ran. The direct socket is open only for its own
+    // round (--direct-open: for the whole run): while a second client is connected, Jupyter
+    // Server relays every iopub message of the kernel to it too, Shift+Enter's included, which
+    // slows the very round trip measured beside it. A warm-up execution on each new socket
+    // first: Jupyter Server nudges a new connection's kernel (kernel_info) before its requests.
+    kernelId ??= (await (await page.request.get(`/api/notebooks/${id}/kernel`)).json()).kernel_id as string;
+    if (!direct) {
+      direct = await directKernel(user, kernelId!);
+      await direct.execute("pass");
+    }
     const straight = await direct.execute(`${2000 + i}+1`);
+    if (!DIRECT_OPEN) {
+      await direct.close();
+      direct = null;
+    }
     if (i < 5) continue;
     run.push(took.total);
     directRun.push(straight);
@@ -246,8 +260,9 @@ try {
     log("channel and direct completion rounds");
     const channel = ((await page.evaluate(`(${CHANNEL_COMPLETE})([${id}, ${ROUNDS + 5}])`)) as number[]).slice(5);
     const directComplete: number[] = [];
+    direct ??= await directKernel(user, kernelId!);
     for (let i = 0; i < ROUNDS + 5; i++) {
-      const t = await direct!.complete("np.ar", 5);
+      const t = await direct.complete("np.ar", 5);
       if (i >= 5) directComplete.push(t);
     }
     Object.assign(report, {
@@ -256,7 +271,7 @@ try {
       baseline_direct_kernel_complete_ms: summary(directComplete),
     });
   }
-  direct?.close();
+  await direct?.close();
   await page.request.delete(`/hub/api/users/${user}/server`);
   fs.mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
   fs.writeFileSync(path.join(ROOT, "bench", "results", "notebook-latency.json"), JSON.stringify(report, null, 2));
