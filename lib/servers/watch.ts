@@ -18,6 +18,7 @@ import { spawner } from "../spawners/registry";
 import { emitProgress, progressKey } from "./progress";
 import { overGpuQuota } from "../gpus/over-quota";
 import { recordProxyActivity } from "./activity";
+import { pacer, unpaced } from "./pace";
 import { forget } from "./forget";
 import { finishOrphans } from "./orphans";
 
@@ -26,14 +27,17 @@ export const WATCH_LEASE = "server-watch";
 export const BLOB_SWEEP = "blob-sweep";
 
 /** One pass: servers whose container died are reported stopped; idle ones are culled. */
-export async function pollServers(db: Db): Promise<void> {
+export async function pollServers(db: Db, pace = unpaced): Promise<void> {
   for (const row of await db.select().from(servers).where(eq(servers.status, "ready"))) {
+    await pace();
     const exit = await spawner(row.spawner).poll(row.state).catch(() => null);
     if (exit !== null) await forget(db, row, `its container exited (status ${exit})`);
     else await endRunsOfGoneKernels(db, row).catch((e) => logger().warn({ err: e, server: row.id }, "could not check the server's kernels"));
   }
   const c = getConfig().servers;
+  await pace();
   for (const { server, reason } of await idleServers(db, c.idleTimeoutS, c.gpuIdleTimeoutS)) await forget(db, server, reason);
+  await pace();
   const running = await db.select().from(servers).where(eq(servers.status, "ready"));
   const warn = (row: ServerRow, message: string) => emitProgress(progressKey(row.userId, row.name), { progress: 100, message });
   for (const { server, reason } of await overGpuQuota(db, running, warn)) await forget(db, server, reason);
@@ -43,9 +47,11 @@ export async function pollServers(db: Db): Promise<void> {
  * Each ready server's kernel-API socket has a live listener: where the replica listening on
  * it died, this one listens again (adopt never takes a socket another replica answers on).
  */
-async function adoptAll(db: Db) {
-  for (const row of await db.select().from(servers).where(eq(servers.status, "ready")))
+async function adoptAll(db: Db, pace = unpaced) {
+  for (const row of await db.select().from(servers).where(eq(servers.status, "ready"))) {
+    await pace();
     await spawner(row.spawner).adopt(row.state, row.id).catch((e) => logger().warn({ err: e, server: row.id }, "could not re-adopt a server"));
+  }
 }
 
 /** The blob store's mark and sweep and the homes past their grace: due every KILN_BLOB_SWEEP_INTERVAL, on one replica. */
@@ -62,12 +68,15 @@ async function sweepBlobs(db: Db) {
  * the blob sweep. The lease keeper renews it every two seconds, whatever the poll interval:
  * a holder that dies is replaced within its 6 s TTL and one poll of the next.
  */
-async function leadPass(db: Db, force: boolean): Promise<boolean> {
+async function leadPass(db: Db, force: boolean, pace = unpaced): Promise<boolean> {
   if (!(await keepLease(db, WATCH_LEASE, { force }))) return false;
-  await adoptAll(db);
+  await adoptAll(db, pace);
+  await pace();
   await finishOrphans(db);
-  await pollServers(db);
+  await pollServers(db, pace);
+  await pace();
   await purgeStaleUploads(db); // uploads never committed: invisible, and gone after a day
+  await pace();
   await sweepBlobs(db);
   return true;
 }
@@ -89,21 +98,25 @@ export async function startServerWatch(db: Db, intervalMs = getConfig().servers.
   await finishOrphans(db, { othersAreGone: single }).catch((e) => logger().warn({ err: e }, "could not finish interrupted spawns"));
   await endRunsOfVanishedServers(db).catch((e) => logger().warn({ err: e }, "could not end the runs of vanished servers"));
   await leadPass(db, single).catch((e) => logger().warn({ err: e }, "server poll failed"));
-  let running = false;
+  let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    recordProxyActivity(db)
+    const pace = pacer(); // a pass in slices: the serving processes, at a lower priority, wait no longer than one
+    running = recordProxyActivity(db)
+      .then(pace)
       .then(() => pruneKernelApiSockets())
-      .then(() => leadPass(db, single))
+      .then(pace)
+      .then(() => leadPass(db, single, pace))
+      .then(() => undefined)
       .catch((e) => logger().warn({ err: e }, "server poll failed"))
-      .finally(() => (running = false));
+      .finally(() => (running = null));
   }, intervalMs);
   timer.unref();
   return {
     // A clean shutdown hands the work on at once rather than after the lease runs out.
-    stop: () => {
+    stop: async () => {
       clearInterval(timer);
+      await running; // a pass between its slices finishes first, not after the lease is dropped
       return dropLease(db, WATCH_LEASE);
     },
   };
