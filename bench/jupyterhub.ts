@@ -33,6 +33,8 @@ c.JupyterHub.load_roles = [{"name": "bench", "scopes": ["admin:users", "admin:se
 c.JupyterHub.services = [{"name": "bench", "api_token": "${token}"}]
 c.Spawner.args = ["--allow-root"]
 c.Spawner.notebook_dir = "${dir}"
+# the simple spawner's homes default to /tmp/{username}: here they go with the rest
+c.SimpleLocalProcessSpawner.home_dir_template = "${dir}/home/{username}"
 `,
   );
   const env = { ...process.env, PATH: `${path.join(ROOT, "node_modules", ".bin")}:${process.env.PATH}` };
