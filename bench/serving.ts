@@ -123,9 +123,10 @@ function loadClient() {
     let requests = 0;
     let errors = 0;
     let all = 0;
-    const finish = () => {
+    /** The result to the bench's process; `extra`: what the open loop adds (its buckets). */
+    const finish = (extra: Partial<LoadResult> = {}) => {
       agent.destroy();
-      const r = { ...quantiles(lat, requests, errors, job.durationS), all_requests: all };
+      const r = { ...quantiles(lat, requests, errors, job.durationS), all_requests: all, ...extra };
       process.send!(record ? { ...r, samples, versions } : r);
     };
 
@@ -158,12 +159,7 @@ function loadClient() {
     const STEP = 20;
     const bucketMax = new Float64Array(Math.ceil((job.warmupS + job.durationS) * (1000 / STEP)) + 1);
     const bucketNew = new Uint32Array(bucketMax.length);
-    const finishOpen = () => {
-      agent.destroy();
-      const r = { ...quantiles(lat, requests, errors, job.durationS), all_requests: all };
-      const buckets = { from: performance.timeOrigin + t0, step_ms: STEP, max_ms: Array.from(bucketMax, (x) => +x.toFixed(2)), new_connections: Array.from(bucketNew) };
-      process.send!(record ? { ...r, samples, versions, buckets } : { ...r, buckets });
-    };
+    const buckets = () => ({ from: performance.timeOrigin + t0, step_ms: STEP, max_ms: Array.from(bucketMax, (x) => +x.toFixed(2)), new_connections: Array.from(bucketNew) });
     const tick = () => {
       const t = performance.now();
       while (sent < total && t0 + sent * interval <= t) {
@@ -185,7 +181,7 @@ function loadClient() {
               versions[v] = (versions[v] ?? 0) + 1;
             }
           }
-          if (++answered === total) finishOpen();
+          if (++answered === total) finish({ buckets: buckets() });
         });
       }
       if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));

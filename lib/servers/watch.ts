@@ -98,7 +98,7 @@ export async function startServerWatch(db: Db, intervalMs = getConfig().servers.
   await finishOrphans(db, { othersAreGone: single }).catch((e) => logger().warn({ err: e }, "could not finish interrupted spawns"));
   await endRunsOfVanishedServers(db).catch((e) => logger().warn({ err: e }, "could not end the runs of vanished servers"));
   await leadPass(db, single).catch((e) => logger().warn({ err: e }, "server poll failed"));
-  let running: Promise<void> | null = null;
+  let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (running) return;
     const pace = pacer(); // a pass in slices: the serving processes, at a lower priority, wait no longer than one
@@ -107,7 +107,6 @@ export async function startServerWatch(db: Db, intervalMs = getConfig().servers.
       .then(() => pruneKernelApiSockets())
       .then(pace)
       .then(() => leadPass(db, single, pace))
-      .then(() => undefined)
       .catch((e) => logger().warn({ err: e }, "server poll failed"))
       .finally(() => (running = null));
   }, intervalMs);
