@@ -7,6 +7,7 @@ import { closeKernelApiSocket, openKernelApiSocket, socketOwner } from "../kerne
 import { logger } from "../log";
 import { containerSpec, type ContainerPlan, ensureHomeVolume, homeVolumeName, jobCommand, jobEnv, jobLabels, serverContainerName, serverLabels } from "./docker-container";
 import { releaseMountPoint } from "./host-mount";
+import { removeContainer } from "./remove-container";
 import { jupyterSocketMode, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
 import type { HomeOwner, JobHandle, JobRunner, JobSpec, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
 import { upstreamOf } from "./upstream";
@@ -94,7 +95,7 @@ export class DockerSpawner implements Spawner, JobRunner {
       // Side by side, they are one engine round trip instead of three.
       const [home] = await Promise.all([
         ensureHomeVolume(this.docker, this.options, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome }),
-        this.docker.getContainer(name).remove({ force: true }).catch(() => {}), // a leftover from a crash
+        removeContainer(this.docker, name), // a leftover from a crash
         openKernelApiSocket(run.apiSocket, socketOwner.server(spec.serverId)),
       ]);
       const container = await this.create({
@@ -114,7 +115,7 @@ export class DockerSpawner implements Spawner, JobRunner {
       if (spec.cpu < STARTUP_CPU) await container.update({ NanoCpus: Math.round(spec.cpu * 1e9) });
     } catch (e) {
       // A server that never answered gets no graceful stop: its PID 1 may ignore SIGTERM.
-      if (state.containerId) await this.docker.getContainer(state.containerId).remove({ force: true }).catch(() => {});
+      if (state.containerId) await removeContainer(this.docker, state.containerId);
       await this.release(state);
       throw e;
     }
@@ -137,7 +138,7 @@ export class DockerSpawner implements Spawner, JobRunner {
     try {
       const [home] = await Promise.all([
         ensureHomeVolume(this.docker, this.options, { id: spec.userId, name: spec.user, legacyHome: spec.legacyHome }),
-        this.docker.getContainer(name).remove({ force: true }).catch(() => {}),
+        removeContainer(this.docker, name),
         openKernelApiSocket(run.apiSocket, socketOwner.run(spec.runId)),
       ]);
       await spec.onLaunch?.(state);
@@ -181,7 +182,7 @@ export class DockerSpawner implements Spawner, JobRunner {
 
   async stopJob(state: SpawnerState): Promise<void> {
     const s = state as DockerState;
-    if (s.containerId) await this.docker.getContainer(s.containerId).remove({ force: true }).catch(() => {});
+    if (s.containerId) await removeContainer(this.docker, s.containerId);
     await this.release(s);
   }
 
@@ -189,9 +190,7 @@ export class DockerSpawner implements Spawner, JobRunner {
     const s = state as DockerState;
     const c = this.docker.getContainer(s.containerId);
     await c.stop({ t: 5 }).catch(() => {});
-    await c.remove({ force: true }).catch((e: { statusCode?: number }) => {
-      if (e.statusCode !== 404) throw e;
-    });
+    if (!(await removeContainer(this.docker, s.containerId))) throw new Error(`the engine could not remove container ${s.containerId}`);
     await this.release(s);
   }
 
@@ -203,7 +202,7 @@ export class DockerSpawner implements Spawner, JobRunner {
   }
 
   async removeLeftovers(serverId: number): Promise<void> {
-    await this.docker.getContainer(serverContainerName(this.options, serverId)).remove({ force: true }).catch(() => {});
+    await removeContainer(this.docker, serverContainerName(this.options, serverId));
     removeRunDirs(`s${serverId}`);
   }
 

@@ -8,6 +8,7 @@ import { assignKernelApiSocket, closeKernelApiSocket, openKernelApiSocket } from
 import { ensureHomeVolume, serverContainerName } from "./docker-container";
 import type { DockerSpawner, DockerState } from "./docker";
 import { bindMount, makeSharedMountPoint, releaseMountPoint } from "./host-mount";
+import { removeContainer } from "./remove-container";
 import { jupyterSocketMode, prepareRunDirs, removeRunDirs, type RunDirs } from "./run-dirs";
 import type { ProgressEvent, SpawnSpec } from "./types";
 import { upstreamFetch } from "./upstream";
@@ -139,7 +140,7 @@ export class WarmPool {
       await bindMount(Mountpoint, slot.dir);
       await container.update({ NanoCpus: Math.round(spec.cpu * 1e9), Memory: spec.memoryMb * 1024 * 1024, MemorySwap: spec.memoryMb * 1024 * 1024 });
       const name = serverContainerName(this.o, spec.serverId);
-      await docker.getContainer(name).remove({ force: true }).catch(() => {});
+      await removeContainer(docker, name);
       await container.rename({ name });
       const run = slot.run!;
       assignKernelApiSocket(run.apiSocket, spec.serverId);
@@ -160,7 +161,7 @@ export class WarmPool {
   }
 
   private async destroy(slot: Slot) {
-    if (slot.containerId) await this.o.docker.getContainer(slot.containerId).remove({ force: true }).catch(() => {});
+    if (slot.containerId) await removeContainer(this.o.docker, slot.containerId);
     if (slot.run) await closeKernelApiSocket(slot.run.apiSocket);
     removeRunDirs(`p${slot.id}`);
     await releaseMountPoint(slot.dir).catch((e) => logger().warn({ err: e, dir: slot.dir }, "warm pool: could not release a mount point"));
@@ -172,7 +173,7 @@ export class WarmPool {
     const kept = new Set<string>();
     for (const c of all) {
       const unclaimed = c.Names.some((n) => n.startsWith(`/${this.o.prefix}-pool-`));
-      if (unclaimed) await this.o.docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+      if (unclaimed) await removeContainer(this.o.docker, c.Id);
       else kept.add(c.Labels[POOL_LABEL]!);
     }
     fs.mkdirSync(this.o.dir, { recursive: true });

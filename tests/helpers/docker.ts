@@ -36,3 +36,23 @@ export async function removeInstance(instance: string) {
   const { Volumes } = await docker.listVolumes({ filters: { label: [`org.kiln.instance=${instance}`] } }).catch(() => ({ Volumes: [] }));
   await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => {})));
 }
+
+/**
+ * Waits until no container carries these labels, and answers what is still there then
+ * (each with the engine's state and error: a removal that failed says why), [] when none.
+ * Removal on a loaded machine can take seconds; a dead container that stays is a leak.
+ */
+export async function containersLeftAfter(labels: string[], timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = await docker.listContainers({ all: true, filters: { label: labels } });
+    if (!left.length) return [];
+    if (Date.now() > deadline) {
+      return Promise.all(left.map(async (c) => {
+        const state = await docker.getContainer(c.Id).inspect().then((i) => i.State, () => null);
+        return { id: c.Id, name: c.Names[0], status: c.Status, error: state?.Error ?? null };
+      }));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, inject, test } from "vitest";
-import { docker } from "../helpers/docker";
+import { containersLeftAfter } from "../helpers/docker";
 import { call, makeUser } from "../helpers/http";
 import { makeNotebook, maxOverlap, toySpace, waitForSweep } from "../helpers/sweeps";
 
@@ -69,7 +69,7 @@ describe.each(inject("servers"))("sweeps on $backend", (s) => {
     // a pruned trial's container is gone, and its run says it was stopped
     const stopped = (await call(s.url, "GET", `/api/runs/${pruned[0].run_id}`, { token: alice.token })).body;
     expect(stopped.status).toBe("killed");
-    expect(await docker.listContainers({ all: true, filters: { label: [`org.kiln.run-id=${pruned[0].run_id}`] } })).toEqual([]);
+    expect(await containersLeftAfter([`org.kiln.run-id=${pruned[0].run_id}`])).toEqual([]);
   });
 
   test("a bad space is 400 naming the parameter; bob cannot see or cancel alice's sweep; cancel stops every trial", async () => {
@@ -100,10 +100,7 @@ describe.each(inject("servers"))("sweeps on $backend", (s) => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");
     expect(cancelled.body.trials.every((t: { status: string }) => t.status === "cancelled")).toBe(true);
-    for (const t of running.trials) {
-      for (let i = 0; i < 100 && (await docker.listContainers({ all: true, filters: { label: [`org.kiln.run-id=${t.run_id}`] } })).length; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await docker.listContainers({ all: true, filters: { label: [`org.kiln.run-id=${t.run_id}`] } })).toEqual([]);
-    }
+    for (const t of running.trials) expect(await containersLeftAfter([`org.kiln.run-id=${t.run_id}`])).toEqual([]);
     // no trial started after the cancel (by now its controller has ticked several times)
     expect((await call(s.url, "GET", `/api/sweeps/${id}`, { token: alice.token })).body.trials).toHaveLength(2);
   });
