@@ -3,6 +3,7 @@ import type { Ctx } from "../auth/principal";
 import type { Db } from "../db";
 import { endpointEvents, endpoints, endpointTraffic, type ModelVersionRow, modelVersions, type PromotionGate, users } from "../db/schema";
 import { ValidationError } from "../errors";
+import { pacer } from "../servers/pace";
 import { describeEndpoint, named, requireEndpoint, routeTraffic, selectNamedEndpoints } from "./manage";
 
 /** Sets (or clears, with null) the metric a new version must beat to be promoted on its own. */
@@ -51,7 +52,7 @@ export async function promoteIfBetter(db: Db, version: ModelVersionRow): Promise
       promote = true;
       why = `v${version.version}'s ${gate.metric} ${candidate} beats v${serving.v.version}'s ${current} (${gate.direction === "max" ? "higher" : "lower"} is better)`;
     } else why = `v${version.version}'s ${gate.metric} ${candidate} does not beat v${serving.v.version}'s ${current} (${gate.direction === "max" ? "higher" : "lower"} is better)`;
-    if (promote) await routeTraffic(db, e, [{ version, weight: 100 }]);
+    if (promote) await routeTraffic(db, e, [{ version, weight: 100 }], pacer());
     await db.insert(endpointEvents).values({ endpointId: e.id, action: promote ? "auto-promoted" : "not promoted", detail: { ...detail, reason: why }, actorId: version.registeredBy });
   }
 }

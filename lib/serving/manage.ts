@@ -6,6 +6,7 @@ import { type EndpointRow, endpointEvents, endpoints, endpointTraffic, type Mode
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, isUniqueViolation } from "../errors";
 import { actingUserId, requireOwnModel } from "../models/access";
 import { resolveVersion } from "../models/registry";
+import { pacer, unpaced } from "../servers/pace";
 import { forgetEndpoint, liveEndpointOf, publishEndpoint, refreshEndpoint } from "./live";
 import { servingProcess } from "./process/parent";
 
@@ -95,8 +96,9 @@ export async function describeEndpoint(ctx: Ctx, row: NamedEndpoint, known: { tr
  * from what was written, not read back; a change made meanwhile by another Kiln process shows
  * within the routing's refresh (live.ts), as it would after a read-back.
  */
-export async function routeTraffic(db: Db, endpoint: NamedEndpoint, routes: { version: ModelVersionRow; weight: number }[]): Promise<Traffic> {
+export async function routeTraffic(db: Db, endpoint: NamedEndpoint, routes: { version: ModelVersionRow; weight: number }[], pace = unpaced): Promise<Traffic> {
   for (const r of routes) await servingProcess().warm(endpoint, { version: r.version, signature: r.version.signature });
+  await pace();
   const before = await replaceTraffic(db, endpoint.id, routes.map((r) => ({ versionId: r.version.id, weight: r.weight })));
   await publishEndpoint(endpoint.name, liveEndpointOf(endpoint, routes.map((r) => ({ ...r.version, weight: r.weight }))));
   return before;
@@ -179,10 +181,14 @@ export async function getEndpoint({ ctx, input }: { ctx: Ctx; input: { name: str
 
 /** Which versions answer, by weight: one version is a swap or a rollback, two a canary (moved by routeTraffic). */
 export async function setTraffic({ ctx, input }: { ctx: Ctx; input: { name: string; traffic: { version: string; weight: number }[]; reason?: string } }) {
+  // A change is made while the endpoint is under load: it gives the cores back between its
+  // statements (lib/servers/pace.ts), or the serving processes (nice 10) wait behind it.
+  const pace = pacer();
   const row = await requireEndpoint(ctx, input.name);
   if (!input.traffic.length) throw new ValidationError("traffic: at least one version", "traffic");
   const resolved: { v: Awaited<ReturnType<typeof resolveVersion>>; weight: number }[] = [];
   for (const [i, t] of input.traffic.entries()) {
+    await pace();
     const v = await resolveVersion(ctx.db, row.modelId, t.version).catch(() => {
       throw new ValidationError(`traffic[${i}].version: no version or alias ${JSON.stringify(t.version)} of this endpoint's model`, `traffic[${i}].version`);
     });
@@ -190,9 +196,11 @@ export async function setTraffic({ ctx, input }: { ctx: Ctx; input: { name: stri
     resolved.push({ v, weight: t.weight });
   }
   if (resolved.every((r) => r.weight === 0)) throw new ValidationError("traffic: some version must have a weight above 0", "traffic");
-  const before = await routeTraffic(ctx.db, row, resolved.map((r) => ({ version: r.v, weight: r.weight })));
+  const before = await routeTraffic(ctx.db, row, resolved.map((r) => ({ version: r.v, weight: r.weight })), pace);
   const after = resolved.map((r) => ({ version: r.v.version, weight: r.weight }));
+  await pace();
   await record(ctx, row.id, after.length > 1 ? "canary" : "deploy", { before, after, ...(input.reason ? { reason: input.reason } : {}) });
+  await pace();
   return describeEndpoint(ctx, row, { traffic: [...after].sort(heaviestFirst) });
 }
 
