@@ -120,11 +120,14 @@ test("KILN_SERVING_PORT answers models and nothing else, accepted by the serving
   await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
   try {
     const taken = (holder.address() as net.AddressInfo).port;
-    const failed = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-port-taken"), KILN_SERVING_PORT: String(taken) }, waitMs: 60_000 }).then(
+    // its own temporary folder: what it leaves there (its serving sockets' folder) is seen
+    const tmp = tempDir("serving-port-taken-tmp");
+    const failed = await startKiln({ env: { KILN_DATA_DIR: tempDir("serving-port-taken"), KILN_SERVING_PORT: String(taken), TMPDIR: tmp }, waitMs: 60_000 }).then(
       async (k) => (await k.stop(), null),
       (e: Error) => e.message,
     );
     expect(failed).toMatch(new RegExp(`kiln: KILN_SERVING_PORT ${taken}: listen EADDRINUSE`));
+    expect(fs.readdirSync(tmp).filter((n) => n.startsWith("kiln-serving-"))).toEqual([]);
     // Kiln's own port taken (the holder drops each connection, so the health check fails fast)
     holder.on("connection", (socket) => socket.destroy());
     const ownTaken = await startKiln({ env: { KILN_DATA_DIR: tempDir("kiln-port-taken"), PORT: String(taken) }, waitMs: 60_000 }).then(

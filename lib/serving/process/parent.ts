@@ -78,6 +78,9 @@ class ServingProcesses {
   /** Starts them; `back` is the HTTP server (Kiln's handlers) that answers what they forward here. */
   async start(back: http.Server): Promise<void> {
     this.dir = makePrivateDir();
+    // Kiln stopped at start-up (a port it cannot have) exits with no stop(): its sockets' folder goes too.
+    const dir = this.dir;
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     this.back = back;
     // counted there: this process's empty copies would repeat their names in /metrics
     for (const name of SERVING_METRICS) metrics().registry.removeSingleMetric(name);
