@@ -3,13 +3,14 @@ import { logger } from "../log";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** How many times, and how long first between, a failed removal is tried again. */
+/** How many times a failed removal is tried, and the pause between: doubling from the first, up to the most. */
 export interface RemoveRetry {
   attempts: number;
   firstDelayMs: number;
+  maxDelayMs?: number;
 }
 
-const DEFAULT_RETRY: RemoveRetry = { attempts: 7, firstDelayMs: 250 };
+const DEFAULT_RETRY: RemoveRetry = { attempts: 7, firstDelayMs: 250, maxDelayMs: 8000 };
 
 /**
  * Removes a container for good, killing it first if it runs; true once it is gone.
@@ -28,7 +29,7 @@ export async function removeContainer(docker: Docker, id: string, retry: RemoveR
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
     if (attempt > 0) {
       await sleep(delay);
-      delay *= 2;
+      delay = Math.min(delay * 2, retry.maxDelayMs ?? Number.POSITIVE_INFINITY);
     }
     try {
       await docker.getContainer(id).remove({ force: true });
