@@ -14,7 +14,9 @@ import { logger } from "../log";
 import { idleServers } from "./cull";
 import { endRunsOfGoneKernels } from "../runs/foreign-kernel";
 import { endRunsOfVanishedServers } from "../runs/lifecycle";
-import { spawner } from "../spawners/registry";
+import type { DockerSpawner } from "../spawners/docker";
+import { defaultSpawner, spawner } from "../spawners/registry";
+import { sweepEndedJobs } from "../jobs/sweep";
 import { emitProgress, progressKey } from "./progress";
 import { overGpuQuota } from "../gpus/over-quota";
 import { recordProxyActivity } from "./activity";
@@ -65,8 +67,9 @@ async function sweepBlobs(db: Db) {
 /**
  * The work only one replica does, under the watch lease: dead containers, the culler, GPU
  * quotas, kernel-API sockets nobody listens on, spawns whose replica died, stale uploads,
- * the blob sweep. The lease keeper renews it every two seconds, whatever the poll interval:
- * a holder that dies is replaced within its 6 s TTL and one poll of the next.
+ * the blob sweep, the containers of ended jobs. The lease keeper renews it every two
+ * seconds, whatever the poll interval: a holder that dies is replaced within its 6 s TTL and
+ * one poll of the next.
  */
 async function leadPass(db: Db, force: boolean, pace = unpaced): Promise<boolean> {
   if (!(await keepLease(db, WATCH_LEASE, { force }))) return false;
@@ -78,6 +81,10 @@ async function leadPass(db: Db, force: boolean, pace = unpaced): Promise<boolean
   await purgeStaleUploads(db); // uploads never committed: invisible, and gone after a day
   await pace();
   await sweepBlobs(db);
+  if (defaultSpawner() === "docker") {
+    await pace();
+    await sweepEndedJobs(db, spawner("docker") as DockerSpawner).catch((e) => logger().warn({ err: e }, "could not sweep the containers of ended jobs"));
+  }
   return true;
 }
 

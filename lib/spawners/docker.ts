@@ -201,6 +201,23 @@ export class DockerSpawner implements Spawner, JobRunner {
     if (s.poolDir) await releaseMountPoint(s.poolDir);
   }
 
+  /**
+   * Removes the containers of this deployment's jobs (named by its prefix: another Kiln on
+   * the same engine keeps its own) whose run `ended` says is over; answers their run ids.
+   */
+  async removeEndedJobs(ended: (runIds: number[]) => Promise<Set<number>>): Promise<number[]> {
+    const mine = `/${this.options.prefix}-r`;
+    const jobs = (await this.docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${this.options.instance}`, "org.kiln.run-id"] } }))
+      .filter((c) => c.Names.some((n) => n.startsWith(mine) && n.slice(mine.length) === c.Labels["org.kiln.run-id"]))
+      .map((c) => ({ id: c.Id, runId: Number(c.Labels["org.kiln.run-id"]) }))
+      .filter((j) => Number.isSafeInteger(j.runId));
+    if (!jobs.length) return [];
+    const over = await ended(jobs.map((j) => j.runId));
+    const removed: number[] = [];
+    for (const j of jobs) if (over.has(j.runId) && (await removeContainer(this.docker, j.id))) removed.push(j.runId);
+    return removed;
+  }
+
   async removeLeftovers(serverId: number): Promise<void> {
     await removeContainer(this.docker, serverContainerName(this.options, serverId));
     removeRunDirs(`s${serverId}`);
