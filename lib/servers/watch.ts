@@ -20,7 +20,7 @@ import { sweepEndedJobs } from "../jobs/sweep";
 import { emitProgress, progressKey } from "./progress";
 import { overGpuQuota } from "../gpus/over-quota";
 import { recordProxyActivity } from "./activity";
-import { pacer, unpaced } from "./pace";
+import { pacer, unpaced } from "../pace";
 import { forget } from "./forget";
 import { finishOrphans } from "./orphans";
 

@@ -3,7 +3,7 @@ import type { Ctx } from "../auth/principal";
 import type { Db } from "../db";
 import { endpointEvents, endpoints, endpointTraffic, type ModelVersionRow, modelVersions, type PromotionGate, users } from "../db/schema";
 import { ValidationError } from "../errors";
-import { pacer } from "../servers/pace";
+import { pacer } from "../pace";
 import { describeEndpoint, named, requireEndpoint, routeTraffic, selectNamedEndpoints } from "./manage";
 
 /** Sets (or clears, with null) the metric a new version must beat to be promoted on its own. */

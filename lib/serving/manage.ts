@@ -6,7 +6,7 @@ import { type EndpointRow, endpointEvents, endpoints, endpointTraffic, type Mode
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, isUniqueViolation } from "../errors";
 import { actingUserId, requireOwnModel } from "../models/access";
 import { resolveVersion } from "../models/registry";
-import { pacer, unpaced } from "../servers/pace";
+import { pacer, unpaced } from "../pace";
 import { forgetEndpoint, liveEndpointOf, publishEndpoint, refreshEndpoint } from "./live";
 import { servingProcess } from "./process/parent";
 
@@ -182,7 +182,7 @@ export async function getEndpoint({ ctx, input }: { ctx: Ctx; input: { name: str
 /** Which versions answer, by weight: one version is a swap or a rollback, two a canary (moved by routeTraffic). */
 export async function setTraffic({ ctx, input }: { ctx: Ctx; input: { name: string; traffic: { version: string; weight: number }[]; reason?: string } }) {
   // A change is made while the endpoint is under load: it gives the cores back between its
-  // statements (lib/servers/pace.ts), or the serving processes (nice 10) wait behind it.
+  // statements (lib/pace.ts), or the serving processes (nice 10) wait behind it.
   const pace = pacer();
   const row = await requireEndpoint(ctx, input.name);
   if (!input.traffic.length) throw new ValidationError("traffic: at least one version", "traffic");

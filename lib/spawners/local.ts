@@ -7,6 +7,7 @@ import { getConfig } from "../config";
 import { closeKernelApiSocket, openKernelApiSocket, socketOwner } from "../kernel-api/sockets";
 import { kilnIsRoot, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
 import type { HomeOwner, JobHandle, JobRunner, JobSpec, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
+import { processAlive } from "../process-alive";
 import { upstreamOf } from "./upstream";
 import { waitForJupyter } from "./wait-jupyter";
 
@@ -37,15 +38,6 @@ const UID_BASE = 2_000_000;
 export const localUidOf = (userId: number) => UID_BASE + userId;
 
 const run = promisify(execFile);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Where a user's files are: named by user id (accounts from before keep their name-based one). */
 export function localHome(dataDir: string, spec: { userId: number; user: string; legacyHome: boolean }) {
@@ -121,7 +113,7 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
     child.unref();
     const state: LocalState = { pid: child.pid!, socketPath: dirs.jupyterSocket, runKey, apiSocket };
     try {
-      await waitForJupyter(upstreamOf(state), spec.baseUrl, spec.jupyterToken, signal, async () => alive(state.pid));
+      await waitForJupyter(upstreamOf(state), spec.baseUrl, spec.jupyterToken, signal, async () => processAlive(state.pid));
     } catch (e) {
       await this.stop(state);
       throw e;
@@ -197,13 +189,13 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
 
   async stop(state: SpawnerState): Promise<void> {
     const { pid, runKey, apiSocket } = state as LocalState;
-    if (pid && alive(pid)) {
+    if (pid && processAlive(pid)) {
       try {
         process.kill(-pid, "SIGTERM"); // the server and its kernels
       } catch {
         /* already gone */
       }
-      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
       // The rest of the group too: a kernel or a step that ignored SIGTERM outlives its leader.
       try {
         process.kill(-pid, "SIGKILL");
@@ -222,7 +214,7 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
   }
 
   async poll(state: SpawnerState): Promise<number | null> {
-    return alive((state as LocalState).pid) ? null : 0;
+    return processAlive((state as LocalState).pid) ? null : 0;
   }
 
   upstream(state: SpawnerState) {

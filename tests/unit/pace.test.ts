@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { pacer, unpaced } from "@/lib/servers/pace";
+import { pacer, unpaced } from "@/lib/pace";
 
 /** Busy for `ms` on this thread, as a PGlite statement is. */
 function work(ms: number) {

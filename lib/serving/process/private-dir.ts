@@ -2,20 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { logger } from "../../log";
+import { processAlive } from "../../process-alive";
 
 const PREFIX = "kiln-serving-";
 /** Names the process that made the folder, so a later Kiln can tell a dead one's leftovers. */
 const OWNER = "owner.pid";
-
-/** Whether a process with this id exists (EPERM: it does, under another account). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * The folders of Kiln's that ended without stopping (SIGKILL, a crash, the machine's power):
@@ -41,7 +32,7 @@ export function removeDeadOwnersDirs(tmp = os.tmpdir()): string[] {
     } catch {
       continue; // no owner named, or not readable: not ours to judge
     }
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     fs.rmSync(dir, { recursive: true, force: true });
     removed.push(dir);
   }
