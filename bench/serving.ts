@@ -1,7 +1,7 @@
 // usage: KILN_NEXT_DIST_DIR=.next-me node --import tsx bench/serving.ts [--seconds 5] [--postgres] [--serving-port]   (prints JSON; writes bench/results/serving[-postgres][-serving-port].json)
 // --serving-port: the endpoint is driven on KILN_SERVING_PORT (the serving processes' own port) instead of Kiln's.
 // KILN_SERVING_PROCESSES in the environment is passed on to Kiln (default: one per core, at most 4).
-// --only fresh|throughput: only measurement 6 (one request per connection) or 1 (concurrency 32), for working on it (nothing written to bench/results).
+// --only fresh|throughput|latency: only measurement 6 (one request per connection), 1 (concurrency 32), or 1 then 2 four times (the p99 of each 10 s window at half max), for working on it (nothing written to bench/results).
 // --pool N: the open-loop client keeps at most N connections, all kept open (default: up to 512, idle ones beyond 256 closed).
 // --postgres: Kiln on the local PostgreSQL (a temporary database) instead of the embedded PGlite, which runs on Kiln's event loop.
 /**
@@ -603,6 +603,12 @@ print(json.dumps(versions))`);
 
     // 2. Latency, open loop, at half the best requests/s.
     const half = Math.round(bestKiln / 2);
+    if (only === "latency") {
+      const p99s: number[] = [];
+      for (let i = 0; i < 4; i++) p99s.push((await drive({ mode: "open", rate: half, warmupS: WARMUP, durationS: 2 * SECONDS, ...kilnTarget }, ["kiln", "serving"])).p99_ms);
+      process.stdout.write(JSON.stringify({ ...provenance(), rate: half, p99s }) + "\n");
+      return;
+    }
     log(`2. latency open-loop at ${half}/s`);
     const open = (rate: number, durationS: number, record = false): Job => ({ mode: "open", rate, warmupS: WARMUP, durationS, record, ...kilnTarget });
     const handedBeforeLatency = await handedConnections();

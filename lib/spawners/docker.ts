@@ -20,6 +20,10 @@ import type { WarmPool } from "./warm-pool";
  */
 const STARTUP_CPU = Math.min(4, os.availableParallelism());
 
+/** A job container's run id as Kiln writes it: a decimal integer, no sign, exponent or leading zero. */
+const RUN_ID_LABEL = /^[1-9][0-9]{0,9}$/;
+const INT4_MAX = 2 ** 31 - 1;
+
 export interface DockerSpawnerOptions {
   /** "none": no network at all (the default). Else a network the operator made for egress. */
   network: string;
@@ -209,8 +213,9 @@ export class DockerSpawner implements Spawner, JobRunner {
     const mine = `/${this.options.prefix}-r`;
     const jobs = (await this.docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${this.options.instance}`, "org.kiln.run-id"] } }))
       .filter((c) => c.Names.some((n) => n.startsWith(mine) && n.slice(mine.length) === c.Labels["org.kiln.run-id"]))
+      .filter((c) => RUN_ID_LABEL.test(c.Labels["org.kiln.run-id"]!))
       .map((c) => ({ id: c.Id, runId: Number(c.Labels["org.kiln.run-id"]) }))
-      .filter((j) => Number.isSafeInteger(j.runId));
+      .filter((j) => j.runId <= INT4_MAX); // runs.id is an int4: a larger one is no run of ours, and would fail the query
     if (!jobs.length) return [];
     const over = await ended(jobs.map((j) => j.runId));
     const removed: number[] = [];
