@@ -100,7 +100,7 @@ async function main() {
   await notebookRound(database.db);
   const pool = await startWarmPool(database.db);
   const pipelineWork = await startPipelines(database); // steps, their leases, cron ticks, data triggers
-  const sweepWork = startSweeps(database.db); // sweep controllers, one Kiln per sweep by lease
+  const sweepWork = startSweeps(database); // sweep controllers, one Kiln per sweep by lease
   const samples = startSampleCommits(); // served requests kept per endpoint become a dataset version per day
   log.info({ backend: database.kind }, "database ready");
   const handle = app.getRequestHandler();

@@ -80,6 +80,18 @@ for (const backend of backends) {
       expect(attempts).toBe(2);
       expect(JSON.stringify(job!.output)).toContain("the step exited with code 1");
     });
+
+    test("a job sent now, or to start later, wakes this process's worker (at its start time) however long the worker's poll", async () => {
+      await queue.ensure("quiet");
+      const workedAt = new Map<string, number>();
+      await queue.work<{ n: string }>("quiet", { pollingIntervalSeconds: 600 }, async ([job]) => void workedAt.set(job!.data.n, Date.now()));
+      await queue.send("quiet", { n: "now" });
+      const startAfter = new Date(Date.now() + 1500);
+      await queue.send("quiet", { n: "later" }, { startAfter });
+      // well before the ten-minute poll (a busy machine is slower, never that slow)
+      await until("both jobs worked", () => workedAt.size, (n) => n === 2, 120_000);
+      expect(workedAt.get("later")!).toBeGreaterThanOrEqual(startAfter.getTime());
+    }, 150_000);
   });
 }
 

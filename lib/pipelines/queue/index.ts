@@ -15,7 +15,7 @@ export interface QueueJob<T> {
 export interface WorkOptions {
   /** Jobs fetched at once (and handed to the handler together). */
   batchSize?: number;
-  /** How often an idle worker asks for new jobs; a job this process sends wakes its own workers at once. */
+  /** How often an idle worker asks for new jobs; a job this process sends wakes its own workers at once (a delayed one when it is due). */
   pollingIntervalSeconds?: number;
 }
 
@@ -26,7 +26,8 @@ export interface WorkOptions {
  *
  * pg-boss's worker waits its polling interval after every fetch, full or not; Kiln's work()
  * fetches again at once after a full batch (more may be waiting), and send() wakes this
- * process's workers of that queue, so a job this process makes ready starts at once.
+ * process's workers of that queue, so a job this process makes ready starts at once (one
+ * sent with a start time, at that time).
  */
 export class Queue {
   private readonly workers = new Map<string, Set<string>>();
@@ -55,7 +56,13 @@ export class Queue {
 
   async send<T extends object>(name: string, data: T, options: PgBoss.SendOptions = {}): Promise<string | null> {
     const id = await this.boss.send(name, data, options);
-    for (const w of this.workers.get(name) ?? []) this.boss.notifyWorker(w);
+    const wake = () => {
+      for (const w of this.workers.get(name) ?? []) this.boss.notifyWorker(w);
+    };
+    // A job held back (a retry's backoff) wakes the workers when its time comes, not at their next poll.
+    const delayMs = options.startAfter instanceof Date ? options.startAfter.getTime() - Date.now() : 0;
+    if (delayMs > 0) setTimeout(wake, delayMs + 10).unref();
+    else wake();
     return id;
   }
 

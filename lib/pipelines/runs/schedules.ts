@@ -1,5 +1,5 @@
 import cronParser from "cron-parser";
-import { and, asc, eq, isNotNull, lte } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lte, min } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../../auth/principal";
 import { findDataset } from "../../datasets/access";
@@ -8,6 +8,7 @@ import { datasets, type DatasetVersionRow, pipelineRuns, pipelineSchedules, pipe
 import { NotFoundError, ValidationError } from "../../errors";
 import { logger } from "../../log";
 import { requirePipeline } from "../manage";
+import { schedulesChanged } from "./schedule-clock";
 import { beginRun } from "./start";
 
 export const scheduleBody = z.union([
@@ -81,6 +82,7 @@ export async function createSchedule({ ctx, input }: { ctx: Ctx; input: { id: nu
     datasetRef = `${owner}:${row.name}`;
   }
   const [row] = await ctx.db.insert(pipelineSchedules).values(values).returning();
+  schedulesChanged();
   return model(row!, "dataset" in b ? datasetRef : undefined);
 }
 
@@ -91,6 +93,7 @@ export async function updateSchedule({ ctx, input }: { ctx: Ctx; input: { id: nu
   if (!s) throw new NotFoundError(`Pipeline ${input.id} has no schedule ${input.scheduleId}`);
   const nextAt = s.kind === "cron" && !input.paused ? nextTick(s.cron!, s.timezone!) : s.nextAt;
   const [row] = await ctx.db.update(pipelineSchedules).set({ paused: input.paused, nextAt }).where(eq(pipelineSchedules.id, s.id)).returning();
+  schedulesChanged();
   return model(row!);
 }
 
@@ -123,6 +126,12 @@ export async function fireDueSchedules(db: Db, now = new Date()): Promise<number
     );
   }
   return fired;
+}
+
+/** The soonest tick of the cron schedules that run (null: none). */
+export async function soonestTick(db: Db): Promise<Date | null> {
+  const [row] = await db.select({ at: min(pipelineSchedules.nextAt) }).from(pipelineSchedules).where(and(eq(pipelineSchedules.kind, "cron"), eq(pipelineSchedules.paused, false)));
+  return row?.at ?? null;
 }
 
 /** A dataset's new version that passed its checks (or has none) starts each pipeline that waits for it, with it pinned. */

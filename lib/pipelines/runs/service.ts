@@ -2,13 +2,15 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import { getConfig } from "../../config";
 import { onDatasetVersion } from "../../datasets/version-events";
 import type { Database, Db } from "../../db";
+import { soleWriter } from "../../db/sole-writer";
 import { pipelineStepRuns, runs, type StepAttempt } from "../../db/schema";
 import { releaseGpus } from "../../gpus/allocator";
 import { logger } from "../../log";
 import { jobRunner } from "../../jobs/tracked-job";
 import { adoptStep, executeStep, STALE_MS, WORKER_ID } from "./execute";
 import { enqueueSteps, openPipelineQueue, STEP_QUEUE } from "./queue";
-import { fireDueSchedules, onNewDatasetVersion } from "./schedules";
+import { scheduleLookDue, scheduleLooked } from "./schedule-clock";
+import { fireDueSchedules, onNewDatasetVersion, soonestTick } from "./schedules";
 
 /**
  * Steps whose Kiln stopped heartbeating (it was killed, or its machine went) are taken
@@ -55,6 +57,15 @@ async function resendDueSteps(db: Db) {
   if (due.length) await enqueueSteps(db, due.map((d) => d.id));
 }
 
+/** The cron ticks that are due; alone on the database, the table is read only when its soonest tick may have come (schedule-clock.ts). */
+async function fireSchedules(db: Db, alone: boolean) {
+  if (!alone) return void (await fireDueSchedules(db));
+  const look = scheduleLookDue();
+  if (!look.due) return;
+  await fireDueSchedules(db);
+  scheduleLooked(look.generation, await soonestTick(db));
+}
+
 /** A counting semaphore: at most `n` steps execute in this process at once; the queue waits for a slot. */
 function slots(n: number) {
   let free = n;
@@ -74,7 +85,10 @@ export async function startPipelines(database: Database) {
   const db = database.db;
   const queue = await openPipelineQueue(database);
   const limit = slots(getConfig().pipelines.maxSteps);
-  await queue.work<{ stepRunId: number }>(STEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+  const alone = soleWriter(database);
+  // Alone on the database, only this process sends steps, and a send wakes its workers at once
+  // (at its start time, for a delayed one): the poll is a safety net, not how steps start.
+  await queue.work<{ stepRunId: number }>(STEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: alone ? 30 : 1 }, async (jobs) => {
     for (const job of jobs) {
       await limit.acquire();
       void executeStep(db, job.data.stepRunId)
@@ -90,7 +104,7 @@ export async function startPipelines(database: Database) {
     busy = true;
     ticks++;
     void (async () => {
-      await fireDueSchedules(db);
+      await fireSchedules(db, alone);
       if (ticks % 2 === 0) await takeOverLostSteps(db);
       if (ticks % 10 === 0) await resendDueSteps(db);
     })()
