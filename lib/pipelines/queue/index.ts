@@ -38,7 +38,9 @@ export class Queue {
     const boss = new PgBoss({
       db: pgBossDb(database) as unknown as PgBoss.Db,
       schema: QUEUE_SCHEMA,
-      schedule: options.schedule ?? true,
+      // pg-boss's own cron (a worker polling its send-it queue every few seconds, a clock-skew
+      // check): Kiln's schedules are its own (lib/pipelines/runs/schedules.ts), so it is off.
+      schedule: options.schedule ?? false,
       supervise: options.supervise ?? true,
       migrate: true,
     });
