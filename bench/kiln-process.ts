@@ -42,6 +42,8 @@ export async function startServer(port: number, env: Record<string, string>, roo
   return {
     url,
     pid: proc.pid!,
+    /** Its KILN_DATA_DIR (removed when it stops). */
+    dataDir: dir,
     stop: () =>
       new Promise<void>((resolve) => {
         process.off("exit", orphanGuard);

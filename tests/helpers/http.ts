@@ -95,3 +95,15 @@ export async function startServer(base: string, user: { name: string; token: str
     await new Promise((res) => setTimeout(res, 200));
   }
 }
+
+/** Stops the user's server (204, or 202 while it stops) and waits until it is gone, so no server outlives its test's Kiln. */
+export async function stopServer(base: string, user: { name: string; token: string }, serverName = "") {
+  const path = `/hub/api/users/${user.name}/${serverName ? `servers/${serverName}` : "server"}`;
+  const r = await call(base, "DELETE", path, { token: user.token });
+  if (r.status !== 204 && r.status !== 202) throw new Error(`stop ${user.name}/${serverName}: ${r.status} ${JSON.stringify(r.body)}`);
+  const deadline = Date.now() + 90_000;
+  while ((await call(base, "GET", `/hub/api/users/${user.name}`, { token: user.token })).body.servers?.[serverName]) {
+    if (Date.now() > deadline) throw new Error(`${user.name}/${serverName} did not stop`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
