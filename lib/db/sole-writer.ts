@@ -5,9 +5,8 @@ import type { Database } from "./types";
  * other process can open, false on PostgreSQL, where other replicas may write at any time.
  * Polls that look for another replica's work (a new cron schedule, a sweep whose Kiln went
  * quiet, a job sent elsewhere) can then wait much longer, as this process hears of its own
- * writes as it makes them. It matters on PGlite for a second reason: every query runs on
- * Kiln's own event loop (~1-3 ms each), so a query a second from each poll cost an idle Kiln
- * about 14 ms of that loop every second.
+ * writes as it makes them. On PGlite every query also runs on Kiln's own event loop (about
+ * 1-3 ms each, statement and JavaScript), between the requests and kernel messages it serves.
  */
 export function soleWriter(database: Pick<Database, "kind">): boolean {
   return database.kind === "pglite";
