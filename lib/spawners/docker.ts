@@ -212,10 +212,10 @@ export class DockerSpawner implements Spawner, JobRunner {
   async removeEndedJobs(ended: (runIds: number[]) => Promise<Set<number>>): Promise<number[]> {
     const mine = `/${this.options.prefix}-r`;
     const jobs = (await this.docker.listContainers({ all: true, filters: { label: [`org.kiln.instance=${this.options.instance}`, "org.kiln.run-id"] } }))
-      .filter((c) => c.Names.some((n) => n.startsWith(mine) && n.slice(mine.length) === c.Labels["org.kiln.run-id"]))
-      .filter((c) => RUN_ID_LABEL.test(c.Labels["org.kiln.run-id"]!))
-      .map((c) => ({ id: c.Id, runId: Number(c.Labels["org.kiln.run-id"]) }))
-      .filter((j) => j.runId <= INT4_MAX); // runs.id is an int4: a larger one is no run of ours, and would fail the query
+      .map((c) => ({ id: c.Id, names: c.Names, label: c.Labels["org.kiln.run-id"]! }))
+      // named by this deployment for the run it is labelled with; runs.id is an int4, so a larger id is no run of ours (and would fail the query)
+      .filter((c) => RUN_ID_LABEL.test(c.label) && Number(c.label) <= INT4_MAX && c.names.includes(mine + c.label))
+      .map((c) => ({ id: c.id, runId: Number(c.label) }));
     if (!jobs.length) return [];
     const over = await ended(jobs.map((j) => j.runId));
     const removed: number[] = [];

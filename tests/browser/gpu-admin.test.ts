@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchChromium, unnamedControls } from "../helpers/browser";
-import { call, makeUser, startServer, stopServer } from "../helpers/http";
+import { call, makeUser, startServer, stopServer, waitForServer } from "../helpers/http";
 import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/kiln";
 
 // The admin console's GPU sections in Chromium, on a Kiln of its own with a declared
@@ -82,9 +82,6 @@ test("Admin shows the inventory with holders, the queue, a quota set in the form
   // Stopped once it is up, and gone before the Kiln stops: a local server outlives its Kiln (the
   // next one adopts it), and one stopped while still starting was left running when its Kiln
   // was stopped right after (the start, finding its row gone, never got to end it).
-  for (const deadline = Date.now() + 90_000; !(await call(kiln.url, "GET", `/hub/api/users/${ben.name}`, { token: ben.token })).body.servers?.[""]?.ready; ) {
-    if (Date.now() > deadline) throw new Error("ben's server did not become ready");
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForServer(kiln.url, ben, "", "become ready", (srv) => !!srv?.ready);
   await stopServer(kiln.url, ben);
 }, 180_000);

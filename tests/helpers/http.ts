@@ -84,26 +84,27 @@ export async function signedInUser(base: string, prefix: string) {
   return { name: created.body.name as string, email, password, cookie };
 }
 
-/** Starts the user's server (201, or 202 while it starts) and waits until it is ready. */
-export async function startServer(base: string, user: { name: string; token: string }, serverName = "", body: unknown = {}) {
-  const path = `/hub/api/users/${user.name}/${serverName ? `servers/${serverName}` : "server"}`;
-  const r = await call(base, "POST", path, { token: user.token, body });
-  if (r.status !== 201 && r.status !== 202) throw new Error(`start ${user.name}/${serverName}: ${r.status} ${JSON.stringify(r.body)}`);
+const serverPath = (user: { name: string }, serverName: string) => `/hub/api/users/${user.name}/${serverName ? `servers/${serverName}` : "server"}`;
+
+/** Waits until the user's server (as the hub API lists it, or undefined when it is gone) is what `done` asks, for at most 90 s. */
+export async function waitForServer(base: string, user: { name: string; token: string }, serverName: string, what: string, done: (server: { ready?: boolean } | undefined) => boolean) {
   const deadline = Date.now() + 90_000;
-  while (!(await call(base, "GET", `/hub/api/users/${user.name}`, { token: user.token })).body.servers?.[serverName]?.ready) {
-    if (Date.now() > deadline) throw new Error(`${user.name}/${serverName} did not become ready`);
+  while (!done((await call(base, "GET", `/hub/api/users/${user.name}`, { token: user.token })).body.servers?.[serverName])) {
+    if (Date.now() > deadline) throw new Error(`${user.name}/${serverName} did not ${what}`);
     await new Promise((res) => setTimeout(res, 200));
   }
 }
 
+/** Starts the user's server (201, or 202 while it starts) and waits until it is ready. */
+export async function startServer(base: string, user: { name: string; token: string }, serverName = "", body: unknown = {}) {
+  const r = await call(base, "POST", serverPath(user, serverName), { token: user.token, body });
+  if (r.status !== 201 && r.status !== 202) throw new Error(`start ${user.name}/${serverName}: ${r.status} ${JSON.stringify(r.body)}`);
+  await waitForServer(base, user, serverName, "become ready", (srv) => !!srv?.ready);
+}
+
 /** Stops the user's server (204, or 202 while it stops) and waits until it is gone, so no server outlives its test's Kiln. */
 export async function stopServer(base: string, user: { name: string; token: string }, serverName = "") {
-  const path = `/hub/api/users/${user.name}/${serverName ? `servers/${serverName}` : "server"}`;
-  const r = await call(base, "DELETE", path, { token: user.token });
+  const r = await call(base, "DELETE", serverPath(user, serverName), { token: user.token });
   if (r.status !== 204 && r.status !== 202) throw new Error(`stop ${user.name}/${serverName}: ${r.status} ${JSON.stringify(r.body)}`);
-  const deadline = Date.now() + 90_000;
-  while ((await call(base, "GET", `/hub/api/users/${user.name}`, { token: user.token })).body.servers?.[serverName]) {
-    if (Date.now() > deadline) throw new Error(`${user.name}/${serverName} did not stop`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
+  await waitForServer(base, user, serverName, "stop", (srv) => srv === undefined);
 }

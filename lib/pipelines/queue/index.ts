@@ -61,7 +61,8 @@ export class Queue {
     const wake = () => {
       for (const w of this.workers.get(name) ?? []) this.boss.notifyWorker(w);
     };
-    // A job held back (a retry's backoff) wakes the workers when its time comes, not at their next poll.
+    // A job held back (a retry's backoff) wakes the workers when its time comes, not at their
+    // next poll (10 ms on, so the fetch finds it due rather than a hair early).
     const delayMs = options.startAfter instanceof Date ? options.startAfter.getTime() - Date.now() : 0;
     if (delayMs > 0) setTimeout(wake, delayMs + 10).unref();
     else wake();

@@ -18,7 +18,7 @@ const KEY = Symbol.for("kiln.scheduleClock");
 type G = typeof globalThis & { [KEY]?: Clock };
 const clock = (): Clock => ((globalThis as G)[KEY] ??= { checkAt: 0, generation: 0 });
 
-/** A schedule was added, resumed, paused or removed here: look at the next pass. */
+/** A schedule was added, resumed or paused here: look at the next pass (a removal can only make a look unneeded). */
 export function schedulesChanged(): void {
   const c = clock();
   c.generation++;
