@@ -47,6 +47,7 @@ import { settleAllNotebooks, suspendAllSessions } from "./lib/notebook-sessions/
 import { notebookRound } from "./lib/notebook-sessions/owner";
 import { notebookIdOf, routeNotebookRequest, routeNotebookUpgrade } from "./lib/notebook-sessions/route";
 import { startLeaseKeeper } from "./lib/cluster/keeper";
+import { endStartsInFlight } from "./lib/servers/spawns-in-flight";
 
 /** A start-up problem Kiln can name (its configuration, a port it cannot have) stops it with that one line, status 2. */
 function stopIfNamed(e: unknown): never {
@@ -198,6 +199,8 @@ async function main() {
     samples.stop();
     sweepWork.stop();
     await pipelineWork.stop(); // running steps' rows stop heartbeating: the next Kiln takes them over
+    // Servers still starting are ended and cleaned up by their spawners: none is left running unnamed.
+    await endStartsInFlight().catch((e) => log.warn({ err: e }, "could not end the starts in flight"));
     servingProcess().closePorts(); // no new connections from here
     const closed = new Promise((r) => server.close(r));
     userServer?.close();

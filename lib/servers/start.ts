@@ -17,6 +17,7 @@ import { findServer, serverBaseUrl } from "./find";
 import { resolveOptions, type ServerOptions } from "./options";
 import { emitProgress, progressKey, lastProgress, resetProgress } from "./progress";
 import { serverModel } from "./serialize";
+import { whileStarting } from "./spawns-in-flight";
 import { holdTransition } from "./transition-lease";
 
 /**
@@ -123,12 +124,11 @@ export async function resumeQueuedSpawn(db: Db, row: ServerRow, lease: HeldLease
 }
 
 async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, gpu: GpuAnswer, spec: SpawnSpec): Promise<boolean> {
-  const s = spawner(kind);
   const holder = { kind: "server" as const, id: String(id) };
-  let timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000);
-  try {
-    if (gpu.state === "queued") {
-      // Waiting for GPUs is not starting: the spawn's own time begins once they are granted.
+  if (gpu.state === "queued") {
+    // Waiting for GPUs is not starting: the spawn's own time begins once they are granted, and
+    // a Kiln that stops meanwhile leaves the request queued for the next one (orphans.ts).
+    try {
       let said = "";
       const say = (p: { position: number; of: number }) => {
         const message = `Queued for GPU: position ${p.position} of ${p.of}`;
@@ -138,13 +138,23 @@ async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, gpu: Gp
       spec = { ...spec, gpuIds: await waitForGpus(ctx.db, holder, say) };
       await ctx.db.update(servers).set({ gpuIds: spec.gpuIds }).where(eq(servers.id, id));
       emitProgress(key, { progress: 8, message: `GPU granted: ${spec.gpuIds.join(", ")}` });
-      timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000);
+    } catch (e) {
+      return spawnFailed(ctx, id, key, e, (e as Error).message);
     }
+  }
+  return whileStarting((shutdown) => startGranted(ctx, id, kind, key, spec, shutdown));
+}
+
+/** The start itself, once any GPUs are granted: ended (and cleaned up by its spawner) when it times out or Kiln shuts down. */
+async function startGranted(ctx: Ctx, id: number, kind: string, key: string, spec: SpawnSpec, shutdown: AbortSignal): Promise<boolean> {
+  const s = spawner(kind);
+  let timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000);
+  try {
     if (s.prepare) {
       await s.prepare(spec, (e) => emitProgress(key, e));
       timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000); // the start's own time begins now
     }
-    const { state } = await s.start(spec, (e) => emitProgress(key, e), timeout);
+    const { state } = await s.start(spec, (e) => emitProgress(key, e), AbortSignal.any([timeout, shutdown]));
     const kept = await ctx.db
       .update(servers)
       // The spawner may have its own Jupyter token (a warm-pool container): kept, encrypted.
@@ -153,17 +163,24 @@ async function runSpawn(ctx: Ctx, id: number, kind: string, key: string, gpu: Gp
       .returning({ id: servers.id });
     if (kept.length === 0) {
       await s.stop(state); // stopped (or its user deleted) while it was starting: leave nothing behind
-      await releaseGpus(ctx.db, holder, "stopped while starting");
+      await releaseGpus(ctx.db, { kind: "server", id: String(id) }, "stopped while starting");
       return false;
     }
     emitProgress(key, { progress: 100, message: "Server ready", ready: true, url: spec.baseUrl });
     return true;
   } catch (e) {
-    const reason = timeout.aborted ? `did not become ready within ${getConfig().servers.spawnTimeoutS} s` : (e as Error).message;
-    logger().warn({ err: e, server: key }, "spawn failed");
-    await ctx.db.delete(servers).where(eq(servers.id, id));
-    await releaseGpus(ctx.db, holder, "spawn failed").catch((e2) => logger().error({ err: e2, server: id }, "could not release a failed spawn's GPUs"));
-    emitProgress(key, { progress: 100, message: `Spawn failed: ${reason}`, failed: true });
-    return false;
+    const reason = timeout.aborted
+      ? `did not become ready within ${getConfig().servers.spawnTimeoutS} s`
+      : shutdown.aborted ? "Kiln stopped while it was starting; start it again" : (e as Error).message;
+    return spawnFailed(ctx, id, key, e, reason);
   }
+}
+
+/** The row goes, its GPUs are released, and its views are told why. */
+async function spawnFailed(ctx: Ctx, id: number, key: string, error: unknown, reason: string): Promise<false> {
+  logger().warn({ err: error, server: key }, "spawn failed");
+  await ctx.db.delete(servers).where(eq(servers.id, id));
+  await releaseGpus(ctx.db, { kind: "server", id: String(id) }, "spawn failed").catch((e2) => logger().error({ err: e2, server: id }, "could not release a failed spawn's GPUs"));
+  emitProgress(key, { progress: 100, message: `Spawn failed: ${reason}`, failed: true });
+  return false;
 }

@@ -46,7 +46,7 @@ export interface UpstreamResponse {
 export function upstreamFetch(
   u: Upstream,
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const body = init.body === undefined ? undefined : Buffer.from(init.body);
@@ -65,6 +65,10 @@ export function upstreamFetch(
       });
     });
     const timer = setTimeout(() => req.destroy(new Error(`Jupyter did not answer ${path} within ${init.timeoutMs} ms`)), init.timeoutMs ?? 30_000);
+    const abort = () => req.destroy(init.signal!.reason as Error);
+    if (init.signal?.aborted) abort();
+    else init.signal?.addEventListener("abort", abort, { once: true });
+    req.on("close", () => init.signal?.removeEventListener("abort", abort));
     req.on("error", (e) => {
       clearTimeout(timer);
       reject(e);

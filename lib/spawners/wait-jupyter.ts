@@ -19,7 +19,8 @@ export async function waitForJupyter(
 ) {
   const ask = async (path: string, timeoutMs = 2000) => {
     try {
-      return (await upstreamFetch(u, base + path, { headers: { authorization: `token ${token}` }, timeoutMs })).status;
+      // The signal ends a long wait on kiln/warm too: a shutdown or a timeout is not held up by it.
+      return (await upstreamFetch(u, base + path, { headers: { authorization: `token ${token}` }, timeoutMs, signal })).status;
     } catch {
       return 0; // not listening yet
     }
