@@ -35,6 +35,9 @@ const COMMON = path.resolve(process.cwd(), "kernels", "common");
  * Far above ordinary accounts and the 100000-165535 range Debian gives containers.
  */
 const UID_BASE = 2_000_000;
+/** In a server's run directory: the pid of its Jupyter, written as soon as it is spawned. */
+const PID_FILE = "pid";
+
 export const localUidOf = (userId: number) => UID_BASE + userId;
 
 const run = promisify(execFile);
@@ -111,6 +114,9 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
     );
     fs.closeSync(log);
     child.unref();
+    // Named in its run directory at once: a Kiln killed before the start ends (no row says
+    // the pid yet) leaves the next one a way to find it (removeLeftovers).
+    fs.writeFileSync(path.join(dirs.root, PID_FILE), String(child.pid));
     const state: LocalState = { pid: child.pid!, socketPath: dirs.jupyterSocket, runKey, apiSocket };
     try {
       await waitForJupyter(upstreamOf(state), spec.baseUrl, spec.jupyterToken, signal, async () => processAlive(state.pid));
@@ -207,6 +213,20 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
     if (runKey) removeRunDirs(runKey);
   }
 
+  /**
+   * A start whose Kiln died before it ended: the process its run directory names is stopped,
+   * if it is still that server's Jupyter (its command line names the run directory's socket:
+   * a pid used again since is some other process, left alone).
+   */
+  async removeLeftovers(serverId: number): Promise<void> {
+    const runKey = `s${serverId}`;
+    const dirs = runDirs(runKey);
+    const pid = Number(readOrEmpty(path.join(dirs.root, PID_FILE)).trim());
+    const cmdline = Number.isInteger(pid) && pid > 1 ? readOrEmpty(`/proc/${pid}/cmdline`) : "";
+    const ours = cmdline.split("\0").includes(`--ServerApp.sock=${dirs.jupyterSocket}`);
+    await this.stop({ pid: ours ? pid : 0, runKey, apiSocket: dirs.apiSocket });
+  }
+
   /** A server in its own namespace reaches Kiln through its socket: listen on it again. */
   async adopt(state: SpawnerState, serverId: number): Promise<void> {
     const s = state as LocalState;
@@ -236,5 +256,14 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
   /** No image here: the interpreter and its Jupyter packages are the host's. */
   async imageDigest(): Promise<string> {
     return `local:${getConfig().servers.localPython}`;
+  }
+}
+
+/** A file's text, or "" where there is none (never written, or the process it described is gone). */
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return "";
   }
 }

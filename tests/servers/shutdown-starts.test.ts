@@ -7,7 +7,8 @@ import { type RunningKiln, randomToken, startKiln, tempDir } from "../helpers/ki
  * Kiln stopped (SIGTERM) while servers are starting: each start is ended and its Jupyter
  * removed, whether its server was stopped meanwhile (no row names it any more) or is still
  * pending. Both used to be left running for good on the local spawner: the process was made,
- * its pid not yet recorded, and nothing else knew of it.
+ * its pid not yet recorded, and nothing else knew of it. A Kiln killed outright cannot end
+ * anything: the next one finds the start's Jupyter by the pid its run directory names.
  */
 const adminToken = randomToken();
 const dataDir = tempDir("shutdown-starts");
@@ -78,4 +79,22 @@ test("a SIGTERM while servers start leaves no Jupyter running, stopped meanwhile
     expect((await call(kiln.url, "GET", `/user/${u.name}/api/status`, { token: u.token })).status).toBe(200);
     await call(kiln.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token });
   }
+  await kiln.stop();
+}, 180_000);
+
+test("Kiln killed (SIGKILL) while a local server starts: the next Kiln finds its Jupyter by the run directory's pid and stops it", async () => {
+  kiln = await startKiln({ env });
+  const u = await makeUser({ backend: "pglite", url: kiln.url, adminToken }, "killed");
+  const start = call(kiln.url, "POST", `/hub/api/users/${u.name}/server`, { token: u.token, body: {} }).catch(() => null);
+  const group = await jupyterGroup(u.name);
+  groups.add(group);
+  await kiln.stop("SIGKILL");
+  await start;
+  expect(processes().some((p) => p.group === group), "the start's Jupyter outlives a killed Kiln until the next one looks").toBe(true);
+
+  kiln = await startKiln({ env });
+  await expect.poll(() => processes().filter((p) => p.group === group).map((p) => p.cmdline), { timeout: 30_000 }).toEqual([]);
+  await startServer(kiln.url, u);
+  await call(kiln.url, "DELETE", `/hub/api/users/${u.name}/server`, { token: u.token });
+  await kiln.stop();
 }, 180_000);
