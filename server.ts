@@ -76,7 +76,7 @@ async function main() {
 
   // The database and Next start side by side: each takes about a second.
   const app = next({ dev, dir: process.cwd(), hostname: config.bind, port: config.port });
-  const [database] = await Promise.all([getDatabase(), app.prepare()]);
+  const [database] = await Promise.all([getDatabase().catch(stopIfNamed), app.prepare()]); // a data directory in use is named
   fs.mkdirSync(path.join(config.dataDir, "blobs"), { recursive: true });
   secureDataDir(config.dataDir); // user code never reads Kiln's database, blobs or keys
   await loadSessionSecret(database.db);

@@ -3,6 +3,7 @@ import net from "node:net";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import * as schema from "./schema";
+import { lockPgliteDir } from "./pglite-lock";
 import { pgliteTemplateFor } from "./template";
 import type { Database, Db } from "./types";
 
@@ -54,18 +55,24 @@ async function openPglite(dir: string | null, useTemplate = true): Promise<Datab
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const template = dir && useTemplate ? pgliteTemplateFor(dir) : undefined;
-  if (dir) fs.mkdirSync(dir, { recursive: true });
-  const client = dir ? await PGlite.create(dir, template ? { loadDataDir: template } : {}) : await PGlite.create();
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS });
-  return {
-    kind: "pglite",
-    db: db as unknown as Db,
-    raw: { kind: "pglite", client },
-    ping: async () => void (await db.execute(sql`select 1`)),
-    close: () => client.close(),
-  };
+  const lock = dir ? lockPgliteDir(dir) : null; // before anything reads or writes the directory
+  try {
+    const template = dir && useTemplate ? pgliteTemplateFor(dir) : undefined;
+    if (dir) fs.mkdirSync(dir, { recursive: true });
+    const client = dir ? await PGlite.create(dir, template ? { loadDataDir: template } : {}) : await PGlite.create();
+    const db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder: MIGRATIONS });
+    return {
+      kind: "pglite",
+      db: db as unknown as Db,
+      raw: { kind: "pglite", client },
+      ping: async () => void (await db.execute(sql`select 1`)),
+      close: () => client.close().finally(() => lock?.release()),
+    };
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
 }
 
 /** Opens the database and brings its schema up to date (idempotent). */
