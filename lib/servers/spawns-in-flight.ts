@@ -29,9 +29,16 @@ export function whileStarting<T>(start: (shutdown: AbortSignal) => Promise<T>): 
   return running;
 }
 
-/** Kiln is stopping: every start in flight is aborted, and settled before this resolves. */
-export async function endStartsInFlight(): Promise<void> {
+/**
+ * Kiln is stopping: every start in flight is aborted, and settled before this resolves, or
+ * `withinMs` passed: an image build, which cannot be aborted, does not hold the shutdown up.
+ * Such a start has made no server yet; its pending row is cleaned up by the next Kiln
+ * (orphans.ts), as before.
+ */
+export async function endStartsInFlight(withinMs = 6000): Promise<void> {
   const state = inFlight();
   state.shutdown.abort(new Error("Kiln is shutting down"));
-  await Promise.allSettled([...state.starts]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled([...state.starts]), new Promise((r) => (timer = setTimeout(r, withinMs)))]);
+  clearTimeout(timer);
 }

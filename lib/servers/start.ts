@@ -154,6 +154,7 @@ async function startGranted(ctx: Ctx, id: number, kind: string, key: string, spe
       await s.prepare(spec, (e) => emitProgress(key, e));
       timeout = AbortSignal.timeout(getConfig().servers.spawnTimeoutS * 1000); // the start's own time begins now
     }
+    shutdown.throwIfAborted(); // nothing made yet: nothing to clean up
     const { state } = await s.start(spec, (e) => emitProgress(key, e), AbortSignal.any([timeout, shutdown]));
     const kept = await ctx.db
       .update(servers)
