@@ -35,10 +35,10 @@ const COMMON = path.resolve(process.cwd(), "kernels", "common");
  * Far above ordinary accounts and the 100000-165535 range Debian gives containers.
  */
 const UID_BASE = 2_000_000;
+export const localUidOf = (userId: number) => UID_BASE + userId;
+
 /** In a server's run directory: the pid of its Jupyter, written as soon as it is spawned. */
 const PID_FILE = "pid";
-
-export const localUidOf = (userId: number) => UID_BASE + userId;
 
 const run = promisify(execFile);
 
