@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../config";
 import { processAlive } from "../process-alive";
+import { readOrEmpty } from "../read-or-empty";
 
 /**
  * One process at a time on an embedded database's directory. PostgreSQL's postmaster.pid
@@ -24,17 +25,17 @@ export function lockPgliteDir(dir: string): PgliteLock {
   for (let attempt = 0; ; attempt++) {
     try {
       fs.writeFileSync(file, me, { flag: "wx", mode: 0o600 });
-      return { release: () => (readOr(file) === me ? fs.rmSync(file, { force: true }) : undefined) };
+      return { release: () => (readOrEmpty(file) === me ? fs.rmSync(file, { force: true }) : undefined) };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 2) throw e;
     }
-    const holder = readOr(file);
+    const holder = readOrEmpty(file);
     const [pid, started] = holder.split(" ");
     if (holderAlive(Number(pid), started ?? "")) {
       throw new ConfigError([{ variable: "KILN_DATA_DIR", message: `${dir} is in use by another Kiln (pid ${pid}): stop it, or give this one a KILN_DATA_DIR of its own` }]);
     }
     // Stale: its holder is gone. Removed only if still the same stale content, then raced for again.
-    if (readOr(file) === holder) fs.rmSync(file, { force: true });
+    if (readOrEmpty(file) === holder) fs.rmSync(file, { force: true });
   }
 }
 
@@ -45,14 +46,6 @@ function holderAlive(pid: number, started: string): boolean {
 
 /** The process's start time in clock ticks since boot (/proc/PID/stat, field 22): "" where unknown. */
 function startTimeOf(pid: number): string {
-  const stat = readOr(`/proc/${pid}/stat`);
+  const stat = readOrEmpty(`/proc/${pid}/stat`);
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
-}
-
-function readOr(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
 }

@@ -8,6 +8,7 @@ import { closeKernelApiSocket, openKernelApiSocket, socketOwner } from "../kerne
 import { kilnIsRoot, prepareRunDirs, removeRunDirs, runDirs } from "./run-dirs";
 import type { HomeOwner, JobHandle, JobRunner, JobSpec, ProgressEvent, SpawnerState, Spawner, SpawnSpec } from "./types";
 import { processAlive } from "../process-alive";
+import { readOrEmpty } from "../read-or-empty";
 import { upstreamOf } from "./upstream";
 import { waitForJupyter } from "./wait-jupyter";
 
@@ -259,11 +260,3 @@ export class LocalProcessSpawner implements Spawner, JobRunner {
   }
 }
 
-/** A file's text, or "" where there is none (never written, or the process it described is gone). */
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
-}
